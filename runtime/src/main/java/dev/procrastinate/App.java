@@ -1,0 +1,257 @@
+package dev.procrastinate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.procrastinate.internal.json.Json;
+import dev.procrastinate.internal.sql.Database;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The entry point: a database, a JSON mapper, and the managers built on them. Immutable and
+ * thread-safe.
+ *
+ * <p>Two ways to get one:
+ *
+ * <ul>
+ *   <li>{@link #getDefault()}, used by generated deferrers, built once from {@link
+ *       AppConfig#fromEnvironment()} with its own HikariCP pool;
+ *   <li>{@link #builder()}, for dependency injection and tests: {@code
+ *       App.builder().dataSource(ds).build()}.
+ * </ul>
+ *
+ * <p>An app built from an {@link AppConfig} owns its pool and closes it in {@link #close()}; an app
+ * built from a caller's {@link DataSource} never closes it.
+ */
+public final class App implements AutoCloseable {
+  private static final Object DEFAULT_LOCK = new Object();
+  private static volatile @Nullable App defaultApp;
+
+  private final Database database;
+  private final @Nullable HikariDataSource ownedPool;
+  private final ObjectMapper jsonMapper;
+  private final JobManager jobManager;
+  private final SchemaManager schemaManager;
+
+  private App(Builder builder, DataSource dataSource, @Nullable HikariDataSource ownedPool) {
+    this.ownedPool = ownedPool;
+    this.jsonMapper = builder.jsonMapper == null ? Json.newMapper() : builder.jsonMapper;
+    this.database = new Database(dataSource, describe(dataSource, builder.config));
+    this.jobManager = new JobManager(database, jsonMapper);
+    this.schemaManager = new SchemaManager(database);
+  }
+
+  /**
+   * Starts building an app.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Builds an app with its own connection pool from a configuration.
+   *
+   * @param config where the database is
+   * @return the app; {@link #close()} closes its pool
+   */
+  public static App create(AppConfig config) {
+    return builder().config(config).build();
+  }
+
+  /**
+   * Returns the process-wide default app, building it on first use from {@link
+   * AppConfig#fromEnvironment()} unless one was installed with {@link #setDefault(App)}.
+   *
+   * @return the default app
+   * @throws IllegalArgumentException if no database is configured, saying where to configure it
+   */
+  public static App getDefault() {
+    App app = defaultApp;
+    if (app == null) {
+      synchronized (DEFAULT_LOCK) {
+        app = defaultApp;
+        if (app == null) {
+          app = create(AppConfig.fromEnvironment());
+          defaultApp = app;
+        }
+      }
+    }
+    return app;
+  }
+
+  /**
+   * Installs the app that {@link #getDefault()} returns, for example one built by a dependency
+   * injection container. The previous default is not closed.
+   *
+   * @param app the new default, or null to build it from the environment on next use
+   * @return the previous default, or null
+   */
+  public static @Nullable App setDefault(@Nullable App app) {
+    synchronized (DEFAULT_LOCK) {
+      App previous = defaultApp;
+      defaultApp = app;
+      return previous;
+    }
+  }
+
+  /**
+   * Returns the job manager: defer, list, cancel, retry and clean up jobs.
+   *
+   * @return the job manager
+   */
+  public JobManager jobManager() {
+    return jobManager;
+  }
+
+  /**
+   * Returns the schema manager: migrate the database and inspect its schema.
+   *
+   * @return the schema manager
+   */
+  public SchemaManager schemaManager() {
+    return schemaManager;
+  }
+
+  /**
+   * Returns the JSON mapper that turns task arguments into JSON and back.
+   *
+   * @return the mapper; do not reconfigure it after the app is built
+   */
+  public ObjectMapper jsonMapper() {
+    return jsonMapper;
+  }
+
+  /**
+   * Returns the data source the app uses.
+   *
+   * @return the data source
+   */
+  public DataSource dataSource() {
+    return database.dataSource();
+  }
+
+  /**
+   * Describes the database for messages: its URL without password, or the data source's class.
+   *
+   * @return a description
+   */
+  public String databaseDescription() {
+    return database.description();
+  }
+
+  /** Closes the connection pool if this app built it; otherwise does nothing. */
+  @Override
+  public void close() {
+    jobManager.shutdown();
+    if (ownedPool != null) {
+      ownedPool.close();
+    }
+  }
+
+  private static String describe(DataSource dataSource, @Nullable AppConfig config) {
+    if (config != null) {
+      return AppConfig.redactUrl(config.url())
+          + (config.user() == null ? "" : " as user " + config.user());
+    }
+    if (dataSource instanceof HikariDataSource hikari && hikari.getJdbcUrl() != null) {
+      return AppConfig.redactUrl(hikari.getJdbcUrl())
+          + (hikari.getUsername() == null ? "" : " as user " + hikari.getUsername());
+    }
+    if (dataSource instanceof org.postgresql.ds.common.BaseDataSource pg) {
+      return AppConfig.redactUrl(pg.getUrl())
+          + (pg.getUser() == null ? "" : " as user " + pg.getUser());
+    }
+    return "the data source " + dataSource.getClass().getName();
+  }
+
+  static HikariDataSource newPool(AppConfig config) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName("procrastinate");
+    hikari.setJdbcUrl(config.url());
+    if (config.user() != null) {
+      hikari.setUsername(config.user());
+    }
+    if (config.password() != null) {
+      hikari.setPassword(config.password());
+    }
+    if (config.schema() != null) {
+      hikari.setSchema(config.schema());
+    }
+    hikari.setMaximumPoolSize(config.poolSize());
+    hikari.setMinimumIdle(Math.min(2, config.poolSize()));
+    hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
+    // Never fail at construction: the first use reports an unreachable database with its URL.
+    hikari.setInitializationFailTimeout(-1);
+    return new HikariDataSource(hikari);
+  }
+
+  /** Builds an {@link App}. Not thread-safe. */
+  public static final class Builder {
+    private @Nullable DataSource dataSource;
+    private @Nullable AppConfig config;
+    private @Nullable ObjectMapper jsonMapper;
+
+    private Builder() {}
+
+    /**
+     * Uses a caller's data source; the app never closes it. Exclusive with {@link #config}.
+     *
+     * @param dataSource a data source of a PostgreSQL database
+     * @return this builder
+     */
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      return this;
+    }
+
+    /**
+     * Builds a HikariCP pool from a configuration; the app closes it. Exclusive with {@link
+     * #dataSource}.
+     *
+     * @param config where the database is
+     * @return this builder
+     */
+    public Builder config(AppConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * Uses this JSON mapper for task arguments instead of the default one (Jackson with java.time
+     * written as ISO-8601 strings).
+     *
+     * @param jsonMapper the mapper
+     * @return this builder
+     */
+    public Builder jsonMapper(ObjectMapper jsonMapper) {
+      this.jsonMapper = Objects.requireNonNull(jsonMapper, "jsonMapper");
+      return this;
+    }
+
+    /**
+     * Builds the app.
+     *
+     * @return the app
+     * @throws IllegalStateException if neither or both of a data source and a configuration are
+     *     set
+     */
+    public App build() {
+      if (dataSource != null && config != null) {
+        throw new IllegalStateException("set either dataSource(...) or config(...), not both");
+      }
+      if (dataSource != null) {
+        return new App(this, dataSource, null);
+      }
+      if (config == null) {
+        throw new IllegalStateException(
+            "no database: call dataSource(...) or config(...), or use App.getDefault()");
+      }
+      HikariDataSource pool = newPool(config);
+      return new App(this, pool, pool);
+    }
+  }
+}

@@ -1,0 +1,475 @@
+package dev.procrastinate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.procrastinate.internal.sql.Database;
+import dev.procrastinate.internal.sql.JobDao;
+import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.model.ProcrastinateJob;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Defers, reads, cancels, retries and cleans up jobs through the schema's functions. Thread-safe;
+ * get it from {@link App#jobManager()}.
+ *
+ * <p>Every method that writes has an overload taking a {@link Connection}: the work then joins the
+ * caller's transaction (if the connection is not in autocommit mode), so a job deferred in a
+ * transaction that rolls back never exists, and its NOTIFY is sent only on commit.
+ *
+ * <p>Arguments are turned into JSON before anything touches the database; one that cannot be
+ * serialised fails with an {@link IllegalArgumentException} naming the task and the argument.
+ */
+public final class JobManager {
+  /** How many jobs of a batch go into one statement; a batch of any size runs in one transaction. */
+  public static final int BATCH_CHUNK_SIZE = 10_000;
+
+  private final Database database;
+  private final ObjectMapper jsonMapper;
+  private final JobDao dao = new JobDao();
+  private final Object executorLock = new Object();
+  private @Nullable ExecutorService asyncExecutor;
+
+  JobManager(Database database, ObjectMapper jsonMapper) {
+    this.database = database;
+    this.jsonMapper = jsonMapper;
+  }
+
+  /**
+   * Defers one job on a pooled connection.
+   *
+   * @param job the job
+   * @return the new job's id
+   * @throws IllegalArgumentException if an argument cannot be written as JSON
+   * @throws AlreadyEnqueuedException if its queueing lock is taken by a waiting job
+   * @throws DatabaseUnavailableException if PostgreSQL cannot be reached
+   */
+  public long defer(NewJob job) {
+    JobDao.Row row = toRow(job, Instant.now());
+    return database.withConnection(action(job), c -> dao.deferMany(c, List.of(row))[0]);
+  }
+
+  /**
+   * Defers one job on the caller's connection, inside the caller's transaction if one is open.
+   *
+   * @param connection the caller's connection; not closed
+   * @param job the job
+   * @return the new job's id
+   * @throws IllegalArgumentException if an argument cannot be written as JSON
+   * @throws AlreadyEnqueuedException if its queueing lock is taken; PostgreSQL then marks the
+   *     caller's transaction as failed, so the caller must roll back
+   */
+  public long defer(Connection connection, NewJob job) {
+    JobDao.Row row = toRow(job, Instant.now());
+    return database.onCallerConnection(
+        connection, action(job), c -> dao.deferMany(c, List.of(row))[0]);
+  }
+
+  /**
+   * Defers one job on a background thread.
+   *
+   * @param job the job
+   * @return a future of the new job's id, completed exceptionally as {@link #defer(NewJob)} throws
+   */
+  public CompletableFuture<Long> deferAsync(NewJob job) {
+    Objects.requireNonNull(job, "job");
+    return CompletableFuture.supplyAsync(() -> defer(job), executor());
+  }
+
+  /**
+   * Defers many jobs in one transaction, {@value #BATCH_CHUNK_SIZE} per statement. The jobs are
+   * read lazily, so a batch larger than memory can be streamed. All or nothing: a queueing-lock
+   * clash or a bad argument anywhere rolls the whole batch back.
+   *
+   * @param jobs the jobs
+   * @return the new ids, in the order of {@code jobs}
+   * @throws IllegalArgumentException if an argument cannot be written as JSON
+   * @throws AlreadyEnqueuedException if a queueing lock is taken; no job of the batch is stored
+   */
+  public long[] deferBatch(Iterable<NewJob> jobs) {
+    Objects.requireNonNull(jobs, "jobs");
+    return database.inTransaction("deferring a batch of jobs", c -> deferAll(c, jobs.iterator()));
+  }
+
+  /**
+   * Defers many jobs on the caller's connection, inside the caller's transaction if one is open.
+   *
+   * @param connection the caller's connection; not closed
+   * @param jobs the jobs
+   * @return the new ids, in the order of {@code jobs}
+   * @throws AlreadyEnqueuedException if a queueing lock is taken; the caller must roll back
+   */
+  public long[] deferBatch(Connection connection, Iterable<NewJob> jobs) {
+    Objects.requireNonNull(jobs, "jobs");
+    return database.onCallerConnection(
+        connection, "deferring a batch of jobs", c -> deferAll(c, jobs.iterator()));
+  }
+
+  private long[] deferAll(Connection connection, Iterator<NewJob> jobs)
+      throws java.sql.SQLException {
+    long[] ids = new long[16];
+    int count = 0;
+    List<JobDao.Row> chunk = new ArrayList<>();
+    Instant now = Instant.now();
+    while (jobs.hasNext()) {
+      chunk.add(toRow(Objects.requireNonNull(jobs.next(), "a job of the batch is null"), now));
+      if (chunk.size() == BATCH_CHUNK_SIZE || !jobs.hasNext()) {
+        long[] chunkIds = dao.deferMany(connection, chunk);
+        if (count + chunkIds.length > ids.length) {
+          ids = Arrays.copyOf(ids, Math.max(ids.length * 2, count + chunkIds.length));
+        }
+        System.arraycopy(chunkIds, 0, ids, count, chunkIds.length);
+        count += chunkIds.length;
+        chunk.clear();
+      }
+    }
+    return Arrays.copyOf(ids, count);
+  }
+
+  /**
+   * Reads a job.
+   *
+   * @param id the job id
+   * @return the job, or empty if none has this id
+   */
+  public Optional<ProcrastinateJob> getJob(long id) {
+    return database.withConnection("reading job " + id, c -> dao.get(c, id));
+  }
+
+  /**
+   * Reads a job's status.
+   *
+   * @param id the job id
+   * @return the status, or empty if no job has this id
+   */
+  public Optional<JobStatus> getStatus(long id) {
+    return database.withConnection("reading the status of job " + id, c -> dao.getStatus(c, id));
+  }
+
+  /**
+   * Reads a job's status on the caller's connection, so a job deferred in the caller's open
+   * transaction is seen.
+   *
+   * @param connection the caller's connection; not closed
+   * @param id the job id
+   * @return the status, or empty if no job has this id
+   */
+  public Optional<JobStatus> getStatus(Connection connection, long id) {
+    return database.onCallerConnection(
+        connection, "reading the status of job " + id, c -> dao.getStatus(c, id));
+  }
+
+  /**
+   * Lists jobs matching a filter, ordered by id.
+   *
+   * @param filter the criteria and page
+   * @return the jobs
+   */
+  public List<ProcrastinateJob> listJobs(JobFilter filter) {
+    Objects.requireNonNull(filter, "filter");
+    return database.withConnection(
+        "listing jobs",
+        c ->
+            dao.list(
+                c,
+                filter.id(),
+                filter.queue(),
+                filter.task(),
+                filter.status(),
+                filter.lock(),
+                filter.queueingLock(),
+                filter.workerId(),
+                filter.afterId(),
+                filter.limit()));
+  }
+
+  /**
+   * Cancels a waiting job: {@code todo} becomes {@code cancelled}.
+   *
+   * @param id the job id
+   * @return true if the job was waiting and is now cancelled; false if nothing was done
+   */
+  public boolean cancel(long id) {
+    return cancel(id, false, false);
+  }
+
+  /**
+   * Requests the abort of a job: a waiting job is cancelled, a running job is told to stop (its
+   * worker hears it through NOTIFY or polling).
+   *
+   * @param id the job id
+   * @return true if the request was recorded; false if the job is finished or missing
+   */
+  public boolean abort(long id) {
+    return cancel(id, true, false);
+  }
+
+  /**
+   * Cancels, aborts or deletes a job through {@code procrastinate_cancel_job_v1}, with upstream's
+   * semantics: with {@code delete}, a waiting job is deleted; otherwise a waiting job is cancelled;
+   * with {@code abort}, a running job gets an abort request.
+   *
+   * @param id the job id
+   * @param abort whether to request an abort of a running job
+   * @param delete whether to delete a waiting job rather than keep it as cancelled
+   * @return whether anything was done
+   */
+  public boolean cancel(long id, boolean abort, boolean delete) {
+    return database.withConnection("cancelling job " + id, c -> dao.cancel(c, id, abort, delete));
+  }
+
+  /**
+   * Cancels, aborts or deletes a job on the caller's connection.
+   *
+   * @param connection the caller's connection; not closed
+   * @param id the job id
+   * @param abort whether to request an abort of a running job
+   * @param delete whether to delete a waiting job rather than keep it as cancelled
+   * @return whether anything was done
+   */
+  public boolean cancel(Connection connection, long id, boolean abort, boolean delete) {
+    return database.onCallerConnection(
+        connection, "cancelling job " + id, c -> dao.cancel(c, id, abort, delete));
+  }
+
+  /**
+   * Retries a failed (or running) job now, keeping its queue, priority and lock.
+   *
+   * @param id the job id
+   * @throws ProcrastinateException if the job is missing or neither {@code failed} nor {@code
+   *     doing}
+   */
+  public void retry(long id) {
+    retry(id, Instant.now(), null, null, null);
+  }
+
+  /**
+   * Retries a failed or running job through {@code procrastinate_retry_job_v2}: it goes back to
+   * {@code todo}, due at {@code retryAt}.
+   *
+   * @param id the job id
+   * @param retryAt when the job becomes due again
+   * @param priority a new priority, or null to keep it
+   * @param queue a new queue, or null to keep it
+   * @param lock a new lock, or null to keep it
+   * @throws ProcrastinateException if the job is missing or in another status, with the reason
+   */
+  public void retry(
+      long id,
+      Instant retryAt,
+      @Nullable Integer priority,
+      @Nullable String queue,
+      @Nullable String lock) {
+    Objects.requireNonNull(retryAt, "retryAt");
+    if (queue != null) {
+      NewJob.validateQueueName(queue);
+    }
+    try {
+      database.withConnection(
+          "retrying job " + id,
+          c -> {
+            dao.retry(c, id, retryAt, priority, queue, lock);
+            return null;
+          });
+    } catch (ProcrastinateException e) {
+      if (e.getMessage() != null && e.getMessage().contains("check_not_todo_abort_requested")) {
+        throw new ProcrastinateException(
+            "Job "
+                + id
+                + " cannot be retried: it failed after an abort was requested and still carries"
+                + " abort_requested, which a waiting job may not have. Defer a new job instead.",
+            e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Deletes finished jobs whose latest event is older than {@code age}, like upstream's {@code
+   * delete_old_jobs}: succeeded jobs always, the others when asked.
+   *
+   * @param age minimum time since the job's latest event
+   * @param queue only this queue, or null for all
+   * @param includeFailed also delete failed jobs
+   * @param includeCancelled also delete cancelled jobs
+   * @param includeAborted also delete aborted jobs
+   * @return how many jobs were deleted
+   */
+  public int deleteOldJobs(
+      Duration age,
+      @Nullable String queue,
+      boolean includeFailed,
+      boolean includeCancelled,
+      boolean includeAborted) {
+    Objects.requireNonNull(age, "age");
+    if (age.isNegative()) {
+      throw new IllegalArgumentException("age must not be negative, got " + age);
+    }
+    List<JobStatus> statuses = new ArrayList<>();
+    statuses.add(JobStatus.SUCCEEDED);
+    if (includeFailed) {
+      statuses.add(JobStatus.FAILED);
+    }
+    if (includeCancelled) {
+      statuses.add(JobStatus.CANCELLED);
+    }
+    if (includeAborted) {
+      statuses.add(JobStatus.ABORTED);
+    }
+    return database.withConnection(
+        "deleting old jobs", c -> dao.deleteOld(c, age, queue, statuses));
+  }
+
+  /**
+   * Counts jobs per status.
+   *
+   * @return a count for every status, zero where there is none
+   */
+  public Map<JobStatus, Long> countByStatus() {
+    return countByStatus(null);
+  }
+
+  /**
+   * Counts jobs per status in one queue.
+   *
+   * @param queue the queue, or null for all queues
+   * @return a count for every status, zero where there is none
+   */
+  public Map<JobStatus, Long> countByStatus(@Nullable String queue) {
+    return database.withConnection("counting jobs", c -> dao.countByStatus(c, queue));
+  }
+
+  /**
+   * Turns a job into a database row: serialises its arguments and resolves its schedule.
+   *
+   * @param job the job
+   * @param now the instant {@code scheduleIn} counts from
+   * @return the row
+   * @throws IllegalArgumentException naming the task and the argument, if an argument cannot be
+   *     written as JSON or the JSON text is not an object
+   */
+  JobDao.Row toRow(NewJob job, Instant now) {
+    return new JobDao.Row(
+        job.queue(),
+        job.taskName(),
+        job.priority(),
+        job.lock(),
+        job.queueingLock(),
+        argsJson(job),
+        job.resolveScheduledAt(now));
+  }
+
+  private String argsJson(NewJob job) {
+    String text = job.argsJson();
+    if (text != null) {
+      JsonNode node;
+      try {
+        node = jsonMapper.readTree(text);
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException(
+            "arguments of task '"
+                + job.taskName()
+                + "' are not valid JSON: "
+                + e.getOriginalMessage()
+                + "; give a JSON object such as {\"user_id\": 3}",
+            e);
+      }
+      if (node == null || !node.isObject()) {
+        throw new IllegalArgumentException(
+            "arguments of task '"
+                + job.taskName()
+                + "' must be a JSON object of argument names to values, such as"
+                + " {\"user_id\": 3}; got "
+                + text);
+      }
+      return node.toString();
+    }
+    try {
+      return jsonMapper.writeValueAsString(job.args());
+    } catch (JsonProcessingException | RuntimeException whole) {
+      // Serialise one argument at a time to name the one that fails.
+      for (Map.Entry<String, @Nullable Object> entry : job.args().entrySet()) {
+        Object value = entry.getValue();
+        try {
+          jsonMapper.writeValueAsString(value);
+        } catch (JsonProcessingException | RuntimeException e) {
+          throw new IllegalArgumentException(
+              "argument '"
+                  + entry.getKey()
+                  + "' of task '"
+                  + job.taskName()
+                  + "' cannot be written as JSON ("
+                  + (value == null ? "null" : value.getClass().getName())
+                  + "): "
+                  + rootMessage(e)
+                  + ". Pass a value Jackson can write and read back: numbers, strings, booleans,"
+                  + " java.time values, lists, maps, records or beans.",
+              e);
+        }
+      }
+      throw new IllegalArgumentException(
+          "arguments of task '" + job.taskName() + "' cannot be written as JSON: " + whole, whole);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return String.valueOf(root.getMessage());
+  }
+
+  private static String action(NewJob job) {
+    return "deferring a job of task '" + job.taskName() + "'";
+  }
+
+  private ExecutorService executor() {
+    synchronized (executorLock) {
+      if (asyncExecutor == null) {
+        AtomicInteger counter = new AtomicInteger();
+        ThreadPoolExecutor executor =
+            new ThreadPoolExecutor(
+                4,
+                4,
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                runnable -> {
+                  Thread thread =
+                      new Thread(runnable, "procrastinate-defer-" + counter.incrementAndGet());
+                  thread.setDaemon(true);
+                  return thread;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        asyncExecutor = executor;
+      }
+      return asyncExecutor;
+    }
+  }
+
+  /** Stops the background threads of {@link #deferAsync}; called by {@link App#close()}. */
+  void shutdown() {
+    synchronized (executorLock) {
+      if (asyncExecutor != null) {
+        asyncExecutor.shutdown();
+      }
+    }
+  }
+}

@@ -1,0 +1,5 @@
+/** The default JSON mapper. Not API: may change without notice. */
+@NullMarked
+package dev.procrastinate.internal.json;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,273 @@
+package dev.procrastinate.internal.migrate;
+
+import dev.procrastinate.SchemaException;
+import dev.procrastinate.internal.sql.Database;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the schema migrations with Flyway, after deciding from the catalog whether the schema is
+ * new, ours, adoptable (created by Python Procrastinate at level 3.4 or later) or to be refused.
+ * Not API.
+ */
+public final class Migrator {
+  /** Flyway's history table; never the application's own {@code flyway_schema_history}. */
+  public static final String HISTORY_TABLE = "procrastinate_schema_history";
+
+  /** Where the scripts live on the class path. */
+  public static final String LOCATION = "classpath:db/procrastinate";
+
+  /** Our migration version that equals upstream's 3.4 to 3.9 schema. */
+  public static final String UPSTREAM_SCHEMA_VERSION = "1";
+
+  private static final Logger LOG = LoggerFactory.getLogger("procrastinate.migrate");
+
+  private final Database database;
+
+  /**
+   * Creates a migrator.
+   *
+   * @param database the database to migrate
+   */
+  public Migrator(Database database) {
+    this.database = database;
+  }
+
+  /**
+   * What a migration did.
+   *
+   * @param outcome what happened
+   * @param schema the schema migrated
+   * @param applied versions applied by this call, in order
+   * @param version the schema's version afterwards
+   */
+  public record Outcome(Kind outcome, String schema, List<String> applied, String version) {
+    /** What happened. */
+    public enum Kind {
+      /** The schema was created from nothing. */
+      CREATED,
+      /** A schema made by Python Procrastinate was recognised and baselined. */
+      ADOPTED,
+      /** Newer migrations were applied to a schema of ours. */
+      UPGRADED,
+      /** Nothing to do. */
+      UP_TO_DATE
+    }
+  }
+
+  /**
+   * Brings the current schema to the newest version.
+   *
+   * @return what was done
+   * @throws SchemaException if the schema is partial, unknown, or an older upstream level, saying
+   *     what was found and what to do; nothing is changed then
+   */
+  public Outcome migrate() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return migrateOnce();
+      } catch (ConcurrentMigrationException e) {
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new SchemaException(
+              "Migrating the procrastinate schema of "
+                  + database.description()
+                  + " kept racing with another migrating process; run it again.",
+              e.getCause());
+        }
+        LOG.debug("another process is migrating the schema; retrying", e);
+        try {
+          Thread.sleep(100L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new SchemaException("interrupted while migrating", interrupted);
+        }
+      }
+    }
+  }
+
+  private static final int MAX_ATTEMPTS = 10;
+
+  /** Another process created the history table while this one was deciding; try again. */
+  private static final class ConcurrentMigrationException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ConcurrentMigrationException(RuntimeException cause) {
+      super(cause);
+    }
+  }
+
+  private Outcome migrateOnce() {
+    String action = "migrating the procrastinate schema";
+    Inspection before = database.withConnection(action, Inspection::read);
+    SchemaInspector.Assessment assessment = SchemaInspector.assess(before.objects());
+    String baselineVersion = "0";
+    Outcome.Kind kind;
+    if (before.historyExists()) {
+      kind = Outcome.Kind.UPGRADED;
+    } else {
+      switch (assessment.kind()) {
+        case EMPTY -> kind = Outcome.Kind.CREATED;
+        case COMPLETE -> {
+          kind = Outcome.Kind.ADOPTED;
+          baselineVersion = UPSTREAM_SCHEMA_VERSION;
+          LOG.info(
+              "{} - found a Procrastinate schema created without this runtime (upstream level"
+                  + " 3.4 or later); adopting it without changes",
+              before.schema());
+        }
+        case OLDER -> throw olderLevel(before.schema(), assessment);
+        default -> throw partial(before.schema(), assessment);
+      }
+    }
+    Flyway flyway = flyway(baselineVersion);
+    MigrateResult result;
+    try {
+      result = flyway.migrate();
+    } catch (RuntimeException e) {
+      // Flyway checks for its history table and creates it in separate steps; a process that
+      // raced another one through that gap fails here and must decide again from the catalog.
+      if (!before.historyExists()
+          && database.withConnection(
+              action, c -> SchemaInspector.tableExists(c, HISTORY_TABLE))) {
+        throw new ConcurrentMigrationException(e);
+      }
+      throw new SchemaException(
+          "Migrating the procrastinate schema of "
+              + database.description()
+              + " (schema "
+              + before.schema()
+              + ") failed: "
+              + e.getMessage(),
+          e);
+    }
+    List<String> applied = new ArrayList<>();
+    result.migrations.forEach(m -> applied.add(m.version));
+    if (applied.isEmpty() && kind != Outcome.Kind.ADOPTED) {
+      kind = Outcome.Kind.UP_TO_DATE;
+    }
+    verify(before.schema());
+    MigrationInfo current = flyway.info().current();
+    String version = current == null ? "none" : current.getVersion().getVersion();
+    LOG.info(
+        "{} - procrastinate schema {}: version {}{}",
+        before.schema(),
+        kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
+        version,
+        applied.isEmpty() ? "" : ", applied " + applied);
+    return new Outcome(kind, before.schema(), List.copyOf(applied), version);
+  }
+
+  /**
+   * Lists the pending migrations, oldest first, without applying anything.
+   *
+   * @return versions and descriptions of pending scripts
+   */
+  public List<MigrationInfo> pending() {
+    return List.of(flyway("0").info().pending());
+  }
+
+  /**
+   * Checks that every contract object exists in the current schema.
+   *
+   * @param schema the schema name, for the message
+   * @throws SchemaException listing the missing objects
+   */
+  private void verify(String schema) {
+    Inspection after = database.withConnection("checking the procrastinate schema", Inspection::read);
+    SchemaInspector.Assessment assessment = SchemaInspector.assess(after.objects());
+    if (assessment.kind() != SchemaInspector.Assessment.Kind.COMPLETE) {
+      throw new SchemaException(
+          "The procrastinate schema of "
+              + database.description()
+              + " (schema "
+              + schema
+              + ") is recorded as migrated in "
+              + HISTORY_TABLE
+              + " but objects are missing:"
+              + assessment.describeMissing()
+              + "\nSomething removed them after migration; restore them from a backup or recreate"
+              + " the schema.");
+    }
+  }
+
+  private Flyway flyway(String baselineVersion) {
+    ClassLoader loader = Migrator.class.getClassLoader();
+    return Flyway.configure(loader)
+        .dataSource(database.dataSource())
+        .table(HISTORY_TABLE)
+        .locations(LOCATION)
+        .placeholderReplacement(false)
+        .baselineOnMigrate(true)
+        .baselineVersion(baselineVersion)
+        .baselineDescription(
+            "1".equals(baselineVersion)
+                ? "Procrastinate 3.x schema created outside (upstream 3.4 or later)"
+                : "<< procrastinate baseline >>")
+        .cleanDisabled(true)
+        .validateMigrationNaming(true)
+        .load();
+  }
+
+  private SchemaException olderLevel(String schema, SchemaInspector.Assessment assessment) {
+    UpstreamLevel level = assessment.level();
+    return new SchemaException(
+        "The procrastinate schema in "
+            + database.description()
+            + " (schema "
+            + schema
+            + ") was created by Python Procrastinate "
+            + (level == null ? "(unknown level)" : level.release() + " or a later 3.x before the next")
+            + " level, older than this runtime needs (upstream 3.4.0 or later). Missing:"
+            + assessment.describeMissing()
+            + "\nApply upstream Procrastinate's migrations up to 3.4.0 or later (the scripts named"
+            + " above, from 'procrastinate schema --migrations-path'), then migrate again."
+            + " Nothing was changed.");
+  }
+
+  private SchemaException partial(String schema, SchemaInspector.Assessment assessment) {
+    return new SchemaException(
+        "The schema "
+            + schema
+            + " of "
+            + database.description()
+            + " holds some Procrastinate objects but not a schema of any known upstream level,"
+            + " and has no "
+            + HISTORY_TABLE
+            + " table. Found "
+            + assessment.found().size()
+            + " of "
+            + SchemaInspector.EXPECTED.size()
+            + " objects; missing:"
+            + assessment.describeMissing()
+            + "\nNothing was changed. Restore the missing objects (for example by applying the"
+            + " upstream migration named beside each), or move the procrastinate_* objects away"
+            + " and migrate again to create a fresh schema.");
+  }
+
+  /** What the catalog holds before or after a migration. */
+  private record Inspection(String schema, boolean historyExists, Set<String> objects) {
+    static Inspection read(java.sql.Connection connection) throws java.sql.SQLException {
+      return new Inspection(
+          SchemaInspector.currentSchema(connection),
+          SchemaInspector.tableExists(connection, HISTORY_TABLE),
+          SchemaInspector.presentObjects(connection));
+    }
+  }
+
+  /**
+   * Returns the version recorded in the history table, if any.
+   *
+   * @return the current version, or null if nothing was applied
+   */
+  public @Nullable String currentVersion() {
+    MigrationInfo current = flyway("0").info().current();
+    return current == null ? null : current.getVersion().getVersion();
+  }
+}

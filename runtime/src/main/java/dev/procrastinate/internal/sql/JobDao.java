@@ -1,0 +1,331 @@
+package dev.procrastinate.internal.sql;
+
+import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.model.ProcrastinateJob;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The only class that runs job statements over JDBC. Stateless and thread-safe; every method takes
+ * the connection to use, so callers choose pooled, transactional or their own. Not API.
+ */
+public final class JobDao {
+  /** Creates the DAO. */
+  public JobDao() {}
+
+  /**
+   * A job ready for the database: every value already checked and serialised.
+   *
+   * @param queue queue name
+   * @param taskName task name
+   * @param priority priority
+   * @param lock lock or null
+   * @param queueingLock queueing lock or null
+   * @param argsJson arguments as JSON object text
+   * @param scheduledAt due instant or null
+   */
+  public record Row(
+      String queue,
+      String taskName,
+      int priority,
+      @Nullable String lock,
+      @Nullable String queueingLock,
+      String argsJson,
+      @Nullable Instant scheduledAt) {}
+
+  /**
+   * Defers jobs in one statement.
+   *
+   * @param connection the connection
+   * @param rows the jobs, at least one
+   * @return the new ids, in the order of {@code rows}
+   * @throws SQLException if PostgreSQL refuses, e.g. on a queueing-lock clash
+   */
+  public long[] deferMany(Connection connection, List<Row> rows) throws SQLException {
+    int size = rows.size();
+    String[] queues = new String[size];
+    String[] tasks = new String[size];
+    Integer[] priorities = new Integer[size];
+    String[] locks = new String[size];
+    String[] queueingLocks = new String[size];
+    String[] args = new String[size];
+    String[] scheduledAt = new String[size];
+    for (int i = 0; i < size; i++) {
+      Row row = rows.get(i);
+      queues[i] = row.queue();
+      tasks[i] = row.taskName();
+      priorities[i] = row.priority();
+      locks[i] = row.lock();
+      queueingLocks[i] = row.queueingLock();
+      args[i] = row.argsJson();
+      scheduledAt[i] = row.scheduledAt() == null ? null : row.scheduledAt().toString();
+    }
+    long[] ids = new long[size];
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_DEFER_MANY)) {
+      int i = 0;
+      statement.setArray(++i, connection.createArrayOf("text", queues)); // queue_name
+      statement.setArray(++i, connection.createArrayOf("text", tasks)); // task_name
+      statement.setArray(++i, connection.createArrayOf("int4", priorities)); // priority
+      statement.setArray(++i, connection.createArrayOf("text", locks)); // lock
+      statement.setArray(++i, connection.createArrayOf("text", queueingLocks)); // queueing_lock
+      statement.setArray(++i, connection.createArrayOf("text", args)); // args
+      statement.setArray(++i, connection.createArrayOf("text", scheduledAt)); // scheduled_at
+      try (ResultSet result = statement.executeQuery()) {
+        int n = 0;
+        while (result.next()) {
+          ids[n++] = result.getLong(1);
+        }
+        if (n != size) {
+          throw new SQLException(
+              "procrastinate_defer_jobs_v1 returned " + n + " ids for " + size + " jobs");
+        }
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * Reads one job.
+   *
+   * @param connection the connection
+   * @param id the job id
+   * @return the job, or empty if there is none with this id
+   * @throws SQLException if the query fails
+   */
+  public Optional<ProcrastinateJob> get(Connection connection, long id) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_GET)) {
+      statement.setLong(1, id); // id
+      try (ResultSet result = statement.executeQuery()) {
+        return result.next() ? Optional.of(readJob(result)) : Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * Reads one job's status.
+   *
+   * @param connection the connection
+   * @param id the job id
+   * @return the status, or empty if there is no job with this id
+   * @throws SQLException if the query fails
+   */
+  public Optional<JobStatus> getStatus(Connection connection, long id) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_GET_STATUS)) {
+      statement.setLong(1, id); // id
+      try (ResultSet result = statement.executeQuery()) {
+        return result.next()
+            ? Optional.of(JobStatus.fromDb(result.getString(1)))
+            : Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * Lists jobs by id.
+   *
+   * @param connection the connection
+   * @param id id filter or null
+   * @param queue queue filter or null
+   * @param task task filter or null
+   * @param status status filter or null
+   * @param lock lock filter or null
+   * @param queueingLock queueing lock filter or null
+   * @param workerId worker filter or null
+   * @param afterId list only ids greater than this
+   * @param limit at most this many rows
+   * @return the jobs, by id
+   * @throws SQLException if the query fails
+   */
+  public List<ProcrastinateJob> list(
+      Connection connection,
+      @Nullable Long id,
+      @Nullable String queue,
+      @Nullable String task,
+      @Nullable JobStatus status,
+      @Nullable String lock,
+      @Nullable String queueingLock,
+      @Nullable Long workerId,
+      long afterId,
+      int limit)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_LIST)) {
+      int i = 0;
+      i = bindTwice(statement, i, id, Types.BIGINT); // id
+      i = bindTwice(statement, i, queue, Types.VARCHAR); // queue_name
+      i = bindTwice(statement, i, task, Types.VARCHAR); // task_name
+      i = bindTwice(statement, i, status == null ? null : status.dbValue(), Types.VARCHAR); // status
+      i = bindTwice(statement, i, lock, Types.VARCHAR); // lock
+      i = bindTwice(statement, i, queueingLock, Types.VARCHAR); // queueing_lock
+      i = bindTwice(statement, i, workerId, Types.BIGINT); // worker_id
+      statement.setLong(++i, afterId); // id >
+      statement.setInt(++i, limit); // LIMIT
+      List<ProcrastinateJob> jobs = new ArrayList<>();
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          jobs.add(readJob(result));
+        }
+      }
+      return jobs;
+    }
+  }
+
+  /**
+   * Cancels, aborts or deletes a job through {@code procrastinate_cancel_job_v1}.
+   *
+   * @param connection the connection
+   * @param id the job id
+   * @param abort whether to request an abort of a running job
+   * @param delete whether to delete a waiting job instead of cancelling it
+   * @return whether anything was done
+   * @throws SQLException if the call fails
+   */
+  public boolean cancel(Connection connection, long id, boolean abort, boolean delete)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_CANCEL)) {
+      statement.setLong(1, id); // job_id
+      statement.setBoolean(2, abort); // abort
+      statement.setBoolean(3, delete); // delete_job
+      try (ResultSet result = statement.executeQuery()) {
+        result.next();
+        result.getLong(1);
+        return !result.wasNull();
+      }
+    }
+  }
+
+  /**
+   * Retries a doing or failed job through {@code procrastinate_retry_job_v2}.
+   *
+   * @param connection the connection
+   * @param id the job id
+   * @param retryAt when it becomes due again
+   * @param priority new priority or null to keep
+   * @param queue new queue or null to keep
+   * @param lock new lock or null to keep
+   * @throws SQLException if the job is missing or in another status
+   */
+  public void retry(
+      Connection connection,
+      long id,
+      Instant retryAt,
+      @Nullable Integer priority,
+      @Nullable String queue,
+      @Nullable String lock)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_RETRY)) {
+      int i = 0;
+      statement.setLong(++i, id); // job_id
+      statement.setObject(++i, OffsetDateTime.ofInstant(retryAt, ZoneOffset.UTC)); // retry_at
+      setNullable(statement, ++i, priority, Types.INTEGER); // new_priority
+      setNullable(statement, ++i, queue, Types.VARCHAR); // new_queue_name
+      setNullable(statement, ++i, lock, Types.VARCHAR); // new_lock
+      statement.execute();
+    }
+  }
+
+  /**
+   * Deletes finished jobs whose latest event is older than an age.
+   *
+   * @param connection the connection
+   * @param age minimum age of the latest event
+   * @param queue queue filter or null
+   * @param statuses statuses to delete
+   * @return how many jobs were deleted
+   * @throws SQLException if the statement fails
+   */
+  public int deleteOld(
+      Connection connection, Duration age, @Nullable String queue, List<JobStatus> statuses)
+      throws SQLException {
+    String[] values = statuses.stream().map(JobStatus::dbValue).toArray(String[]::new);
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_DELETE_OLD)) {
+      int i = 0;
+      Array array = connection.createArrayOf("text", values);
+      statement.setArray(++i, array); // status = ANY
+      i = bindTwice(statement, i, queue, Types.VARCHAR); // queue_name
+      statement.setDouble(++i, age.toNanos() / 1_000_000_000d); // seconds
+      return statement.executeUpdate();
+    }
+  }
+
+  /**
+   * Counts jobs per status.
+   *
+   * @param connection the connection
+   * @param queue queue filter or null
+   * @return a count for every status, zero where there is none
+   * @throws SQLException if the query fails
+   */
+  public Map<JobStatus, Long> countByStatus(Connection connection, @Nullable String queue)
+      throws SQLException {
+    Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+    for (JobStatus status : JobStatus.values()) {
+      counts.put(status, 0L);
+    }
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_COUNT_BY_STATUS)) {
+      bindTwice(statement, 0, queue, Types.VARCHAR); // queue_name
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          counts.put(JobStatus.fromDb(result.getString("status")), result.getLong("jobs"));
+        }
+      }
+    }
+    return counts;
+  }
+
+  /**
+   * Reads the current row as a job, by column name.
+   *
+   * @param result a result set positioned on a row with the job columns
+   * @return the job
+   * @throws SQLException if a column is missing
+   */
+  public static ProcrastinateJob readJob(ResultSet result) throws SQLException {
+    OffsetDateTime scheduledAt = result.getObject("scheduled_at", OffsetDateTime.class);
+    long workerId = result.getLong("worker_id");
+    Long worker = result.wasNull() ? null : workerId;
+    return new ProcrastinateJob(
+        result.getLong("id"),
+        result.getString("queue_name"),
+        result.getString("task_name"),
+        result.getInt("priority"),
+        result.getString("lock"),
+        result.getString("queueing_lock"),
+        result.getString("args"),
+        JobStatus.fromDb(result.getString("status")),
+        scheduledAt == null ? null : scheduledAt.toInstant(),
+        result.getInt("attempts"),
+        result.getBoolean("abort_requested"),
+        worker);
+  }
+
+  private static int bindTwice(PreparedStatement statement, int index, @Nullable Object value, int type)
+      throws SQLException {
+    setNullable(statement, index + 1, value, type);
+    setNullable(statement, index + 2, value, type);
+    return index + 2;
+  }
+
+  private static void setNullable(
+      PreparedStatement statement, int index, @Nullable Object value, int type)
+      throws SQLException {
+    if (value == null) {
+      statement.setNull(index, type);
+    } else {
+      statement.setObject(index, value, type);
+    }
+  }
+}

@@ -1,0 +1,272 @@
+package dev.procrastinate.internal.migrate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.procrastinate.App;
+import dev.procrastinate.NewJob;
+import dev.procrastinate.SchemaException;
+import dev.procrastinate.SchemaManager.MigrationResult;
+import dev.procrastinate.SchemaManager.MigrationResult.Outcome;
+import dev.procrastinate.testing.Catalog;
+import dev.procrastinate.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Migrations in every starting state: empty, ours, created by Python Procrastinate, older, partial.
+ * Each test works in a schema of its own.
+ */
+class MigratorTest {
+  @RegisterExtension static final TestDatabase DB = TestDatabase.empty();
+
+  private static final AtomicInteger SCHEMAS = new AtomicInteger();
+
+  /** The V1 script, applied without Flyway: what {@code procrastinate schema --apply} leaves. */
+  private static final String UPSTREAM_SCHEMA_SQL =
+      Catalog.resource("/db/procrastinate/V1__procrastinate_3_9_schema.sql");
+
+  private static String newSchema() throws SQLException {
+    String schema = "m" + SCHEMAS.incrementAndGet();
+    execute(null, "CREATE SCHEMA " + schema);
+    return schema;
+  }
+
+  private static void execute(String schema, String sql) throws SQLException {
+    try (Connection connection = DB.newConnection();
+        Statement statement = connection.createStatement()) {
+      if (schema != null) {
+        statement.execute("SET search_path TO " + schema);
+      }
+      statement.execute(sql);
+    }
+  }
+
+  private static List<String> query(String schema, String sql) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Connection connection = DB.newConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("SET search_path TO " + schema);
+      try (ResultSet result = statement.executeQuery(sql)) {
+        while (result.next()) {
+          rows.add(result.getString(1));
+        }
+      }
+    }
+    return rows;
+  }
+
+  private static List<String> catalog(String schema) throws SQLException {
+    try (Connection connection = DB.newConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("SET search_path TO " + schema);
+      return Catalog.describe(connection);
+    }
+  }
+
+  private static boolean historyExists(String schema) throws SQLException {
+    return !query(schema, "SELECT to_regclass('procrastinate_schema_history')::text").contains(null);
+  }
+
+  private static MigrationResult migrate(String schema) {
+    try (HikariDataSource dataSource = DB.newDataSource(schema);
+        App app = App.builder().dataSource(dataSource).build()) {
+      return app.schemaManager().migrate();
+    }
+  }
+
+  @Test
+  void freshSchemaIsCreatedAndSecondMigrationIsANoOp() throws Exception {
+    String schema = newSchema();
+    MigrationResult first = migrate(schema);
+    assertThat(first.outcome()).isEqualTo(Outcome.CREATED);
+    assertThat(first.schema()).isEqualTo(schema);
+    assertThat(first.appliedVersions()).contains("1");
+    assertThat(catalog(schema)).containsExactlyElementsOf(Catalog.expected());
+    List<String> history = query(schema, "SELECT version FROM procrastinate_schema_history");
+
+    MigrationResult second = migrate(schema);
+    assertThat(second.outcome()).isEqualTo(Outcome.UP_TO_DATE);
+    assertThat(second.appliedVersions()).isEmpty();
+    assertThat(second.version()).isEqualTo(first.version());
+    assertThat(query(schema, "SELECT version FROM procrastinate_schema_history"))
+        .isEqualTo(history);
+    assertThat(catalog(schema)).containsExactlyElementsOf(Catalog.expected());
+  }
+
+  @Test
+  void concurrentMigrationsOfOneSchemaApplyEachVersionOnce() throws Exception {
+    String schema = newSchema();
+    int processes = 4;
+    CyclicBarrier start = new CyclicBarrier(processes);
+    ExecutorService pool = Executors.newFixedThreadPool(processes);
+    try {
+      List<Future<MigrationResult>> results = new ArrayList<>();
+      for (int i = 0; i < processes; i++) {
+        Callable<MigrationResult> task =
+            () -> {
+              start.await();
+              return migrate(schema);
+            };
+        results.add(pool.submit(task));
+      }
+      List<Outcome> outcomes = new ArrayList<>();
+      for (Future<MigrationResult> result : results) {
+        outcomes.add(result.get().outcome());
+      }
+      assertThat(outcomes).containsOnly(Outcome.CREATED, Outcome.UP_TO_DATE);
+      assertThat(outcomes).filteredOn(o -> o == Outcome.CREATED).hasSize(1);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(
+            query(
+                schema,
+                "SELECT version || ':' || count(*) FROM procrastinate_schema_history"
+                    + " WHERE version IS NOT NULL GROUP BY version ORDER BY version"))
+        .allMatch(row -> row.endsWith(":1"));
+    assertThat(catalog(schema)).containsExactlyElementsOf(Catalog.expected());
+  }
+
+  @Test
+  void schemaCreatedByPythonProcrastinateIsAdoptedUnchanged() throws Exception {
+    String schema = newSchema();
+    execute(schema, UPSTREAM_SCHEMA_SQL);
+    execute(
+        schema,
+        "SELECT procrastinate_defer_jobs_v1(ARRAY[ROW('default', 'python.task', 0, NULL, NULL,"
+            + " '{\"a\": 1}', NULL)::procrastinate_job_to_defer_v1])");
+    List<String> before = catalog(schema);
+
+    MigrationResult result = migrate(schema);
+
+    assertThat(result.outcome()).isEqualTo(Outcome.ADOPTED);
+    assertThat(result.version()).isEqualTo("1");
+    assertThat(catalog(schema)).isEqualTo(before).containsExactlyElementsOf(Catalog.expected());
+    assertThat(query(schema, "SELECT task_name || ' ' || args::text FROM procrastinate_jobs"))
+        .containsExactly("python.task {\"a\": 1}");
+    assertThat(query(schema, "SELECT type::text FROM procrastinate_events")).contains("deferred");
+    assertThat(
+            query(
+                schema,
+                "SELECT version || ' ' || type FROM procrastinate_schema_history"
+                    + " ORDER BY installed_rank"))
+        .containsExactly("1 BASELINE");
+    assertThat(migrate(schema).outcome()).isEqualTo(Outcome.UP_TO_DATE);
+  }
+
+  @Test
+  void olderUpstreamLevelIsRefusedNamingWhatIsMissingAndChangesNothing() throws Exception {
+    String schema = newSchema();
+    // A 3.1-level schema: no batch defer (3.2.0) and no manual retry of failed jobs (3.4.0).
+    String level31 =
+        UPSTREAM_SCHEMA_SQL.replaceFirst(
+            "'scheduled',([^\\n]*)\\n\\s*'retried'[^\\n]*", "'scheduled' $1");
+    assertThat(level31).isNotEqualTo(UPSTREAM_SCHEMA_SQL);
+    execute(schema, level31);
+    execute(
+        schema,
+        "DROP FUNCTION procrastinate_retry_job_v2(bigint, timestamptz, integer, varchar, varchar);"
+            + " DROP FUNCTION procrastinate_defer_periodic_job_v2(varchar, varchar, varchar,"
+            + " varchar, integer, varchar, bigint, jsonb);"
+            + " DROP FUNCTION procrastinate_defer_jobs_v1(procrastinate_job_to_defer_v1[]);"
+            + " DROP TYPE procrastinate_job_to_defer_v1;");
+    List<String> before = catalog(schema);
+
+    assertThatThrownBy(() -> migrate(schema))
+        .isInstanceOf(SchemaException.class)
+        .hasMessageContaining("created by Python Procrastinate 3.1.0")
+        .hasMessageContaining("function procrastinate_defer_jobs_v1 (added by upstream"
+            + " Procrastinate 3.2.0, 03.02.00_01_pre_batch_defer_jobs.sql)")
+        .hasMessageContaining("function procrastinate_retry_job_v2 (added by upstream"
+            + " Procrastinate 3.4.0")
+        .hasMessageContaining("enum procrastinate_job_event_type.retried")
+        .hasMessageContaining("Nothing was changed");
+
+    assertThat(catalog(schema)).isEqualTo(before);
+    assertThat(historyExists(schema)).isFalse();
+  }
+
+  @Test
+  void partialSchemaIsRefusedSayingWhatWasFound() throws Exception {
+    String schema = newSchema();
+    execute(schema, "CREATE TABLE procrastinate_jobs (id bigserial PRIMARY KEY)");
+
+    assertThatThrownBy(() -> migrate(schema))
+        .isInstanceOf(SchemaException.class)
+        .hasMessageContaining("not a schema of any known upstream level")
+        .hasMessageContaining("missing:")
+        .hasMessageContaining("table procrastinate_events")
+        .hasMessageContaining("Nothing was changed");
+
+    assertThat(query(schema, "SELECT count(*)::text FROM procrastinate_jobs")).containsExactly("0");
+    assertThat(historyExists(schema)).isFalse();
+  }
+
+  @Test
+  void damagedUpstreamSchemaIsRefusedNotRepaired() throws Exception {
+    String schema = newSchema();
+    execute(schema, UPSTREAM_SCHEMA_SQL);
+    execute(schema, "DROP TRIGGER procrastinate_trigger_delete_jobs_v1 ON procrastinate_jobs");
+
+    assertThatThrownBy(() -> migrate(schema))
+        .isInstanceOf(SchemaException.class)
+        .hasMessageContaining("trigger procrastinate_trigger_delete_jobs_v1");
+    assertThat(historyExists(schema)).isFalse();
+  }
+
+  @Test
+  void objectsRemovedAfterMigrationAreReported() throws Exception {
+    String schema = newSchema();
+    migrate(schema);
+    execute(schema, "DROP FUNCTION procrastinate_update_heartbeat_v1(bigint)");
+
+    assertThatThrownBy(() -> migrate(schema))
+        .isInstanceOf(SchemaException.class)
+        .hasMessageContaining("recorded as migrated")
+        .hasMessageContaining("function procrastinate_update_heartbeat_v1");
+  }
+
+  @Test
+  void schemaHoldingTheApplicationsOwnTablesGetsTheProcrastinateSchemaBesideThem()
+      throws Exception {
+    String schema = newSchema();
+    execute(schema, "CREATE TABLE orders (id bigint PRIMARY KEY, job_id bigint)");
+    execute(schema, "INSERT INTO orders VALUES (1, NULL)");
+
+    MigrationResult result = migrate(schema);
+
+    assertThat(result.outcome()).isEqualTo(Outcome.CREATED);
+    assertThat(catalog(schema)).containsExactlyElementsOf(Catalog.expected());
+    assertThat(query(schema, "SELECT count(*)::text FROM orders")).containsExactly("1");
+    assertThat(query(schema, "SELECT to_regclass('flyway_schema_history')::text"))
+        .containsExactly((String) null);
+  }
+
+  @Test
+  void migratedSchemaTakesJobsThroughTheJobManager() throws Exception {
+    String schema = newSchema();
+    try (HikariDataSource dataSource = DB.newDataSource(schema);
+        App app = App.builder().dataSource(dataSource).build()) {
+      app.schemaManager().migrate();
+      long id = app.jobManager().defer(NewJob.builder("t.task").build());
+      assertThat(app.jobManager().getJob(id)).isPresent();
+    }
+    assertThat(query(schema, "SELECT count(*)::text FROM procrastinate_jobs")).containsExactly("1");
+    assertThat(query("public", "SELECT to_regclass('procrastinate_jobs')::text"))
+        .containsExactly((String) null);
+  }
+}

@@ -40,7 +40,8 @@ public final class App implements AutoCloseable {
     this.jsonMapper = builder.jsonMapper == null ? Json.newMapper() : builder.jsonMapper;
     this.database = new Database(dataSource, describe(dataSource, builder.config));
     this.jobManager = new JobManager(database, jsonMapper);
-    this.schemaManager = new SchemaManager(database);
+    this.schemaManager =
+        new SchemaManager(database, builder.config == null ? null : builder.config.schema());
   }
 
   /**

@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
 public final class SchemaManager {
   private final Migrator migrator;
 
-  SchemaManager(Database database) {
-    this.migrator = new Migrator(Objects.requireNonNull(database, "database"));
+  SchemaManager(Database database, @Nullable String schema) {
+    this.migrator = new Migrator(Objects.requireNonNull(database, "database"), schema);
   }
 
   /**

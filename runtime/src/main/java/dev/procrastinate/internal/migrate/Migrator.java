@@ -30,14 +30,18 @@ public final class Migrator {
   private static final Logger LOG = LoggerFactory.getLogger("procrastinate.migrate");
 
   private final Database database;
+  private final @Nullable String schema;
 
   /**
    * Creates a migrator.
    *
    * @param database the database to migrate
+   * @param schema the schema the app's connections use, created if missing, or null for the
+   *     connection's current schema
    */
-  public Migrator(Database database) {
+  public Migrator(Database database, @Nullable String schema) {
     this.database = database;
+    this.schema = schema;
   }
 
   /**
@@ -105,6 +109,17 @@ public final class Migrator {
 
   private Outcome migrateOnce() {
     String action = "migrating the procrastinate schema";
+    if (schema != null) {
+      database.withConnection(
+          action,
+          c -> {
+            try (java.sql.Statement statement = c.createStatement()) {
+              // The name was checked against an identifier pattern by AppConfig.
+              statement.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+            }
+            return null;
+          });
+    }
     Inspection before = database.withConnection(action, Inspection::read);
     SchemaInspector.Assessment assessment = SchemaInspector.assess(before.objects());
     String baselineVersion = "0";

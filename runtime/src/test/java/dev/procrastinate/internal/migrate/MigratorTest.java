@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.procrastinate.App;
+import dev.procrastinate.AppConfig;
 import dev.procrastinate.NewJob;
 import dev.procrastinate.SchemaException;
 import dev.procrastinate.SchemaManager.MigrationResult;
@@ -268,5 +269,24 @@ class MigratorTest {
     assertThat(query(schema, "SELECT count(*)::text FROM procrastinate_jobs")).containsExactly("1");
     assertThat(query("public", "SELECT to_regclass('procrastinate_jobs')::text"))
         .containsExactly((String) null);
+  }
+
+  @Test
+  void configuredSchemaIsCreatedWhenMissing() throws Exception {
+    String schema = "configured_" + SCHEMAS.incrementAndGet();
+    AppConfig config =
+        AppConfig.builder()
+            .url(DB.url())
+            .user(DB.user())
+            .password(DB.password())
+            .schema(schema)
+            .poolSize(2)
+            .build();
+    try (App app = App.create(config)) {
+      assertThat(app.schemaManager().migrate().outcome()).isEqualTo(Outcome.CREATED);
+      long id = app.jobManager().defer(NewJob.builder("t.configured").build());
+      assertThat(app.jobManager().getJob(id)).isPresent();
+    }
+    assertThat(catalog(schema)).containsExactlyElementsOf(Catalog.expected());
   }
 }

@@ -1,0 +1,81 @@
+package dev.procrastinate.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Objects;
+
+/** A throw-away database for one benchmark run. */
+final class BenchDatabase implements AutoCloseable {
+  private final String adminUrl;
+  private final String user;
+  private final String password;
+  private final String name;
+  private final HikariDataSource dataSource;
+
+  private BenchDatabase(String adminUrl, String user, String password, String name, int pool)
+      throws SQLException {
+    this.adminUrl = adminUrl;
+    this.user = user;
+    this.password = password;
+    this.name = name;
+    try (Connection admin = DriverManager.getConnection(adminUrl, user, password);
+        Statement statement = admin.createStatement()) {
+      statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      statement.execute("CREATE DATABASE " + name);
+    }
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url());
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setMaximumPoolSize(pool);
+    config.setPoolName("bench");
+    this.dataSource = new HikariDataSource(config);
+  }
+
+  /**
+   * Creates a fresh database named after the benchmark.
+   *
+   * @param benchmark a short lowercase name
+   * @param pool the pool size
+   * @return the database
+   * @throws SQLException if PostgreSQL refuses
+   */
+  static BenchDatabase create(String benchmark, int pool) throws SQLException {
+    String url =
+        Objects.requireNonNullElse(
+            System.getenv("PROCRASTINATE_BENCH_URL"), "jdbc:postgresql://localhost:5432/postgres");
+    String user = Objects.requireNonNullElse(System.getenv("PROCRASTINATE_BENCH_USER"), "postgres");
+    String password =
+        Objects.requireNonNullElse(System.getenv("PROCRASTINATE_BENCH_PASSWORD"), "postgres");
+    return new BenchDatabase(url, user, password, "procrastinate_bench_" + benchmark, pool);
+  }
+
+  String url() {
+    int query = adminUrl.indexOf('?');
+    String base = query < 0 ? adminUrl : adminUrl.substring(0, query);
+    return base.substring(0, base.lastIndexOf('/') + 1)
+        + name
+        + (query < 0 ? "" : adminUrl.substring(query));
+  }
+
+  HikariDataSource dataSource() {
+    return dataSource;
+  }
+
+  Connection newConnection() throws SQLException {
+    return DriverManager.getConnection(url(), user, password);
+  }
+
+  @Override
+  public void close() throws SQLException {
+    dataSource.close();
+    try (Connection admin = DriverManager.getConnection(adminUrl, user, password);
+        Statement statement = admin.createStatement()) {
+      statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    }
+  }
+}

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.procrastinate.internal.json.Json;
+import dev.procrastinate.internal.registry.TaskRegistry;
+import dev.procrastinate.internal.worker.WorkerEngine;
+import dev.procrastinate.spi.TaskRegistrar;
+import java.util.List;
 import dev.procrastinate.internal.sql.Database;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -34,6 +38,9 @@ public final class App implements AutoCloseable {
   private final ObjectMapper jsonMapper;
   private final JobManager jobManager;
   private final SchemaManager schemaManager;
+  private final @Nullable List<TaskRegistrar> taskRegistrars;
+  private final ClassLoader classLoader;
+  private volatile @Nullable TaskRegistry registry;
 
   private App(Builder builder, DataSource dataSource, @Nullable HikariDataSource ownedPool) {
     this.ownedPool = ownedPool;
@@ -42,6 +49,13 @@ public final class App implements AutoCloseable {
     this.jobManager = new JobManager(database, jsonMapper);
     this.schemaManager =
         new SchemaManager(database, builder.config == null ? null : builder.config.schema());
+    this.taskRegistrars =
+        builder.taskRegistrars == null ? null : List.copyOf(builder.taskRegistrars);
+    ClassLoader loader = builder.classLoader;
+    if (loader == null) {
+      loader = Thread.currentThread().getContextClassLoader();
+    }
+    this.classLoader = loader == null ? App.class.getClassLoader() : loader;
   }
 
   /**
@@ -115,6 +129,47 @@ public final class App implements AutoCloseable {
    */
   public SchemaManager schemaManager() {
     return schemaManager;
+  }
+
+  /**
+   * Creates a worker over this app's database and tasks; call {@link Worker#start()} or {@link
+   * Worker#run()} on it.
+   *
+   * @param options how the worker runs
+   * @return a new, unstarted worker
+   * @throws IllegalStateException if two task registrars declare the same task name
+   */
+  public Worker worker(WorkerOptions options) {
+    Objects.requireNonNull(options, "options");
+    return new Worker(new WorkerEngine(this, database, registry(), options));
+  }
+
+  /**
+   * Returns the names (and aliases) of the tasks this app knows, from the registrars the annotation
+   * processor generated, found with {@link java.util.ServiceLoader}.
+   *
+   * @return task names and aliases, in registration order
+   * @throws IllegalStateException if two registrars declare the same task name, naming both
+   */
+  public List<String> taskNames() {
+    return List.copyOf(registry().byName().keySet());
+  }
+
+  TaskRegistry registry() {
+    TaskRegistry loaded = registry;
+    if (loaded == null) {
+      synchronized (this) {
+        loaded = registry;
+        if (loaded == null) {
+          loaded =
+              taskRegistrars != null
+                  ? TaskRegistry.of(taskRegistrars)
+                  : TaskRegistry.load(classLoader);
+          registry = loaded;
+        }
+      }
+    }
+    return loaded;
   }
 
   /**
@@ -195,8 +250,34 @@ public final class App implements AutoCloseable {
     private @Nullable DataSource dataSource;
     private @Nullable AppConfig config;
     private @Nullable ObjectMapper jsonMapper;
+    private @Nullable List<TaskRegistrar> taskRegistrars;
+    private @Nullable ClassLoader classLoader;
 
     private Builder() {}
+
+    /**
+     * Uses these registrars instead of looking them up with {@link java.util.ServiceLoader}, for
+     * tests and containers that assemble tasks themselves.
+     *
+     * @param registrars the registrars
+     * @return this builder
+     */
+    public Builder taskRegistrars(List<? extends TaskRegistrar> registrars) {
+      this.taskRegistrars = List.copyOf(registrars);
+      return this;
+    }
+
+    /**
+     * Sets the class loader in which registrars are looked up (default: the thread's context class
+     * loader when the app is built).
+     *
+     * @param classLoader the class loader
+     * @return this builder
+     */
+    public Builder classLoader(ClassLoader classLoader) {
+      this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+      return this;
+    }
 
     /**
      * Uses a caller's data source; the app never closes it. Exclusive with {@link #config}.

@@ -287,6 +287,268 @@ public final class JobDao {
   }
 
   /**
+   * Takes up to {@code limit} runnable jobs for a worker, marking them doing.
+   *
+   * @param connection the connection
+   * @param queues the queues, or null for all
+   * @param workerId the worker's id
+   * @param limit the most jobs to take
+   * @return the jobs, by priority DESC then id ASC
+   * @throws SQLException if the call fails
+   */
+  public List<ProcrastinateJob> fetchMany(
+      Connection connection, @Nullable String[] queues, long workerId, int limit)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_FETCH_MANY)) {
+      statement.setArray(1, queues == null ? null : connection.createArrayOf("varchar", queues));
+      statement.setLong(2, workerId); // p_worker_id
+      statement.setInt(3, limit); // p_limit
+      List<ProcrastinateJob> jobs = new ArrayList<>(limit);
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          jobs.add(readJob(result));
+        }
+      }
+      jobs.sort(
+          (a, b) ->
+              a.priority() != b.priority()
+                  ? Integer.compare(b.priority(), a.priority())
+                  : Long.compare(a.id(), b.id()));
+      return jobs;
+    }
+  }
+
+  /**
+   * Takes one runnable job through upstream's {@code procrastinate_fetch_job_v2}.
+   *
+   * @param connection the connection
+   * @param queues the queues, or null for all
+   * @param workerId the worker's id
+   * @return the job, or empty
+   * @throws SQLException if the call fails
+   */
+  public Optional<ProcrastinateJob> fetchOne(
+      Connection connection, @Nullable String[] queues, long workerId) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_FETCH_ONE)) {
+      statement.setArray(1, queues == null ? null : connection.createArrayOf("varchar", queues));
+      statement.setLong(2, workerId); // p_worker_id
+      try (ResultSet result = statement.executeQuery()) {
+        if (!result.next()) {
+          return Optional.empty();
+        }
+        result.getLong("id");
+        return result.wasNull() ? Optional.empty() : Optional.of(readJob(result));
+      }
+    }
+  }
+
+  /**
+   * Ends jobs with a status each, in one statement.
+   *
+   * @param connection the connection
+   * @param ids the job ids
+   * @param statuses the end status of each (succeeded, failed or aborted)
+   * @return the ids that were ended; the others were no longer waiting or running
+   * @throws SQLException if the statement fails
+   */
+  public long[] finishMany(Connection connection, long[] ids, JobStatus[] statuses)
+      throws SQLException {
+    String[] values = new String[statuses.length];
+    for (int i = 0; i < statuses.length; i++) {
+      values[i] = statuses[i].dbValue();
+    }
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_FINISH_MANY)) {
+      statement.setArray(1, connection.createArrayOf("int8", box(ids))); // ids
+      statement.setArray(2, connection.createArrayOf("text", values)); // statuses
+      return readIds(statement);
+    }
+  }
+
+  /**
+   * Ends one job through upstream's {@code procrastinate_finish_job_v1}.
+   *
+   * @param connection the connection
+   * @param id the job id
+   * @param status succeeded, failed or aborted
+   * @param delete whether to delete the job instead
+   * @throws SQLException if the job is missing or neither waiting nor running
+   */
+  public void finishOne(Connection connection, long id, JobStatus status, boolean delete)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_FINISH_ONE)) {
+      statement.setLong(1, id); // job_id
+      statement.setString(2, status.dbValue()); // end_status
+      statement.setBoolean(3, delete); // delete_job
+      statement.execute();
+    }
+  }
+
+  /**
+   * Deletes ended jobs that are still waiting or running.
+   *
+   * @param connection the connection
+   * @param ids the job ids
+   * @return the ids deleted
+   * @throws SQLException if the statement fails
+   */
+  public long[] deleteFinishedMany(Connection connection, long[] ids) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(JobSql.JOB_DELETE_FINISHED_MANY)) {
+      statement.setArray(1, connection.createArrayOf("int8", box(ids))); // ids
+      return readIds(statement);
+    }
+  }
+
+  /**
+   * A retry to write.
+   *
+   * @param id the job id
+   * @param retryAt when it becomes due
+   * @param priority new priority or null
+   * @param queue new queue or null
+   * @param lock new lock or null
+   */
+  public record Retry(
+      long id,
+      Instant retryAt,
+      @Nullable Integer priority,
+      @Nullable String queue,
+      @Nullable String lock) {}
+
+  /**
+   * Retries jobs through {@code procrastinate_retry_job_v2}, in one statement.
+   *
+   * @param connection the connection
+   * @param retries the retries
+   * @throws SQLException if one of them fails (the statement is all or nothing)
+   */
+  public void retryMany(Connection connection, List<Retry> retries) throws SQLException {
+    int size = retries.size();
+    Long[] ids = new Long[size];
+    String[] at = new String[size];
+    Integer[] priorities = new Integer[size];
+    String[] queues = new String[size];
+    String[] locks = new String[size];
+    for (int i = 0; i < size; i++) {
+      Retry retry = retries.get(i);
+      ids[i] = retry.id();
+      at[i] = retry.retryAt().toString();
+      priorities[i] = retry.priority();
+      queues[i] = retry.queue();
+      locks[i] = retry.lock();
+    }
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_RETRY_MANY)) {
+      int i = 0;
+      statement.setArray(++i, connection.createArrayOf("int8", ids)); // job_id
+      statement.setArray(++i, connection.createArrayOf("text", at)); // retry_at
+      statement.setArray(++i, connection.createArrayOf("int4", priorities)); // new_priority
+      statement.setArray(++i, connection.createArrayOf("text", queues)); // new_queue_name
+      statement.setArray(++i, connection.createArrayOf("text", locks)); // new_lock
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          // one void row per retried job
+        }
+      }
+    }
+  }
+
+  /**
+   * Lists which of the given running jobs have an abort request.
+   *
+   * @param connection the connection
+   * @param ids ids of running jobs
+   * @return the ids with an abort request
+   * @throws SQLException if the query fails
+   */
+  public long[] listAbortRequested(Connection connection, long[] ids) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(JobSql.JOB_LIST_ABORT_REQUESTED)) {
+      statement.setArray(1, connection.createArrayOf("int8", box(ids))); // ids
+      return readIds(statement);
+    }
+  }
+
+  /**
+   * Registers a worker.
+   *
+   * @param connection the connection
+   * @return the new worker id
+   * @throws SQLException if the call fails
+   */
+  public long registerWorker(Connection connection) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.WORKER_REGISTER);
+        ResultSet result = statement.executeQuery()) {
+      result.next();
+      return result.getLong(1);
+    }
+  }
+
+  /**
+   * Unregisters a worker.
+   *
+   * @param connection the connection
+   * @param workerId the worker id
+   * @throws SQLException if the call fails
+   */
+  public void unregisterWorker(Connection connection, long workerId) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.WORKER_UNREGISTER)) {
+      statement.setLong(1, workerId); // worker_id
+      statement.execute();
+    }
+  }
+
+  /**
+   * Records a heartbeat.
+   *
+   * @param connection the connection
+   * @param workerId the worker id
+   * @throws SQLException if the call fails
+   */
+  public void heartbeat(Connection connection, long workerId) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.WORKER_HEARTBEAT)) {
+      statement.setLong(1, workerId); // worker_id
+      statement.execute();
+    }
+  }
+
+  /**
+   * Deletes workers without a recent heartbeat.
+   *
+   * @param connection the connection
+   * @param timeout how old a heartbeat may be
+   * @return the ids of deleted workers
+   * @throws SQLException if the call fails
+   */
+  public long[] pruneStalledWorkers(Connection connection, Duration timeout) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.WORKER_PRUNE_STALLED)) {
+      statement.setDouble(1, timeout.toNanos() / 1_000_000_000d); // seconds_since_heartbeat
+      return readIds(statement);
+    }
+  }
+
+  private static Long[] box(long[] ids) {
+    Long[] boxed = new Long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      boxed[i] = ids[i];
+    }
+    return boxed;
+  }
+
+  private static long[] readIds(PreparedStatement statement) throws SQLException {
+    long[] ids = new long[16];
+    int count = 0;
+    try (ResultSet result = statement.executeQuery()) {
+      while (result.next()) {
+        if (count == ids.length) {
+          ids = java.util.Arrays.copyOf(ids, count * 2);
+        }
+        ids[count++] = result.getLong(1);
+      }
+    }
+    return java.util.Arrays.copyOf(ids, count);
+  }
+
+  /**
    * Reads the current row as a job, by column name.
    *
    * @param result a result set positioned on a row with the job columns

@@ -99,4 +99,96 @@ public final class JobSql {
        WHERE (?::varchar IS NULL OR queue_name = ?)
        GROUP BY status
       """;
+
+  /**
+   * Takes up to N runnable jobs for a worker, with upstream's fetch rules, through {@code
+   * procrastinate_java_fetch_jobs_v1}. Parameters: 1 queue names (varchar[]) or null for all, 2
+   * worker id, 3 N.
+   */
+  public static final String JOB_FETCH_MANY =
+      "SELECT "
+          + JOB_COLUMNS
+          + " FROM procrastinate_java_fetch_jobs_v1(?::varchar[], ?, ?)";
+
+  /**
+   * Takes one runnable job through upstream's {@code procrastinate_fetch_job_v2}; every column is
+   * null when there is none. Parameters: 1 queue names (varchar[]) or null, 2 worker id.
+   */
+  public static final String JOB_FETCH_ONE =
+      "SELECT " + JOB_COLUMNS + " FROM procrastinate_fetch_job_v2(?::varchar[], ?)";
+
+  /**
+   * Ends running (or waiting) jobs with a status each, as {@code procrastinate_finish_job_v1} does
+   * one by one: the status is set, the abort request cleared, and attempts counted for jobs that
+   * were running; returns the ids that were ended. Parameters: 1 job ids (int8[]), 2 end statuses
+   * (text[]: succeeded, failed or aborted).
+   */
+  public static final String JOB_FINISH_MANY =
+      """
+      UPDATE procrastinate_jobs AS jobs
+         SET status = ending.status::procrastinate_job_status,
+             abort_requested = false,
+             attempts = CASE WHEN jobs.status = 'doing' THEN jobs.attempts + 1
+                             ELSE jobs.attempts END
+        FROM unnest(?::int8[], ?::text[]) AS ending(id, status)
+       WHERE jobs.id = ending.id
+         AND jobs.status IN ('todo', 'doing')
+      RETURNING jobs.id
+      """;
+
+  /**
+   * Ends one job through upstream's {@code procrastinate_finish_job_v1}. Parameters: 1 job id, 2
+   * end status, 3 delete job.
+   */
+  public static final String JOB_FINISH_ONE =
+      "SELECT procrastinate_finish_job_v1(?, ?::procrastinate_job_status, ?)";
+
+  /**
+   * Deletes ended jobs, as {@code procrastinate_finish_job_v1} with {@code delete_job} does;
+   * returns the deleted ids. Parameters: 1 job ids (int8[]).
+   */
+  public static final String JOB_DELETE_FINISHED_MANY =
+      """
+      DELETE FROM procrastinate_jobs
+       WHERE id = ANY (?::int8[])
+         AND status IN ('todo', 'doing')
+      RETURNING id
+      """;
+
+  /**
+   * Retries jobs through {@code procrastinate_retry_job_v2}, one call per job in one statement.
+   * Parameters, arrays of one element per job: 1 ids (int8[]), 2 retry at (text[] of ISO-8601
+   * instants), 3 new priorities (int4[], null keeps), 4 new queues (text[]), 5 new locks (text[]).
+   */
+  public static final String JOB_RETRY_MANY =
+      """
+      SELECT procrastinate_retry_job_v2(r.id, r.retry_at::timestamptz, r.priority,
+                                        r.queue::varchar, r.lock::varchar)
+        FROM unnest(?::int8[], ?::text[], ?::int4[], ?::text[], ?::text[])
+             AS r(id, retry_at, priority, queue, lock)
+      """;
+
+  /** Lists which of the given running jobs have an abort request. Parameters: 1 ids (int8[]). */
+  public static final String JOB_LIST_ABORT_REQUESTED =
+      """
+      SELECT id FROM procrastinate_jobs
+       WHERE id = ANY (?::int8[]) AND status = 'doing' AND abort_requested
+      """;
+
+  /** Registers a worker; returns its id. No parameters. */
+  public static final String WORKER_REGISTER =
+      "SELECT worker_id FROM procrastinate_register_worker_v1()";
+
+  /** Unregisters a worker; its jobs' worker_id becomes null. Parameters: 1 worker id. */
+  public static final String WORKER_UNREGISTER = "SELECT procrastinate_unregister_worker_v1(?)";
+
+  /** Records a worker's heartbeat. Parameters: 1 worker id. */
+  public static final String WORKER_HEARTBEAT = "SELECT procrastinate_update_heartbeat_v1(?)";
+
+  /**
+   * Deletes workers whose heartbeat is older than N seconds; returns their ids. Parameters: 1
+   * seconds (float8).
+   */
+  public static final String WORKER_PRUNE_STALLED =
+      "SELECT worker_id FROM procrastinate_prune_stalled_workers_v1(?)";
 }

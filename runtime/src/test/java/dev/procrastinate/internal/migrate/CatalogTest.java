@@ -24,7 +24,7 @@ class CatalogTest {
   }
 
   @Test
-  void exactlyTheEighteenContractFunctionsExist() throws Exception {
+  void theEighteenContractFunctionsAndOurBatchFetchExist() throws Exception {
     List<String> functions = new ArrayList<>();
     try (Connection connection = DB.dataSource().getConnection();
         Statement statement = connection.createStatement();
@@ -43,6 +43,7 @@ class CatalogTest {
             "procrastinate_defer_periodic_job_v2",
             "procrastinate_fetch_job_v2",
             "procrastinate_finish_job_v1",
+            "procrastinate_java_fetch_jobs_v1",
             "procrastinate_notify_queue_abort_job_v1",
             "procrastinate_notify_queue_job_inserted_v1",
             "procrastinate_prune_stalled_workers_v1",

@@ -1,0 +1,80 @@
+package dev.procrastinate;
+
+import dev.procrastinate.model.ProcrastinateJob;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a running task may know about its job and worker. A {@link Task} method receives it by
+ * declaring a parameter of this type; deferrers do not take it. Implemented by the worker; one
+ * instance per job run, safe to read from the job's thread.
+ */
+public interface JobContext {
+  /**
+   * Returns the job being run, as fetched by the worker.
+   *
+   * @return the job
+   */
+  ProcrastinateJob job();
+
+  /**
+   * Returns the number of runs of this job that finished before this one: 0 on the first run.
+   *
+   * @return the attempts
+   */
+  default int attempts() {
+    return job().attempts();
+  }
+
+  /**
+   * Returns the name of the worker running the job.
+   *
+   * @return the worker name
+   */
+  String workerName();
+
+  /**
+   * Returns the queues the worker listens to.
+   *
+   * @return the queue names, empty when the worker takes jobs from every queue
+   */
+  List<String> workerQueues();
+
+  /**
+   * Tells whether the job has been asked to abort. A long task should check it now and then and
+   * stop, by returning or throwing, when it is true.
+   *
+   * @return true if the job should stop
+   */
+  boolean shouldAbort();
+
+  /**
+   * Returns why the job is asked to abort.
+   *
+   * @return the reason, or empty if no abort was requested
+   */
+  Optional<AbortReason> abortReason();
+
+  /**
+   * Returns this job's copy of the worker's additional context.
+   *
+   * @return an unmodifiable map
+   */
+  Map<String, Object> additionalContext();
+
+  /**
+   * Returns the app the worker belongs to, e.g. to defer follow-up jobs.
+   *
+   * @return the app
+   */
+  App app();
+
+  /**
+   * Returns when the worker started this run of the job.
+   *
+   * @return the start instant
+   */
+  Instant startTimestamp();
+}

@@ -1,0 +1,222 @@
+package dev.procrastinate.internal.worker;
+
+import dev.procrastinate.DatabaseUnavailableException;
+import dev.procrastinate.ProcrastinateException;
+import dev.procrastinate.RetryDecision;
+import dev.procrastinate.internal.sql.Database;
+import dev.procrastinate.internal.sql.JobDao;
+import dev.procrastinate.model.JobStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes completions in batches on its own thread: ended jobs in one {@code UPDATE}, deleted ones
+ * in one {@code DELETE}, retried ones in one {@code SELECT procrastinate_retry_job_v2(...)}, all in
+ * one transaction. A completion leaves memory only once written (or once PostgreSQL refused it for
+ * good, which is logged). Not API.
+ */
+final class Completer implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger("procrastinate.worker");
+  private static final int MAX_BATCH = 2_000;
+
+  private final String workerName;
+  private final Database database;
+  private final JobDao dao;
+  private final Consumer<Completion> written;
+  private final BlockingQueue<Completion> queue = new LinkedBlockingQueue<>();
+  private volatile boolean stopping;
+  private boolean outage;
+
+  Completer(String workerName, Database database, JobDao dao, Consumer<Completion> written) {
+    this.workerName = workerName;
+    this.database = database;
+    this.dao = dao;
+    this.written = written;
+  }
+
+  /**
+   * Queues a completion for writing.
+   *
+   * @param completion the completion
+   */
+  void submit(Completion completion) {
+    queue.add(completion);
+  }
+
+  /** Asks the thread to write what is queued and then end. */
+  void stop() {
+    stopping = true;
+  }
+
+  @Override
+  public void run() {
+    List<Completion> batch = new ArrayList<>();
+    while (true) {
+      try {
+        if (batch.isEmpty()) {
+          Completion first = queue.poll(50, TimeUnit.MILLISECONDS);
+          if (first == null) {
+            if (stopping && queue.isEmpty()) {
+              return;
+            }
+            continue;
+          }
+          batch.add(first);
+          queue.drainTo(batch, MAX_BATCH - 1);
+        }
+        if (write(batch)) {
+          batch.clear();
+        } else {
+          Thread.sleep(Backoff.delayMillis(++failures));
+        }
+      } catch (InterruptedException e) {
+        // Ignored: everything queued must still be written; stop() is the way to end.
+        LOG.debug("{} - completer interrupted; it ends through stop()", workerName);
+      }
+    }
+  }
+
+  private int failures;
+
+  /** Writes a batch; returns false if it must be tried again later. */
+  private boolean write(List<Completion> batch) {
+    try {
+      String action = "writing the outcome of " + batch.size() + " jobs";
+      if (kinds(batch) > 1) {
+        database.inTransaction(action, c -> {
+          writeBatch(c, batch);
+          return null;
+        });
+      } else {
+        // One statement is atomic by itself: no transaction round trips.
+        database.withConnection(action, c -> {
+          writeBatch(c, batch);
+          return null;
+        });
+      }
+      if (outage) {
+        LOG.info("{} - writing job outcomes works again", workerName);
+        outage = false;
+      }
+      failures = 0;
+      batch.forEach(written);
+      return true;
+    } catch (DatabaseUnavailableException e) {
+      if (!outage) {
+        LOG.warn(
+            "{} - cannot write the outcome of {} jobs, keeping them until the database is back: {}",
+            workerName,
+            batch.size(),
+            e.getMessage());
+        outage = true;
+      }
+      return false;
+    } catch (ProcrastinateException e) {
+      // One job's write was refused (e.g. deleted meanwhile): write them one by one.
+      LOG.debug("{} - batch write failed, writing one by one", workerName, e);
+      for (Completion completion : batch) {
+        writeOne(completion);
+      }
+      return true;
+    }
+  }
+
+  /** Counts how many statements a batch needs: ended, deleted, retried. */
+  private static int kinds(List<Completion> batch) {
+    boolean ended = false;
+    boolean deleted = false;
+    boolean retried = false;
+    for (Completion completion : batch) {
+      if (completion.retry() != null) {
+        retried = true;
+      } else if (completion.delete()) {
+        deleted = true;
+      } else {
+        ended = true;
+      }
+    }
+    return (ended ? 1 : 0) + (deleted ? 1 : 0) + (retried ? 1 : 0);
+  }
+
+  private void writeBatch(java.sql.Connection connection, List<Completion> batch)
+      throws java.sql.SQLException {
+    List<Completion> ended = new ArrayList<>();
+    List<Completion> deleted = new ArrayList<>();
+    List<JobDao.Retry> retries = new ArrayList<>();
+    Instant now = Instant.now();
+    for (Completion completion : batch) {
+      RetryDecision retry = completion.retry();
+      if (retry != null) {
+        retries.add(toRetry(completion, retry, now));
+      } else if (completion.delete()) {
+        deleted.add(completion);
+      } else {
+        ended.add(completion);
+      }
+    }
+    if (!ended.isEmpty()) {
+      long[] ids = new long[ended.size()];
+      JobStatus[] statuses = new JobStatus[ended.size()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = ended.get(i).job().id();
+        statuses[i] = ended.get(i).status();
+      }
+      long[] done = dao.finishMany(connection, ids, statuses);
+      if (done.length != ids.length) {
+        LOG.warn(
+            "{} - {} of {} jobs were no longer running when their outcome was written",
+            workerName,
+            ids.length - done.length,
+            ids.length);
+      }
+    }
+    if (!deleted.isEmpty()) {
+      long[] ids = deleted.stream().mapToLong(c -> c.job().id()).toArray();
+      dao.deleteFinishedMany(connection, ids);
+    }
+    if (!retries.isEmpty()) {
+      dao.retryMany(connection, retries);
+    }
+  }
+
+  private void writeOne(Completion completion) {
+    long id = completion.job().id();
+    try {
+      database.withConnection(
+          "writing the outcome of job " + id,
+          c -> {
+            writeBatch(c, List.of(completion));
+            return null;
+          });
+    } catch (ProcrastinateException e) {
+      LOG.error(
+          "{} - the outcome of job {} ({}) could not be written and is dropped: {}",
+          workerName,
+          id,
+          completion.retry() != null ? "retry" : completion.status(),
+          e.getMessage());
+    }
+    written.accept(completion);
+  }
+
+  private static JobDao.Retry toRetry(Completion completion, RetryDecision retry, Instant now) {
+    return new JobDao.Retry(
+        completion.job().id(),
+        retry.scheduledAt(now),
+        retry.priority().isPresent() ? retry.priority().getAsInt() : null,
+        retry.queue().orElse(null),
+        retry.lock().orElse(null));
+  }
+
+  /** Queued completions not yet written. */
+  int pending() {
+    return queue.size();
+  }
+}

@@ -1,0 +1,191 @@
+package dev.procrastinate.internal.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.procrastinate.internal.sql.Database;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds a dedicated connection that LISTENs to the worker's channels, and turns notifications into
+ * wake-ups of the fetcher and abort requests. Checks the connection with {@code SELECT 1} after 30
+ * s of silence and reconnects with backoff after a failure. Not API.
+ */
+final class Listener implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger("procrastinate.worker");
+
+  /** Upstream's silence before a liveness check. */
+  static final long LIVENESS_CHECK_MILLIS = 30_000;
+
+  private final String workerName;
+  private final Database database;
+  private final List<String> channels;
+  private final ObjectMapper json;
+  private final Runnable onJobInserted;
+  private final LongConsumer onAbortRequested;
+  private final Runnable onReconnected;
+  private volatile boolean stopping;
+  private volatile @Nullable Connection connection;
+
+  Listener(
+      String workerName,
+      Database database,
+      List<String> queues,
+      ObjectMapper json,
+      Runnable onJobInserted,
+      LongConsumer onAbortRequested,
+      Runnable onReconnected) {
+    this.workerName = workerName;
+    this.database = database;
+    this.json = json;
+    this.onJobInserted = onJobInserted;
+    this.onAbortRequested = onAbortRequested;
+    this.onReconnected = onReconnected;
+    List<String> names = new ArrayList<>();
+    if (queues.isEmpty()) {
+      names.add("procrastinate_any_queue_v1");
+    } else {
+      for (String queue : queues) {
+        names.add("procrastinate_queue_v1#" + queue);
+      }
+    }
+    this.channels = List.copyOf(names);
+  }
+
+  /**
+   * Returns the channels listened to.
+   *
+   * @return channel names
+   */
+  List<String> channels() {
+    return channels;
+  }
+
+  /**
+   * Opens the connection and LISTENs, so that no notification sent after this returns is missed.
+   *
+   * @throws SQLException if PostgreSQL refuses
+   */
+  void connect() throws SQLException {
+    Connection opened = database.dataSource().getConnection();
+    try {
+      opened.setAutoCommit(true);
+      try (Statement statement = opened.createStatement()) {
+        for (String channel : channels) {
+          statement.execute("LISTEN \"" + channel.replace("\"", "\"\"") + "\"");
+        }
+      }
+    } catch (SQLException e) {
+      closeQuietly(opened);
+      throw e;
+    }
+    connection = opened;
+  }
+
+  void stop() {
+    stopping = true;
+  }
+
+  @Override
+  public void run() {
+    int failures = 0;
+    long silentSince = System.currentTimeMillis();
+    while (!stopping) {
+      Connection current = connection;
+      try {
+        if (current == null) {
+          connect();
+          LOG.info("{} - listening for notifications again on {}", workerName, channels);
+          failures = 0;
+          silentSince = System.currentTimeMillis();
+          // Jobs may have arrived while deaf: look now.
+          onReconnected.run();
+          continue;
+        }
+        PGNotification[] notifications =
+            current.unwrap(PGConnection.class).getNotifications(500);
+        if (notifications != null && notifications.length > 0) {
+          silentSince = System.currentTimeMillis();
+          handle(notifications);
+        } else if (System.currentTimeMillis() - silentSince > LIVENESS_CHECK_MILLIS) {
+          try (Statement statement = current.createStatement()) {
+            statement.execute("SELECT 1");
+          }
+          silentSince = System.currentTimeMillis();
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (stopping) {
+          break;
+        }
+        if (failures++ == 0) {
+          LOG.warn(
+              "{} - lost the notification connection, polling until it is back: {}",
+              workerName,
+              e.getMessage());
+        }
+        if (current != null) {
+          closeQuietly(current);
+          connection = null;
+        }
+        sleep(Backoff.delayMillis(failures));
+      }
+    }
+    Connection last = connection;
+    if (last != null) {
+      closeQuietly(last);
+      connection = null;
+    }
+  }
+
+  private void handle(PGNotification[] notifications) {
+    boolean inserted = false;
+    for (PGNotification notification : notifications) {
+      JsonNode payload;
+      try {
+        payload = json.readTree(notification.getParameter());
+      } catch (java.io.IOException | RuntimeException e) {
+        LOG.warn(
+            "{} - ignoring a notification on {} whose payload is not JSON: {}",
+            workerName,
+            notification.getName(),
+            notification.getParameter());
+        continue;
+      }
+      String type = payload.path("type").asText("");
+      if ("job_inserted".equals(type)) {
+        inserted = true;
+      } else if ("abort_job_requested".equals(type) && payload.path("job_id").canConvertToLong()) {
+        onAbortRequested.accept(payload.path("job_id").asLong());
+      }
+    }
+    if (inserted) {
+      onJobInserted.run();
+    }
+  }
+
+  private void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopping = true;
+    }
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      LOG.debug("closing the notification connection failed", e);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.procrastinate.internal.worker;
+
+import dev.procrastinate.AbortReason;
+import dev.procrastinate.App;
+import dev.procrastinate.JobContext;
+import dev.procrastinate.model.ProcrastinateJob;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A job on its way through the worker, and the {@link JobContext} its task sees. The abort reason
+ * may be set from any thread; setting it interrupts the job's thread while the task runs. Not API.
+ */
+final class RunningJob implements JobContext {
+  private final ProcrastinateJob job;
+  private final String workerName;
+  private final List<String> workerQueues;
+  private final Map<String, Object> additionalContext;
+  private final App app;
+  private final Object lock = new Object();
+  private volatile @Nullable AbortReason abortReason;
+  private @Nullable Thread thread;
+  private @Nullable Instant startTimestamp;
+  private @Nullable ScheduledFuture<?> timeout;
+
+  RunningJob(
+      ProcrastinateJob job,
+      String workerName,
+      List<String> workerQueues,
+      Map<String, Object> additionalContext,
+      App app) {
+    this.job = job;
+    this.workerName = workerName;
+    this.workerQueues = workerQueues;
+    this.additionalContext = additionalContext;
+    this.app = app;
+  }
+
+  @Override
+  public ProcrastinateJob job() {
+    return job;
+  }
+
+  @Override
+  public String workerName() {
+    return workerName;
+  }
+
+  @Override
+  public List<String> workerQueues() {
+    return workerQueues;
+  }
+
+  @Override
+  public boolean shouldAbort() {
+    return abortReason != null;
+  }
+
+  @Override
+  public Optional<AbortReason> abortReason() {
+    return Optional.ofNullable(abortReason);
+  }
+
+  @Override
+  public Map<String, Object> additionalContext() {
+    return additionalContext;
+  }
+
+  @Override
+  public App app() {
+    return app;
+  }
+
+  @Override
+  public Instant startTimestamp() {
+    Instant start = startTimestamp;
+    return start == null ? Instant.now() : start;
+  }
+
+  /** Marks the task as running on the current thread. */
+  void enter() {
+    synchronized (lock) {
+      startTimestamp = Instant.now();
+      thread = Thread.currentThread();
+      if (abortReason != null) {
+        thread.interrupt();
+      }
+    }
+  }
+
+  /** Marks the task as no longer running and clears any interrupt meant for it. */
+  void exit() {
+    synchronized (lock) {
+      thread = null;
+      ScheduledFuture<?> pending = timeout;
+      if (pending != null) {
+        pending.cancel(false);
+      }
+    }
+    // An abort that raced the end of the task must not reach the next job on this thread.
+    Thread.interrupted();
+  }
+
+  /**
+   * Asks the task to stop: {@link #shouldAbort()} turns true and its thread is interrupted. The
+   * first reason given wins.
+   *
+   * @param reason why
+   */
+  void abort(AbortReason reason) {
+    synchronized (lock) {
+      if (abortReason == null) {
+        abortReason = reason;
+      }
+      if (thread != null) {
+        thread.interrupt();
+      }
+    }
+  }
+
+  void timeout(ScheduledFuture<?> future) {
+    synchronized (lock) {
+      this.timeout = future;
+    }
+  }
+}

@@ -1,0 +1,602 @@
+package dev.procrastinate.internal.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.procrastinate.AbortReason;
+import dev.procrastinate.App;
+import dev.procrastinate.ArgumentsException;
+import dev.procrastinate.DatabaseUnavailableException;
+import dev.procrastinate.DeleteJobs;
+import dev.procrastinate.JobTimeoutException;
+import dev.procrastinate.ProcrastinateException;
+import dev.procrastinate.RetryDecision;
+import dev.procrastinate.WorkerOptions;
+import dev.procrastinate.internal.registry.JsonTaskArguments;
+import dev.procrastinate.internal.registry.TaskRegistry;
+import dev.procrastinate.internal.sql.Database;
+import dev.procrastinate.internal.sql.JobDao;
+import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.model.ProcrastinateJob;
+import dev.procrastinate.spi.TaskDescriptor;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs jobs: fetcher, executor, completer, listener and housekeeper, as {@code
+ * runtime/docs/concurrency.md} describes. Thread-safe. Not API: {@link dev.procrastinate.Worker}
+ * is the public face.
+ */
+public final class WorkerEngine {
+  private static final Logger LOG = LoggerFactory.getLogger("procrastinate.worker");
+  private static final Logger JOBS = LoggerFactory.getLogger("procrastinate.jobs");
+
+  private final App app;
+  private final WorkerOptions options;
+  private final TaskRegistry registry;
+  private final Database database;
+  private final ObjectMapper json;
+  private final JobDao dao = new JobDao();
+  private final String name;
+  private final String @Nullable [] queues;
+  private final Semaphore slots;
+  private final Map<Long, RunningJob> running = new ConcurrentHashMap<>();
+  private final Wakeup wakeup = new Wakeup();
+  private final AtomicBoolean notified = new AtomicBoolean(true);
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean stopRequested = new AtomicBoolean();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final AtomicLong processed = new AtomicLong();
+  private final ThreadPoolExecutor executor;
+  private final ScheduledExecutorService housekeeper;
+  private final Completer completer;
+  private final @Nullable Listener listener;
+  private volatile boolean stopping;
+  private volatile long workerId;
+  private @Nullable Thread fetcherThread;
+  private @Nullable Thread completerThread;
+  private @Nullable Thread listenerThread;
+  private @Nullable Thread shutdownHook;
+
+  /**
+   * Creates a worker; nothing runs before {@link #start()}.
+   *
+   * @param app the app
+   * @param database the app's database
+   * @param registry the tasks this worker knows
+   * @param options the options
+   */
+  public WorkerEngine(App app, Database database, TaskRegistry registry, WorkerOptions options) {
+    this.app = app;
+    this.options = options;
+    this.registry = registry;
+    this.database = database;
+    this.json = app.jsonMapper();
+    this.name = options.name();
+    this.queues = options.queues().isEmpty() ? null : options.queues().toArray(new String[0]);
+    this.slots = new Semaphore(options.concurrency());
+    AtomicInteger counter = new AtomicInteger();
+    this.executor =
+        new ThreadPoolExecutor(
+            options.concurrency(),
+            options.concurrency(),
+            0,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            runnable ->
+                daemon(runnable, "procrastinate-" + name + "-executor-" + counter.incrementAndGet()));
+    this.housekeeper =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> daemon(runnable, "procrastinate-" + name + "-housekeeper"));
+    this.completer = new Completer(name, database, dao, this::written);
+    this.listener =
+        options.listenNotify()
+            ? new Listener(
+                name,
+                database,
+                options.queues(),
+                json,
+                this::jobsMayBeAvailable,
+                this::abortRequested,
+                this::jobsMayBeAvailable)
+            : null;
+  }
+
+  private static Thread daemon(Runnable runnable, String threadName) {
+    Thread thread = new Thread(runnable, threadName);
+    thread.setDaemon(true);
+    return thread;
+  }
+
+  /**
+   * Registers the worker and starts its threads.
+   *
+   * @throws IllegalStateException if already started
+   * @throws DatabaseUnavailableException if the database cannot be reached
+   */
+  public void start() {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("worker " + name + " was already started");
+    }
+    LOG.info(
+        "{} - Starting: queues {}, concurrency {}, {} tasks known",
+        name,
+        options.queues().isEmpty() ? "all" : options.queues(),
+        options.concurrency(),
+        registry.tasks().size());
+    if (registry.tasks().isEmpty()) {
+      LOG.warn(
+          "{} - no task is known: jobs will fail as unknown. Tasks come from @Task methods"
+              + " compiled with procrastinate-processor, found on the class path through"
+              + " META-INF/services/dev.procrastinate.spi.TaskRegistrar",
+          name);
+    }
+    long[] pruned =
+        database.withConnection(
+            "pruning stalled workers",
+            c -> dao.pruneStalledWorkers(c, options.stalledWorkerTimeout()));
+    if (pruned.length > 0) {
+      LOG.info("{} - pruned {} stalled workers", name, pruned.length);
+    }
+    workerId = database.withConnection("registering the worker", dao::registerWorker);
+    MDC.put("worker", name);
+    if (listener != null) {
+      try {
+        listener.connect();
+      } catch (java.sql.SQLException e) {
+        LOG.warn("{} - cannot LISTEN yet, polling until it can: {}", name, e.getMessage());
+      }
+      listenerThread = daemon(listener, "procrastinate-" + name + "-listener");
+      listenerThread.start();
+    }
+    completerThread = daemon(completer, "procrastinate-" + name + "-completer");
+    completerThread.start();
+    long heartbeat = options.updateHeartbeatInterval().toMillis();
+    housekeeper.scheduleWithFixedDelay(
+        this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+    long abortPolling = options.abortJobPollingInterval().toMillis();
+    housekeeper.scheduleWithFixedDelay(
+        this::pollAborts, abortPolling, abortPolling, TimeUnit.MILLISECONDS);
+    fetcherThread = daemon(this::fetchLoop, "procrastinate-" + name + "-fetcher");
+    fetcherThread.start();
+    if (options.installSignalHandlers()) {
+      Thread hook =
+          new Thread(
+              () -> {
+                LOG.info("{} - signal received, stopping gracefully", name);
+                stop();
+                awaitTerminationUninterruptibly();
+              },
+              "procrastinate-" + name + "-signal");
+      Runtime.getRuntime().addShutdownHook(hook);
+      shutdownHook = hook;
+    }
+    LOG.info("{} - Started as worker id {}", name, workerId);
+  }
+
+  /**
+   * Returns the id this worker registered under.
+   *
+   * @return the worker id, 0 before start
+   */
+  public long workerId() {
+    return workerId;
+  }
+
+  /**
+   * Returns how many jobs ran to an outcome that was written.
+   *
+   * @return the count
+   */
+  public long processedJobs() {
+    return processed.get();
+  }
+
+  /**
+   * Returns the number of jobs currently running.
+   *
+   * @return the count
+   */
+  public int runningJobs() {
+    return running.size();
+  }
+
+  /** Asks the worker to stop gracefully; returns at once. */
+  public void stop() {
+    if (!stopRequested.compareAndSet(false, true)) {
+      return;
+    }
+    if (!started.get()) {
+      terminated.countDown();
+      return;
+    }
+    LOG.info("{} - Shutdown initiated", name);
+    stopping = true;
+    wakeup.signal();
+    daemon(this::shutdown, "procrastinate-" + name + "-shutdown").start();
+  }
+
+  /**
+   * Waits for the worker to end.
+   *
+   * @param timeout the most to wait
+   * @return whether it ended
+   * @throws InterruptedException if interrupted
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Waits for the worker to end.
+   *
+   * @throws InterruptedException if interrupted
+   */
+  public void awaitTermination() throws InterruptedException {
+    terminated.await();
+  }
+
+  private void awaitTerminationUninterruptibly() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        terminated.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- fetcher
+
+  private void jobsMayBeAvailable() {
+    notified.set(true);
+    wakeup.signal();
+  }
+
+  private void fetchLoop() {
+    MDC.put("worker", name);
+    long pollNanos = options.fetchJobPollingInterval().toNanos();
+    int refill = Math.max(1, Math.min(options.concurrency(), options.fetchBatchSize()) / 2);
+    long nextPoll = 0;
+    boolean drained = false;
+    int failures = 0;
+    while (!stopping) {
+      try {
+        long now = System.nanoTime();
+        int free = slots.availablePermits();
+        boolean look = notified.get() || !drained || now - nextPoll >= 0;
+        // While the queue is busy, wait for half of the slots to free up, so that each round trip
+        // fetches many jobs rather than one at a time; a notification or an idle worker fetches
+        // at once.
+        boolean enough = free >= refill || notified.get() || free == options.concurrency();
+        if (free == 0 || !look || !enough) {
+          wakeup.await(free == 0 ? pollNanos : Math.max(nextPoll - now, 1));
+          continue;
+        }
+        notified.set(false);
+        int limit = Math.min(free, options.fetchBatchSize());
+        // Read before fetching: only outcomes written before the fetch are seen by it.
+        boolean idleBeforeFetch = running.isEmpty();
+        List<ProcrastinateJob> jobs;
+        try {
+          jobs = database.withConnection("fetching jobs", c -> dao.fetchMany(c, queues, workerId, limit));
+          if (failures > 0) {
+            LOG.info("{} - fetching jobs works again", name);
+            failures = 0;
+          }
+        } catch (ProcrastinateException e) {
+          if (failures++ == 0) {
+            LOG.warn("{} - cannot fetch jobs, retrying with backoff: {}", name, e.getMessage());
+          }
+          notified.set(true);
+          wakeup.await(TimeUnit.MILLISECONDS.toNanos(Backoff.delayMillis(failures)));
+          continue;
+        }
+        for (ProcrastinateJob job : jobs) {
+          slots.acquireUninterruptibly();
+          dispatch(job);
+        }
+        drained = jobs.size() < limit;
+        if (drained) {
+          nextPoll = System.nanoTime() + jitter(pollNanos);
+          if (!options.waitForJobs() && jobs.isEmpty() && idleBeforeFetch) {
+            LOG.info("{} - no job left to run, stopping (wait=false)", name);
+            stop();
+            return;
+          }
+        }
+      } catch (InterruptedException e) {
+        if (stopping) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        LOG.error("{} - fetcher failed, going on", name, e);
+      }
+    }
+  }
+
+  private static long jitter(long nanos) {
+    double factor = 0.9 + 0.2 * ThreadLocalRandom.current().nextDouble();
+    return (long) (nanos * factor);
+  }
+
+  private void dispatch(ProcrastinateJob job) {
+    RunningJob context =
+        new RunningJob(job, name, options.queues(), options.additionalContext(), app);
+    running.put(job.id(), context);
+    executor.execute(() -> run(context));
+  }
+
+  // --------------------------------------------------------------------------------- executor
+
+  private void run(RunningJob context) {
+    ProcrastinateJob job = context.job();
+    MDC.put("worker", name);
+    MDC.put("job_id", Long.toString(job.id()));
+    MDC.put("task", job.taskName());
+    MDC.put("queue", job.queueName());
+    Completion completion;
+    try {
+      completion = execute(context);
+    } finally {
+      MDC.remove("job_id");
+      MDC.remove("task");
+      MDC.remove("queue");
+    }
+    completer.submit(completion);
+    // The slot is free once the task has returned; its outcome is written in the background.
+    slots.release();
+    wakeup.signal();
+  }
+
+  private Completion execute(RunningJob context) {
+    ProcrastinateJob job = context.job();
+    Optional<TaskDescriptor> found = registry.find(job.taskName());
+    if (found.isEmpty()) {
+      JOBS.error(
+          "{} - job {} failed: task '{}' is not known to this worker. Tasks come from @Task"
+              + " methods compiled with procrastinate-processor, whose registrars are listed in"
+              + " META-INF/services/dev.procrastinate.spi.TaskRegistrar on the worker's class path;"
+              + " known tasks: {}",
+          name,
+          job.id(),
+          job.taskName(),
+          registry.byName().keySet());
+      return end(job, JobStatus.FAILED);
+    }
+    TaskDescriptor task = found.get();
+    long startNanos = System.nanoTime();
+    context.enter();
+    try {
+      Optional<Duration> timeout = task.timeout();
+      if (timeout.isPresent()) {
+        context.timeout(
+            housekeeper.schedule(
+                () -> context.abort(AbortReason.TIMEOUT),
+                timeout.get().toNanos(),
+                TimeUnit.NANOSECONDS));
+      }
+      JsonTaskArguments arguments = JsonTaskArguments.parse(task, job.argsJson(), json);
+      JOBS.info("{} - job {} ({}) started", name, job.id(), job.taskName());
+      Object result = task.handler().invoke(context, arguments);
+      JOBS.info(
+          "{} - job {} ({}) succeeded in {} ms, returned {}",
+          name,
+          job.id(),
+          job.taskName(),
+          elapsedMillis(startNanos),
+          result);
+      return end(job, JobStatus.SUCCEEDED);
+    } catch (ArgumentsException e) {
+      JOBS.warn("{} - job {} failed: {}", name, job.id(), e.getMessage());
+      return end(job, JobStatus.FAILED);
+    } catch (Throwable e) {
+      return failure(context, task, e, startNanos);
+    } finally {
+      context.exit();
+    }
+  }
+
+  private Completion failure(RunningJob context, TaskDescriptor task, Throwable e, long start) {
+    ProcrastinateJob job = context.job();
+    AbortReason reason = context.abortReason().orElse(null);
+    if (reason == AbortReason.USER_REQUEST) {
+      JOBS.info("{} - job {} ({}) aborted on request", name, job.id(), job.taskName());
+      return end(job, JobStatus.ABORTED);
+    }
+    Throwable cause =
+        reason == AbortReason.TIMEOUT
+            ? new JobTimeoutException(
+                job.id(), job.taskName(), task.timeout().orElse(Duration.ZERO), e)
+            : e;
+    RetryDecision retry = task.retryStrategy().decide(cause, job.attempts());
+    if (retry != null) {
+      JOBS.warn(
+          "{} - job {} ({}) failed after {} ms, to retry {}: {}",
+          name,
+          job.id(),
+          job.taskName(),
+          elapsedMillis(start),
+          retry,
+          cause.toString(),
+          cause);
+      return new Completion(job, null, retry, false);
+    }
+    if (reason == AbortReason.SHUTDOWN) {
+      JOBS.warn("{} - job {} ({}) aborted by shutdown", name, job.id(), job.taskName());
+      return end(job, JobStatus.ABORTED);
+    }
+    JOBS.warn(
+        "{} - job {} ({}) failed after {} ms: {}",
+        name,
+        job.id(),
+        job.taskName(),
+        elapsedMillis(start),
+        cause.toString(),
+        cause);
+    return end(job, JobStatus.FAILED);
+  }
+
+  private Completion end(ProcrastinateJob job, JobStatus status) {
+    DeleteJobs policy = options.deleteJobs();
+    boolean delete =
+        policy == DeleteJobs.ALWAYS
+            || (policy == DeleteJobs.SUCCESSFUL && status == JobStatus.SUCCEEDED);
+    return new Completion(job, status, null, delete);
+  }
+
+  private static long elapsedMillis(long startNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+  }
+
+  private void written(Completion completion) {
+    running.remove(completion.job().id());
+    processed.incrementAndGet();
+    if (!options.waitForJobs() && running.isEmpty()) {
+      // A one-shot worker looks once more before stopping: retries may have made jobs due.
+      notified.set(true);
+    }
+    wakeup.signal();
+  }
+
+  // ------------------------------------------------------------------------------ housekeeper
+
+  private final AtomicBoolean heartbeatOutage = new AtomicBoolean();
+
+  private void heartbeat() {
+    try {
+      database.withConnection(
+          "recording the worker's heartbeat",
+          c -> {
+            dao.heartbeat(c, workerId);
+            return null;
+          });
+      if (heartbeatOutage.compareAndSet(true, false)) {
+        LOG.info("{} - heartbeat recorded again", name);
+      }
+    } catch (RuntimeException e) {
+      if (heartbeatOutage.compareAndSet(false, true)) {
+        LOG.warn("{} - cannot record the heartbeat: {}", name, e.getMessage());
+      }
+    }
+  }
+
+  private void pollAborts() {
+    if (running.isEmpty()) {
+      return;
+    }
+    long[] ids = running.keySet().stream().mapToLong(Long::longValue).toArray();
+    try {
+      long[] aborted =
+          database.withConnection(
+              "looking for abort requests", c -> dao.listAbortRequested(c, ids));
+      for (long id : aborted) {
+        abortRequested(id);
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("{} - abort polling failed: {}", name, e.getMessage());
+    }
+  }
+
+  private void abortRequested(long jobId) {
+    RunningJob context = running.get(jobId);
+    if (context != null && !context.shouldAbort()) {
+      JOBS.info("{} - abort requested for job {}", name, jobId);
+      context.abort(AbortReason.USER_REQUEST);
+    }
+  }
+
+  // --------------------------------------------------------------------------------- shutdown
+
+  private void shutdown() {
+    try {
+      Thread fetcher = fetcherThread;
+      if (fetcher != null) {
+        fetcher.interrupt();
+        fetcher.join();
+      }
+      Duration graceful = options.shutdownGracefulTimeout();
+      if (!running.isEmpty()) {
+        LOG.info(
+            "{} - waiting for {} running jobs{}",
+            name,
+            running.size(),
+            graceful == null ? "" : " for up to " + graceful);
+      }
+      long deadline = graceful == null ? Long.MAX_VALUE : System.nanoTime() + graceful.toNanos();
+      while (!running.isEmpty() && System.nanoTime() - deadline < 0) {
+        wakeup.awaitMillis(50);
+      }
+      if (!running.isEmpty()) {
+        LOG.warn("{} - aborting {} jobs still running after {}", name, running.size(), graceful);
+        running.values().forEach(context -> context.abort(AbortReason.SHUTDOWN));
+        while (!running.isEmpty()) {
+          wakeup.awaitMillis(50);
+        }
+      }
+      completer.stop();
+      Thread completerRef = completerThread;
+      if (completerRef != null) {
+        completerRef.join();
+      }
+      if (listener != null) {
+        listener.stop();
+        Thread listenerRef = listenerThread;
+        if (listenerRef != null) {
+          listenerRef.join();
+        }
+      }
+      housekeeper.shutdownNow();
+      executor.shutdown();
+      try {
+        database.withConnection(
+            "unregistering the worker",
+            c -> {
+              dao.unregisterWorker(c, workerId);
+              return null;
+            });
+      } catch (RuntimeException e) {
+        LOG.warn("{} - cannot unregister worker {}: {}", name, workerId, e.getMessage());
+      }
+      removeShutdownHook();
+      LOG.info("{} - Shutdown completed, {} jobs processed", name, processed.get());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.warn("{} - shutdown interrupted", name);
+    } finally {
+      terminated.countDown();
+    }
+  }
+
+  private void removeShutdownHook() {
+    Thread hook = shutdownHook;
+    if (hook != null && Thread.currentThread() != hook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // The JVM is already shutting down: the hook is running.
+      }
+    }
+  }
+}

@@ -5,10 +5,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.procrastinate.internal.json.Json;
 import dev.procrastinate.internal.registry.TaskRegistry;
+import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.internal.worker.WorkerEngine;
 import dev.procrastinate.spi.TaskRegistrar;
 import java.util.List;
-import dev.procrastinate.internal.sql.Database;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -318,8 +318,7 @@ public final class App implements AutoCloseable {
      * Builds the app.
      *
      * @return the app
-     * @throws IllegalStateException if neither or both of a data source and a configuration are
-     *     set
+     * @throws IllegalStateException if neither or both of a data source and a configuration are set
      */
     public App build() {
       if (dataSource != null && config != null) {

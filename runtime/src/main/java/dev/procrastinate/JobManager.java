@@ -37,7 +37,9 @@ import org.jspecify.annotations.Nullable;
  * serialised fails with an {@link IllegalArgumentException} naming the task and the argument.
  */
 public final class JobManager {
-  /** How many jobs of a batch go into one statement; a batch of any size runs in one transaction. */
+  /**
+   * How many jobs of a batch go into one statement; a batch of any size runs in one transaction.
+   */
   public static final int BATCH_CHUNK_SIZE = 10_000;
 
   private final Database database;

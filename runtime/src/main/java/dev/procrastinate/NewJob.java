@@ -65,8 +65,8 @@ public final class NewJob {
   /**
    * Starts a job for the task of this name.
    *
-   * @param taskName the task's persisted name, e.g. {@code com.acme.mail.MailTasks.sendWelcome} or a
-   *     Python task's {@code module.function}
+   * @param taskName the task's persisted name, e.g. {@code com.acme.mail.MailTasks.sendWelcome} or
+   *     a Python task's {@code module.function}
    * @return a builder with the default queue and priority
    */
   public static Builder builder(String taskName) {
@@ -215,9 +215,7 @@ public final class NewJob {
     return Instant.from(parsed);
   }
 
-  /**
-   * Builds a {@link NewJob}. Not thread-safe; every setter returns this builder.
-   */
+  /** Builds a {@link NewJob}. Not thread-safe; every setter returns this builder. */
   public static final class Builder {
     private final String taskName;
     private String queue = DEFAULT_QUEUE;
@@ -267,8 +265,8 @@ public final class NewJob {
     }
 
     /**
-     * Sets the queueing lock; deferring a second job with the same value while one is waiting
-     * fails with {@link AlreadyEnqueuedException}.
+     * Sets the queueing lock; deferring a second job with the same value while one is waiting fails
+     * with {@link AlreadyEnqueuedException}.
      *
      * @param queueingLock the queueing lock, or null for none
      * @return this builder
@@ -391,9 +389,7 @@ public final class NewJob {
       validateQueueName(queue);
       if (scheduledAt != null && scheduleIn != null) {
         throw new IllegalArgumentException(
-            "both scheduleAt and scheduleIn are set for task '"
-                + taskName
-                + "'; set one of them");
+            "both scheduleAt and scheduleIn are set for task '" + taskName + "'; set one of them");
       }
       if (scheduleIn != null && scheduleIn.isNegative()) {
         throw new IllegalArgumentException(

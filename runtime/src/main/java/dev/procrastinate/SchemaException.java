@@ -1,8 +1,8 @@
 package dev.procrastinate;
 
 /**
- * Thrown when the Procrastinate schema of a database is missing, incomplete, of an unknown shape, or
- * older than this runtime needs. The message says what was found and what to do; nothing is ever
+ * Thrown when the Procrastinate schema of a database is missing, incomplete, of an unknown shape,
+ * or older than this runtime needs. The message says what was found and what to do; nothing is ever
  * dropped or altered when this is thrown.
  */
 public final class SchemaException extends ProcrastinateException {

@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  *     {@code wait})
  * @param fetchJobPollingInterval how often to look for jobs when no notification arrives
  * @param abortJobPollingInterval how often to look for abort requests while jobs run
- * @param shutdownGracefulTimeout how long a stop waits for running jobs before aborting them;
- *     null waits for ever
+ * @param shutdownGracefulTimeout how long a stop waits for running jobs before aborting them; null
+ *     waits for ever
  * @param listenNotify whether to be woken by LISTEN/NOTIFY; turn off behind a transaction-mode
  *     pooler
  * @param deleteJobs which finished jobs to delete
@@ -97,7 +97,8 @@ public record WorkerOptions(
     positive(stalledWorkerTimeout, "stalledWorkerTimeout");
     additionalContext = Collections.unmodifiableMap(new LinkedHashMap<>(additionalContext));
     if (fetchBatchSize < 1) {
-      throw new IllegalArgumentException("fetchBatchSize must be at least 1, got " + fetchBatchSize);
+      throw new IllegalArgumentException(
+          "fetchBatchSize must be at least 1, got " + fetchBatchSize);
     }
   }
 

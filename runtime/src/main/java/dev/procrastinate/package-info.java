@@ -3,8 +3,8 @@
  * with Python Procrastinate 3.x.
  *
  * <p>{@link dev.procrastinate.App} is the entry point: it owns the database access, the JSON mapper
- * and the schema migrations. {@link dev.procrastinate.JobManager} defers, lists, cancels and retries
- * jobs. Generated {@code <Method>Deferrer} classes call into this package.
+ * and the schema migrations. {@link dev.procrastinate.JobManager} defers, lists, cancels and
+ * retries jobs. Generated {@code <Method>Deferrer} classes call into this package.
  */
 @NullMarked
 package dev.procrastinate;

@@ -122,8 +122,7 @@ class AppConfigTest {
 
   @Test
   void defaultAppIsBuiltFromTheEnvironmentOrInstalled() {
-    App installed =
-        App.create(AppConfig.builder().url("jdbc:postgresql://127.0.0.1:1/x").build());
+    App installed = App.create(AppConfig.builder().url("jdbc:postgresql://127.0.0.1:1/x").build());
     App previous = App.setDefault(installed);
     try {
       assertThat(App.getDefault()).isSameAs(installed);

@@ -156,8 +156,7 @@ class JobManagerTest {
         jobs.deferBatch(
             () ->
                 IntStream.range(0, count)
-                    .mapToObj(
-                        i -> NewJob.builder("t.batch").priority(i % 5).arg("n", i).build())
+                    .mapToObj(i -> NewJob.builder("t.batch").priority(i % 5).arg("n", i).build())
                     .iterator());
     assertThat(ids).hasSize(count);
     for (int i = 1; i < ids.length; i++) {
@@ -165,7 +164,8 @@ class JobManagerTest {
     }
     assertThat(sql.value("SELECT (args->>'n') FROM procrastinate_jobs WHERE id = ?", ids[5]))
         .isEqualTo("5");
-    assertThat(sql.value("SELECT (args->>'n') FROM procrastinate_jobs WHERE id = ?", ids[count - 1]))
+    assertThat(
+            sql.value("SELECT (args->>'n') FROM procrastinate_jobs WHERE id = ?", ids[count - 1]))
         .isEqualTo(String.valueOf(count - 1));
     assertThat(sql.value("SELECT count(*) FROM procrastinate_events WHERE type = 'deferred'"))
         .isEqualTo(String.valueOf(count));
@@ -194,8 +194,7 @@ class JobManagerTest {
       long rolledBack = jobs.defer(connection, NewJob.builder("t.tx").build());
       long[] batch =
           jobs.deferBatch(
-              connection,
-              List.of(NewJob.builder("t.tx").build(), NewJob.builder("t.tx").build()));
+              connection, List.of(NewJob.builder("t.tx").build(), NewJob.builder("t.tx").build()));
       assertThat(jobs.getStatus(connection, rolledBack)).contains(JobStatus.TODO);
       assertThat(jobs.getStatus(rolledBack)).isEmpty();
       connection.rollback();
@@ -230,9 +229,7 @@ class JobManagerTest {
   void argumentThatCannotBeSerialisedFailsBeforeTheDatabaseNamingIt() throws Exception {
     InputStream stream = InputStream.nullInputStream();
     assertThatThrownBy(
-            () ->
-                jobs.defer(
-                    NewJob.builder("t.bad").arg("ok", 1).arg("stream", stream).build()))
+            () -> jobs.defer(NewJob.builder("t.bad").arg("ok", 1).arg("stream", stream).build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("argument 'stream' of task 't.bad'")
         .hasMessageContaining(stream.getClass().getName());

@@ -25,8 +25,7 @@ class NotificationTest {
     List<PGNotification> received = new ArrayList<>();
     long deadline = System.currentTimeMillis() + timeoutMillis;
     while (System.currentTimeMillis() < deadline) {
-      PGNotification[] batch =
-          listener.unwrap(PGConnection.class).getNotifications(50);
+      PGNotification[] batch = listener.unwrap(PGConnection.class).getNotifications(50);
       if (batch != null) {
         received.addAll(List.of(batch));
       }
@@ -45,7 +44,8 @@ class NotificationTest {
       long id = DB.app().jobManager().defer(NewJob.builder("t.notify").queue("emails").build());
 
       List<PGNotification> received = drain(listener, 500);
-      assertThat(received).extracting(PGNotification::getName)
+      assertThat(received)
+          .extracting(PGNotification::getName)
           .containsExactlyInAnyOrder("procrastinate_queue_v1#emails", "procrastinate_any_queue_v1");
       for (PGNotification notification : received) {
         JsonNode payload = json.readTree(notification.getParameter());
@@ -91,7 +91,8 @@ class NotificationTest {
       statement.execute("LISTEN \"procrastinate_any_queue_v1\"");
       assertThat(DB.app().jobManager().abort(id)).isTrue();
       List<PGNotification> received = drain(listener, 500);
-      assertThat(received).extracting(PGNotification::getName)
+      assertThat(received)
+          .extracting(PGNotification::getName)
           .containsExactlyInAnyOrder("procrastinate_queue_v1#work", "procrastinate_any_queue_v1");
       assertThat(received)
           .extracting(PGNotification::getParameter)

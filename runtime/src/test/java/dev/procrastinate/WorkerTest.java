@@ -235,8 +235,7 @@ class WorkerTest {
 
   @Test
   void notificationWakesAnIdleWorkerAtOnce() throws Exception {
-    Worker worker =
-        worker(WorkerOptions.builder().fetchJobPollingInterval(Duration.ofMinutes(5)));
+    Worker worker = worker(WorkerOptions.builder().fetchJobPollingInterval(Duration.ofMinutes(5)));
     worker.start();
     Thread.sleep(300); // idle, first poll done
     long started = System.nanoTime();
@@ -352,8 +351,7 @@ class WorkerTest {
   @Test
   void gracefulShutdownWaitsThenAbortsWithReasonShutdown() throws Exception {
     slowStarted = new CountDownLatch(1);
-    Worker worker =
-        worker(WorkerOptions.builder().shutdownGracefulTimeout(Duration.ofMillis(300)));
+    Worker worker = worker(WorkerOptions.builder().shutdownGracefulTimeout(Duration.ofMillis(300)));
     worker.start();
     long id = defer(NewJob.builder("t.slow").arg("millis", 60_000L));
     assertThat(slowStarted.await(20, TimeUnit.SECONDS)).isTrue();
@@ -376,8 +374,7 @@ class WorkerTest {
 
   @Test
   void heartbeatIsRecordedWhileTheWorkerRuns() throws Exception {
-    Worker worker =
-        worker(WorkerOptions.builder().updateHeartbeatInterval(Duration.ofMillis(100)));
+    Worker worker = worker(WorkerOptions.builder().updateHeartbeatInterval(Duration.ofMillis(100)));
     worker.start();
     String first =
         sql.value(
@@ -399,14 +396,16 @@ class WorkerTest {
 
   @Test
   void startingPrunesStalledWorkersAndTheirJobsLoseTheirWorker() throws Exception {
-    long dead = Long.parseLong(sql.value("SELECT worker_id FROM procrastinate_register_worker_v1()"));
+    long dead =
+        Long.parseLong(sql.value("SELECT worker_id FROM procrastinate_register_worker_v1()"));
     sql.execute(
         "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour' WHERE id = ?",
         dead);
     long id = defer(NewJob.builder("t.record").arg("n", 1).queue("none"));
     sql.value("SELECT id FROM procrastinate_fetch_job_v2(ARRAY['none'], ?)", dead);
     worker(WorkerOptions.builder().queues("nothing-here")).start();
-    assertThat(sql.column("SELECT id::text FROM procrastinate_workers WHERE id = ?", dead)).isEmpty();
+    assertThat(sql.column("SELECT id::text FROM procrastinate_workers WHERE id = ?", dead))
+        .isEmpty();
     assertThat(app.jobManager().getJob(id).orElseThrow().workerId()).isNull();
   }
 }

@@ -20,8 +20,7 @@ import java.util.NoSuchElementException;
  * PostgreSQL and the schema's triggers), and a streamed batch of 1,000,000 jobs, which must fit in
  * the heap the JVM was started with (run with {@code -Xmx256m}).
  *
- * <p>Arguments: {@code [batchSize] [oneByOneCount] [streamedCount]}, defaults 100000 10000
- * 1000000.
+ * <p>Arguments: {@code [batchSize] [oneByOneCount] [streamedCount]}, defaults 100000 10000 1000000.
  */
 public final class DeferBenchmark {
   private DeferBenchmark() {}
@@ -118,8 +117,7 @@ public final class DeferBenchmark {
     };
   }
 
-  private static double serverSideBatch(BenchDatabase db, int size, int round)
-      throws SQLException {
+  private static double serverSideBatch(BenchDatabase db, int size, int round) throws SQLException {
     try (Connection connection = db.newConnection();
         Statement statement = connection.createStatement()) {
       long start = System.nanoTime();
@@ -133,7 +131,8 @@ public final class DeferBenchmark {
                   + ") AS g)))")) {
         result.next();
       }
-      return report("one SQL call, no client (round " + round + ")", size, System.nanoTime() - start);
+      return report(
+          "one SQL call, no client (round " + round + ")", size, System.nanoTime() - start);
     }
   }
 

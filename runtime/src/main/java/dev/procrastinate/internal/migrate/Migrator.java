@@ -149,8 +149,7 @@ public final class Migrator {
       // Flyway checks for its history table and creates it in separate steps; a process that
       // raced another one through that gap fails here and must decide again from the catalog.
       if (!before.historyExists()
-          && database.withConnection(
-              action, c -> SchemaInspector.tableExists(c, HISTORY_TABLE))) {
+          && database.withConnection(action, c -> SchemaInspector.tableExists(c, HISTORY_TABLE))) {
         throw new ConcurrentMigrationException(e);
       }
       throw new SchemaException(
@@ -195,7 +194,8 @@ public final class Migrator {
    * @throws SchemaException listing the missing objects
    */
   private void verify(String schema) {
-    Inspection after = database.withConnection("checking the procrastinate schema", Inspection::read);
+    Inspection after =
+        database.withConnection("checking the procrastinate schema", Inspection::read);
     SchemaInspector.Assessment assessment = SchemaInspector.assess(after.objects());
     if (assessment.kind() != SchemaInspector.Assessment.Kind.COMPLETE) {
       throw new SchemaException(
@@ -238,7 +238,9 @@ public final class Migrator {
             + " (schema "
             + schema
             + ") was created by Python Procrastinate "
-            + (level == null ? "(unknown level)" : level.release() + " or a later 3.x before the next")
+            + (level == null
+                ? "(unknown level)"
+                : level.release() + " or a later 3.x before the next")
             + " level, older than this runtime needs (upstream 3.4.0 or later). Missing:"
             + assessment.describeMissing()
             + "\nApply upstream Procrastinate's migrations up to 3.4.0 or later (the scripts named"

@@ -269,7 +269,9 @@ public final class SchemaInspector {
    * @param missing the contract objects absent
    */
   public record Assessment(
-      Kind kind, @org.jspecify.annotations.Nullable UpstreamLevel level, List<String> found,
+      Kind kind,
+      @org.jspecify.annotations.Nullable UpstreamLevel level,
+      List<String> found,
       List<String> missing) {
 
     /** What a schema is. */

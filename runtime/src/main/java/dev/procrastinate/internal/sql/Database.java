@@ -118,9 +118,9 @@ public final class Database {
   }
 
   /**
-   * Runs work on a caller's connection. If the connection is in autocommit mode, the work runs in
-   * a transaction of its own (all or nothing); otherwise it joins the caller's transaction, which
-   * the caller commits or rolls back.
+   * Runs work on a caller's connection. If the connection is in autocommit mode, the work runs in a
+   * transaction of its own (all or nothing); otherwise it joins the caller's transaction, which the
+   * caller commits or rolls back.
    *
    * @param connection the caller's connection
    * @param action what is being done, for messages

@@ -167,7 +167,9 @@ public final class JobDao {
       i = bindTwice(statement, i, id, Types.BIGINT); // id
       i = bindTwice(statement, i, queue, Types.VARCHAR); // queue_name
       i = bindTwice(statement, i, task, Types.VARCHAR); // task_name
-      i = bindTwice(statement, i, status == null ? null : status.dbValue(), Types.VARCHAR); // status
+      i =
+          bindTwice(
+              statement, i, status == null ? null : status.dbValue(), Types.VARCHAR); // status
       i = bindTwice(statement, i, lock, Types.VARCHAR); // lock
       i = bindTwice(statement, i, queueingLock, Types.VARCHAR); // queueing_lock
       i = bindTwice(statement, i, workerId, Types.BIGINT); // worker_id
@@ -574,7 +576,8 @@ public final class JobDao {
         worker);
   }
 
-  private static int bindTwice(PreparedStatement statement, int index, @Nullable Object value, int type)
+  private static int bindTwice(
+      PreparedStatement statement, int index, @Nullable Object value, int type)
       throws SQLException {
     setNullable(statement, index + 1, value, type);
     setNullable(statement, index + 2, value, type);

@@ -38,9 +38,9 @@ public final class JobSql {
   public static final String JOB_GET_STATUS = "SELECT status FROM procrastinate_jobs WHERE id = ?";
 
   /**
-   * Lists jobs matching every non-null filter, by id. Parameters, each given twice (null test,
-   * then value): 1-2 id, 3-4 queue, 5-6 task, 7-8 status, 9-10 lock, 11-12 queueing lock, 13-14
-   * worker id; 15 id after which to start, 16 row limit.
+   * Lists jobs matching every non-null filter, by id. Parameters, each given twice (null test, then
+   * value): 1-2 id, 3-4 queue, 5-6 task, 7-8 status, 9-10 lock, 11-12 queueing lock, 13-14 worker
+   * id; 15 id after which to start, 16 row limit.
    */
   public static final String JOB_LIST =
       "SELECT "
@@ -66,16 +66,16 @@ public final class JobSql {
   public static final String JOB_CANCEL = "SELECT procrastinate_cancel_job_v1(?, ?, ?) AS id";
 
   /**
-   * Retries a doing or failed job through {@code procrastinate_retry_job_v2}. Parameters: 1 job
-   * id, 2 retry at (timestamptz), 3 new priority or null, 4 new queue or null, 5 new lock or null.
+   * Retries a doing or failed job through {@code procrastinate_retry_job_v2}. Parameters: 1 job id,
+   * 2 retry at (timestamptz), 3 new priority or null, 4 new queue or null, 5 new lock or null.
    */
   public static final String JOB_RETRY =
       "SELECT procrastinate_retry_job_v2(?, ?::timestamptz, ?::int4, ?::varchar, ?::varchar)";
 
   /**
    * Deletes jobs in the given statuses whose latest event is older than an age, like upstream's
-   * {@code delete_old_jobs}. Parameters: 1 statuses (text[]), 2-3 queue (null test, value), 4
-   * age in seconds.
+   * {@code delete_old_jobs}. Parameters: 1 statuses (text[]), 2-3 queue (null test, value), 4 age
+   * in seconds.
    */
   public static final String JOB_DELETE_OLD =
       """
@@ -89,9 +89,7 @@ public final class JobSql {
                     < now() - make_interval(secs => ?))
       """;
 
-  /**
-   * Counts jobs per status, optionally in one queue. Parameters: 1-2 queue (null test, value).
-   */
+  /** Counts jobs per status, optionally in one queue. Parameters: 1-2 queue (null test, value). */
   public static final String JOB_COUNT_BY_STATUS =
       """
       SELECT status, count(*) AS jobs
@@ -106,9 +104,7 @@ public final class JobSql {
    * worker id, 3 N.
    */
   public static final String JOB_FETCH_MANY =
-      "SELECT "
-          + JOB_COLUMNS
-          + " FROM procrastinate_java_fetch_jobs_v1(?::varchar[], ?, ?)";
+      "SELECT " + JOB_COLUMNS + " FROM procrastinate_java_fetch_jobs_v1(?::varchar[], ?, ?)";
 
   /**
    * Takes one runnable job through upstream's {@code procrastinate_fetch_job_v2}; every column is

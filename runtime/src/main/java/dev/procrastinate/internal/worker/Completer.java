@@ -90,16 +90,20 @@ final class Completer implements Runnable {
     try {
       String action = "writing the outcome of " + batch.size() + " jobs";
       if (kinds(batch) > 1) {
-        database.inTransaction(action, c -> {
-          writeBatch(c, batch);
-          return null;
-        });
+        database.inTransaction(
+            action,
+            c -> {
+              writeBatch(c, batch);
+              return null;
+            });
       } else {
         // One statement is atomic by itself: no transaction round trips.
-        database.withConnection(action, c -> {
-          writeBatch(c, batch);
-          return null;
-        });
+        database.withConnection(
+            action,
+            c -> {
+              writeBatch(c, batch);
+              return null;
+            });
       }
       if (outage) {
         LOG.info("{} - writing job outcomes works again", workerName);

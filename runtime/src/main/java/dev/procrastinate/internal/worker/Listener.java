@@ -111,8 +111,7 @@ final class Listener implements Runnable {
           onReconnected.run();
           continue;
         }
-        PGNotification[] notifications =
-            current.unwrap(PGConnection.class).getNotifications(500);
+        PGNotification[] notifications = current.unwrap(PGConnection.class).getNotifications(500);
         if (notifications != null && notifications.length > 0) {
           silentSince = System.currentTimeMillis();
           handle(notifications);

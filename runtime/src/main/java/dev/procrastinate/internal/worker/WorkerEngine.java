@@ -40,8 +40,8 @@ import org.slf4j.MDC;
 
 /**
  * Runs jobs: fetcher, executor, completer, listener and housekeeper, as {@code
- * runtime/docs/concurrency.md} describes. Thread-safe. Not API: {@link dev.procrastinate.Worker}
- * is the public face.
+ * runtime/docs/concurrency.md} describes. Thread-safe. Not API: {@link dev.procrastinate.Worker} is
+ * the public face.
  */
 public final class WorkerEngine {
   private static final Logger LOG = LoggerFactory.getLogger("procrastinate.worker");
@@ -100,7 +100,8 @@ public final class WorkerEngine {
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
             runnable ->
-                daemon(runnable, "procrastinate-" + name + "-executor-" + counter.incrementAndGet()));
+                daemon(
+                    runnable, "procrastinate-" + name + "-executor-" + counter.incrementAndGet()));
     this.housekeeper =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> daemon(runnable, "procrastinate-" + name + "-housekeeper"));
@@ -300,7 +301,9 @@ public final class WorkerEngine {
         boolean idleBeforeFetch = running.isEmpty();
         List<ProcrastinateJob> jobs;
         try {
-          jobs = database.withConnection("fetching jobs", c -> dao.fetchMany(c, queues, workerId, limit));
+          jobs =
+              database.withConnection(
+                  "fetching jobs", c -> dao.fetchMany(c, queues, workerId, limit));
           if (failures > 0) {
             LOG.info("{} - fetching jobs works again", name);
             failures = 0;

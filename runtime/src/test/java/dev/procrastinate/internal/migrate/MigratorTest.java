@@ -79,7 +79,8 @@ class MigratorTest {
   }
 
   private static boolean historyExists(String schema) throws SQLException {
-    return !query(schema, "SELECT to_regclass('procrastinate_schema_history')::text").contains(null);
+    return !query(schema, "SELECT to_regclass('procrastinate_schema_history')::text")
+        .contains(null);
   }
 
   private static MigrationResult migrate(String schema) {
@@ -196,10 +197,11 @@ class MigratorTest {
     assertThatThrownBy(() -> migrate(schema))
         .isInstanceOf(SchemaException.class)
         .hasMessageContaining("created by Python Procrastinate 3.1.0")
-        .hasMessageContaining("function procrastinate_defer_jobs_v1 (added by upstream"
-            + " Procrastinate 3.2.0, 03.02.00_01_pre_batch_defer_jobs.sql)")
-        .hasMessageContaining("function procrastinate_retry_job_v2 (added by upstream"
-            + " Procrastinate 3.4.0")
+        .hasMessageContaining(
+            "function procrastinate_defer_jobs_v1 (added by upstream"
+                + " Procrastinate 3.2.0, 03.02.00_01_pre_batch_defer_jobs.sql)")
+        .hasMessageContaining(
+            "function procrastinate_retry_job_v2 (added by upstream" + " Procrastinate 3.4.0")
         .hasMessageContaining("enum procrastinate_job_event_type.retried")
         .hasMessageContaining("Nothing was changed");
 

@@ -1,0 +1,188 @@
+package dev.procrastinate.example;
+
+import dev.procrastinate.Task;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One task per family of supported parameter types. Each returns the values it received, so that a
+ * test can compare them with what was deferred.
+ */
+public final class Catalog {
+  private Catalog() {}
+
+  /** How a parcel travels. */
+  public enum Shipping {
+    /** By road. */
+    GROUND,
+    /** By air. */
+    AIR
+  }
+
+  /**
+   * A parcel: a record of supported types, nested in other types.
+   *
+   * @param sku the product
+   * @param quantity how many
+   * @param shipping how it travels
+   * @param tags free labels
+   */
+  public record Parcel(String sku, int quantity, Shipping shipping, List<String> tags) {}
+
+  /**
+   * Receives every primitive type.
+   *
+   * @param flag a boolean
+   * @param small a byte
+   * @param medium a short
+   * @param count an int
+   * @param id a long
+   * @param ratio a float
+   * @param amount a double
+   * @param grade a char
+   * @return the values received
+   */
+  @Task(name = "catalog.primitives")
+  public static List<Object> primitives(
+      boolean flag,
+      byte small,
+      short medium,
+      int count,
+      long id,
+      float ratio,
+      double amount,
+      char grade) {
+    return List.of(flag, small, medium, count, id, ratio, amount, grade);
+  }
+
+  /**
+   * Receives every box type, each of which may be null.
+   *
+   * @param flag a Boolean
+   * @param small a Byte
+   * @param medium a Short
+   * @param count an Integer
+   * @param id a Long
+   * @param ratio a Float
+   * @param amount a Double
+   * @param grade a Character
+   * @return the values received, nulls included
+   */
+  @Task(name = "catalog.boxes")
+  public static List<@Nullable Object> boxes(
+      @Nullable Boolean flag,
+      @Nullable Byte small,
+      @Nullable Short medium,
+      @Nullable Integer count,
+      @Nullable Long id,
+      @Nullable Float ratio,
+      @Nullable Double amount,
+      @Nullable Character grade) {
+    return Arrays.asList(flag, small, medium, count, id, ratio, amount, grade);
+  }
+
+  /**
+   * Receives text, an enum and the value types of {@code java.math} and {@code java.util}.
+   *
+   * @param text a String
+   * @param shipping an enum
+   * @param price a BigDecimal
+   * @param big a BigInteger
+   * @param key a UUID
+   * @return the values received
+   */
+  @Task(name = "catalog.values")
+  public static List<Object> values(
+      String text, Shipping shipping, BigDecimal price, BigInteger big, UUID key) {
+    return List.of(text, shipping, price, big, key);
+  }
+
+  /**
+   * Receives every supported {@code java.time} type.
+   *
+   * @param instant an Instant
+   * @param date a LocalDate
+   * @param time a LocalTime
+   * @param dateTime a LocalDateTime
+   * @param offsetDateTime an OffsetDateTime, whose offset is kept
+   * @param duration a Duration
+   * @return the values received
+   */
+  @Task(name = "catalog.times")
+  public static List<Object> times(
+      Instant instant,
+      LocalDate date,
+      LocalTime time,
+      LocalDateTime dateTime,
+      OffsetDateTime offsetDateTime,
+      Duration duration) {
+    return List.of(instant, date, time, dateTime, offsetDateTime, duration);
+  }
+
+  /**
+   * Receives the two arrays Jackson writes as strings: {@code byte[]} as base64, {@code char[]} as
+   * text.
+   *
+   * @param blob bytes
+   * @param letters characters
+   * @return the values received, as lists
+   */
+  @Task(name = "catalog.bytes")
+  public static List<Object> bytes(byte[] blob, char[] letters) {
+    List<Byte> bytes = new java.util.ArrayList<>();
+    for (byte b : blob) {
+      bytes.add(b);
+    }
+    return List.of(bytes, String.valueOf(letters));
+  }
+
+  /**
+   * Receives collections, records, optionals and arrays.
+   *
+   * @param names a List of String
+   * @param numbers a Set of Integer
+   * @param holidays a Map of String to LocalDate
+   * @param parcel a record
+   * @param parcels a List of records
+   * @param note an Optional String
+   * @param scores an Optional List of Integer
+   * @param slots an int array
+   * @param labels a String array
+   * @return the values received; arrays as lists
+   */
+  @Task(name = "catalog.structures")
+  public static List<Object> structures(
+      List<String> names,
+      Set<Integer> numbers,
+      Map<String, LocalDate> holidays,
+      Parcel parcel,
+      List<Parcel> parcels,
+      Optional<String> note,
+      Optional<List<Integer>> scores,
+      int[] slots,
+      String[] labels) {
+    return List.of(
+        names,
+        numbers,
+        holidays,
+        parcel,
+        parcels,
+        note,
+        scores,
+        Arrays.stream(slots).boxed().toList(),
+        Arrays.asList(labels));
+  }
+}

@@ -1,0 +1,126 @@
+package dev.procrastinate.processor;
+
+import java.util.Locale;
+
+/**
+ * Every text the processor reports, each with a stable tag in brackets that tests, documentation
+ * and users can search for. Each says what is wrong and how to fix it.
+ */
+enum Message {
+  TASK_NOT_REACHABLE(
+      "TaskNotReachable",
+      "@Task method %s cannot be called from generated code in package %s because %s; make the"
+          + " method and every class around it at least package-private, and not local or"
+          + " anonymous"),
+  TASK_NOT_INSTANTIABLE(
+      "TaskNotInstantiable",
+      "@Task method %s is an instance method, but %s %s; make the method static, or give the class"
+          + " a non-private constructor without parameters"),
+  TASK_GENERIC(
+      "TaskGeneric",
+      "@Task method %s declares type parameters %s, but a job's JSON arguments carry no type; replace"
+          + " the type parameters with concrete types"),
+  TASK_THROWS_THROWABLE(
+      "TaskThrowsThrowable",
+      "@Task method %s declares throws %s, which is neither an Exception nor an Error, so a task"
+          + " handler cannot rethrow it; declare Exception or a subclass instead"),
+  TASK_PARAMETER_NOT_JSON(
+      "TaskParameterNotJson",
+      "parameter %s of @Task method %s has type %s, which cannot be written to JSON and read back"
+          + " (%s); use a primitive or its box, String, an enum, BigDecimal, BigInteger, UUID,"
+          + " Instant, LocalDate, LocalTime, LocalDateTime, OffsetDateTime, Duration, a record of"
+          + " those, an array, List, Set or Map<String, ...> of those, or Optional of one"),
+  TASK_PARAMETER_NOT_ACCESSIBLE(
+      "TaskParameterNotAccessible",
+      "parameter %s of @Task method %s has type %s, which generated code in package %s cannot name;"
+          + " make the type at least package-private, or public when it is in another package"),
+  TASK_CONTEXT_TWICE(
+      "TaskContextTwice", "@Task method %s has more than one JobContext parameter; keep one"),
+  TASK_NAME_EMPTY(
+      "TaskNameEmpty",
+      "the %s of @Task method %s is blank; give a name such as \"myapp.tasks.send_email\", or"
+          + " leave @Task(name) out to use the default"),
+  TASK_NAME_TOO_LONG(
+      "TaskNameTooLong",
+      "task name \"%s\" of @Task method %s is %d characters long, but procrastinate_jobs.task_name"
+          + " holds at most %d; choose a shorter name"),
+  TASK_NAME_DUPLICATE(
+      "TaskNameDuplicate",
+      "task name \"%s\" of @Task method %s is already used by %s; give one of them another"
+          + " @Task(name = ...) or remove the duplicate alias"),
+  ARG_NAME_EMPTY(
+      "ArgNameEmpty",
+      "@Arg on parameter %s of @Task method %s is blank; give the JSON key, e.g. @Arg(\"user_id\"),"
+          + " or remove @Arg to use the parameter name"),
+  ARG_NAME_DUPLICATE(
+      "ArgNameDuplicate",
+      "parameters %s of @Task method %s have the same JSON name \"%s\"; give them distinct @Arg"
+          + " names"),
+  TASK_DEFERRER_INVALID(
+      "TaskDeferrerInvalid",
+      "@Task(deferrer = \"%s\") on %s is not a Java class name; use a simple name such as"
+          + " \"SendWelcomeDeferrer\""),
+  TASK_DEFERRER_CLASH(
+      "TaskDeferrerClash",
+      "the deferrer %s of @Task method %s clashes with %s; name one of them with"
+          + " @Task(deferrer = \"...\")"),
+  TASK_QUEUE_INVALID(
+      "TaskQueueInvalid",
+      "queue \"%s\" of @Task method %s is %s; a queue name must be 1 to %d UTF-8 bytes so that it"
+          + " fits its PostgreSQL NOTIFY channel (procrastinate_queue_v1#<queue>); choose a shorter"
+          + " name"),
+  TASK_RETRY_INVALID("TaskRetryInvalid", "@Retry of @Task method %s is invalid: %s"),
+  TASK_TIMEOUT_INVALID(
+      "TaskTimeoutInvalid",
+      "timeoutSeconds of @Task method %s is %d; use 0 for no timeout or a positive number of"
+          + " seconds"),
+  PERIODIC_CRON_INVALID(
+      "PeriodicCronInvalid",
+      "cron \"%s\" of @Periodic on %s is invalid: %s; write 5 fields (minute hour day-of-month"
+          + " month day-of-week), optionally a 6th for seconds last, evaluated in UTC, e.g."
+          + " \"0 3 * * *\""),
+  PERIODIC_TIMESTAMP_MISSING(
+      "PeriodicTimestampMissing",
+      "@Periodic task %s has no long parameter named timestamp; add a parameter \"long"
+          + " timestamp\", which receives the tick in epoch seconds"),
+  PERIODIC_ARGS_INVALID("PeriodicArgsInvalid", "args of @Periodic on %s are invalid: %s"),
+  PERIODIC_ID_DUPLICATE(
+      "PeriodicIdDuplicate",
+      "@Periodic task %s has two schedules with periodic id \"%s\"; give each schedule its own"
+          + " periodicId"),
+  PERIODIC_WITHOUT_TASK(
+      "PeriodicWithoutTask",
+      "@Periodic method %s has no @Task annotation; add @Task, or remove @Periodic"),
+  TASK_DEFAULT_NAME(
+      "TaskDefaultName",
+      "task %s has the default name \"%s\", which changes if the class or method is renamed or"
+          + " moved, and queued jobs would then find no task; set @Task(name = \"%s\") to keep it"
+          + " (suppress with @SuppressWarnings(\"TaskDefaultName\"))"),
+  TASK_UNRESOLVED_TYPE(
+      "TaskUnresolvedType",
+      "a type in the signature of @Task method %s could not be resolved; check earlier errors or"
+          + " the classpath"),
+  TASK_INTERNAL_ERROR(
+      "TaskInternalError",
+      "procrastinate-processor failed on %s: %s; please report this at "
+          + Names.PROJECT_URL
+          + "/issues with the stack trace");
+
+  private final String tag;
+  private final String format;
+
+  Message(String tag, String format) {
+    this.tag = tag;
+    this.format = format;
+  }
+
+  /** The stable tag, without brackets. */
+  String tag() {
+    return tag;
+  }
+
+  /** Formats the full text, tag first. */
+  String format(Object... args) {
+    return "[" + tag + "] " + String.format(Locale.ROOT, format, args);
+  }
+}

@@ -1,0 +1,47 @@
+package dev.procrastinate.processor;
+
+import com.palantir.javapoet.ClassName;
+
+/**
+ * The runtime and JDK types the processor reads or writes, by name: the processor does not depend
+ * on the runtime artifact, so that it can run on {@code annotationProcessorPaths} alone.
+ */
+final class Names {
+  static final String RUNTIME_PACKAGE = "dev.procrastinate";
+  static final String SPI_PACKAGE = "dev.procrastinate.spi";
+
+  static final String TASK = "dev.procrastinate.Task";
+  static final String RETRY = "dev.procrastinate.Retry";
+  static final String PERIODIC = "dev.procrastinate.Periodic";
+  static final String PERIODIC_LIST = "dev.procrastinate.Periodic.List";
+  static final String ARG = "dev.procrastinate.Arg";
+  static final String JOB_CONTEXT = "dev.procrastinate.JobContext";
+  static final String TASK_GENERATED_NAME = "dev.procrastinate.internal.TaskGenerated";
+  static final String REGISTRAR_SERVICE = "dev.procrastinate.spi.TaskRegistrar";
+  static final String GENERATED_NAME = "javax.annotation.processing.Generated";
+
+  static final ClassName APP = ClassName.get(RUNTIME_PACKAGE, "App");
+  static final ClassName JOB_MANAGER = ClassName.get(RUNTIME_PACKAGE, "JobManager");
+  static final ClassName NEW_JOB = ClassName.get(RUNTIME_PACKAGE, "NewJob");
+  static final ClassName RETRY_STRATEGY = ClassName.get(RUNTIME_PACKAGE, "RetryStrategy");
+  static final ClassName TASK_REGISTRAR = ClassName.get(SPI_PACKAGE, "TaskRegistrar");
+  static final ClassName TASK_DESCRIPTOR = ClassName.get(SPI_PACKAGE, "TaskDescriptor");
+  static final ClassName TASK_PARAMETER = ClassName.get(SPI_PACKAGE, "TaskParameter");
+  static final ClassName PERIODIC_SCHEDULE = ClassName.get(SPI_PACKAGE, "PeriodicSchedule");
+  static final ClassName TYPE_REF = ClassName.get(SPI_PACKAGE, "TypeRef");
+  static final ClassName TASK_GENERATED =
+      ClassName.get("dev.procrastinate.internal", "TaskGenerated");
+  static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+  static final ClassName NULLABLE = ClassName.get("org.jspecify.annotations", "Nullable");
+
+  static final String PROCESSOR = "dev.procrastinate.processor.TaskProcessor";
+  static final String PROJECT_URL = "https://github.com/procrastinate-java/procrastinate-java";
+
+  /** The longest queue name in UTF-8 bytes; {@code NewJob.MAX_QUEUE_NAME_BYTES} in the runtime. */
+  static final int MAX_QUEUE_NAME_BYTES = 40;
+
+  /** The longest task name in characters; {@code NewJob.MAX_TASK_NAME_LENGTH} in the runtime. */
+  static final int MAX_TASK_NAME_LENGTH = 128;
+
+  private Names() {}
+}

@@ -1,0 +1,10 @@
+package dev.procrastinate.processor;
+
+/**
+ * A validated {@code @Periodic}.
+ *
+ * @param cron the cron expression as written
+ * @param periodicId the periodic id
+ * @param argsJson the fixed arguments, a JSON object
+ */
+record PeriodicModel(String cron, String periodicId, String argsJson) {}

@@ -1,0 +1,319 @@
+package dev.procrastinate.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.testing.compile.Compilation;
+import dev.procrastinate.AbortReason;
+import dev.procrastinate.App;
+import dev.procrastinate.ArgumentsException;
+import dev.procrastinate.JobContext;
+import dev.procrastinate.RetryStrategy;
+import dev.procrastinate.internal.json.Json;
+import dev.procrastinate.internal.registry.JsonTaskArguments;
+import dev.procrastinate.internal.registry.TaskRegistry;
+import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.model.ProcrastinateJob;
+import dev.procrastinate.spi.TaskDescriptor;
+import dev.procrastinate.spi.TaskParameter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Compiles tasks with the processor, loads the generated registrars from the compiled classes with
+ * {@link java.util.ServiceLoader}, and runs their handlers against {@code args} written the way
+ * Python Procrastinate writes them.
+ */
+class GeneratedHandlerTest {
+  private static final ObjectMapper MAPPER = Json.newMapper();
+  private static TaskRegistry registry;
+
+  @TempDir static Path classes;
+
+  @BeforeAll
+  static void compileAndLoad() throws IOException {
+    Compilation compilation =
+        Sources.compile(
+            Sources.source(
+                "com.acme.mail.MailTasks",
+                """
+                package com.acme.mail;
+
+                import dev.procrastinate.Arg;
+                import dev.procrastinate.JobContext;
+                import dev.procrastinate.Periodic;
+                import dev.procrastinate.Retry;
+                import dev.procrastinate.Task;
+                import java.io.IOException;
+                import java.time.LocalDate;
+                import java.util.List;
+                import java.util.Map;
+                import java.util.Optional;
+
+                public final class MailTasks {
+                  public enum Channel { EMAIL, SMS }
+
+                  public record Recipient(String address, Channel channel) {}
+
+                  @Task(
+                      name = "myapp.tasks.send_welcome",
+                      aliases = "mail.welcome",
+                      queue = "emails",
+                      retry = @Retry(maxAttempts = 5, exponentialWait = 2, retryOn = IOException.class))
+                  public static String sendWelcome(@Arg("user_id") long userId, String template) {
+                    return "welcome " + userId + " with " + template;
+                  }
+
+                  @Task(name = "myapp.tasks.notify")
+                  public static String notify(
+                      List<Recipient> recipients,
+                      Map<String, Integer> counters,
+                      Optional<LocalDate> day,
+                      Channel channel,
+                      double ratio,
+                      char grade,
+                      int[] slots) {
+                    return recipients + " " + counters + " " + day + " " + channel + " " + ratio
+                        + " " + grade + " " + java.util.Arrays.toString(slots);
+                  }
+
+                  @Task(name = "myapp.tasks.report")
+                  @Periodic(cron = "*/5 * * * *")
+                  public String report(JobContext context, long timestamp) {
+                    return context.workerName() + "@" + timestamp;
+                  }
+                }
+                """));
+    assertThat(compilation).succeededWithoutWarnings();
+    for (JavaFileObject file : compilation.generatedFiles()) {
+      String path = file.toUri().getPath();
+      int start = path.indexOf("/CLASS_OUTPUT/");
+      if (start < 0) {
+        continue;
+      }
+      Path target = classes.resolve(path.substring(start + "/CLASS_OUTPUT/".length()));
+      Files.createDirectories(target.getParent());
+      try (InputStream in = file.openInputStream()) {
+        Files.copy(in, target);
+      }
+    }
+    URLClassLoader loader =
+        new URLClassLoader(
+            new URL[] {classes.toUri().toURL()}, GeneratedHandlerTest.class.getClassLoader());
+    registry = TaskRegistry.load(loader);
+  }
+
+  private static TaskDescriptor task(String name) {
+    return registry.find(name).orElseThrow(() -> new AssertionError("no task " + name));
+  }
+
+  private static Object run(String name, String argsJson) throws Exception {
+    TaskDescriptor task = task(name);
+    return task.handler()
+        .invoke(new FixedContext(), JsonTaskArguments.parse(task, argsJson, MAPPER));
+  }
+
+  @Test
+  void registrarHandsOverNamesOptionsAndParameters() {
+    TaskDescriptor task = task("myapp.tasks.send_welcome");
+    assertThat(registry.find("mail.welcome")).containsSame(task);
+    assertThat(task.queue()).isEqualTo("emails");
+    assertThat(task.retryStrategy())
+        .isEqualTo(
+            RetryStrategy.builder()
+                .maxAttempts(5)
+                .exponentialWait(2)
+                .retryOn(IOException.class)
+                .build());
+    assertThat(task.parameters())
+        .containsExactly(
+            TaskParameter.required("user_id", "long"),
+            TaskParameter.required("template", "java.lang.String"));
+    assertThat(task.source())
+        .isEqualTo(
+            "com.acme.mail.MailTasks.sendWelcome(long, java.lang.String) via"
+                + " com.acme.mail.MailTasks_TaskRegistrar");
+    assertThat(task("myapp.tasks.report").periodicSchedules()).hasSize(1);
+    assertThat(task("myapp.tasks.report").periodicSchedules().get(0).cron())
+        .isEqualTo("*/5 * * * *");
+  }
+
+  @Test
+  void handlerDecodesArgsAsPythonWritesThem() throws Exception {
+    assertThat(run("myapp.tasks.send_welcome", "{\"user_id\": 3, \"template\": \"welcome\"}"))
+        .isEqualTo("welcome 3 with welcome");
+    assertThat(run("mail.welcome", "{\"template\": \"t\", \"user_id\": 9007199254740993}"))
+        .isEqualTo("welcome 9007199254740993 with t");
+  }
+
+  @Test
+  void handlerDecodesCollectionsRecordsEnumsOptionalsAndArrays() throws Exception {
+    String json =
+        """
+        {"recipients": [{"address": "a@example.com", "channel": "SMS"}],
+         "counters": {"sent": 2},
+         "day": "2026-05-01",
+         "channel": "EMAIL",
+         "ratio": 1,
+         "grade": "A",
+         "slots": [1, 2]}
+        """;
+    assertThat(run("myapp.tasks.notify", json))
+        .isEqualTo(
+            "[Recipient[address=a@example.com, channel=SMS]] {sent=2} Optional[2026-05-01] EMAIL 1.0 A"
+                + " [1, 2]");
+    assertThat(
+            run(
+                "myapp.tasks.notify",
+                "{\"recipients\": [], \"counters\": {}, \"day\": null, \"channel\": \"SMS\","
+                    + " \"ratio\": 0.5, \"grade\": \"B\", \"slots\": []}"))
+        .isEqualTo("[] {} Optional.empty SMS 0.5 B []");
+    assertThat(
+            run(
+                "myapp.tasks.notify",
+                "{\"recipients\": [], \"counters\": {}, \"channel\": \"SMS\","
+                    + " \"ratio\": 0.5, \"grade\": \"B\", \"slots\": []}"))
+        .isEqualTo("[] {} Optional.empty SMS 0.5 B []");
+  }
+
+  @Test
+  void instanceTaskGetsTheContextFromTheWorker() throws Exception {
+    assertThat(run("myapp.tasks.report", "{\"timestamp\": 1767225600}"))
+        .isEqualTo("worker-1@1767225600");
+  }
+
+  @Test
+  void missingArgumentNamesTaskParameterTypeAndArgs() {
+    assertThatThrownBy(() -> run("myapp.tasks.send_welcome", "{\"template\": \"welcome\"}"))
+        .isInstanceOf(ArgumentsException.class)
+        .hasMessageContaining("task 'myapp.tasks.send_welcome'")
+        .hasMessageContaining("argument 'user_id' of type long is missing")
+        .hasMessageContaining("{\"template\":\"welcome\"}");
+  }
+
+  @Test
+  void wrongJsonTypeNamesTaskParameterTypeAndValue() {
+    assertThatThrownBy(
+            () ->
+                run("myapp.tasks.send_welcome", "{\"user_id\": \"3\", \"template\": \"welcome\"}"))
+        .isInstanceOf(ArgumentsException.class)
+        .hasMessage(
+            "task 'myapp.tasks.send_welcome': argument 'user_id' must be long (a JSON integer in"
+                + " range), but the job's args give it \"3\" (a JSON string)");
+    assertThatThrownBy(
+            () -> run("myapp.tasks.send_welcome", "{\"user_id\": 3.5, \"template\": \"welcome\"}"))
+        .isInstanceOf(ArgumentsException.class)
+        .hasMessageContaining("argument 'user_id' must be long")
+        .hasMessageContaining("3.5 (a JSON fraction)");
+    assertThatThrownBy(() -> run("myapp.tasks.send_welcome", "{\"user_id\": 3, \"template\": 7}"))
+        .isInstanceOf(ArgumentsException.class)
+        .hasMessageContaining("argument 'template' must be java.lang.String (a JSON string)")
+        .hasMessageContaining("7 (a JSON integer)");
+  }
+
+  @Test
+  void wrongNestedJsonNamesTheGenericType() {
+    assertThatThrownBy(
+            () ->
+                run(
+                    "myapp.tasks.notify",
+                    "{\"recipients\": [{\"address\": 1, \"channel\": \"SMS\"}], \"counters\": {},"
+                        + " \"channel\": \"SMS\", \"ratio\": 0.5, \"grade\": \"B\", \"slots\": []}"))
+        .isInstanceOf(ArgumentsException.class)
+        .hasMessageContaining("task 'myapp.tasks.notify': argument 'recipients' must be")
+        .hasMessageContaining("java.util.List<com.acme.mail.MailTasks$Recipient>")
+        .hasMessageContaining("[{\"address\":1,\"channel\":\"SMS\"}] (a JSON array)");
+    assertThatThrownBy(
+            () ->
+                run(
+                    "myapp.tasks.notify",
+                    "{\"recipients\": [], \"counters\": {}, \"channel\": \"FAX\", \"ratio\": 0.5,"
+                        + " \"grade\": \"B\", \"slots\": []}"))
+        .isInstanceOf(ArgumentsException.class)
+        .hasMessageContaining("argument 'channel' must be com.acme.mail.MailTasks$Channel")
+        .hasMessageContaining("\"FAX\" (a JSON string)");
+  }
+
+  @Test
+  void unknownArgumentNamesTaskAndValue() {
+    assertThatThrownBy(
+            () ->
+                run(
+                    "myapp.tasks.send_welcome",
+                    "{\"user_id\": 3, \"template\": \"welcome\", \"locale\": \"fr\"}"))
+        .isInstanceOf(ArgumentsException.class)
+        .hasMessageContaining("task 'myapp.tasks.send_welcome' has no parameter 'locale'")
+        .hasMessageContaining("\"fr\" (a JSON string)")
+        .hasMessageContaining("user_id: long");
+  }
+
+  /** The context a worker would pass; a plain value, not a stand-in for the database. */
+  private static final class FixedContext implements JobContext {
+    @Override
+    public ProcrastinateJob job() {
+      return new ProcrastinateJob(
+          1,
+          "default",
+          "myapp.tasks.report",
+          0,
+          null,
+          null,
+          "{}",
+          JobStatus.DOING,
+          null,
+          0,
+          false,
+          null);
+    }
+
+    @Override
+    public String workerName() {
+      return "worker-1";
+    }
+
+    @Override
+    public List<String> workerQueues() {
+      return List.of();
+    }
+
+    @Override
+    public boolean shouldAbort() {
+      return false;
+    }
+
+    @Override
+    public Optional<AbortReason> abortReason() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Map<String, Object> additionalContext() {
+      return Map.of();
+    }
+
+    @Override
+    public App app() {
+      throw new UnsupportedOperationException("no app in this test");
+    }
+
+    @Override
+    public Instant startTimestamp() {
+      return Instant.EPOCH.plus(Duration.ofDays(1));
+    }
+  }
+}

@@ -339,6 +339,30 @@ public final class JobManager {
   }
 
   /**
+   * Lists running jobs whose worker is gone: it unregistered or was pruned, or its last heartbeat
+   * is older than {@code heartbeatAge}. Upstream's {@code get_stalled_jobs}; retry them with {@link
+   * #retry(long)} or let a worker with {@code rescueStalledJobs} do it.
+   *
+   * @param heartbeatAge how old a heartbeat may be for its worker to count as alive
+   * @param queue only this queue, or null
+   * @param taskName only this task, or null
+   * @return the stalled jobs, by id, at most {@value JobFilter#DEFAULT_LIMIT}
+   */
+  public List<ProcrastinateJob> listStalledJobs(
+      Duration heartbeatAge, @Nullable String queue, @Nullable String taskName) {
+    Objects.requireNonNull(heartbeatAge, "heartbeatAge");
+    return database.withConnection(
+        "listing stalled jobs",
+        c ->
+            dao.listStalled(
+                c,
+                heartbeatAge,
+                queue,
+                taskName == null ? null : new String[] {taskName},
+                JobFilter.DEFAULT_LIMIT));
+  }
+
+  /**
    * Counts jobs per status.
    *
    * @return a count for every status, zero where there is none

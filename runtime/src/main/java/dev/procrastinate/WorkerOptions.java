@@ -31,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  * @param installSignalHandlers whether SIGTERM/SIGINT stop the worker gracefully (a JVM shutdown
  *     hook)
  * @param fetchBatchSize the most jobs fetched in one round trip
+ * @param rescueStalledJobs whether this worker retries, through their task's retry strategy,
+ *     running jobs whose worker stopped heart-beating for {@code stalledWorkerTimeout}; off by
+ *     default, as upstream leaves stalled jobs alone
  */
 public record WorkerOptions(
     List<String> queues,
@@ -46,7 +49,8 @@ public record WorkerOptions(
     Duration stalledWorkerTimeout,
     Map<String, Object> additionalContext,
     boolean installSignalHandlers,
-    int fetchBatchSize) {
+    int fetchBatchSize,
+    boolean rescueStalledJobs) {
 
   /** Default name, as upstream. */
   public static final String DEFAULT_NAME = "worker";
@@ -95,6 +99,14 @@ public record WorkerOptions(
     Objects.requireNonNull(deleteJobs, "deleteJobs");
     positive(updateHeartbeatInterval, "updateHeartbeatInterval");
     positive(stalledWorkerTimeout, "stalledWorkerTimeout");
+    if (updateHeartbeatInterval.compareTo(stalledWorkerTimeout) >= 0) {
+      throw new IllegalArgumentException(
+          "updateHeartbeatInterval ("
+              + updateHeartbeatInterval
+              + ") must be shorter than stalledWorkerTimeout ("
+              + stalledWorkerTimeout
+              + "), or live workers would count as stalled");
+    }
     additionalContext = Collections.unmodifiableMap(new LinkedHashMap<>(additionalContext));
     if (fetchBatchSize < 1) {
       throw new IllegalArgumentException(
@@ -139,6 +151,7 @@ public record WorkerOptions(
     builder.additionalContext.putAll(additionalContext);
     builder.installSignalHandlers = installSignalHandlers;
     builder.fetchBatchSize = fetchBatchSize;
+    builder.rescueStalledJobs = rescueStalledJobs;
     return builder;
   }
 
@@ -158,8 +171,20 @@ public record WorkerOptions(
     private final Map<String, Object> additionalContext = new LinkedHashMap<>();
     private boolean installSignalHandlers = true;
     private int fetchBatchSize = DEFAULT_FETCH_BATCH_SIZE;
+    private boolean rescueStalledJobs;
 
     private Builder() {}
+
+    /**
+     * Sets whether this worker retries the running jobs of workers that stopped heart-beating.
+     *
+     * @param rescue whether to rescue stalled jobs
+     * @return this builder
+     */
+    public Builder rescueStalledJobs(boolean rescue) {
+      this.rescueStalledJobs = rescue;
+      return this;
+    }
 
     /**
      * Sets the queues to take jobs from; none means all queues.
@@ -348,7 +373,8 @@ public record WorkerOptions(
           stalledWorkerTimeout,
           additionalContext,
           installSignalHandlers,
-          fetchBatchSize);
+          fetchBatchSize,
+          rescueStalledJobs);
     }
   }
 }

@@ -224,7 +224,10 @@ public final class Database {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql
           && sql.getSQLState() != null
-          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("28"))) {
+          && (sql.getSQLState().startsWith("08")
+              || sql.getSQLState().startsWith("28")
+              // admin_shutdown, crash_shutdown, cannot_connect_now: the server went away
+              || sql.getSQLState().startsWith("57P"))) {
         return true;
       }
       if (t.getCause() == t) {

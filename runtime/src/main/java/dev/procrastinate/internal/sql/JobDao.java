@@ -362,6 +362,7 @@ public final class JobDao {
     try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_FINISH_MANY)) {
       statement.setArray(1, connection.createArrayOf("int8", box(ids))); // ids
       statement.setArray(2, connection.createArrayOf("text", values)); // statuses
+      statement.setArray(3, connection.createArrayOf("int8", box(ids))); // ids, for the plan
       return readIds(statement);
     }
   }
@@ -526,6 +527,62 @@ public final class JobDao {
       statement.setDouble(1, timeout.toNanos() / 1_000_000_000d); // seconds_since_heartbeat
       return readIds(statement);
     }
+  }
+
+  /**
+   * Lists running jobs whose worker is gone or silent.
+   *
+   * @param connection the connection
+   * @param heartbeatAge how old a worker's heartbeat may be for it to count as alive
+   * @param queue queue filter or null
+   * @param taskNames task name filter or null
+   * @param limit the most rows
+   * @return the stalled jobs, by id
+   * @throws SQLException if the query fails
+   */
+  public List<ProcrastinateJob> listStalled(
+      Connection connection,
+      Duration heartbeatAge,
+      @Nullable String queue,
+      @Nullable String[] taskNames,
+      int limit)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_LIST_STALLED)) {
+      int i = 0;
+      statement.setDouble(++i, heartbeatAge.toNanos() / 1_000_000_000d); // seconds
+      i = bindTwice(statement, i, queue, Types.VARCHAR); // queue_name
+      java.sql.Array names = taskNames == null ? null : connection.createArrayOf("text", taskNames);
+      statement.setArray(++i, names); // task_name null test
+      statement.setArray(++i, names); // task_name
+      statement.setInt(++i, limit); // LIMIT
+      return readJobs(statement);
+    }
+  }
+
+  /**
+   * Lists the running jobs of a worker.
+   *
+   * @param connection the connection
+   * @param workerId the worker id
+   * @return its running jobs, by id
+   * @throws SQLException if the query fails
+   */
+  public List<ProcrastinateJob> listOfWorker(Connection connection, long workerId)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_LIST_OF_WORKER)) {
+      statement.setLong(1, workerId); // worker_id
+      return readJobs(statement);
+    }
+  }
+
+  private static List<ProcrastinateJob> readJobs(PreparedStatement statement) throws SQLException {
+    List<ProcrastinateJob> jobs = new ArrayList<>();
+    try (ResultSet result = statement.executeQuery()) {
+      while (result.next()) {
+        jobs.add(readJob(result));
+      }
+    }
+    return jobs;
   }
 
   private static Long[] box(long[] ids) {

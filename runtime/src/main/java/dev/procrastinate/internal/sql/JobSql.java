@@ -117,7 +117,8 @@ public final class JobSql {
    * Ends running (or waiting) jobs with a status each, as {@code procrastinate_finish_job_v1} does
    * one by one: the status is set, the abort request cleared, and attempts counted for jobs that
    * were running; returns the ids that were ended. Parameters: 1 job ids (int8[]), 2 end statuses
-   * (text[]: succeeded, failed or aborted).
+   * (text[]: succeeded, failed or aborted), 3 the job ids again (so that the plan looks the jobs up
+   * by primary key rather than scanning every waiting or running job).
    */
   public static final String JOB_FINISH_MANY =
       """
@@ -128,6 +129,7 @@ public final class JobSql {
                              ELSE jobs.attempts END
         FROM unnest(?::int8[], ?::text[]) AS ending(id, status)
        WHERE jobs.id = ending.id
+         AND jobs.id = ANY (?::int8[])
          AND jobs.status IN ('todo', 'doing')
       RETURNING jobs.id
       """;
@@ -187,4 +189,34 @@ public final class JobSql {
    */
   public static final String WORKER_PRUNE_STALLED =
       "SELECT worker_id FROM procrastinate_prune_stalled_workers_v1(?)";
+
+  /**
+   * Lists running jobs whose worker is gone: no worker, or one without a heartbeat for N seconds,
+   * like upstream's {@code select_stalled_jobs_by_heartbeat}. Parameters: 1 seconds (float8), 2-3
+   * queue (null test, value), 4-5 task names (null test, text[]), 6 row limit.
+   */
+  public static final String JOB_LIST_STALLED =
+      "SELECT "
+          + JOB_COLUMNS
+          + """
+           FROM procrastinate_jobs AS jobs
+          WHERE jobs.status = 'doing'
+            AND NOT EXISTS (
+                SELECT 1 FROM procrastinate_workers AS workers
+                 WHERE workers.id = jobs.worker_id
+                   AND workers.last_heartbeat >= now() - make_interval(secs => ?))
+            AND (?::varchar IS NULL OR jobs.queue_name = ?)
+            AND (?::text[] IS NULL OR jobs.task_name = ANY (?::text[]))
+          ORDER BY jobs.id
+          LIMIT ?
+          """;
+
+  /**
+   * Lists the running jobs of one worker, to take back jobs fetched by a call whose answer was
+   * lost. Parameters: 1 worker id.
+   */
+  public static final String JOB_LIST_OF_WORKER =
+      "SELECT "
+          + JOB_COLUMNS
+          + " FROM procrastinate_jobs WHERE worker_id = ? AND status = 'doing' ORDER BY id";
 }

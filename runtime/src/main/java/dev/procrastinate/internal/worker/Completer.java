@@ -125,8 +125,11 @@ final class Completer implements Runnable {
     } catch (ProcrastinateException e) {
       // One job's write was refused (e.g. deleted meanwhile): write them one by one.
       LOG.debug("{} - batch write failed, writing one by one", workerName, e);
-      for (Completion completion : batch) {
-        writeOne(completion);
+      while (!batch.isEmpty()) {
+        if (!writeOne(batch.get(0))) {
+          return false; // the database went away: keep the rest for later
+        }
+        batch.remove(0);
       }
       return true;
     }
@@ -190,7 +193,8 @@ final class Completer implements Runnable {
     }
   }
 
-  private void writeOne(Completion completion) {
+  /** Writes one completion; returns false, keeping it, if the database cannot be reached. */
+  private boolean writeOne(Completion completion) {
     long id = completion.job().id();
     try {
       database.withConnection(
@@ -199,15 +203,18 @@ final class Completer implements Runnable {
             writeBatch(c, List.of(completion));
             return null;
           });
+    } catch (DatabaseUnavailableException e) {
+      return false;
     } catch (ProcrastinateException e) {
       LOG.error(
-          "{} - the outcome of job {} ({}) could not be written and is dropped: {}",
+          "{} - writing the outcome of job {} ({}) was refused, so it is dropped (a write whose answer was lost may have stored it already): {}",
           workerName,
           id,
           completion.retry() != null ? "retry" : completion.status(),
           e.getMessage());
     }
     written.accept(completion);
+    return true;
   }
 
   private static JobDao.Retry toRetry(Completion completion, RetryDecision retry, Instant now) {

@@ -18,6 +18,7 @@ import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.ProcrastinateJob;
 import dev.procrastinate.spi.TaskDescriptor;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -174,6 +175,11 @@ public final class WorkerEngine {
     long abortPolling = options.abortJobPollingInterval().toMillis();
     housekeeper.scheduleWithFixedDelay(
         this::pollAborts, abortPolling, abortPolling, TimeUnit.MILLISECONDS);
+    if (options.rescueStalledJobs()) {
+      long every = options.stalledWorkerTimeout().toMillis();
+      housekeeper.scheduleWithFixedDelay(
+          this::rescueStalledJobs, Math.min(every, 1_000), every, TimeUnit.MILLISECONDS);
+    }
     fetcherThread = daemon(this::fetchLoop, "procrastinate-" + name + "-fetcher");
     fetcherThread.start();
     if (options.installSignalHandlers()) {
@@ -295,6 +301,10 @@ public final class WorkerEngine {
           wakeup.await(free == 0 ? pollNanos : Math.max(nextPoll - now, 1));
           continue;
         }
+        if (takeBackOrphans) {
+          takeBackOrphans();
+          continue;
+        }
         notified.set(false);
         int limit = Math.min(free, options.fetchBatchSize());
         // Read before fetching: only outcomes written before the fetch are seen by it.
@@ -312,6 +322,8 @@ public final class WorkerEngine {
           if (failures++ == 0) {
             LOG.warn("{} - cannot fetch jobs, retrying with backoff: {}", name, e.getMessage());
           }
+          // The call may have taken jobs before its answer was lost: look for them once back.
+          takeBackOrphans = true;
           notified.set(true);
           wakeup.await(TimeUnit.MILLISECONDS.toNanos(Backoff.delayMillis(failures)));
           continue;
@@ -336,6 +348,43 @@ public final class WorkerEngine {
       } catch (RuntimeException e) {
         LOG.error("{} - fetcher failed, going on", name, e);
       }
+    }
+  }
+
+  private boolean takeBackOrphans;
+
+  /**
+   * Dispatches the jobs marked doing for this worker that it does not run: those of a fetch whose
+   * answer was lost with its connection.
+   */
+  private void takeBackOrphans() {
+    List<ProcrastinateJob> mine;
+    try {
+      mine =
+          database.withConnection("listing this worker's jobs", c -> dao.listOfWorker(c, workerId));
+    } catch (ProcrastinateException e) {
+      LOG.debug("{} - cannot list this worker's jobs yet: {}", name, e.getMessage());
+      try {
+        Thread.sleep(Backoff.delayMillis(1));
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      return;
+    }
+    takeBackOrphans = false;
+    int taken = 0;
+    for (ProcrastinateJob job : mine) {
+      if (!running.containsKey(job.id())) {
+        slots.acquireUninterruptibly();
+        dispatch(job);
+        taken++;
+      }
+    }
+    if (taken > 0) {
+      LOG.warn(
+          "{} - took back {} jobs that a fetch whose answer was lost had marked as running",
+          name,
+          taken);
     }
   }
 
@@ -527,6 +576,70 @@ public final class WorkerEngine {
     if (context != null && !context.shouldAbort()) {
       JOBS.info("{} - abort requested for job {}", name, jobId);
       context.abort(AbortReason.USER_REQUEST);
+    }
+  }
+
+  private void rescueStalledJobs() {
+    Duration timeout = options.stalledWorkerTimeout();
+    try {
+      long[] pruned =
+          database.withConnection(
+              "pruning stalled workers", c -> dao.pruneStalledWorkers(c, timeout));
+      if (pruned.length > 0) {
+        LOG.warn(
+            "{} - pruned workers {} silent for over {}", name, Arrays.toString(pruned), timeout);
+      }
+      String[] known = registry.byName().keySet().toArray(new String[0]);
+      List<ProcrastinateJob> stalled =
+          database.withConnection(
+              "listing stalled jobs", c -> dao.listStalled(c, timeout, null, known, 100));
+      for (ProcrastinateJob job : stalled) {
+        if (!running.containsKey(job.id())) {
+          rescue(job, timeout);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("{} - stalled-job rescue failed, trying again later: {}", name, e.getMessage());
+    }
+  }
+
+  private void rescue(ProcrastinateJob job, Duration timeout) {
+    TaskDescriptor task = registry.find(job.taskName()).orElseThrow();
+    ProcrastinateException stalled =
+        new ProcrastinateException(
+            "job "
+                + job.id()
+                + " was running on a worker that stopped heart-beating for over "
+                + timeout);
+    RetryDecision retry = task.retryStrategy().decide(stalled, job.attempts());
+    try {
+      database.withConnection(
+          "rescuing stalled job " + job.id(),
+          c -> {
+            if (retry != null) {
+              dao.retryMany(
+                  c,
+                  List.of(
+                      new JobDao.Retry(
+                          job.id(),
+                          retry.scheduledAt(java.time.Instant.now()),
+                          retry.priority().isPresent() ? retry.priority().getAsInt() : null,
+                          retry.queue().orElse(null),
+                          retry.lock().orElse(null))));
+            } else {
+              dao.finishOne(c, job.id(), JobStatus.FAILED, false);
+            }
+            return null;
+          });
+      JOBS.warn(
+          "{} - rescued stalled job {} ({}): {}",
+          name,
+          job.id(),
+          job.taskName(),
+          retry != null ? "retry " + retry : "failed, its retry strategy allows no retry");
+    } catch (ProcrastinateException e) {
+      // Another worker rescued it first, or it ended meanwhile.
+      LOG.debug("{} - job {} was not rescued: {}", name, job.id(), e.getMessage());
     }
   }
 

@@ -1,0 +1,212 @@
+package dev.procrastinate.internal.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.procrastinate.App;
+import dev.procrastinate.NewJob;
+import dev.procrastinate.RetryStrategy;
+import dev.procrastinate.Worker;
+import dev.procrastinate.WorkerOptions;
+import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.model.ProcrastinateJob;
+import dev.procrastinate.spi.TaskDescriptor;
+import dev.procrastinate.spi.TaskParameter;
+import dev.procrastinate.spi.TaskRegistrar;
+import dev.procrastinate.testing.Sql;
+import dev.procrastinate.testing.TestDatabase;
+import dev.procrastinate.testing.WorkerProcess;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Nothing is lost when workers die or connections drop. */
+class ResilienceTest {
+  @RegisterExtension static final TestDatabase DB = TestDatabase.migrated();
+
+  private final Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
+  private App app;
+  private Sql sql;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    sql = new Sql(DB.dataSource());
+    sql.execute("DELETE FROM procrastinate_jobs");
+    sql.execute("DELETE FROM procrastinate_workers");
+    TaskRegistrar registrar =
+        () ->
+            List.of(
+                TaskDescriptor.builder("t.count")
+                    .parameter(TaskParameter.required("n", "int"))
+                    .source("ResilienceTest#count")
+                    .build(
+                        (context, args) -> {
+                          runs.computeIfAbsent(context.job().id(), k -> new AtomicInteger())
+                              .incrementAndGet();
+                          Thread.sleep(1);
+                          return null;
+                        }),
+                TaskDescriptor.builder("t.sleepy")
+                    .retryStrategy(RetryStrategy.builder().maxAttempts(1).build())
+                    .source("ResilienceTest#sleepy")
+                    .build(
+                        (context, args) -> {
+                          runs.computeIfAbsent(context.job().id(), k -> new AtomicInteger())
+                              .incrementAndGet();
+                          return null;
+                        }));
+    app = App.builder().dataSource(DB.dataSource()).taskRegistrars(List.of(registrar)).build();
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private WorkerOptions.Builder options() {
+    return WorkerOptions.builder()
+        .installSignalHandlers(false)
+        .fetchJobPollingInterval(Duration.ofMillis(200))
+        .abortJobPollingInterval(Duration.ofMillis(200));
+  }
+
+  @Test
+  void killedWorkersJobIsRescuedAndRunsOnceMore() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process doomed =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                WorkerProcess.class.getName(),
+                DB.url(),
+                DB.user(),
+                DB.password())
+            .redirectErrorStream(true)
+            .start();
+    long id;
+    try {
+      id = app.jobManager().defer(NewJob.builder("t.sleepy").build());
+      BufferedReader output =
+          new BufferedReader(
+              new InputStreamReader(doomed.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      do {
+        line = output.readLine();
+      } while (line != null && !line.equals("STARTED " + id));
+      assertThat(line).as("the other process started the job").isEqualTo("STARTED " + id);
+    } finally {
+      doomed.destroyForcibly(); // SIGKILL: no shutdown hook, no unregistering
+      doomed.waitFor(20, TimeUnit.SECONDS);
+    }
+    assertThat(app.jobManager().getStatus(id)).contains(JobStatus.DOING);
+
+    // A worker that does not rescue leaves the job alone.
+    try (Worker bystander = app.worker(options().build())) {
+      bystander.start();
+      Thread.sleep(1_500);
+    }
+    assertThat(app.jobManager().getStatus(id)).contains(JobStatus.DOING);
+
+    try (Worker rescuer =
+        app.worker(
+            options()
+                .rescueStalledJobs(true)
+                .updateHeartbeatInterval(Duration.ofMillis(200))
+                .stalledWorkerTimeout(Duration.ofSeconds(1))
+                .build())) {
+      rescuer.start();
+      await(() -> app.jobManager().getStatus(id).orElseThrow() == JobStatus.SUCCEEDED, "rescue");
+    }
+    ProcrastinateJob job = app.jobManager().getJob(id).orElseThrow();
+    assertThat(job.attempts()).isEqualTo(2);
+    assertThat(runs.get(id)).hasValue(1);
+    assertThat(sql.events(id))
+        .containsSubsequence("started", "deferred_for_retry", "started", "succeeded");
+  }
+
+  @Test
+  void jobOfALiveWorkerIsNeverRescued() throws Exception {
+    long alive =
+        Long.parseLong(sql.value("SELECT worker_id FROM procrastinate_register_worker_v1()"));
+    long id = app.jobManager().defer(NewJob.builder("t.sleepy").build());
+    assertThat(sql.value("SELECT id FROM procrastinate_fetch_job_v2(NULL, ?)", alive))
+        .isEqualTo(String.valueOf(id));
+    try (Worker rescuer =
+        app.worker(
+            options()
+                .rescueStalledJobs(true)
+                .updateHeartbeatInterval(Duration.ofMillis(200))
+                .stalledWorkerTimeout(Duration.ofSeconds(1))
+                .build())) {
+      rescuer.start();
+      for (int i = 0; i < 15; i++) {
+        sql.execute("SELECT procrastinate_update_heartbeat_v1(?)", alive);
+        Thread.sleep(200);
+      }
+    }
+    assertThat(app.jobManager().getStatus(id)).contains(JobStatus.DOING);
+    assertThat(runs).doesNotContainKey(id);
+  }
+
+  @Test
+  void droppedConnectionsLoseNoJobAndRunNoneTwice() throws Exception {
+    int count = 3_000;
+    long[] ids =
+        app.jobManager()
+            .deferBatch(
+                () ->
+                    IntStream.range(0, count)
+                        .mapToObj(i -> NewJob.builder("t.count").arg("n", i).build())
+                        .iterator());
+    try (Worker worker = app.worker(options().concurrency(8).fetchBatchSize(50).build())) {
+      worker.start();
+      for (int round = 0; round < 5; round++) {
+        Thread.sleep(150);
+        killConnections();
+      }
+      await(
+          () -> app.jobManager().countByStatus().get(JobStatus.SUCCEEDED) == count,
+          "every job to succeed despite dropped connections");
+    }
+    List<Long> twice = new ArrayList<>();
+    for (long id : ids) {
+      AtomicInteger ran = runs.get(id);
+      if (ran == null || ran.get() != 1) {
+        twice.add(id);
+      }
+    }
+    assertThat(twice).as("jobs not run exactly once").isEmpty();
+    assertThat(sql.value("SELECT count(*) FROM procrastinate_events WHERE type = 'started'"))
+        .isEqualTo(String.valueOf(count));
+  }
+
+  /** Terminates every other connection to the test database, as a server restart would. */
+  private static void killConnections() throws Exception {
+    try (Connection admin = DB.newConnection();
+        Statement statement = admin.createStatement()) {
+      statement.execute(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+              + " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    }
+  }
+}

@@ -100,17 +100,6 @@ public final class Worker implements AutoCloseable {
   @Override
   public void close() {
     stop();
-    boolean interrupted = false;
-    while (true) {
-      try {
-        engine.awaitTermination();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    engine.awaitTerminationUninterruptibly();
   }
 }

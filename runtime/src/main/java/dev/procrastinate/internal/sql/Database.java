@@ -100,18 +100,7 @@ public final class Database {
    */
   public <T> T inTransaction(String action, SqlWork<T> work) {
     try (Connection connection = connect(action)) {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        rollbackQuietly(connection, e);
-        throw e;
-      } finally {
-        restoreAutoCommit(connection, autoCommit);
-      }
+      return transaction(connection, work);
     } catch (SQLException e) {
       throw translate(action, e);
     }
@@ -131,22 +120,25 @@ public final class Database {
   public <T> T onCallerConnection(Connection connection, String action, SqlWork<T> work) {
     Objects.requireNonNull(connection, "connection");
     try {
-      if (!connection.getAutoCommit()) {
-        return work.run(connection);
-      }
-      connection.setAutoCommit(false);
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        rollbackQuietly(connection, e);
-        throw e;
-      } finally {
-        restoreAutoCommit(connection, true);
-      }
+      return connection.getAutoCommit() ? transaction(connection, work) : work.run(connection);
     } catch (SQLException e) {
       throw translate(action, e);
+    }
+  }
+
+  /** Runs work in a transaction of its own, then restores the connection's autocommit mode. */
+  private static <T> T transaction(Connection connection, SqlWork<T> work) throws SQLException {
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try {
+      T result = work.run(connection);
+      connection.commit();
+      return result;
+    } catch (SQLException | RuntimeException | Error e) {
+      rollbackQuietly(connection, e);
+      throw e;
+    } finally {
+      restoreAutoCommit(connection, autoCommit);
     }
   }
 

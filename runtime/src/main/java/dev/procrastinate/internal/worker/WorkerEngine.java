@@ -259,7 +259,8 @@ public final class WorkerEngine {
     terminated.await();
   }
 
-  private void awaitTerminationUninterruptibly() {
+  /** Waits for the worker to end, keeping the thread's interrupt status. */
+  public void awaitTerminationUninterruptibly() {
     boolean interrupted = false;
     while (true) {
       try {

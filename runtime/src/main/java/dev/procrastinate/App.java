@@ -3,11 +3,14 @@ package dev.procrastinate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.procrastinate.internal.builtin.BuiltinTasks;
 import dev.procrastinate.internal.json.Json;
+import dev.procrastinate.internal.periodic.PeriodicDeferrer;
 import dev.procrastinate.internal.registry.TaskRegistry;
 import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.internal.worker.WorkerEngine;
 import dev.procrastinate.spi.TaskRegistrar;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -40,6 +43,7 @@ public final class App implements AutoCloseable {
   private final SchemaManager schemaManager;
   private final @Nullable List<TaskRegistrar> taskRegistrars;
   private final ClassLoader classLoader;
+  private final Duration periodicMaxDelay;
   private volatile @Nullable TaskRegistry registry;
 
   private App(Builder builder, DataSource dataSource, @Nullable HikariDataSource ownedPool) {
@@ -56,6 +60,7 @@ public final class App implements AutoCloseable {
       loader = Thread.currentThread().getContextClassLoader();
     }
     this.classLoader = loader == null ? App.class.getClassLoader() : loader;
+    this.periodicMaxDelay = builder.periodicMaxDelay;
   }
 
   /**
@@ -146,7 +151,8 @@ public final class App implements AutoCloseable {
 
   /**
    * Returns the names (and aliases) of the tasks this app knows, from the registrars the annotation
-   * processor generated, found with {@link java.util.ServiceLoader}.
+   * processor generated, found with {@link java.util.ServiceLoader}, then of the builtin task
+   * {@code builtin:procrastinate.builtin_tasks.remove_old_jobs}.
    *
    * @return task names and aliases, in registration order
    * @throws IllegalStateException if two registrars declare the same task name, naming both
@@ -161,15 +167,26 @@ public final class App implements AutoCloseable {
       synchronized (this) {
         loaded = registry;
         if (loaded == null) {
-          loaded =
+          TaskRegistry user =
               taskRegistrars != null
                   ? TaskRegistry.of(taskRegistrars)
                   : TaskRegistry.load(classLoader);
+          // The builtin tasks come last, so that a clash names the user's task first.
+          loaded = TaskRegistry.of(List.<TaskRegistrar>of(user::tasks, new BuiltinTasks()));
           registry = loaded;
         }
       }
     }
     return loaded;
+  }
+
+  /**
+   * Returns how late the latest tick of a periodic task may be for a starting worker to defer it.
+   *
+   * @return the delay; {@link Builder#periodicMaxDelay(Duration)}, 600 s by default
+   */
+  public Duration periodicMaxDelay() {
+    return periodicMaxDelay;
   }
 
   /**
@@ -252,8 +269,25 @@ public final class App implements AutoCloseable {
     private @Nullable ObjectMapper jsonMapper;
     private @Nullable List<TaskRegistrar> taskRegistrars;
     private @Nullable ClassLoader classLoader;
+    private Duration periodicMaxDelay = PeriodicDeferrer.DEFAULT_MAX_DELAY;
 
     private Builder() {}
+
+    /**
+     * Sets how late the latest tick of a periodic task may be for a starting worker to defer it,
+     * upstream's {@code periodic_defaults={"max_delay": ...}}.
+     *
+     * @param maxDelay a non-negative delay (default 600 s)
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder periodicMaxDelay(Duration maxDelay) {
+      if (maxDelay.isNegative()) {
+        throw new IllegalArgumentException("periodicMaxDelay must not be negative: " + maxDelay);
+      }
+      this.periodicMaxDelay = maxDelay;
+      return this;
+    }
 
     /**
      * Uses these registrars instead of looking them up with {@link java.util.ServiceLoader}, for

@@ -31,6 +31,7 @@ import org.jspecify.annotations.Nullable;
  * @param installSignalHandlers whether SIGTERM/SIGINT stop the worker gracefully (a JVM shutdown
  *     hook)
  * @param fetchBatchSize the most jobs fetched in one round trip
+ * @param middleware code wrapping every job, outermost first
  * @param rescueStalledJobs whether this worker retries, through their task's retry strategy,
  *     running jobs whose worker stopped heart-beating for {@code stalledWorkerTimeout}; off by
  *     default, as upstream leaves stalled jobs alone
@@ -50,6 +51,7 @@ public record WorkerOptions(
     Map<String, Object> additionalContext,
     boolean installSignalHandlers,
     int fetchBatchSize,
+    List<JobMiddleware> middleware,
     boolean rescueStalledJobs) {
 
   /** Default name, as upstream. */
@@ -108,6 +110,7 @@ public record WorkerOptions(
               + "), or live workers would count as stalled");
     }
     additionalContext = Collections.unmodifiableMap(new LinkedHashMap<>(additionalContext));
+    middleware = List.copyOf(middleware);
     if (fetchBatchSize < 1) {
       throw new IllegalArgumentException(
           "fetchBatchSize must be at least 1, got " + fetchBatchSize);
@@ -151,6 +154,7 @@ public record WorkerOptions(
     builder.additionalContext.putAll(additionalContext);
     builder.installSignalHandlers = installSignalHandlers;
     builder.fetchBatchSize = fetchBatchSize;
+    builder.middleware.addAll(middleware);
     builder.rescueStalledJobs = rescueStalledJobs;
     return builder;
   }
@@ -171,9 +175,21 @@ public record WorkerOptions(
     private final Map<String, Object> additionalContext = new LinkedHashMap<>();
     private boolean installSignalHandlers = true;
     private int fetchBatchSize = DEFAULT_FETCH_BATCH_SIZE;
+    private final List<JobMiddleware> middleware = new ArrayList<>();
     private boolean rescueStalledJobs;
 
     private Builder() {}
+
+    /**
+     * Adds middleware that wraps every job; the first added is the outermost.
+     *
+     * @param middleware the middleware
+     * @return this builder
+     */
+    public Builder middleware(JobMiddleware... middleware) {
+      this.middleware.addAll(List.of(middleware));
+      return this;
+    }
 
     /**
      * Sets whether this worker retries the running jobs of workers that stopped heart-beating.
@@ -374,6 +390,7 @@ public record WorkerOptions(
           additionalContext,
           installSignalHandlers,
           fetchBatchSize,
+          middleware,
           rescueStalledJobs);
     }
   }

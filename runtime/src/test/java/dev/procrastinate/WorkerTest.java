@@ -408,4 +408,35 @@ class WorkerTest {
         .isEmpty();
     assertThat(app.jobManager().getJob(id).orElseThrow().workerId()).isNull();
   }
+
+  @Test
+  void middlewareWrapsEveryJobOutermostFirst() throws Exception {
+    List<String> calls = new CopyOnWriteArrayList<>();
+    JobMiddleware outer =
+        (context, next) -> {
+          calls.add("outer-before:" + context.job().taskName());
+          Object result = next.proceed();
+          calls.add("outer-after:" + result);
+          return result;
+        };
+    JobMiddleware inner =
+        (context, next) -> {
+          calls.add("inner-before");
+          try {
+            return next.proceed();
+          } finally {
+            calls.add("inner-after");
+          }
+        };
+    long ok = defer(NewJob.builder("t.record").arg("n", 21));
+    long failing = defer(NewJob.builder("t.fail"));
+    worker(WorkerOptions.builder().waitForJobs(false).middleware(outer, inner)).run();
+    assertThat(status(ok)).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(calls)
+        .containsSubsequence(
+            "outer-before:t.record", "inner-before", "inner-after", "outer-after:42");
+    // Exceptions pass through middleware, so the retry strategy still applies.
+    assertThat(app.jobManager().getJob(failing).orElseThrow().attempts()).isEqualTo(3);
+    assertThat(calls.stream().filter(c -> c.equals("outer-before:t.fail"))).hasSize(3);
+  }
 }

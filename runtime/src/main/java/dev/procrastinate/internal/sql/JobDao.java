@@ -650,4 +650,35 @@ public final class JobDao {
       statement.setObject(index, value, type);
     }
   }
+
+  /**
+   * Defers one tick of a periodic task, at most once per (task, periodic id, tick) across workers.
+   *
+   * @param connection the connection
+   * @param row the job: queue, task, priority, locks and args (with {@code timestamp}); its
+   *     scheduled time is ignored
+   * @param periodicId the schedule's periodic id
+   * @param deferTimestamp the tick, in epoch seconds
+   * @return the new job's id, or empty if the tick was already deferred
+   * @throws SQLException if PostgreSQL refuses, e.g. on a queueing-lock clash
+   */
+  public Optional<Long> deferPeriodic(
+      Connection connection, Row row, String periodicId, long deferTimestamp) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.PERIODIC_DEFER)) {
+      int i = 0;
+      statement.setString(++i, row.queue()); // _queue_name
+      setNullable(statement, ++i, row.lock(), Types.VARCHAR); // _lock
+      setNullable(statement, ++i, row.queueingLock(), Types.VARCHAR); // _queueing_lock
+      statement.setString(++i, row.taskName()); // _task_name
+      statement.setInt(++i, row.priority()); // _priority
+      statement.setString(++i, periodicId); // _periodic_id
+      statement.setLong(++i, deferTimestamp); // _defer_timestamp
+      statement.setString(++i, row.argsJson()); // _args
+      try (ResultSet result = statement.executeQuery()) {
+        result.next();
+        long id = result.getLong(1);
+        return result.wasNull() ? Optional.empty() : Optional.of(id);
+      }
+    }
+  }
 }

@@ -219,4 +219,17 @@ public final class JobSql {
       "SELECT "
           + JOB_COLUMNS
           + " FROM procrastinate_jobs WHERE worker_id = ? AND status = 'doing' ORDER BY id";
+
+  /**
+   * Defers one tick of a periodic task through {@code procrastinate_defer_periodic_job_v2}, which
+   * claims (task, periodic id, timestamp) in {@code procrastinate_periodic_defers}; returns the new
+   * job's id, or null if the tick was already deferred. Parameters: 1 queue name, 2 lock or null, 3
+   * queueing lock or null, 4 task name, 5 priority, 6 periodic id, 7 tick in epoch seconds, 8 args
+   * JSON (with {@code timestamp}).
+   */
+  public static final String PERIODIC_DEFER =
+      """
+      SELECT procrastinate_defer_periodic_job_v2(?::varchar, ?::varchar, ?::varchar, ?::varchar,
+                                                 ?::int4, ?::varchar, ?::int8, ?::jsonb) AS id
+      """;
 }

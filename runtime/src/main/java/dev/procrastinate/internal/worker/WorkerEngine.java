@@ -10,6 +10,8 @@ import dev.procrastinate.JobTimeoutException;
 import dev.procrastinate.ProcrastinateException;
 import dev.procrastinate.RetryDecision;
 import dev.procrastinate.WorkerOptions;
+import dev.procrastinate.internal.builtin.BuiltinTasks;
+import dev.procrastinate.internal.periodic.PeriodicDeferrer;
 import dev.procrastinate.internal.registry.JsonTaskArguments;
 import dev.procrastinate.internal.registry.TaskRegistry;
 import dev.procrastinate.internal.sql.Database;
@@ -17,6 +19,7 @@ import dev.procrastinate.internal.sql.JobDao;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.ProcrastinateJob;
 import dev.procrastinate.spi.TaskDescriptor;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -73,6 +76,8 @@ public final class WorkerEngine {
   private @Nullable Thread fetcherThread;
   private @Nullable Thread completerThread;
   private @Nullable Thread listenerThread;
+  private @Nullable PeriodicDeferrer periodic;
+  private @Nullable Thread periodicThread;
   private @Nullable Thread shutdownHook;
 
   /**
@@ -142,12 +147,17 @@ public final class WorkerEngine {
         options.queues().isEmpty() ? "all" : options.queues(),
         options.concurrency(),
         registry.tasks().size());
-    if (registry.tasks().isEmpty()) {
+    if (registry.tasks().stream().allMatch(BuiltinTasks::isBuiltin)) {
       LOG.warn(
           "{} - no task is known: jobs will fail as unknown. Tasks come from @Task methods"
               + " compiled with procrastinate-processor, found on the class path through"
               + " META-INF/services/dev.procrastinate.spi.TaskRegistrar",
           name);
+    }
+    if (PeriodicDeferrer.hasSchedules(registry)) {
+      periodic =
+          new PeriodicDeferrer(
+              name, database, dao, registry, json, Clock.systemUTC(), app.periodicMaxDelay());
     }
     long[] pruned =
         database.withConnection(
@@ -182,6 +192,10 @@ public final class WorkerEngine {
     }
     fetcherThread = daemon(this::fetchLoop, "procrastinate-" + name + "-fetcher");
     fetcherThread.start();
+    if (periodic != null) {
+      periodicThread = daemon(periodic, "procrastinate-" + name + "-periodic");
+      periodicThread.start();
+    }
     if (options.installSignalHandlers()) {
       Thread hook =
           new Thread(
@@ -452,7 +466,7 @@ public final class WorkerEngine {
       }
       JsonTaskArguments arguments = JsonTaskArguments.parse(task, job.argsJson(), json);
       JOBS.info("{} - job {} ({}) started", name, job.id(), job.taskName());
-      Object result = task.handler().invoke(context, arguments);
+      Object result = invoke(0, context, task, arguments);
       JOBS.info(
           "{} - job {} ({}) succeeded in {} ms, returned {}",
           name,
@@ -469,6 +483,17 @@ public final class WorkerEngine {
     } finally {
       context.exit();
     }
+  }
+
+  /** Runs middleware {@code index} and those inside it, then the task. */
+  private @Nullable Object invoke(
+      int index, RunningJob context, TaskDescriptor task, JsonTaskArguments arguments)
+      throws Exception {
+    List<dev.procrastinate.JobMiddleware> middleware = options.middleware();
+    if (index == middleware.size()) {
+      return task.handler().invoke(context, arguments);
+    }
+    return middleware.get(index).around(context, () -> invoke(index + 1, context, task, arguments));
   }
 
   private Completion failure(RunningJob context, TaskDescriptor task, Throwable e, long start) {
@@ -652,6 +677,12 @@ public final class WorkerEngine {
       if (fetcher != null) {
         fetcher.interrupt();
         fetcher.join();
+      }
+      PeriodicDeferrer deferrer = periodic;
+      Thread deferrerThread = periodicThread;
+      if (deferrer != null && deferrerThread != null) {
+        deferrer.stop();
+        deferrerThread.join();
       }
       Duration graceful = options.shutdownGracefulTimeout();
       if (!running.isEmpty()) {

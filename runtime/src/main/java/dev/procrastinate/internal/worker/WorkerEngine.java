@@ -167,7 +167,6 @@ public final class WorkerEngine {
       LOG.info("{} - pruned {} stalled workers", name, pruned.length);
     }
     workerId = database.withConnection("registering the worker", dao::registerWorker);
-    MDC.put("worker", name);
     if (listener != null) {
       try {
         listener.connect();

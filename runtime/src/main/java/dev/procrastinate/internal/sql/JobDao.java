@@ -1,5 +1,6 @@
 package dev.procrastinate.internal.sql;
 
+import dev.procrastinate.RetryDecision;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.ProcrastinateJob;
 import java.sql.Array;
@@ -321,30 +322,6 @@ public final class JobDao {
   }
 
   /**
-   * Takes one runnable job through upstream's {@code procrastinate_fetch_job_v2}.
-   *
-   * @param connection the connection
-   * @param queues the queues, or null for all
-   * @param workerId the worker's id
-   * @return the job, or empty
-   * @throws SQLException if the call fails
-   */
-  public Optional<ProcrastinateJob> fetchOne(
-      Connection connection, @Nullable String[] queues, long workerId) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_FETCH_ONE)) {
-      statement.setArray(1, queues == null ? null : connection.createArrayOf("varchar", queues));
-      statement.setLong(2, workerId); // p_worker_id
-      try (ResultSet result = statement.executeQuery()) {
-        if (!result.next()) {
-          return Optional.empty();
-        }
-        result.getLong("id");
-        return result.wasNull() ? Optional.empty() : Optional.of(readJob(result));
-      }
-    }
-  }
-
-  /**
    * Ends jobs with a status each, in one statement.
    *
    * @param connection the connection
@@ -416,7 +393,25 @@ public final class JobDao {
       Instant retryAt,
       @Nullable Integer priority,
       @Nullable String queue,
-      @Nullable String lock) {}
+      @Nullable String lock) {
+
+    /**
+     * Builds the retry a strategy decided for a job.
+     *
+     * @param id the job id
+     * @param decision the strategy's decision
+     * @param now the instant a {@code retryIn} delay counts from
+     * @return the retry to write
+     */
+    public static Retry of(long id, RetryDecision decision, Instant now) {
+      return new Retry(
+          id,
+          decision.scheduledAt(now),
+          decision.priority().isPresent() ? decision.priority().getAsInt() : null,
+          decision.queue().orElse(null),
+          decision.lock().orElse(null));
+    }
+  }
 
   /**
    * Retries jobs through {@code procrastinate_retry_job_v2}, in one statement.

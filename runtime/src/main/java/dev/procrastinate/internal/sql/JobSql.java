@@ -107,13 +107,6 @@ public final class JobSql {
       "SELECT " + JOB_COLUMNS + " FROM procrastinate_java_fetch_jobs_v1(?::varchar[], ?, ?)";
 
   /**
-   * Takes one runnable job through upstream's {@code procrastinate_fetch_job_v2}; every column is
-   * null when there is none. Parameters: 1 queue names (varchar[]) or null, 2 worker id.
-   */
-  public static final String JOB_FETCH_ONE =
-      "SELECT " + JOB_COLUMNS + " FROM procrastinate_fetch_job_v2(?::varchar[], ?)";
-
-  /**
    * Ends running (or waiting) jobs with a status each, as {@code procrastinate_finish_job_v1} does
    * one by one: the status is set, the abort request cleared, and attempts counted for jobs that
    * were running; returns the ids that were ended. Parameters: 1 job ids (int8[]), 2 end statuses

@@ -161,7 +161,7 @@ final class Completer implements Runnable {
     for (Completion completion : batch) {
       RetryDecision retry = completion.retry();
       if (retry != null) {
-        retries.add(toRetry(completion, retry, now));
+        retries.add(JobDao.Retry.of(completion.job().id(), retry, now));
       } else if (completion.delete()) {
         deleted.add(completion);
       } else {
@@ -215,19 +215,5 @@ final class Completer implements Runnable {
     }
     written.accept(completion);
     return true;
-  }
-
-  private static JobDao.Retry toRetry(Completion completion, RetryDecision retry, Instant now) {
-    return new JobDao.Retry(
-        completion.job().id(),
-        retry.scheduledAt(now),
-        retry.priority().isPresent() ? retry.priority().getAsInt() : null,
-        retry.queue().orElse(null),
-        retry.lock().orElse(null));
-  }
-
-  /** Queued completions not yet written. */
-  int pending() {
-    return queue.size();
   }
 }

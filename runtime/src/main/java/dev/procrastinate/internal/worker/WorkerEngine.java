@@ -21,6 +21,7 @@ import dev.procrastinate.model.ProcrastinateJob;
 import dev.procrastinate.spi.TaskDescriptor;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -642,15 +643,7 @@ public final class WorkerEngine {
           "rescuing stalled job " + job.id(),
           c -> {
             if (retry != null) {
-              dao.retryMany(
-                  c,
-                  List.of(
-                      new JobDao.Retry(
-                          job.id(),
-                          retry.scheduledAt(java.time.Instant.now()),
-                          retry.priority().isPresent() ? retry.priority().getAsInt() : null,
-                          retry.queue().orElse(null),
-                          retry.lock().orElse(null))));
+              dao.retryMany(c, List.of(JobDao.Retry.of(job.id(), retry, Instant.now())));
             } else {
               dao.finishOne(c, job.id(), JobStatus.FAILED, false);
             }

@@ -2,6 +2,7 @@ package dev.procrastinate;
 
 import dev.procrastinate.internal.config.SettingsSource;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -100,6 +101,24 @@ public record AppConfig(
       loader = AppConfig.class.getClassLoader();
     }
     return from(SettingsSource.fromProcess(loader));
+  }
+
+  /**
+   * Reads the configuration as {@link #fromEnvironment()} does, from the {@code
+   * procrastinate.properties} of a given class loader, with values that a tool was given (a build
+   * plugin's parameters, a command line's options) taking precedence over every other source.
+   *
+   * @param classLoader where {@code procrastinate.properties} is looked for
+   * @param overrides values by key ({@code url}, {@code user}, {@code password}, {@code schema},
+   *     {@code poolSize}, {@code connectionTimeout}); null or blank values are ignored
+   * @param origin what the overrides are, for messages, e.g. "the plugin parameter"
+   * @return the configuration
+   * @throws IllegalArgumentException if no URL is set anywhere or a value is invalid, naming the
+   *     setting and where it came from
+   */
+  public static AppConfig fromEnvironment(
+      ClassLoader classLoader, Map<String, ? extends @Nullable String> overrides, String origin) {
+    return from(SettingsSource.fromProcess(classLoader).withOverrides(overrides, origin));
   }
 
   static AppConfig from(SettingsSource source) {

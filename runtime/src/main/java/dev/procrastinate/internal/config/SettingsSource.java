@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -26,16 +27,52 @@ public final class SettingsSource {
   private final Map<String, String> environment;
   private final Properties file;
   private final @Nullable String fileLocation;
+  private final Map<String, String> overrides;
+  private final String overridesOrigin;
 
   SettingsSource(
       Map<?, ?> systemProperties,
       Map<String, String> environment,
       Properties file,
       @Nullable String fileLocation) {
+    this(systemProperties, environment, file, fileLocation, Map.of(), "");
+  }
+
+  private SettingsSource(
+      Map<?, ?> systemProperties,
+      Map<String, String> environment,
+      Properties file,
+      @Nullable String fileLocation,
+      Map<String, String> overrides,
+      String overridesOrigin) {
     this.systemProperties = systemProperties;
     this.environment = environment;
     this.file = file;
     this.fileLocation = fileLocation;
+    this.overrides = overrides;
+    this.overridesOrigin = overridesOrigin;
+  }
+
+  /**
+   * Returns a source in which the given values, keyed like {@link #get(String)} ({@code url},
+   * {@code poolSize}), come before every other source: what a tool such as a build plugin was
+   * configured with.
+   *
+   * @param values the values; null and blank values are ignored
+   * @param origin where they come from, for messages, e.g. "the plugin parameter"
+   * @return a new source
+   */
+  public SettingsSource withOverrides(
+      Map<String, ? extends @Nullable String> values, String origin) {
+    Map<String, String> kept = new LinkedHashMap<>();
+    values.forEach(
+        (key, value) -> {
+          if (value != null && !value.isBlank()) {
+            kept.put(key, value);
+          }
+        });
+    return new SettingsSource(
+        systemProperties, environment, file, fileLocation, Map.copyOf(kept), origin);
   }
 
   /**
@@ -110,6 +147,10 @@ public final class SettingsSource {
    * @return the value of the first source that has it, or null
    */
   public @Nullable String get(String key) {
+    String override = overrides.get(key);
+    if (override != null) {
+      return override;
+    }
     Object value = systemProperties.get(propertyName(key));
     if (value != null) {
       return value.toString();
@@ -128,6 +169,9 @@ public final class SettingsSource {
    * @return e.g. {@code system property procrastinate.poolSize}
    */
   public String describe(String key) {
+    if (overrides.containsKey(key)) {
+      return overridesOrigin + " " + propertyName(key);
+    }
     if (systemProperties.get(propertyName(key)) != null) {
       return "system property " + propertyName(key);
     }

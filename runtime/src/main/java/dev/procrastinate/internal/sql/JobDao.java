@@ -500,12 +500,36 @@ public final class JobDao {
    *
    * @param connection the connection
    * @param workerId the worker id
+   * @return whether the worker is still registered; false once another worker pruned it
    * @throws SQLException if the call fails
    */
-  public void heartbeat(Connection connection, long workerId) throws SQLException {
+  public boolean heartbeat(Connection connection, long workerId) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(JobSql.WORKER_HEARTBEAT)) {
-      statement.setLong(1, workerId); // worker_id
-      statement.execute();
+      int i = 0;
+      statement.setLong(++i, workerId); // procrastinate_update_heartbeat_v1(worker_id)
+      statement.setLong(++i, workerId); // registered: workers.id
+      try (ResultSet result = statement.executeQuery()) {
+        result.next();
+        return result.getBoolean("registered");
+      }
+    }
+  }
+
+  /**
+   * Gives running jobs without a worker to a worker, after it registered again.
+   *
+   * @param connection the connection
+   * @param workerId the worker's new id
+   * @param jobIds the jobs it runs
+   * @return how many jobs were given back
+   * @throws SQLException if the update fails
+   */
+  public int adopt(Connection connection, long workerId, long[] jobIds) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_ADOPT)) {
+      int i = 0;
+      statement.setLong(++i, workerId); // worker_id
+      statement.setArray(++i, connection.createArrayOf("int8", box(jobIds))); // id = ANY
+      return statement.executeUpdate();
     }
   }
 

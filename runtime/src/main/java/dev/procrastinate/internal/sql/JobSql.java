@@ -173,8 +173,25 @@ public final class JobSql {
   /** Unregisters a worker; its jobs' worker_id becomes null. Parameters: 1 worker id. */
   public static final String WORKER_UNREGISTER = "SELECT procrastinate_unregister_worker_v1(?)";
 
-  /** Records a worker's heartbeat. Parameters: 1 worker id. */
-  public static final String WORKER_HEARTBEAT = "SELECT procrastinate_update_heartbeat_v1(?)";
+  /**
+   * Records a worker's heartbeat and tells whether the worker is still registered (another worker
+   * prunes it after a long silence). Parameters: 1-2 worker id.
+   */
+  public static final String WORKER_HEARTBEAT =
+      """
+      SELECT procrastinate_update_heartbeat_v1(?),
+             EXISTS (SELECT 1 FROM procrastinate_workers WHERE id = ?) AS registered
+      """;
+
+  /**
+   * Gives running jobs that lost their worker (pruned while it could not heartbeat) back to it
+   * under its new id. Parameters: 1 worker id, 2 job ids (int8[]).
+   */
+  public static final String JOB_ADOPT =
+      """
+      UPDATE procrastinate_jobs SET worker_id = ?
+       WHERE id = ANY (?::int8[]) AND status = 'doing' AND worker_id IS NULL
+      """;
 
   /**
    * Deletes workers whose heartbeat is older than N seconds; returns their ids. Parameters: 1

@@ -6,9 +6,11 @@ import dev.procrastinate.App;
 import dev.procrastinate.ArgumentsException;
 import dev.procrastinate.DatabaseUnavailableException;
 import dev.procrastinate.DeleteJobs;
+import dev.procrastinate.JobMiddleware;
 import dev.procrastinate.JobTimeoutException;
 import dev.procrastinate.ProcrastinateException;
 import dev.procrastinate.RetryDecision;
+import dev.procrastinate.TaskNotFoundException;
 import dev.procrastinate.WorkerOptions;
 import dev.procrastinate.internal.builtin.BuiltinTasks;
 import dev.procrastinate.internal.periodic.PeriodicDeferrer;
@@ -22,10 +24,10 @@ import dev.procrastinate.spi.TaskDescriptor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -334,6 +336,15 @@ public final class WorkerEngine {
             failures = 0;
           }
         } catch (ProcrastinateException e) {
+          if (workerGone(e)) {
+            // Fetching writes this worker's id into the jobs: it must be registered.
+            try {
+              registerAgain(workerId);
+              continue;
+            } catch (RuntimeException again) {
+              e.addSuppressed(again);
+            }
+          }
           if (failures++ == 0) {
             LOG.warn("{} - cannot fetch jobs, retrying with backoff: {}", name, e.getMessage());
           }
@@ -439,34 +450,18 @@ public final class WorkerEngine {
 
   private Completion execute(RunningJob context) {
     ProcrastinateJob job = context.job();
-    Optional<TaskDescriptor> found = registry.find(job.taskName());
-    if (found.isEmpty()) {
-      JOBS.error(
-          "{} - job {} failed: task '{}' is not known to this worker. Tasks come from @Task"
-              + " methods compiled with procrastinate-processor, whose registrars are listed in"
-              + " META-INF/services/dev.procrastinate.spi.TaskRegistrar on the worker's class path;"
-              + " known tasks: {}",
-          name,
-          job.id(),
-          job.taskName(),
-          registry.byName().keySet());
-      return end(job, JobStatus.FAILED);
-    }
-    TaskDescriptor task = found.get();
+    @Nullable TaskDescriptor task = registry.find(job.taskName()).orElse(null);
     long startNanos = System.nanoTime();
     context.enter();
     try {
-      Optional<Duration> timeout = task.timeout();
-      if (timeout.isPresent()) {
+      if (task != null && task.timeout().isPresent()) {
         context.timeout(
             housekeeper.schedule(
                 () -> context.abort(AbortReason.TIMEOUT),
-                timeout.get().toNanos(),
+                task.timeout().get().toNanos(),
                 TimeUnit.NANOSECONDS));
       }
-      JsonTaskArguments arguments = JsonTaskArguments.parse(task, job.argsJson(), json);
-      JOBS.info("{} - job {} ({}) started", name, job.id(), job.taskName());
-      Object result = invoke(0, context, task, arguments);
+      Object result = chain(options.workerMiddleware(), 0, context, () -> runTask(context, task));
       JOBS.info(
           "{} - job {} ({}) succeeded in {} ms, returned {}",
           name,
@@ -475,25 +470,49 @@ public final class WorkerEngine {
           elapsedMillis(startNanos),
           result);
       return end(job, JobStatus.SUCCEEDED);
+    } catch (TaskNotFoundException e) {
+      JOBS.error("{} - job {} failed: {}", name, job.id(), e.getMessage());
+      return end(job, JobStatus.FAILED);
     } catch (ArgumentsException e) {
       JOBS.warn("{} - job {} failed: {}", name, job.id(), e.getMessage());
       return end(job, JobStatus.FAILED);
     } catch (Throwable e) {
+      if (task == null) {
+        // A worker middleware failed a job whose task is unknown: nothing could retry it.
+        JOBS.warn("{} - job {} ({}) failed: {}", name, job.id(), job.taskName(), e.toString(), e);
+        return end(job, JobStatus.FAILED);
+      }
       return failure(context, task, e, startNanos);
     } finally {
       context.exit();
     }
   }
 
-  /** Runs middleware {@code index} and those inside it, then the task. */
-  private @Nullable Object invoke(
-      int index, RunningJob context, TaskDescriptor task, JsonTaskArguments arguments)
+  /** Decodes the arguments and runs the task inside the worker's and the task's middleware. */
+  private @Nullable Object runTask(RunningJob context, @Nullable TaskDescriptor task)
       throws Exception {
-    List<dev.procrastinate.JobMiddleware> middleware = options.middleware();
-    if (index == middleware.size()) {
-      return task.handler().invoke(context, arguments);
+    ProcrastinateJob job = context.job();
+    if (task == null) {
+      throw new TaskNotFoundException(job.taskName(), registry.byName().keySet());
     }
-    return middleware.get(index).around(context, () -> invoke(index + 1, context, task, arguments));
+    JsonTaskArguments arguments = JsonTaskArguments.parse(task, job.argsJson(), json);
+    JOBS.info("{} - job {} ({}) started", name, job.id(), job.taskName());
+    List<JobMiddleware> middleware = task.middleware();
+    if (!options.taskMiddleware().isEmpty()) {
+      middleware = new ArrayList<>(options.taskMiddleware());
+      middleware.addAll(task.middleware());
+    }
+    return chain(middleware, 0, context, () -> task.handler().invoke(context, arguments));
+  }
+
+  /** Runs middleware {@code index} and those after it, then {@code last}. */
+  private static @Nullable Object chain(
+      List<JobMiddleware> middleware, int index, RunningJob context, JobMiddleware.Next last)
+      throws Exception {
+    if (index == middleware.size()) {
+      return last.proceed();
+    }
+    return middleware.get(index).around(context, () -> chain(middleware, index + 1, context, last));
   }
 
   private Completion failure(RunningJob context, TaskDescriptor task, Throwable e, long start) {
@@ -508,7 +527,7 @@ public final class WorkerEngine {
             ? new JobTimeoutException(
                 job.id(), job.taskName(), task.timeout().orElse(Duration.ZERO), e)
             : e;
-    RetryDecision retry = task.retryStrategy().decide(cause, job.attempts());
+    RetryDecision retry = decideRetry(task, cause, job);
     if (retry != null) {
       JOBS.warn(
           "{} - job {} ({}) failed after {} ms, to retry {}: {}",
@@ -534,6 +553,24 @@ public final class WorkerEngine {
         cause.toString(),
         cause);
     return end(job, JobStatus.FAILED);
+  }
+
+  /** Asks the task's retry policy, which is user code: a policy that throws fails the job. */
+  private @Nullable RetryDecision decideRetry(
+      TaskDescriptor task, Throwable cause, ProcrastinateJob job) {
+    try {
+      return task.retryPolicy().decide(cause, job);
+    } catch (RuntimeException | Error e) {
+      JOBS.error(
+          "{} - job {} ({}): the retry policy {} threw while deciding, so the job fails; fix the"
+              + " policy",
+          name,
+          job.id(),
+          job.taskName(),
+          task.retryPolicy().getClass().getName(),
+          e);
+      return null;
+    }
   }
 
   private Completion end(ProcrastinateJob job, JobStatus status) {
@@ -564,20 +601,63 @@ public final class WorkerEngine {
 
   private void heartbeat() {
     try {
-      database.withConnection(
-          "recording the worker's heartbeat",
-          c -> {
-            dao.heartbeat(c, workerId);
-            return null;
-          });
+      boolean registered =
+          database.withConnection(
+              "recording the worker's heartbeat", c -> dao.heartbeat(c, workerId));
       if (heartbeatOutage.compareAndSet(true, false)) {
         LOG.info("{} - heartbeat recorded again", name);
+      }
+      if (!registered) {
+        registerAgain(workerId);
       }
     } catch (RuntimeException e) {
       if (heartbeatOutage.compareAndSet(false, true)) {
         LOG.warn("{} - cannot record the heartbeat: {}", name, e.getMessage());
       }
     }
+  }
+
+  private final Object registration = new Object();
+
+  /**
+   * Registers again after another worker pruned this one (it could not heartbeat for longer than
+   * the stalled-worker timeout, during an outage say), and gives its running jobs, whose {@code
+   * worker_id} the prune cleared, back to it, so that no rescuer takes them while they run.
+   *
+   * @param lostId the id that was pruned; nothing happens if the worker already registered again
+   */
+  private void registerAgain(long lostId) {
+    synchronized (registration) {
+      if (workerId != lostId || stopping) {
+        return;
+      }
+      long newId = database.withConnection("registering the worker again", dao::registerWorker);
+      workerId = newId;
+      long[] runningIds = running.keySet().stream().mapToLong(Long::longValue).toArray();
+      int adopted =
+          runningIds.length == 0
+              ? 0
+              : database.withConnection(
+                  "re-attaching running jobs", c -> dao.adopt(c, newId, runningIds));
+      LOG.warn(
+          "{} - worker id {} was pruned by another worker while this one could not heartbeat;"
+              + " registered again as worker id {} and re-attached {} of {} running jobs",
+          name,
+          lostId,
+          newId,
+          adopted,
+          runningIds.length);
+    }
+  }
+
+  /** Whether a failure is the foreign key of {@code worker_id}: this worker was pruned. */
+  private static boolean workerGone(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql && "23503".equals(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void pollAborts() {
@@ -637,7 +717,7 @@ public final class WorkerEngine {
                 + job.id()
                 + " was running on a worker that stopped heart-beating for over "
                 + timeout);
-    RetryDecision retry = task.retryStrategy().decide(stalled, job.attempts());
+    RetryDecision retry = decideRetry(task, stalled, job);
     try {
       database.withConnection(
           "rescuing stalled job " + job.id(),

@@ -4,15 +4,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.procrastinate.AbortReason;
 import dev.procrastinate.App;
 import dev.procrastinate.ArgumentsException;
+import dev.procrastinate.ContextPropagator;
 import dev.procrastinate.DatabaseUnavailableException;
 import dev.procrastinate.DeleteJobs;
 import dev.procrastinate.JobMiddleware;
+import dev.procrastinate.JobObserver;
 import dev.procrastinate.JobTimeoutException;
 import dev.procrastinate.ProcrastinateException;
 import dev.procrastinate.RetryDecision;
 import dev.procrastinate.TaskNotFoundException;
 import dev.procrastinate.WorkerOptions;
 import dev.procrastinate.internal.builtin.BuiltinTasks;
+import dev.procrastinate.internal.observe.Observers;
 import dev.procrastinate.internal.periodic.PeriodicDeferrer;
 import dev.procrastinate.internal.registry.JsonTaskArguments;
 import dev.procrastinate.internal.registry.TaskRegistry;
@@ -55,6 +58,7 @@ public final class WorkerEngine {
   private static final Logger JOBS = LoggerFactory.getLogger("procrastinate.jobs");
 
   private final App app;
+  private final Observers observers;
   private final WorkerOptions options;
   private final TaskRegistry registry;
   private final Database database;
@@ -90,9 +94,16 @@ public final class WorkerEngine {
    * @param database the app's database
    * @param registry the tasks this worker knows
    * @param options the options
+   * @param observers the app's observers and context propagator
    */
-  public WorkerEngine(App app, Database database, TaskRegistry registry, WorkerOptions options) {
+  public WorkerEngine(
+      App app,
+      Database database,
+      TaskRegistry registry,
+      WorkerOptions options,
+      Observers observers) {
     this.app = app;
+    this.observers = observers;
     this.options = options;
     this.registry = registry;
     this.database = database;
@@ -327,10 +338,13 @@ public final class WorkerEngine {
         // Read before fetching: only outcomes written before the fetch are seen by it.
         boolean idleBeforeFetch = running.isEmpty();
         List<ProcrastinateJob> jobs;
+        Map<Long, String> headers;
         try {
-          jobs =
+          Fetched fetched =
               database.withConnection(
-                  "fetching jobs", c -> dao.fetchMany(c, queues, workerId, limit));
+                  "fetching jobs", c -> withHeaders(c, dao.fetchMany(c, queues, workerId, limit)));
+          jobs = fetched.jobs();
+          headers = fetched.headers();
           if (failures > 0) {
             LOG.info("{} - fetching jobs works again", name);
             failures = 0;
@@ -356,7 +370,7 @@ public final class WorkerEngine {
         }
         for (ProcrastinateJob job : jobs) {
           slots.acquireUninterruptibly();
-          dispatch(job);
+          dispatch(job, headers.get(job.id()));
         }
         drained = jobs.size() < limit;
         if (drained) {
@@ -384,10 +398,11 @@ public final class WorkerEngine {
    * answer was lost with its connection.
    */
   private void takeBackOrphans() {
-    List<ProcrastinateJob> mine;
+    Fetched mine;
     try {
       mine =
-          database.withConnection("listing this worker's jobs", c -> dao.listOfWorker(c, workerId));
+          database.withConnection(
+              "listing this worker's jobs", c -> withHeaders(c, dao.listOfWorker(c, workerId)));
     } catch (ProcrastinateException e) {
       LOG.debug("{} - cannot list this worker's jobs yet: {}", name, e.getMessage());
       try {
@@ -399,10 +414,10 @@ public final class WorkerEngine {
     }
     takeBackOrphans = false;
     int taken = 0;
-    for (ProcrastinateJob job : mine) {
+    for (ProcrastinateJob job : mine.jobs()) {
       if (!running.containsKey(job.id())) {
         slots.acquireUninterruptibly();
-        dispatch(job);
+        dispatch(job, mine.headers().get(job.id()));
         taken++;
       }
     }
@@ -419,11 +434,42 @@ public final class WorkerEngine {
     return (long) (nanos * factor);
   }
 
-  private void dispatch(ProcrastinateJob job) {
+  /** Jobs just marked running for this worker, with their headers when a propagator needs them. */
+  private record Fetched(List<ProcrastinateJob> jobs, Map<Long, String> headers) {}
+
+  private Fetched withHeaders(java.sql.Connection connection, List<ProcrastinateJob> jobs)
+      throws java.sql.SQLException {
+    if (!observers.propagates() || jobs.isEmpty()) {
+      return new Fetched(jobs, Map.of());
+    }
+    long[] ids = jobs.stream().mapToLong(ProcrastinateJob::id).toArray();
+    return new Fetched(jobs, dao.headers(connection, ids));
+  }
+
+  private void dispatch(ProcrastinateJob job, @Nullable String headersJson) {
     RunningJob context =
-        new RunningJob(job, name, options.queues(), options.additionalContext(), app);
+        new RunningJob(
+            job,
+            name,
+            options.queues(),
+            options.additionalContext(),
+            app,
+            headersJson == null ? Map.of() : parseHeaders(job, headersJson));
     running.put(job.id(), context);
     executor.execute(() -> run(context));
+  }
+
+  private Map<String, String> parseHeaders(ProcrastinateJob job, String headersJson) {
+    try {
+      Map<String, String> headers = new java.util.LinkedHashMap<>();
+      json.readTree(headersJson)
+          .properties()
+          .forEach(field -> headers.put(field.getKey(), field.getValue().asText()));
+      return Map.copyOf(headers);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      LOG.warn("{} - headers of job {} are not valid JSON; ignored", name, job.id());
+      return Map.of();
+    }
   }
 
   // --------------------------------------------------------------------------------- executor
@@ -435,8 +481,13 @@ public final class WorkerEngine {
     MDC.put("task", job.taskName());
     MDC.put("queue", job.queueName());
     Completion completion;
+    long startNanos = System.nanoTime();
     try {
+      observers.started(job);
       completion = execute(context);
+      if (observers.any()) {
+        observers.ended(job, outcome(completion), Duration.ofNanos(System.nanoTime() - startNanos));
+      }
     } finally {
       MDC.remove("job_id");
       MDC.remove("task");
@@ -448,11 +499,24 @@ public final class WorkerEngine {
     wakeup.signal();
   }
 
+  private static JobObserver.Outcome outcome(Completion completion) {
+    if (completion.retry() != null) {
+      return JobObserver.Outcome.RETRIED;
+    }
+    return switch (java.util.Objects.requireNonNull(completion.status())) {
+      case SUCCEEDED -> JobObserver.Outcome.SUCCEEDED;
+      case ABORTED -> JobObserver.Outcome.ABORTED;
+      default -> JobObserver.Outcome.FAILED;
+    };
+  }
+
   private Completion execute(RunningJob context) {
     ProcrastinateJob job = context.job();
     @Nullable TaskDescriptor task = registry.find(job.taskName()).orElse(null);
     long startNanos = System.nanoTime();
     context.enter();
+    // Opened before the worker middleware, closed after the outcome is logged.
+    ContextPropagator.Scope scope = observers.extract(context);
     try {
       if (task != null && task.timeout().isPresent()) {
         context.timeout(
@@ -485,6 +549,7 @@ public final class WorkerEngine {
       return failure(context, task, e, startNanos);
     } finally {
       context.exit();
+      scope.close();
     }
   }
 
@@ -632,13 +697,14 @@ public final class WorkerEngine {
         return;
       }
       long newId = database.withConnection("registering the worker again", dao::registerWorker);
-      workerId = newId;
       long[] runningIds = running.keySet().stream().mapToLong(Long::longValue).toArray();
       int adopted =
           runningIds.length == 0
               ? 0
               : database.withConnection(
                   "re-attaching running jobs", c -> dao.adopt(c, newId, runningIds));
+      // Published last: the fetcher, failing meanwhile under the lost id, waits on this lock.
+      workerId = newId;
       LOG.warn(
           "{} - worker id {} was pruned by another worker while this one could not heartbeat;"
               + " registered again as worker id {} and re-attached {} of {} running jobs",

@@ -32,5 +32,9 @@ assert ScenarioDatabase.query(basedir,
 assert ScenarioDatabase.query(basedir,
     "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conname LIKE '%procrastinate_fk'") == ['0']
 
+// The second build: no task, no worker.
+assert log.contains('No @Task found in ')
+assert log.contains("procrastinate-processor is in the maven-compiler-plugin's <annotationProcessorPaths>")
+
 ScenarioDatabase.drop(basedir, dbUrl)
 return true

@@ -16,7 +16,15 @@ import org.jspecify.annotations.Nullable;
  * count of dangling references, from identifiers quoted by {@link Identifiers}. Stateless. Not API.
  */
 public final class RelationCatalog {
-  /** A table as the catalog knows it. */
+  /**
+   * A table as the catalog knows it.
+   *
+   * @param oid its OID
+   * @param schema its schema
+   * @param name its name
+   * @param kind {@code pg_class.relkind}
+   * @param estimatedRows {@code pg_class.reltuples}: the planner's estimate, -1 if never analyzed
+   */
   public record Table(long oid, String schema, String name, String kind, long estimatedRows) {
     /**
      * Tells whether rows can reference another table from here.

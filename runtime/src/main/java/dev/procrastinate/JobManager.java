@@ -250,8 +250,8 @@ public final class JobManager {
   }
 
   /**
-   * Lists the events of a job in the order they were written: what the schema's triggers recorded on each change.
-   * Read-only.
+   * Lists the events of a job in the order they were written: what the schema's triggers recorded
+   * on each change. Read-only.
    *
    * @param jobId the job id
    * @return the events; empty if the job does not exist (its events go with it)

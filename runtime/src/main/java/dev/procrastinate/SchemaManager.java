@@ -49,6 +49,73 @@ public final class SchemaManager {
   }
 
   /**
+   * Returns the newest migration version this runtime carries.
+   *
+   * @return the version, such as {@code 2}
+   */
+  public String latestVersion() {
+    List<Migrator.Script> scripts = Migrator.scripts();
+    return scripts.get(scripts.size() - 1).version();
+  }
+
+  /**
+   * Returns the SQL of the whole schema: every migration script, oldest first, each after a comment
+   * line naming its file. Needs no database. This is what {@code schema --read} prints; applying it
+   * by hand records no version, so prefer {@link #migrate()}.
+   *
+   * @return the SQL text
+   */
+  public String schemaSql() {
+    return render(toPublic(Migrator.scripts()));
+  }
+
+  /**
+   * Returns the scripts that {@link #migrate()} would apply now, oldest first, changing nothing: a
+   * dry run.
+   *
+   * @return the scripts, empty when the schema is up to date
+   * @throws SchemaException if {@link #migrate()} would refuse the schema, with the same message
+   * @throws DatabaseUnavailableException if PostgreSQL cannot be reached
+   */
+  public List<MigrationScript> pendingScripts() {
+    return toPublic(migrator.plan());
+  }
+
+  /**
+   * Joins scripts into one SQL text, each after a comment line naming its file.
+   *
+   * @param scripts the scripts, in order
+   * @return the SQL text
+   */
+  public static String render(List<MigrationScript> scripts) {
+    StringBuilder sql = new StringBuilder();
+    for (MigrationScript script : scripts) {
+      sql.append("-- ").append(script.fileName()).append('\n').append(script.sql());
+      if (!script.sql().endsWith("\n")) {
+        sql.append('\n');
+      }
+      sql.append('\n');
+    }
+    return sql.toString();
+  }
+
+  private static List<MigrationScript> toPublic(List<Migrator.Script> scripts) {
+    return scripts.stream()
+        .map(s -> new MigrationScript(s.version(), s.description(), s.fileName(), s.sql()))
+        .toList();
+  }
+
+  /**
+   * One versioned migration script.
+   *
+   * @param version its version, such as {@code 2}
+   * @param description what it does, from its file name
+   * @param fileName its file name under {@code db/procrastinate/} in the runtime jar
+   * @param sql its SQL text
+   */
+  public record MigrationScript(String version, String description, String fileName, String sql) {}
+
+  /**
    * Lists the versions of migrations not yet applied.
    *
    * @return pending versions, oldest first

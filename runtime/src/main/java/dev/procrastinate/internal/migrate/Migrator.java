@@ -27,6 +27,15 @@ public final class Migrator {
   /** Our migration version that equals upstream's 3.4 to 3.9 schema. */
   public static final String UPSTREAM_SCHEMA_VERSION = "1";
 
+  /**
+   * The migration scripts under {@link #LOCATION}, oldest first. A test checks that Flyway finds
+   * exactly these, so the list cannot drift from the folder.
+   */
+  public static final List<String> SCRIPTS =
+      List.of("V1__procrastinate_3_9_schema.sql", "V2__java_batch_fetch.sql");
+
+  private static final String RESOURCE_FOLDER = "db/procrastinate/";
+
   private static final Logger LOG = LoggerFactory.getLogger("procrastinate.migrate");
 
   private final Database database;
@@ -176,6 +185,85 @@ public final class Migrator {
         version,
         applied.isEmpty() ? "" : ", applied " + applied);
     return new Outcome(kind, before.schema(), List.copyOf(applied), version);
+  }
+
+  /**
+   * One migration script.
+   *
+   * @param version its version, such as {@code 2}
+   * @param description its description, from the file name
+   * @param fileName its file name
+   * @param sql its text
+   */
+  public record Script(String version, String description, String fileName, String sql) {}
+
+  /**
+   * Reads every migration script, oldest first; needs no database.
+   *
+   * @return the scripts
+   */
+  public static List<Script> scripts() {
+    List<Script> scripts = new ArrayList<>();
+    for (String fileName : SCRIPTS) {
+      String stem = fileName.substring(1, fileName.length() - ".sql".length());
+      int separator = stem.indexOf("__");
+      scripts.add(
+          new Script(
+              stem.substring(0, separator),
+              stem.substring(separator + 2).replace('_', ' '),
+              fileName,
+              read(fileName)));
+    }
+    return List.copyOf(scripts);
+  }
+
+  private static String read(String fileName) {
+    String resource = RESOURCE_FOLDER + fileName;
+    try (java.io.InputStream in = Migrator.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(resource + " is missing from the runtime jar");
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + resource, e);
+    }
+  }
+
+  /**
+   * Returns the scripts that {@link #migrate()} would apply to the database now, oldest first,
+   * without changing anything: all of them on an empty schema, those after the upstream level on a
+   * schema made by Python Procrastinate, the pending ones on a schema of ours.
+   *
+   * @return the scripts to apply, empty when up to date
+   * @throws SchemaException if migrate would refuse the schema, with the same message
+   */
+  public List<Script> plan() {
+    String action = "planning a migration";
+    if (schema != null
+        && !database.withConnection(action, c -> SchemaInspector.schemaExists(c, schema))) {
+      return scripts(); // migrate() creates the configured schema, then applies everything
+    }
+    Inspection before = database.withConnection(action, Inspection::read);
+    java.util.function.Predicate<Script> pending;
+    if (before.historyExists()) {
+      Set<String> versions = new java.util.HashSet<>();
+      for (MigrationInfo info : flyway("0").info().pending()) {
+        versions.add(info.getVersion().getVersion());
+      }
+      pending = script -> versions.contains(script.version());
+    } else {
+      SchemaInspector.Assessment assessment = SchemaInspector.assess(before.objects());
+      switch (assessment.kind()) {
+        case EMPTY -> pending = script -> true;
+        case COMPLETE ->
+            pending =
+                script ->
+                    Integer.parseInt(script.version()) > Integer.parseInt(UPSTREAM_SCHEMA_VERSION);
+        case OLDER -> throw olderLevel(before.schema(), assessment);
+        default -> throw partial(before.schema(), assessment);
+      }
+    }
+    return scripts().stream().filter(pending).toList();
   }
 
   /**

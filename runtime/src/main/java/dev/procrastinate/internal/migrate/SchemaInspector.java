@@ -200,6 +200,26 @@ public final class SchemaInspector {
   }
 
   /**
+   * Tells whether a schema exists.
+   *
+   * @param connection the connection
+   * @param schema the schema name
+   * @return whether it exists
+   * @throws SQLException if the catalog cannot be read
+   */
+  public static boolean schemaExists(Connection connection, String schema) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)")) {
+      statement.setString(1, schema);
+      try (ResultSet result = statement.executeQuery()) {
+        result.next();
+        return result.getBoolean(1);
+      }
+    }
+  }
+
+  /**
    * Reads the current schema's name.
    *
    * @param connection the connection

@@ -219,7 +219,20 @@ class CliTest {
         .doesNotContain("Exception");
     assertThat(jobs.listJobs(JobFilter.all())).isEmpty();
 
-    CliProcess.Result accepted = cli("defer", "--unknown", "py.tasks.other", "{\"x\": [1]}");
+    // Global options may also follow the command.
+    CliProcess.Result accepted =
+        CliProcess.launcher()
+            .run(
+                "defer",
+                "--unknown",
+                "py.tasks.other",
+                "{\"x\": [1]}",
+                "--url",
+                DB.url(),
+                "--user",
+                DB.user(),
+                "--password",
+                DB.password());
     assertThat(accepted.exitCode()).as(accepted.toString()).isZero();
     ProcrastinateJob job = jobs.getJob(Long.parseLong(accepted.out().strip())).orElseThrow();
     assertThat(job.taskName()).isEqualTo("py.tasks.other");

@@ -109,7 +109,9 @@ public final class Main {
       names = "--password",
       scope = ScopeType.INHERIT,
       paramLabel = "PASSWORD",
-      description = "Database password (env: PROCRASTINATE_PASSWORD).")
+      description =
+          "Database password; prefer the environment variable PROCRASTINATE_PASSWORD, which"
+              + " other users cannot read in the process list.")
   @Nullable String password;
 
   @Option(

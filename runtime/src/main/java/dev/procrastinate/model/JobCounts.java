@@ -22,6 +22,7 @@ public record JobCounts(String name, long total, Map<JobStatus, Long> byStatus) 
    */
   public JobCounts {
     Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(byStatus, "byStatus");
     Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
     for (JobStatus status : JobStatus.values()) {
       long count = byStatus.getOrDefault(status, 0L);

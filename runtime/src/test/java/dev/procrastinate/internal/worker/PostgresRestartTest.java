@@ -10,11 +10,11 @@ import dev.procrastinate.Worker;
 import dev.procrastinate.WorkerOptions;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.spi.TaskRegistrar;
+import dev.procrastinate.testing.Await;
 import dev.procrastinate.testing.RunCounter;
 import dev.procrastinate.testing.ScratchPostgres;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -27,13 +27,7 @@ class PostgresRestartTest {
   private final RunCounter runs = new RunCounter();
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
+    Await.until(Duration.ofSeconds(120), condition, what);
   }
 
   private long succeeded(App app) {

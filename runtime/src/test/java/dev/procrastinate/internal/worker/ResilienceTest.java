@@ -12,6 +12,7 @@ import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.ProcrastinateJob;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskRegistrar;
+import dev.procrastinate.testing.Await;
 import dev.procrastinate.testing.RunCounter;
 import dev.procrastinate.testing.Sql;
 import dev.procrastinate.testing.TestDatabase;
@@ -60,13 +61,7 @@ class ResilienceTest {
   }
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
+    Await.until(Duration.ofSeconds(60), condition, what);
   }
 
   private WorkerOptions.Builder options() {

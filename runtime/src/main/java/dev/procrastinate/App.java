@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.procrastinate.internal.builtin.BuiltinTasks;
 import dev.procrastinate.internal.json.Json;
+import dev.procrastinate.internal.observe.Observers;
 import dev.procrastinate.internal.periodic.PeriodicDeferrer;
 import dev.procrastinate.internal.registry.JsonTaskArguments;
 import dev.procrastinate.internal.registry.TaskRegistry;
@@ -58,13 +59,15 @@ public final class App implements AutoCloseable {
   private final @Nullable List<TaskRegistrar> taskRegistrars;
   private final ClassLoader classLoader;
   private final Duration periodicMaxDelay;
+  private final Observers observers;
   private volatile @Nullable TaskRegistry registry;
 
   private App(Builder builder, DataSource dataSource, @Nullable HikariDataSource ownedPool) {
     this.ownedPool = ownedPool;
     this.jsonMapper = builder.jsonMapper == null ? Json.newMapper() : builder.jsonMapper;
     this.database = new Database(dataSource, describe(dataSource, builder.config));
-    this.jobManager = new JobManager(database, jsonMapper);
+    this.observers = new Observers(builder.observers, builder.contextPropagator);
+    this.jobManager = new JobManager(database, jsonMapper, observers);
     this.schemaManager =
         new SchemaManager(database, builder.config == null ? null : builder.config.schema());
     this.taskRegistrars =
@@ -156,7 +159,7 @@ public final class App implements AutoCloseable {
    */
   public Worker worker(WorkerOptions options) {
     Objects.requireNonNull(options, "options");
-    return new Worker(new WorkerEngine(this, database, registry(), options));
+    return new Worker(new WorkerEngine(this, database, registry(), options, observers));
   }
 
   /**
@@ -448,6 +451,8 @@ public final class App implements AutoCloseable {
     private Duration periodicMaxDelay = PeriodicDeferrer.DEFAULT_MAX_DELAY;
     private boolean applyConfigurers = true;
     private boolean configuring;
+    private final List<JobObserver> observers = new ArrayList<>();
+    private @Nullable ContextPropagator contextPropagator;
 
     private Builder() {}
 
@@ -465,6 +470,28 @@ public final class App implements AutoCloseable {
 
     private ClassLoader classLoader() {
       return resolveClassLoader(classLoader);
+    }
+
+    /**
+     * Adds an observer of deferred, started and ended jobs, for metrics.
+     *
+     * @param observer the observer
+     * @return this builder
+     */
+    public Builder observer(JobObserver observer) {
+      observers.add(Objects.requireNonNull(observer, "observer"));
+      return this;
+    }
+
+    /**
+     * Sets the propagator that carries a context, such as a trace, from defer to run.
+     *
+     * @param propagator the propagator, or null for none
+     * @return this builder
+     */
+    public Builder contextPropagator(@Nullable ContextPropagator propagator) {
+      this.contextPropagator = propagator;
+      return this;
     }
 
     /**

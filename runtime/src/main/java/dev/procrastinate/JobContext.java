@@ -77,4 +77,13 @@ public interface JobContext {
    * @return the start instant
    */
   Instant startTimestamp();
+
+  /**
+   * Returns the headers a {@link ContextPropagator} stored with the job when it was deferred.
+   *
+   * @return the headers; empty when no propagator is configured or none were stored
+   */
+  default Map<String, String> headers() {
+    return Map.of();
+  }
 }

@@ -3,6 +3,7 @@ package dev.procrastinate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.procrastinate.internal.observe.Observers;
 import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.internal.sql.JobDao;
 import dev.procrastinate.model.JobCounts;
@@ -11,6 +12,7 @@ import dev.procrastinate.model.ProcrastinateEvent;
 import dev.procrastinate.model.ProcrastinateJob;
 import dev.procrastinate.model.ProcrastinatePeriodicDefer;
 import dev.procrastinate.model.ProcrastinateWorker;
+import dev.procrastinate.model.QueueBacklog;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,9 +60,12 @@ public final class JobManager {
   private final Object executorLock = new Object();
   private @Nullable ExecutorService asyncExecutor;
 
-  JobManager(Database database, ObjectMapper jsonMapper) {
+  private final Observers observers;
+
+  JobManager(Database database, ObjectMapper jsonMapper, Observers observers) {
     this.database = database;
     this.jsonMapper = jsonMapper;
+    this.observers = observers;
   }
 
   /**
@@ -74,7 +79,9 @@ public final class JobManager {
    */
   public long defer(NewJob job) {
     JobDao.Row row = toRow(job, Instant.now());
-    return database.withConnection(action(job), c -> dao.deferMany(c, List.of(row))[0]);
+    long id = database.withConnection(action(job), c -> dao.deferMany(c, List.of(row))[0]);
+    observers.deferred(job, id);
+    return id;
   }
 
   /**
@@ -89,8 +96,11 @@ public final class JobManager {
    */
   public long defer(Connection connection, NewJob job) {
     JobDao.Row row = toRow(job, Instant.now());
-    return database.onCallerConnection(
-        connection, action(job), c -> dao.deferMany(c, List.of(row))[0]);
+    long id =
+        database.onCallerConnection(
+            connection, action(job), c -> dao.deferMany(c, List.of(row))[0]);
+    observers.deferred(job, id);
+    return id;
   }
 
   /**
@@ -138,11 +148,20 @@ public final class JobManager {
     long[] ids = new long[16];
     int count = 0;
     List<JobDao.Row> chunk = new ArrayList<>();
+    List<NewJob> observed = new ArrayList<>();
     Instant now = Instant.now();
     while (jobs.hasNext()) {
-      chunk.add(toRow(Objects.requireNonNull(jobs.next(), "a job of the batch is null"), now));
+      NewJob job = Objects.requireNonNull(jobs.next(), "a job of the batch is null");
+      chunk.add(toRow(job, now));
+      if (observers.any()) {
+        observed.add(job);
+      }
       if (chunk.size() == BATCH_CHUNK_SIZE || !jobs.hasNext()) {
         long[] chunkIds = dao.deferMany(connection, chunk);
+        for (int i = 0; i < observed.size(); i++) {
+          observers.deferred(observed.get(i), chunkIds[i]);
+        }
+        observed.clear();
         if (count + chunkIds.length > ids.length) {
           ids = Arrays.copyOf(ids, Math.max(ids.length * 2, count + chunkIds.length));
         }
@@ -475,6 +494,16 @@ public final class JobManager {
   }
 
   /**
+   * Reads the backlog of every queue that has waiting jobs, for monitoring: one grouped scan of the
+   * waiting jobs (through the partial index on {@code status = 'todo'}).
+   *
+   * @return one entry per queue with waiting jobs, by queue name
+   */
+  public List<QueueBacklog> queueBacklog() {
+    return database.withConnection("reading the queue backlog", dao::queueBacklog);
+  }
+
+  /**
    * Turns a job into a database row: serialises its arguments and resolves its schedule.
    *
    * @param job the job
@@ -491,7 +520,24 @@ public final class JobManager {
         job.lock(),
         job.queueingLock(),
         argsJson(job),
-        job.resolveScheduledAt(now));
+        job.resolveScheduledAt(now),
+        headersJson(job));
+  }
+
+  private @Nullable String headersJson(NewJob job) {
+    if (!observers.propagates()) {
+      return null;
+    }
+    Map<String, String> headers = observers.inject(job);
+    if (headers.isEmpty()) {
+      return null;
+    }
+    try {
+      return jsonMapper.writeValueAsString(headers);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "headers of task '" + job.taskName() + "' cannot be written as JSON", e);
+    }
   }
 
   private String argsJson(NewJob job) {

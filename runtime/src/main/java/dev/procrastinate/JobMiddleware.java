@@ -3,11 +3,15 @@ package dev.procrastinate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Code that wraps every job a worker runs, for tracing, metrics, rate limiting or a per-job
- * resource: upstream Procrastinate's worker middleware. A middleware must call {@link
- * Next#proceed()} once and return its result; exceptions must propagate, so that retries and aborts
- * keep working. Middleware given to {@link WorkerOptions.Builder#middleware} runs in that order,
- * the first outermost, on the job's thread.
+ * Code that wraps jobs a worker runs, for tracing, metrics, rate limiting or a per-job resource, as
+ * upstream Procrastinate's middleware. A middleware must call {@link Next#proceed()} once and
+ * return its result; exceptions must propagate, so that retries and aborts keep working.
+ *
+ * <p>Three places take middleware; they nest in this order, outermost first, all on the job's
+ * thread: {@link WorkerOptions.Builder#workerMiddleware worker middleware} (every job, even one
+ * whose task is unknown), {@link WorkerOptions.Builder#taskMiddleware task middleware} of the
+ * worker (every task run), then the task's own {@link Task#middleware()}. Instances are shared by
+ * the worker's threads: make them thread-safe.
  */
 @FunctionalInterface
 public interface JobMiddleware {

@@ -1,5 +1,6 @@
 package dev.procrastinate;
 
+import dev.procrastinate.model.ProcrastinateJob;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -23,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  *       (attempts + 1)} seconds; an {@code exponentialWait} of 0 adds nothing.
  * </ol>
  */
-public final class RetryStrategy {
+public final class RetryStrategy implements RetryPolicy {
   /** The longest delay a decision asks for; longer computed delays are cut to it. */
   public static final Duration MAX_DELAY = Duration.ofDays(36_500);
 
@@ -105,6 +106,18 @@ public final class RetryStrategy {
    */
   public List<Class<? extends Throwable>> retryOn() {
     return retryOn;
+  }
+
+  /**
+   * Decides whether a failed job is retried, and when, from its attempts.
+   *
+   * @param exception what the run threw
+   * @param job the job; its {@code attempts} is the number of runs that finished before this one
+   * @return the decision to retry, or null to fail the job
+   */
+  @Override
+  public @Nullable RetryDecision decide(Throwable exception, ProcrastinateJob job) {
+    return decide(exception, job.attempts());
   }
 
   /**

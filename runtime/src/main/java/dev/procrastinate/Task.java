@@ -76,9 +76,27 @@ public @interface Task {
   /**
    * How failed jobs are retried; by default they are not.
    *
-   * @return the retry policy
+   * @return the retry settings
    */
   Retry retry() default @Retry;
+
+  /**
+   * A class that decides retries itself, and may move the job to another queue, priority or lock: a
+   * public, non-abstract {@link RetryPolicy} with a public constructor without parameters, made
+   * once per worker. Exclusive with {@link #retry()}.
+   *
+   * @return the policy class, or {@code RetryPolicy.class} for none
+   */
+  Class<? extends RetryPolicy> retryPolicy() default RetryPolicy.class;
+
+  /**
+   * Middleware that wraps only this task's jobs, inside the worker's middleware, the first
+   * outermost: public, non-abstract {@link JobMiddleware} classes with a public constructor without
+   * parameters, each made once per worker and shared by its threads.
+   *
+   * @return the middleware classes
+   */
+  Class<? extends JobMiddleware>[] middleware() default {};
 
   /**
    * How long a job of this task may run before the worker asks it to abort with {@link

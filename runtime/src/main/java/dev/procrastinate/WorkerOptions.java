@@ -66,7 +66,11 @@ import org.jspecify.annotations.Nullable;
  * @param installSignalHandlers whether SIGTERM/SIGINT stop the worker gracefully (a JVM shutdown
  *     hook)
  * @param fetchBatchSize the most jobs fetched in one round trip
- * @param middleware code wrapping every job, outermost first
+ * @param workerMiddleware code wrapping every job the worker takes, outermost first, including jobs
+ *     whose task is unknown or whose arguments do not decode (upstream's worker middleware)
+ * @param taskMiddleware code wrapping every task run, outermost first, inside the worker middleware
+ *     and outside each task's own {@code @Task(middleware)} (upstream's worker-wide task
+ *     middleware)
  * @param rescueStalledJobs whether this worker retries, through their task's retry strategy,
  *     running jobs whose worker stopped heart-beating for {@code stalledWorkerTimeout}; off by
  *     default, as upstream leaves stalled jobs alone
@@ -86,7 +90,8 @@ public record WorkerOptions(
     Map<String, Object> additionalContext,
     boolean installSignalHandlers,
     int fetchBatchSize,
-    List<JobMiddleware> middleware,
+    List<JobMiddleware> workerMiddleware,
+    List<JobMiddleware> taskMiddleware,
     boolean rescueStalledJobs) {
 
   /** Default name, as upstream. */
@@ -145,7 +150,8 @@ public record WorkerOptions(
               + "), or live workers would count as stalled");
     }
     additionalContext = Collections.unmodifiableMap(new LinkedHashMap<>(additionalContext));
-    middleware = List.copyOf(middleware);
+    workerMiddleware = List.copyOf(workerMiddleware);
+    taskMiddleware = List.copyOf(taskMiddleware);
     if (fetchBatchSize < 1) {
       throw new IllegalArgumentException(
           "fetchBatchSize must be at least 1, got " + fetchBatchSize);
@@ -271,7 +277,8 @@ public record WorkerOptions(
     builder.additionalContext.putAll(additionalContext);
     builder.installSignalHandlers = installSignalHandlers;
     builder.fetchBatchSize = fetchBatchSize;
-    builder.middleware.addAll(middleware);
+    builder.workerMiddleware.addAll(workerMiddleware);
+    builder.taskMiddleware.addAll(taskMiddleware);
     builder.rescueStalledJobs = rescueStalledJobs;
     return builder;
   }
@@ -292,19 +299,34 @@ public record WorkerOptions(
     private final Map<String, Object> additionalContext = new LinkedHashMap<>();
     private boolean installSignalHandlers = true;
     private int fetchBatchSize = DEFAULT_FETCH_BATCH_SIZE;
-    private final List<JobMiddleware> middleware = new ArrayList<>();
+    private final List<JobMiddleware> workerMiddleware = new ArrayList<>();
+    private final List<JobMiddleware> taskMiddleware = new ArrayList<>();
     private boolean rescueStalledJobs;
 
     private Builder() {}
 
     /**
-     * Adds middleware that wraps every job; the first added is the outermost.
+     * Adds worker middleware: it wraps every job the worker takes, the first added outermost,
+     * including jobs whose task is unknown or whose arguments do not decode (then {@link
+     * JobMiddleware.Next#proceed()} throws).
      *
      * @param middleware the middleware
      * @return this builder
      */
-    public Builder middleware(JobMiddleware... middleware) {
-      this.middleware.addAll(List.of(middleware));
+    public Builder workerMiddleware(JobMiddleware... middleware) {
+      this.workerMiddleware.addAll(List.of(middleware));
+      return this;
+    }
+
+    /**
+     * Adds task middleware for every task: it wraps each task run, the first added outermost,
+     * inside the worker middleware and outside each task's own {@code @Task(middleware)}.
+     *
+     * @param middleware the middleware
+     * @return this builder
+     */
+    public Builder taskMiddleware(JobMiddleware... middleware) {
+      this.taskMiddleware.addAll(List.of(middleware));
       return this;
     }
 
@@ -507,7 +529,8 @@ public record WorkerOptions(
           additionalContext,
           installSignalHandlers,
           fetchBatchSize,
-          middleware,
+          workerMiddleware,
+          taskMiddleware,
           rescueStalledJobs);
     }
   }

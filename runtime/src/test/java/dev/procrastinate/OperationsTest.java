@@ -35,15 +35,7 @@ class OperationsTest {
                   .build((context, args) -> null));
 
   private App app(String schema) {
-    AppConfig config =
-        AppConfig.builder()
-            .url(DB.url())
-            .user(DB.user())
-            .password(DB.password())
-            .schema(schema)
-            .poolSize(2)
-            .build();
-    return App.builder().config(config).taskRegistrars(List.of(TASKS)).build();
+    return App.builder().config(DB.config(schema)).taskRegistrars(List.of(TASKS)).build();
   }
 
   @Test
@@ -54,7 +46,7 @@ class OperationsTest {
         .contains("CREATE TABLE procrastinate_jobs")
         .contains("-- V2__java_batch_fetch.sql\n");
     assertThat(sql.indexOf("V1__")).isLessThan(sql.indexOf("V2__"));
-    assertThat(DB.app().schemaManager().latestVersion()).isEqualTo("2");
+    assertThat(DB.app().schemaManager().latestVersion()).isEqualTo("3");
 
     // The list in Migrator must be exactly what Flyway scans, so it cannot drift from the folder.
     Flyway flyway =
@@ -102,7 +94,7 @@ class OperationsTest {
       }
       assertThat(app.schemaManager().pendingScripts())
           .extracting(SchemaManager.MigrationScript::version)
-          .containsExactly("2");
+          .containsExactly("2", "3");
     }
   }
 
@@ -137,7 +129,7 @@ class OperationsTest {
       app.schemaManager().migrate();
       HealthReport after = app.healthChecks();
       assertThat(after.healthy()).isTrue();
-      assertThat(after.toString()).contains("schema: OK (migrated, version 2 (the latest))\n");
+      assertThat(after.toString()).contains("schema: OK (migrated, version 3 (the latest))\n");
     }
   }
 

@@ -7,6 +7,7 @@ import dev.procrastinate.model.ProcrastinateJob;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskParameter;
 import dev.procrastinate.spi.TaskRegistrar;
+import dev.procrastinate.testing.Await;
 import dev.procrastinate.testing.Sql;
 import dev.procrastinate.testing.TestDatabase;
 import java.time.Duration;
@@ -114,7 +115,59 @@ class WorkerTest {
                   ran.add(lock + ":" + args.getInt("n"));
                   return null;
                 }));
+    tasks.add(
+        TaskDescriptor.builder("t.wrapped")
+            .middleware(recording("own-first"), recording("own-second"))
+            .source("WorkerTest#wrapped")
+            .build(
+                (context, args) -> {
+                  calls.add("task");
+                  return "done";
+                }));
+    tasks.add(
+        TaskDescriptor.builder("t.moving")
+            .retryPolicy(
+                (exception, job) ->
+                    job.attempts() == 0 && job.queueName().equals("default")
+                        ? RetryDecision.retryIn(Duration.ZERO)
+                            .withQueue("moved")
+                            .withPriority(9)
+                            .withLock("moved-lock")
+                        : null)
+            .source("WorkerTest#moving")
+            .build(
+                (context, args) -> {
+                  ran.add("moving:" + context.job().queueName() + ":" + context.job().attempts());
+                  throw new IllegalStateException("keeps failing");
+                }));
+    tasks.add(
+        TaskDescriptor.builder("t.badPolicy")
+            .retryPolicy(
+                (exception, job) -> {
+                  throw new IllegalArgumentException("policy bug");
+                })
+            .source("WorkerTest#badPolicy")
+            .build(
+                (context, args) -> {
+                  throw new IllegalStateException("task failure");
+                }));
     return () -> tasks;
+  }
+
+  private final List<String> calls = new CopyOnWriteArrayList<>();
+
+  private JobMiddleware recording(String label) {
+    return (context, next) -> {
+      calls.add(label + ">");
+      try {
+        Object result = next.proceed();
+        calls.add("<" + label);
+        return result;
+      } catch (Exception e) {
+        calls.add("<" + label + "!" + e.getClass().getSimpleName());
+        throw e;
+      }
+    };
   }
 
   private Worker worker(WorkerOptions.Builder options) {
@@ -134,13 +187,7 @@ class WorkerTest {
   }
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(10);
-    }
+    Await.until(Duration.ofSeconds(20), condition, what);
   }
 
   private JobStatus status(long id) {
@@ -410,33 +457,137 @@ class WorkerTest {
   }
 
   @Test
-  void middlewareWrapsEveryJobOutermostFirst() throws Exception {
-    List<String> calls = new CopyOnWriteArrayList<>();
-    JobMiddleware outer =
-        (context, next) -> {
-          calls.add("outer-before:" + context.job().taskName());
-          Object result = next.proceed();
-          calls.add("outer-after:" + result);
-          return result;
-        };
-    JobMiddleware inner =
-        (context, next) -> {
-          calls.add("inner-before");
-          try {
-            return next.proceed();
-          } finally {
-            calls.add("inner-after");
-          }
-        };
-    long ok = defer(NewJob.builder("t.record").arg("n", 21));
-    long failing = defer(NewJob.builder("t.fail"));
-    worker(WorkerOptions.builder().waitForJobs(false).middleware(outer, inner)).run();
-    assertThat(status(ok)).isEqualTo(JobStatus.SUCCEEDED);
+  void middlewareNestsWorkerThenTaskThenTheTasksOwnOutermostFirst() throws Exception {
+    long wrapped = defer(NewJob.builder("t.wrapped"));
+    worker(
+            WorkerOptions.builder()
+                .waitForJobs(false)
+                .workerMiddleware(recording("worker-first"), recording("worker-second"))
+                .taskMiddleware(recording("tasks")))
+        .run();
+    assertThat(status(wrapped)).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(calls)
-        .containsSubsequence(
-            "outer-before:t.record", "inner-before", "inner-after", "outer-after:42");
-    // Exceptions pass through middleware, so the retry strategy still applies.
+        .containsExactly(
+            "worker-first>",
+            "worker-second>",
+            "tasks>",
+            "own-first>",
+            "own-second>",
+            "task",
+            "<own-second",
+            "<own-first",
+            "<tasks",
+            "<worker-second",
+            "<worker-first");
+  }
+
+  @Test
+  void workerMiddlewareSeesUnknownTasksAndExceptionsPassThroughToTheRetryStrategy()
+      throws Exception {
+    long unknown = defer(NewJob.builder("t.nobody"));
+    long failing = defer(NewJob.builder("t.fail"));
+    worker(
+            WorkerOptions.builder()
+                .waitForJobs(false)
+                .workerMiddleware(recording("worker"))
+                .taskMiddleware(recording("tasks")))
+        .run();
+    assertThat(status(unknown)).isEqualTo(JobStatus.FAILED);
+    assertThat(app.jobManager().getJob(unknown).orElseThrow().attempts()).isEqualTo(1);
+    // Task middleware only wraps tasks that run; worker middleware sees every job.
+    assertThat(calls).containsSubsequence("worker>", "<worker!TaskNotFoundException");
     assertThat(app.jobManager().getJob(failing).orElseThrow().attempts()).isEqualTo(3);
-    assertThat(calls.stream().filter(c -> c.equals("outer-before:t.fail"))).hasSize(3);
+    assertThat(status(failing)).isEqualTo(JobStatus.FAILED);
+    assertThat(calls.stream().filter("<tasks!IllegalStateException"::equals)).hasSize(3);
+  }
+
+  @Test
+  void aRetryPolicyMayMoveTheJobToAnotherQueuePriorityAndLock() throws Exception {
+    long id = defer(NewJob.builder("t.moving"));
+    worker(WorkerOptions.builder().queues("default").waitForJobs(false)).run();
+    ProcrastinateJob moved = app.jobManager().getJob(id).orElseThrow();
+    assertThat(moved.status()).isEqualTo(JobStatus.TODO);
+    assertThat(moved.queueName()).isEqualTo("moved");
+    assertThat(moved.priority()).isEqualTo(9);
+    assertThat(moved.lock()).isEqualTo("moved-lock");
+    assertThat(moved.attempts()).isEqualTo(1);
+
+    worker(WorkerOptions.builder().queues("moved").waitForJobs(false)).run();
+    assertThat(status(id)).isEqualTo(JobStatus.FAILED);
+    assertThat(ran).containsExactly("moving:default:0", "moving:moved:1");
+  }
+
+  @Test
+  void aRetryPolicyThatThrowsFailsTheJobAndTheWorkerGoesOn() throws Exception {
+    long bad = defer(NewJob.builder("t.badPolicy"));
+    long ok = defer(NewJob.builder("t.record").arg("n", 1));
+    worker(WorkerOptions.builder().waitForJobs(false)).run();
+    assertThat(status(bad)).isEqualTo(JobStatus.FAILED);
+    assertThat(status(ok)).isEqualTo(JobStatus.SUCCEEDED);
+  }
+
+  @Test
+  void aQueueingLockLetsOneRunAndOneWait() throws Exception {
+    slowStarted = new CountDownLatch(1);
+    long running = defer(NewJob.builder("t.slow").arg("millis", 1_500).queueingLock("report"));
+    Worker worker = worker(WorkerOptions.builder());
+    worker.start();
+    assertThat(slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(status(running)).isEqualTo(JobStatus.DOING);
+
+    // The lock covers waiting jobs only: one may wait while the other runs...
+    long waiting = defer(NewJob.builder("t.slow").arg("millis", 1).queueingLock("report"));
+    // ...but not two.
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> defer(NewJob.builder("t.slow").arg("millis", 1).queueingLock("report")))
+        .isInstanceOf(AlreadyEnqueuedException.class)
+        .hasMessageContaining("report");
+    await(() -> status(waiting) == JobStatus.SUCCEEDED, "the waiting job to run");
+    assertThat(status(running)).isEqualTo(JobStatus.SUCCEEDED);
+  }
+
+  @Test
+  void aWorkerPrunedWhileItCouldNotHeartbeatRegistersAgainAndKeepsItsRunningJob() throws Exception {
+    slowStarted = new CountDownLatch(1);
+    long slow = defer(NewJob.builder("t.slow").arg("millis", 2_000));
+    Worker worker =
+        worker(
+            WorkerOptions.builder()
+                .concurrency(2)
+                .updateHeartbeatInterval(Duration.ofMillis(100))
+                .stalledWorkerTimeout(Duration.ofSeconds(5)));
+    worker.start();
+    assertThat(slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    long lost = worker.workerId();
+    // What another worker's prune does to a worker it believes dead.
+    sql.value("SELECT procrastinate_unregister_worker_v1(?)", lost);
+    assertThat(sql.column("SELECT id::text FROM procrastinate_workers")).isEmpty();
+    assertThat(app.jobManager().getJob(slow).orElseThrow().workerId()).isNull();
+
+    await(() -> worker.workerId() != lost, "the worker to register again");
+    long again = worker.workerId();
+    assertThat(sql.column("SELECT id::text FROM procrastinate_workers"))
+        .containsExactly(Long.toString(again));
+    // Its running job is its own again, so no rescuer takes it.
+    assertThat(app.jobManager().getJob(slow).orElseThrow().workerId()).isEqualTo(again);
+    long next = defer(NewJob.builder("t.record").arg("n", 5));
+    await(() -> status(next) == JobStatus.SUCCEEDED, "a job fetched under the new id");
+    await(() -> status(slow) == JobStatus.SUCCEEDED, "the running job to end");
+  }
+
+  @Test
+  void aFetchUnderAPrunedIdRegistersAgainAtOnce() throws Exception {
+    Worker worker =
+        worker(
+            WorkerOptions.builder()
+                .updateHeartbeatInterval(Duration.ofSeconds(20))
+                .stalledWorkerTimeout(Duration.ofSeconds(60)));
+    worker.start();
+    long lost = worker.workerId();
+    sql.execute("DELETE FROM procrastinate_workers");
+    long id = defer(NewJob.builder("t.record").arg("n", 1));
+    await(() -> status(id) == JobStatus.SUCCEEDED, "the job to run under a new worker id");
+    assertThat(worker.workerId()).isNotEqualTo(lost);
+    assertThat(app.jobManager().getJob(id).orElseThrow().workerId()).isEqualTo(worker.workerId());
   }
 }

@@ -89,7 +89,7 @@ class TypedDeferIT {
             "catalog.structures",
             "catalog.bytes");
     TaskDescriptor welcome = registry.find("myapp.tasks.send_welcome").orElseThrow();
-    assertThat(welcome.retryStrategy())
+    assertThat(welcome.retryPolicy())
         .isEqualTo(
             RetryStrategy.builder()
                 .maxAttempts(5)

@@ -91,6 +91,11 @@ final class Annotations {
     return list(mirror, name).stream().map(v -> String.valueOf(v.getValue())).toList();
   }
 
+  /** Returns a class literal, or null when the class did not resolve. */
+  @Nullable TypeMirror classValue(AnnotationMirror mirror, String name) {
+    return value(mirror, name).getValue() instanceof TypeMirror type ? type : null;
+  }
+
   /** Returns class literals; an unresolved class yields null in its place. */
   List<@Nullable TypeMirror> classes(AnnotationMirror mirror, String name) {
     List<@Nullable TypeMirror> out = new ArrayList<>();

@@ -70,6 +70,20 @@ enum Message {
           + " fits its PostgreSQL NOTIFY channel (procrastinate_queue_v1#<queue>); choose a shorter"
           + " name"),
   TASK_RETRY_INVALID("TaskRetryInvalid", "@Retry of @Task method %s is invalid: %s"),
+  TASK_RETRY_POLICY_INVALID(
+      "TaskRetryPolicyInvalid",
+      "@Task(retryPolicy = %s.class) on %s cannot be used: %s; name a non-abstract, non-generic"
+          + " class implementing dev.procrastinate.RetryPolicy, visible from the task's package,"
+          + " with a constructor without parameters"),
+  TASK_RETRY_CONFLICT(
+      "TaskRetryConflict",
+      "@Task method %s sets both retry and retryPolicy; keep one: @Retry for the standard"
+          + " strategy, or retryPolicy for a class that decides itself"),
+  TASK_MIDDLEWARE_INVALID(
+      "TaskMiddlewareInvalid",
+      "@Task(middleware = %s.class) on %s cannot be used: %s; name non-abstract, non-generic"
+          + " classes implementing dev.procrastinate.JobMiddleware, visible from the task's"
+          + " package, with a constructor without parameters"),
   TASK_TIMEOUT_INVALID(
       "TaskTimeoutInvalid",
       "timeoutSeconds of @Task method %s is %d; use 0 for no timeout or a positive number of"

@@ -15,6 +15,8 @@ final class Names {
   static final String PERIODIC = "dev.procrastinate.Periodic";
   static final String PERIODIC_LIST = "dev.procrastinate.Periodic.List";
   static final String ARG = "dev.procrastinate.Arg";
+  static final String RETRY_POLICY = "dev.procrastinate.RetryPolicy";
+  static final String JOB_MIDDLEWARE = "dev.procrastinate.JobMiddleware";
   static final String JOB_CONTEXT = "dev.procrastinate.JobContext";
   static final String TASK_GENERATED_NAME = "dev.procrastinate.internal.TaskGenerated";
   static final String REGISTRAR_SERVICE = "dev.procrastinate.spi.TaskRegistrar";

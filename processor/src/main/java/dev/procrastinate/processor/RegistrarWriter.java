@@ -92,6 +92,14 @@ final class RegistrarWriter {
     if (task.retry().retries()) {
       code.add(".retryStrategy($L)\n", retry(task.retry()));
     }
+    task.retryPolicy().ifPresent(policy -> code.add(".retryPolicy(new $T())\n", policy));
+    if (!task.middleware().isEmpty()) {
+      code.add(
+          ".middleware($L)\n",
+          task.middleware().stream()
+              .map(m -> CodeBlock.of("new $T()", m))
+              .collect(CodeBlock.joining(", ")));
+    }
     if (task.timeoutSeconds() > 0) {
       code.add(".timeout($T.ofSeconds($L))\n", Duration.class, task.timeoutSeconds());
     }

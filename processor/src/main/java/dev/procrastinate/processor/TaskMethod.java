@@ -1,5 +1,6 @@
 package dev.procrastinate.processor;
 
+import com.palantir.javapoet.TypeName;
 import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.ExecutableElement;
@@ -15,7 +16,9 @@ import javax.lang.model.element.ExecutableElement;
  * @param priority the default priority
  * @param lock the default lock, if any
  * @param queueingLock the default queueing lock, if any
- * @param retry the retry policy
+ * @param retry the retry settings of {@code @Retry}
+ * @param retryPolicy the class of {@code @Task(retryPolicy)}, if set
+ * @param middleware the classes of {@code @Task(middleware)}, in order
  * @param timeoutSeconds the timeout, 0 for none
  * @param deferrerName the simple name of the generated deferrer
  * @param isStatic whether the method is static
@@ -35,6 +38,8 @@ record TaskMethod(
     Optional<String> lock,
     Optional<String> queueingLock,
     RetryModel retry,
+    Optional<TypeName> retryPolicy,
+    List<TypeName> middleware,
     long timeoutSeconds,
     String deferrerName,
     boolean isStatic,

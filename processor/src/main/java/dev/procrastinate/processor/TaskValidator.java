@@ -73,10 +73,13 @@ final class TaskValidator {
   private final Map<String, String> taskNames = new HashMap<>();
   private final Map<String, String> deferrers = new HashMap<>();
 
+  private final ComponentClasses components;
+
   TaskValidator(ProcessingEnvironment env, Diagnostics diagnostics) {
     this.elements = env.getElementUtils();
     this.types = env.getTypeUtils();
     this.annotations = new Annotations(elements);
+    this.components = new ComponentClasses(elements, types);
     this.diagnostics = diagnostics;
   }
 
@@ -222,6 +225,8 @@ final class TaskValidator {
     String lock = annotations.string(task, "lock");
     String queueingLock = annotations.string(task, "queueingLock");
     RetryModel retry = retry(method, task, signature);
+    Optional<TypeName> retryPolicy = retryPolicy(packageName, method, task, signature);
+    List<TypeName> middleware = middleware(packageName, method, task, signature);
     long timeoutSeconds = annotations.longValue(task, "timeoutSeconds");
     if (timeoutSeconds < 0) {
       diagnostics.error(
@@ -254,6 +259,8 @@ final class TaskValidator {
         lock.isEmpty() ? Optional.empty() : Optional.of(lock),
         queueingLock.isEmpty() ? Optional.empty() : Optional.of(queueingLock),
         retry,
+        retryPolicy,
+        middleware,
         timeoutSeconds,
         deferrerName,
         isStatic,
@@ -335,6 +342,57 @@ final class TaskValidator {
       diagnostics.error(method, task, where, Message.TASK_RETRY_INVALID, signature, problem);
     }
     return new RetryModel(maxAttempts, fixedWait, linearWait, exponentialWait, retryOn);
+  }
+
+  private Optional<TypeName> retryPolicy(
+      String packageName, ExecutableElement method, AnnotationMirror task, String signature) {
+    AnnotationValue where = Annotations.explicit(task, "retryPolicy");
+    if (where == null) {
+      return Optional.empty();
+    }
+    TypeMirror type = annotations.classValue(task, "retryPolicy");
+    if (Annotations.explicit(task, "retry") != null) {
+      diagnostics.error(method, task, where, Message.TASK_RETRY_CONFLICT, signature);
+    }
+    String problem = components.problem(type, Names.RETRY_POLICY, packageName);
+    if (problem != null) {
+      diagnostics.error(
+          method,
+          task,
+          where,
+          Message.TASK_RETRY_POLICY_INVALID,
+          simpleName(type),
+          signature,
+          problem);
+      return Optional.empty();
+    }
+    return Optional.of(TypeName.get(types.erasure(type)));
+  }
+
+  private List<TypeName> middleware(
+      String packageName, ExecutableElement method, AnnotationMirror task, String signature) {
+    AnnotationValue where = Annotations.explicit(task, "middleware");
+    List<TypeName> middleware = new ArrayList<>();
+    for (TypeMirror type : annotations.classes(task, "middleware")) {
+      String problem = components.problem(type, Names.JOB_MIDDLEWARE, packageName);
+      if (problem != null) {
+        diagnostics.error(
+            method,
+            task,
+            where,
+            Message.TASK_MIDDLEWARE_INVALID,
+            simpleName(type),
+            signature,
+            problem);
+      } else {
+        middleware.add(TypeName.get(types.erasure(type)));
+      }
+    }
+    return middleware;
+  }
+
+  private static String simpleName(@Nullable TypeMirror type) {
+    return type == null ? "<unresolved>" : TypeName.get(type).toString();
   }
 
   private String deferrer(
@@ -798,7 +856,7 @@ final class TaskValidator {
     return null;
   }
 
-  private static String packageOf(Element element) {
+  static String packageOf(Element element) {
     Element e = element;
     while (!(e instanceof PackageElement)) {
       e = e.getEnclosingElement();

@@ -92,6 +92,35 @@ class GeneratedHandlerTest {
                         + " " + grade + " " + java.util.Arrays.toString(slots);
                   }
 
+                  public static final class SlowLane implements dev.procrastinate.RetryPolicy {
+                    @Override
+                    public dev.procrastinate.RetryDecision decide(
+                        Throwable exception, dev.procrastinate.model.ProcrastinateJob job) {
+                      return dev.procrastinate.RetryDecision.retryIn(java.time.Duration.ofSeconds(7))
+                          .withQueue("slow");
+                    }
+                  }
+
+                  public static final class Audit implements dev.procrastinate.JobMiddleware {
+                    @Override
+                    public Object around(JobContext context, Next next) throws Exception {
+                      return "audited:" + next.proceed();
+                    }
+                  }
+
+                  record Tag() implements dev.procrastinate.JobMiddleware {
+                    @Override
+                    public Object around(JobContext context, Next next) throws Exception {
+                      return "tagged:" + next.proceed();
+                    }
+                  }
+
+                  @Task(name = "myapp.tasks.guarded", retryPolicy = SlowLane.class,
+                      middleware = {Audit.class, Tag.class})
+                  public static String guarded() {
+                    return "ran";
+                  }
+
                   @Task(name = "myapp.tasks.report")
                   @Periodic(cron = "*/5 * * * *")
                   public String report(JobContext context, long timestamp) {
@@ -129,11 +158,36 @@ class GeneratedHandlerTest {
   }
 
   @Test
+  void registrarCreatesTheTasksRetryPolicyAndMiddleware() throws Exception {
+    TaskDescriptor task = task("myapp.tasks.guarded");
+    assertThat(task.retryPolicy().getClass().getName())
+        .isEqualTo("com.acme.mail.MailTasks$SlowLane");
+    dev.procrastinate.RetryDecision decision =
+        task.retryPolicy().decide(new IllegalStateException(), FixedContext.JOB);
+    assertThat(decision.retryIn()).contains(Duration.ofSeconds(7));
+    assertThat(decision.queue()).contains("slow");
+    assertThat(task.middleware())
+        .extracting(m -> m.getClass().getName())
+        .containsExactly("com.acme.mail.MailTasks$Audit", "com.acme.mail.MailTasks$Tag");
+    // Outermost first, as a worker chains them.
+    Object result =
+        task.middleware()
+            .get(0)
+            .around(
+                new FixedContext(),
+                () ->
+                    task.middleware()
+                        .get(1)
+                        .around(new FixedContext(), () -> run("myapp.tasks.guarded", "{}")));
+    assertThat(result).isEqualTo("audited:tagged:ran");
+  }
+
+  @Test
   void registrarHandsOverNamesOptionsAndParameters() {
     TaskDescriptor task = task("myapp.tasks.send_welcome");
     assertThat(registry.find("mail.welcome")).containsSame(task);
     assertThat(task.queue()).isEqualTo("emails");
-    assertThat(task.retryStrategy())
+    assertThat(task.retryPolicy())
         .isEqualTo(
             RetryStrategy.builder()
                 .maxAttempts(5)
@@ -264,21 +318,24 @@ class GeneratedHandlerTest {
 
   /** The context a worker would pass; a plain value, not a stand-in for the database. */
   private static final class FixedContext implements JobContext {
+    static final ProcrastinateJob JOB =
+        new ProcrastinateJob(
+            1,
+            "default",
+            "myapp.tasks.report",
+            0,
+            null,
+            null,
+            "{}",
+            JobStatus.DOING,
+            null,
+            0,
+            false,
+            null);
+
     @Override
     public ProcrastinateJob job() {
-      return new ProcrastinateJob(
-          1,
-          "default",
-          "myapp.tasks.report",
-          0,
-          null,
-          null,
-          "{}",
-          JobStatus.DOING,
-          null,
-          0,
-          false,
-          null);
+      return JOB;
     }
 
     @Override

@@ -37,8 +37,11 @@ class TaskProcessorErrorsTest {
       """
       import dev.procrastinate.Arg;
       import dev.procrastinate.JobContext;
+      import dev.procrastinate.JobMiddleware;
       import dev.procrastinate.Periodic;
       import dev.procrastinate.Retry;
+      import dev.procrastinate.RetryDecision;
+      import dev.procrastinate.RetryPolicy;
       import dev.procrastinate.Task;
       import java.util.List;
       import java.util.Map;
@@ -436,6 +439,107 @@ class TaskProcessorErrorsTest {
             }
             """
                 .formatted("é".repeat(20)));
+    assertThat(Sources.compile(file)).succeededWithoutWarnings();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "abstract static class Policy implements RetryPolicy {}|it is abstract",
+        "interface Policy extends RetryPolicy {}|it is an interface",
+        "static class Policy implements RetryPolicy { Policy(int x) {} %s }|no constructor",
+        "static class Policy implements RetryPolicy { private Policy() {} %s }|no constructor",
+        "static class Policy<T> implements RetryPolicy { %s }|it is generic",
+        "class Policy implements RetryPolicy { %s }|inner class",
+        "private static class Policy implements RetryPolicy { %s }|is not visible",
+      })
+  void unusableRetryPolicyClass(String declarationAndWhy) {
+    String[] parts = declarationAndWhy.split("\\|");
+    String decide =
+        "public RetryDecision decide(Throwable e, dev.procrastinate.model.ProcrastinateJob j) {"
+            + " return null; }";
+    Compilation compilation =
+        assertError(
+            """
+            public class Tasks {
+              %s
+              @Task(name = "t",
+                  retryPolicy = Policy.class)
+              static void run(long id) {}
+            }
+            """
+                .formatted(parts[0].replace("%s", decide)),
+            Message.TASK_RETRY_POLICY_INVALID,
+            "retryPolicy = Policy.class");
+    assertThat(compilation).hadErrorContaining(parts[1]);
+  }
+
+  @Test
+  void retryAndRetryPolicyTogetherConflict() {
+    assertError(
+        """
+        public class Tasks {
+          public static final class Policy implements RetryPolicy {
+            public RetryDecision decide(Throwable e, dev.procrastinate.model.ProcrastinateJob j) {
+              return null;
+            }
+          }
+          @Task(name = "t", retry = @Retry(maxAttempts = 2),
+              retryPolicy = Policy.class)
+          static void run(long id) {}
+        }
+        """,
+        Message.TASK_RETRY_CONFLICT,
+        "retryPolicy = Policy.class");
+  }
+
+  @Test
+  void unusableMiddlewareClass() {
+    Compilation compilation =
+        assertError(
+            """
+            public class Tasks {
+              public static final class Needy implements JobMiddleware {
+                public Needy(String name) {}
+                public Object around(JobContext c, Next next) throws Exception {
+                  return next.proceed();
+                }
+              }
+              @Task(name = "t",
+                  middleware = Needy.class)
+              static void run(long id) {}
+            }
+            """,
+            Message.TASK_MIDDLEWARE_INVALID,
+            "middleware = Needy.class");
+    assertThat(compilation).hadErrorContaining("Needy.class");
+    assertThat(compilation).hadErrorContaining("no constructor");
+  }
+
+  @Test
+  void usableRetryPolicyAndMiddlewareInTheTasksPackageCompileWithoutWarnings() {
+    JavaFileObject file =
+        Sources.source(
+            "test.Tasks",
+            "package test;\n"
+                + IMPORTS
+                + """
+                public class Tasks {
+                  static final class Policy implements RetryPolicy {
+                    public RetryDecision decide(
+                        Throwable e, dev.procrastinate.model.ProcrastinateJob j) {
+                      return null;
+                    }
+                  }
+                  record Trace() implements JobMiddleware {
+                    public Object around(JobContext c, Next next) throws Exception {
+                      return next.proceed();
+                    }
+                  }
+                  @Task(name = "t", retryPolicy = Policy.class, middleware = {Trace.class})
+                  static void run(long id) {}
+                }
+                """);
     assertThat(Sources.compile(file)).succeededWithoutWarnings();
   }
 

@@ -1,6 +1,8 @@
 package dev.procrastinate.spi;
 
+import dev.procrastinate.JobMiddleware;
 import dev.procrastinate.NewJob;
+import dev.procrastinate.RetryPolicy;
 import dev.procrastinate.RetryStrategy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +23,8 @@ public final class TaskDescriptor {
   private final int priority;
   private final @Nullable String lock;
   private final @Nullable String queueingLock;
-  private final RetryStrategy retryStrategy;
+  private final RetryPolicy retryPolicy;
+  private final List<JobMiddleware> middleware;
   private final @Nullable Duration timeout;
   private final List<TaskParameter> parameters;
   private final List<PeriodicSchedule> periodicSchedules;
@@ -35,7 +38,8 @@ public final class TaskDescriptor {
     this.priority = builder.priority;
     this.lock = builder.lock;
     this.queueingLock = builder.queueingLock;
-    this.retryStrategy = builder.retryStrategy;
+    this.retryPolicy = builder.retryPolicy;
+    this.middleware = List.copyOf(builder.middleware);
     this.timeout = builder.timeout;
     this.parameters = List.copyOf(builder.parameters);
     this.periodicSchedules = List.copyOf(builder.periodicSchedules);
@@ -108,12 +112,22 @@ public final class TaskDescriptor {
   }
 
   /**
-   * Returns the retry strategy.
+   * Returns the retry policy: a {@link RetryStrategy} built from {@code @Retry}, or the task's own
+   * {@link RetryPolicy}.
    *
-   * @return the strategy; {@link RetryStrategy#none()} when failed jobs are not retried
+   * @return the policy; {@link RetryStrategy#none()} when failed jobs are not retried
    */
-  public RetryStrategy retryStrategy() {
-    return retryStrategy;
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
+  }
+
+  /**
+   * Returns the task's own middleware, run inside the worker's, the first outermost.
+   *
+   * @return the middleware, often empty
+   */
+  public List<JobMiddleware> middleware() {
+    return middleware;
   }
 
   /**
@@ -176,7 +190,8 @@ public final class TaskDescriptor {
     private int priority = NewJob.DEFAULT_PRIORITY;
     private @Nullable String lock;
     private @Nullable String queueingLock;
-    private RetryStrategy retryStrategy = RetryStrategy.none();
+    private RetryPolicy retryPolicy = RetryStrategy.none();
+    private final List<JobMiddleware> middleware = new ArrayList<>();
     private @Nullable Duration timeout;
     private final List<TaskParameter> parameters = new ArrayList<>();
     private final List<PeriodicSchedule> periodicSchedules = new ArrayList<>();
@@ -242,13 +257,36 @@ public final class TaskDescriptor {
     }
 
     /**
-     * Sets the retry strategy.
+     * Sets the retry strategy built from {@code @Retry}.
      *
      * @param retryStrategy the strategy
      * @return this builder
      */
     public Builder retryStrategy(RetryStrategy retryStrategy) {
-      this.retryStrategy = Objects.requireNonNull(retryStrategy, "retryStrategy");
+      return retryPolicy(retryStrategy);
+    }
+
+    /**
+     * Sets the retry policy: the class named in {@code @Task(retryPolicy)}.
+     *
+     * @param retryPolicy the policy
+     * @return this builder
+     */
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+      return this;
+    }
+
+    /**
+     * Adds the task's own middleware, the classes named in {@code @Task(middleware)}, in order.
+     *
+     * @param middleware the middleware
+     * @return this builder
+     */
+    public Builder middleware(JobMiddleware... middleware) {
+      for (JobMiddleware each : middleware) {
+        this.middleware.add(Objects.requireNonNull(each, "middleware"));
+      }
       return this;
     }
 

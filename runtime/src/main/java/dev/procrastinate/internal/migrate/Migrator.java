@@ -32,7 +32,10 @@ public final class Migrator {
    * exactly these, so the list cannot drift from the folder.
    */
   public static final List<String> SCRIPTS =
-      List.of("V1__procrastinate_3_9_schema.sql", "V2__java_batch_fetch.sql");
+      List.of(
+          "V1__procrastinate_3_9_schema.sql",
+          "V2__java_batch_fetch.sql",
+          "V3__java_job_headers.sql");
 
   private static final String RESOURCE_FOLDER = "db/procrastinate/";
 

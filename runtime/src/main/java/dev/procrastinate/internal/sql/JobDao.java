@@ -9,6 +9,7 @@ import dev.procrastinate.model.ProcrastinateEvent;
 import dev.procrastinate.model.ProcrastinateJob;
 import dev.procrastinate.model.ProcrastinatePeriodicDefer;
 import dev.procrastinate.model.ProcrastinateWorker;
+import dev.procrastinate.model.QueueBacklog;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,6 +45,7 @@ public final class JobDao {
    * @param queueingLock queueing lock or null
    * @param argsJson arguments as JSON object text
    * @param scheduledAt due instant or null
+   * @param headersJson headers of a context propagator as a JSON object, or null for none
    */
   public record Row(
       String queue,
@@ -52,7 +54,31 @@ public final class JobDao {
       @Nullable String lock,
       @Nullable String queueingLock,
       String argsJson,
-      @Nullable Instant scheduledAt) {}
+      @Nullable Instant scheduledAt,
+      @Nullable String headersJson) {
+
+    /**
+     * A job without headers.
+     *
+     * @param queue queue name
+     * @param taskName task name
+     * @param priority priority
+     * @param lock lock or null
+     * @param queueingLock queueing lock or null
+     * @param argsJson arguments as JSON object text
+     * @param scheduledAt due instant or null
+     */
+    public Row(
+        String queue,
+        String taskName,
+        int priority,
+        @Nullable String lock,
+        @Nullable String queueingLock,
+        String argsJson,
+        @Nullable Instant scheduledAt) {
+      this(queue, taskName, priority, lock, queueingLock, argsJson, scheduledAt, null);
+    }
+  }
 
   /**
    * Defers jobs in one statement.
@@ -71,6 +97,8 @@ public final class JobDao {
     String[] queueingLocks = new String[size];
     String[] args = new String[size];
     String[] scheduledAt = new String[size];
+    String[] headers = new String[size];
+    boolean anyHeaders = false;
     for (int i = 0; i < size; i++) {
       Row row = rows.get(i);
       queues[i] = row.queue();
@@ -80,9 +108,12 @@ public final class JobDao {
       queueingLocks[i] = row.queueingLock();
       args[i] = row.argsJson();
       scheduledAt[i] = row.scheduledAt() == null ? null : row.scheduledAt().toString();
+      headers[i] = row.headersJson();
+      anyHeaders |= headers[i] != null;
     }
     long[] ids = new long[size];
-    try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_DEFER_MANY)) {
+    String sql = anyHeaders ? JobSql.JOB_DEFER_MANY_WITH_HEADERS : JobSql.JOB_DEFER_MANY;
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
       int i = 0;
       statement.setArray(++i, connection.createArrayOf("text", queues)); // queue_name
       statement.setArray(++i, connection.createArrayOf("text", tasks)); // task_name
@@ -91,6 +122,9 @@ public final class JobDao {
       statement.setArray(++i, connection.createArrayOf("text", queueingLocks)); // queueing_lock
       statement.setArray(++i, connection.createArrayOf("text", args)); // args
       statement.setArray(++i, connection.createArrayOf("text", scheduledAt)); // scheduled_at
+      if (anyHeaders) {
+        statement.setArray(++i, connection.createArrayOf("text", headers)); // headers
+      }
       try (ResultSet result = statement.executeQuery()) {
         int n = 0;
         while (result.next()) {
@@ -103,6 +137,51 @@ public final class JobDao {
       }
     }
     return ids;
+  }
+
+  /**
+   * Reads the backlog of each queue with waiting jobs.
+   *
+   * @param connection the connection
+   * @return one entry per queue, by name
+   * @throws SQLException if the query fails
+   */
+  public List<QueueBacklog> queueBacklog(Connection connection) throws SQLException {
+    List<QueueBacklog> backlog = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.QUEUE_BACKLOG);
+        ResultSet result = statement.executeQuery()) {
+      while (result.next()) {
+        backlog.add(
+            new QueueBacklog(
+                result.getString("queue_name"),
+                result.getLong("waiting"),
+                result.getLong("due"),
+                Duration.ofNanos((long) (result.getDouble("oldest_due_age") * 1e9))));
+      }
+    }
+    return backlog;
+  }
+
+  /**
+   * Reads the headers stored with jobs by a context propagator.
+   *
+   * @param connection the connection
+   * @param ids the job ids
+   * @return JSON object text by job id, for the jobs that have headers
+   * @throws SQLException if the query fails
+   */
+  public java.util.Map<Long, String> headers(Connection connection, long[] ids)
+      throws SQLException {
+    java.util.Map<Long, String> headers = new java.util.HashMap<>();
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_HEADERS)) {
+      statement.setArray(1, connection.createArrayOf("int8", box(ids))); // job_id = ANY
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          headers.put(result.getLong("job_id"), result.getString("headers"));
+        }
+      }
+    }
+    return headers;
   }
 
   /**
@@ -645,12 +724,36 @@ public final class JobDao {
    *
    * @param connection the connection
    * @param workerId the worker id
+   * @return whether the worker is still registered; false once another worker pruned it
    * @throws SQLException if the call fails
    */
-  public void heartbeat(Connection connection, long workerId) throws SQLException {
+  public boolean heartbeat(Connection connection, long workerId) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(JobSql.WORKER_HEARTBEAT)) {
-      statement.setLong(1, workerId); // worker_id
-      statement.execute();
+      int i = 0;
+      statement.setLong(++i, workerId); // procrastinate_update_heartbeat_v1(worker_id)
+      statement.setLong(++i, workerId); // registered: workers.id
+      try (ResultSet result = statement.executeQuery()) {
+        result.next();
+        return result.getBoolean("registered");
+      }
+    }
+  }
+
+  /**
+   * Gives running jobs without a worker to a worker, after it registered again.
+   *
+   * @param connection the connection
+   * @param workerId the worker's new id
+   * @param jobIds the jobs it runs
+   * @return how many jobs were given back
+   * @throws SQLException if the update fails
+   */
+  public int adopt(Connection connection, long workerId, long[] jobIds) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_ADOPT)) {
+      int i = 0;
+      statement.setLong(++i, workerId); // worker_id
+      statement.setArray(++i, connection.createArrayOf("int8", box(jobIds))); // id = ANY
+      return statement.executeUpdate();
     }
   }
 

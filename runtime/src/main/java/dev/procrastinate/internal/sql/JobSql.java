@@ -30,6 +30,65 @@ public final class JobSql {
           ORDER BY j.n))) AS id
       """;
 
+  /**
+   * Defers N jobs like {@link #JOB_DEFER_MANY} and stores their headers in {@code
+   * procrastinate_java_job_headers}, in one statement. Parameters: 1-7 as {@link #JOB_DEFER_MANY},
+   * 8 headers JSON objects or nulls (text[]).
+   */
+  public static final String JOB_DEFER_MANY_WITH_HEADERS =
+      """
+      WITH deferred AS (
+          SELECT deferred.id, deferred.n
+            FROM unnest(procrastinate_defer_jobs_v1(ARRAY(
+                SELECT ROW(j.queue_name, j.task_name, j.priority, j.lock, j.queueing_lock,
+                           j.args::jsonb, j.scheduled_at::timestamptz)::procrastinate_job_to_defer_v1
+                FROM unnest(?::text[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::text[],
+                            ?::text[])
+                     WITH ORDINALITY AS j(queue_name, task_name, priority, lock, queueing_lock,
+                                          args, scheduled_at, n)
+                ORDER BY j.n))) WITH ORDINALITY AS deferred(id, n)
+      ), stored AS (
+          INSERT INTO procrastinate_java_job_headers (job_id, headers)
+          SELECT deferred.id, h.headers::jsonb
+            FROM deferred
+            JOIN unnest(?::text[]) WITH ORDINALITY AS h(headers, n) USING (n)
+           WHERE h.headers IS NOT NULL
+      )
+      SELECT id FROM deferred ORDER BY n
+      """;
+
+  /** Reads the headers of jobs. Parameters: 1 job ids (int8[]). */
+  public static final String JOB_HEADERS =
+      """
+      SELECT job_id, headers::text AS headers FROM procrastinate_java_job_headers
+       WHERE job_id = ANY (?::int8[])
+      """;
+
+  /**
+   * Counts the waiting jobs per queue, the due ones, and the wait of the due job with the smallest
+   * id since its last defer, retry or schedule. No parameters.
+   */
+  public static final String QUEUE_BACKLOG =
+      """
+      SELECT q.queue_name, q.waiting, q.due,
+             coalesce(extract(epoch FROM now() - greatest(j.scheduled_at, e.at)), 0)
+                 AS oldest_due_age
+        FROM (SELECT queue_name,
+                     count(*) AS waiting,
+                     count(*) FILTER (WHERE scheduled_at IS NULL OR scheduled_at <= now()) AS due,
+                     min(id) FILTER (WHERE scheduled_at IS NULL OR scheduled_at <= now())
+                         AS oldest_id
+                FROM procrastinate_jobs
+               WHERE status = 'todo'
+               GROUP BY queue_name) AS q
+        LEFT JOIN procrastinate_jobs AS j ON j.id = q.oldest_id
+        LEFT JOIN LATERAL (
+             SELECT max(at) AS at FROM procrastinate_events
+              WHERE job_id = q.oldest_id
+                AND type IN ('deferred', 'deferred_for_retry', 'retried')) AS e ON true
+       ORDER BY q.queue_name
+      """;
+
   /** Reads one job. Parameters: 1 job id. */
   public static final String JOB_GET =
       "SELECT " + JOB_COLUMNS + " FROM procrastinate_jobs WHERE id = ?";
@@ -242,8 +301,25 @@ public final class JobSql {
   /** Unregisters a worker; its jobs' worker_id becomes null. Parameters: 1 worker id. */
   public static final String WORKER_UNREGISTER = "SELECT procrastinate_unregister_worker_v1(?)";
 
-  /** Records a worker's heartbeat. Parameters: 1 worker id. */
-  public static final String WORKER_HEARTBEAT = "SELECT procrastinate_update_heartbeat_v1(?)";
+  /**
+   * Records a worker's heartbeat and tells whether the worker is still registered (another worker
+   * prunes it after a long silence). Parameters: 1-2 worker id.
+   */
+  public static final String WORKER_HEARTBEAT =
+      """
+      SELECT procrastinate_update_heartbeat_v1(?),
+             EXISTS (SELECT 1 FROM procrastinate_workers WHERE id = ?) AS registered
+      """;
+
+  /**
+   * Gives running jobs that lost their worker (pruned while it could not heartbeat) back to it
+   * under its new id. Parameters: 1 worker id, 2 job ids (int8[]).
+   */
+  public static final String JOB_ADOPT =
+      """
+      UPDATE procrastinate_jobs SET worker_id = ?
+       WHERE id = ANY (?::int8[]) AND status = 'doing' AND worker_id IS NULL
+      """;
 
   /**
    * Deletes workers whose heartbeat is older than N seconds; returns their ids. Parameters: 1

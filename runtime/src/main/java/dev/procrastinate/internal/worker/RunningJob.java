@@ -21,6 +21,7 @@ final class RunningJob implements JobContext {
   private final List<String> workerQueues;
   private final Map<String, Object> additionalContext;
   private final App app;
+  private final Map<String, String> headers;
   private final Object lock = new Object();
   private volatile @Nullable AbortReason abortReason;
   private @Nullable Thread thread;
@@ -32,12 +33,19 @@ final class RunningJob implements JobContext {
       String workerName,
       List<String> workerQueues,
       Map<String, Object> additionalContext,
-      App app) {
+      App app,
+      Map<String, String> headers) {
     this.job = job;
     this.workerName = workerName;
     this.workerQueues = workerQueues;
     this.additionalContext = additionalContext;
     this.app = app;
+    this.headers = headers;
+  }
+
+  @Override
+  public Map<String, String> headers() {
+    return headers;
   }
 
   @Override

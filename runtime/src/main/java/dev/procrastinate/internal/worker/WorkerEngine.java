@@ -4,13 +4,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.procrastinate.AbortReason;
 import dev.procrastinate.App;
 import dev.procrastinate.ArgumentsException;
+import dev.procrastinate.ContextPropagator;
 import dev.procrastinate.DatabaseUnavailableException;
 import dev.procrastinate.DeleteJobs;
+import dev.procrastinate.JobMiddleware;
+import dev.procrastinate.JobObserver;
 import dev.procrastinate.JobTimeoutException;
 import dev.procrastinate.ProcrastinateException;
 import dev.procrastinate.RetryDecision;
+import dev.procrastinate.TaskNotFoundException;
 import dev.procrastinate.WorkerOptions;
 import dev.procrastinate.internal.builtin.BuiltinTasks;
+import dev.procrastinate.internal.observe.Observers;
 import dev.procrastinate.internal.periodic.PeriodicDeferrer;
 import dev.procrastinate.internal.registry.JsonTaskArguments;
 import dev.procrastinate.internal.registry.TaskRegistry;
@@ -22,10 +27,10 @@ import dev.procrastinate.spi.TaskDescriptor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -53,6 +58,7 @@ public final class WorkerEngine {
   private static final Logger JOBS = LoggerFactory.getLogger("procrastinate.jobs");
 
   private final App app;
+  private final Observers observers;
   private final WorkerOptions options;
   private final TaskRegistry registry;
   private final Database database;
@@ -88,9 +94,16 @@ public final class WorkerEngine {
    * @param database the app's database
    * @param registry the tasks this worker knows
    * @param options the options
+   * @param observers the app's observers and context propagator
    */
-  public WorkerEngine(App app, Database database, TaskRegistry registry, WorkerOptions options) {
+  public WorkerEngine(
+      App app,
+      Database database,
+      TaskRegistry registry,
+      WorkerOptions options,
+      Observers observers) {
     this.app = app;
+    this.observers = observers;
     this.options = options;
     this.registry = registry;
     this.database = database;
@@ -325,15 +338,27 @@ public final class WorkerEngine {
         // Read before fetching: only outcomes written before the fetch are seen by it.
         boolean idleBeforeFetch = running.isEmpty();
         List<ProcrastinateJob> jobs;
+        Map<Long, String> headers;
         try {
-          jobs =
+          Fetched fetched =
               database.withConnection(
-                  "fetching jobs", c -> dao.fetchMany(c, queues, workerId, limit));
+                  "fetching jobs", c -> withHeaders(c, dao.fetchMany(c, queues, workerId, limit)));
+          jobs = fetched.jobs();
+          headers = fetched.headers();
           if (failures > 0) {
             LOG.info("{} - fetching jobs works again", name);
             failures = 0;
           }
         } catch (ProcrastinateException e) {
+          if (workerGone(e)) {
+            // Fetching writes this worker's id into the jobs: it must be registered.
+            try {
+              registerAgain(workerId);
+              continue;
+            } catch (RuntimeException again) {
+              e.addSuppressed(again);
+            }
+          }
           if (failures++ == 0) {
             LOG.warn("{} - cannot fetch jobs, retrying with backoff: {}", name, e.getMessage());
           }
@@ -345,7 +370,7 @@ public final class WorkerEngine {
         }
         for (ProcrastinateJob job : jobs) {
           slots.acquireUninterruptibly();
-          dispatch(job);
+          dispatch(job, headers.get(job.id()));
         }
         drained = jobs.size() < limit;
         if (drained) {
@@ -373,10 +398,11 @@ public final class WorkerEngine {
    * answer was lost with its connection.
    */
   private void takeBackOrphans() {
-    List<ProcrastinateJob> mine;
+    Fetched mine;
     try {
       mine =
-          database.withConnection("listing this worker's jobs", c -> dao.listOfWorker(c, workerId));
+          database.withConnection(
+              "listing this worker's jobs", c -> withHeaders(c, dao.listOfWorker(c, workerId)));
     } catch (ProcrastinateException e) {
       LOG.debug("{} - cannot list this worker's jobs yet: {}", name, e.getMessage());
       try {
@@ -388,10 +414,10 @@ public final class WorkerEngine {
     }
     takeBackOrphans = false;
     int taken = 0;
-    for (ProcrastinateJob job : mine) {
+    for (ProcrastinateJob job : mine.jobs()) {
       if (!running.containsKey(job.id())) {
         slots.acquireUninterruptibly();
-        dispatch(job);
+        dispatch(job, mine.headers().get(job.id()));
         taken++;
       }
     }
@@ -408,11 +434,42 @@ public final class WorkerEngine {
     return (long) (nanos * factor);
   }
 
-  private void dispatch(ProcrastinateJob job) {
+  /** Jobs just marked running for this worker, with their headers when a propagator needs them. */
+  private record Fetched(List<ProcrastinateJob> jobs, Map<Long, String> headers) {}
+
+  private Fetched withHeaders(java.sql.Connection connection, List<ProcrastinateJob> jobs)
+      throws java.sql.SQLException {
+    if (!observers.propagates() || jobs.isEmpty()) {
+      return new Fetched(jobs, Map.of());
+    }
+    long[] ids = jobs.stream().mapToLong(ProcrastinateJob::id).toArray();
+    return new Fetched(jobs, dao.headers(connection, ids));
+  }
+
+  private void dispatch(ProcrastinateJob job, @Nullable String headersJson) {
     RunningJob context =
-        new RunningJob(job, name, options.queues(), options.additionalContext(), app);
+        new RunningJob(
+            job,
+            name,
+            options.queues(),
+            options.additionalContext(),
+            app,
+            headersJson == null ? Map.of() : parseHeaders(job, headersJson));
     running.put(job.id(), context);
     executor.execute(() -> run(context));
+  }
+
+  private Map<String, String> parseHeaders(ProcrastinateJob job, String headersJson) {
+    try {
+      Map<String, String> headers = new java.util.LinkedHashMap<>();
+      json.readTree(headersJson)
+          .properties()
+          .forEach(field -> headers.put(field.getKey(), field.getValue().asText()));
+      return Map.copyOf(headers);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      LOG.warn("{} - headers of job {} are not valid JSON; ignored", name, job.id());
+      return Map.of();
+    }
   }
 
   // --------------------------------------------------------------------------------- executor
@@ -424,8 +481,13 @@ public final class WorkerEngine {
     MDC.put("task", job.taskName());
     MDC.put("queue", job.queueName());
     Completion completion;
+    long startNanos = System.nanoTime();
     try {
+      observers.started(job);
       completion = execute(context);
+      if (observers.any()) {
+        observers.ended(job, outcome(completion), Duration.ofNanos(System.nanoTime() - startNanos));
+      }
     } finally {
       MDC.remove("job_id");
       MDC.remove("task");
@@ -437,36 +499,33 @@ public final class WorkerEngine {
     wakeup.signal();
   }
 
+  private static JobObserver.Outcome outcome(Completion completion) {
+    if (completion.retry() != null) {
+      return JobObserver.Outcome.RETRIED;
+    }
+    return switch (java.util.Objects.requireNonNull(completion.status())) {
+      case SUCCEEDED -> JobObserver.Outcome.SUCCEEDED;
+      case ABORTED -> JobObserver.Outcome.ABORTED;
+      default -> JobObserver.Outcome.FAILED;
+    };
+  }
+
   private Completion execute(RunningJob context) {
     ProcrastinateJob job = context.job();
-    Optional<TaskDescriptor> found = registry.find(job.taskName());
-    if (found.isEmpty()) {
-      JOBS.error(
-          "{} - job {} failed: task '{}' is not known to this worker. Tasks come from @Task"
-              + " methods compiled with procrastinate-processor, whose registrars are listed in"
-              + " META-INF/services/dev.procrastinate.spi.TaskRegistrar on the worker's class path;"
-              + " known tasks: {}",
-          name,
-          job.id(),
-          job.taskName(),
-          registry.byName().keySet());
-      return end(job, JobStatus.FAILED);
-    }
-    TaskDescriptor task = found.get();
+    @Nullable TaskDescriptor task = registry.find(job.taskName()).orElse(null);
     long startNanos = System.nanoTime();
     context.enter();
+    // Opened before the worker middleware, closed after the outcome is logged.
+    ContextPropagator.Scope scope = observers.extract(context);
     try {
-      Optional<Duration> timeout = task.timeout();
-      if (timeout.isPresent()) {
+      if (task != null && task.timeout().isPresent()) {
         context.timeout(
             housekeeper.schedule(
                 () -> context.abort(AbortReason.TIMEOUT),
-                timeout.get().toNanos(),
+                task.timeout().get().toNanos(),
                 TimeUnit.NANOSECONDS));
       }
-      JsonTaskArguments arguments = JsonTaskArguments.parse(task, job.argsJson(), json);
-      JOBS.info("{} - job {} ({}) started", name, job.id(), job.taskName());
-      Object result = invoke(0, context, task, arguments);
+      Object result = chain(options.workerMiddleware(), 0, context, () -> runTask(context, task));
       JOBS.info(
           "{} - job {} ({}) succeeded in {} ms, returned {}",
           name,
@@ -475,25 +534,50 @@ public final class WorkerEngine {
           elapsedMillis(startNanos),
           result);
       return end(job, JobStatus.SUCCEEDED);
+    } catch (TaskNotFoundException e) {
+      JOBS.error("{} - job {} failed: {}", name, job.id(), e.getMessage());
+      return end(job, JobStatus.FAILED);
     } catch (ArgumentsException e) {
       JOBS.warn("{} - job {} failed: {}", name, job.id(), e.getMessage());
       return end(job, JobStatus.FAILED);
     } catch (Throwable e) {
+      if (task == null) {
+        // A worker middleware failed a job whose task is unknown: nothing could retry it.
+        JOBS.warn("{} - job {} ({}) failed: {}", name, job.id(), job.taskName(), e.toString(), e);
+        return end(job, JobStatus.FAILED);
+      }
       return failure(context, task, e, startNanos);
     } finally {
       context.exit();
+      scope.close();
     }
   }
 
-  /** Runs middleware {@code index} and those inside it, then the task. */
-  private @Nullable Object invoke(
-      int index, RunningJob context, TaskDescriptor task, JsonTaskArguments arguments)
+  /** Decodes the arguments and runs the task inside the worker's and the task's middleware. */
+  private @Nullable Object runTask(RunningJob context, @Nullable TaskDescriptor task)
       throws Exception {
-    List<dev.procrastinate.JobMiddleware> middleware = options.middleware();
-    if (index == middleware.size()) {
-      return task.handler().invoke(context, arguments);
+    ProcrastinateJob job = context.job();
+    if (task == null) {
+      throw new TaskNotFoundException(job.taskName(), registry.byName().keySet());
     }
-    return middleware.get(index).around(context, () -> invoke(index + 1, context, task, arguments));
+    JsonTaskArguments arguments = JsonTaskArguments.parse(task, job.argsJson(), json);
+    JOBS.info("{} - job {} ({}) started", name, job.id(), job.taskName());
+    List<JobMiddleware> middleware = task.middleware();
+    if (!options.taskMiddleware().isEmpty()) {
+      middleware = new ArrayList<>(options.taskMiddleware());
+      middleware.addAll(task.middleware());
+    }
+    return chain(middleware, 0, context, () -> task.handler().invoke(context, arguments));
+  }
+
+  /** Runs middleware {@code index} and those after it, then {@code last}. */
+  private static @Nullable Object chain(
+      List<JobMiddleware> middleware, int index, RunningJob context, JobMiddleware.Next last)
+      throws Exception {
+    if (index == middleware.size()) {
+      return last.proceed();
+    }
+    return middleware.get(index).around(context, () -> chain(middleware, index + 1, context, last));
   }
 
   private Completion failure(RunningJob context, TaskDescriptor task, Throwable e, long start) {
@@ -508,7 +592,7 @@ public final class WorkerEngine {
             ? new JobTimeoutException(
                 job.id(), job.taskName(), task.timeout().orElse(Duration.ZERO), e)
             : e;
-    RetryDecision retry = task.retryStrategy().decide(cause, job.attempts());
+    RetryDecision retry = decideRetry(task, cause, job);
     if (retry != null) {
       JOBS.warn(
           "{} - job {} ({}) failed after {} ms, to retry {}: {}",
@@ -534,6 +618,24 @@ public final class WorkerEngine {
         cause.toString(),
         cause);
     return end(job, JobStatus.FAILED);
+  }
+
+  /** Asks the task's retry policy, which is user code: a policy that throws fails the job. */
+  private @Nullable RetryDecision decideRetry(
+      TaskDescriptor task, Throwable cause, ProcrastinateJob job) {
+    try {
+      return task.retryPolicy().decide(cause, job);
+    } catch (RuntimeException | Error e) {
+      JOBS.error(
+          "{} - job {} ({}): the retry policy {} threw while deciding, so the job fails; fix the"
+              + " policy",
+          name,
+          job.id(),
+          job.taskName(),
+          task.retryPolicy().getClass().getName(),
+          e);
+      return null;
+    }
   }
 
   private Completion end(ProcrastinateJob job, JobStatus status) {
@@ -564,20 +666,64 @@ public final class WorkerEngine {
 
   private void heartbeat() {
     try {
-      database.withConnection(
-          "recording the worker's heartbeat",
-          c -> {
-            dao.heartbeat(c, workerId);
-            return null;
-          });
+      boolean registered =
+          database.withConnection(
+              "recording the worker's heartbeat", c -> dao.heartbeat(c, workerId));
       if (heartbeatOutage.compareAndSet(true, false)) {
         LOG.info("{} - heartbeat recorded again", name);
+      }
+      if (!registered) {
+        registerAgain(workerId);
       }
     } catch (RuntimeException e) {
       if (heartbeatOutage.compareAndSet(false, true)) {
         LOG.warn("{} - cannot record the heartbeat: {}", name, e.getMessage());
       }
     }
+  }
+
+  private final Object registration = new Object();
+
+  /**
+   * Registers again after another worker pruned this one (it could not heartbeat for longer than
+   * the stalled-worker timeout, during an outage say), and gives its running jobs, whose {@code
+   * worker_id} the prune cleared, back to it, so that no rescuer takes them while they run.
+   *
+   * @param lostId the id that was pruned; nothing happens if the worker already registered again
+   */
+  private void registerAgain(long lostId) {
+    synchronized (registration) {
+      if (workerId != lostId || stopping) {
+        return;
+      }
+      long newId = database.withConnection("registering the worker again", dao::registerWorker);
+      long[] runningIds = running.keySet().stream().mapToLong(Long::longValue).toArray();
+      int adopted =
+          runningIds.length == 0
+              ? 0
+              : database.withConnection(
+                  "re-attaching running jobs", c -> dao.adopt(c, newId, runningIds));
+      // Published last: the fetcher, failing meanwhile under the lost id, waits on this lock.
+      workerId = newId;
+      LOG.warn(
+          "{} - worker id {} was pruned by another worker while this one could not heartbeat;"
+              + " registered again as worker id {} and re-attached {} of {} running jobs",
+          name,
+          lostId,
+          newId,
+          adopted,
+          runningIds.length);
+    }
+  }
+
+  /** Whether a failure is the foreign key of {@code worker_id}: this worker was pruned. */
+  private static boolean workerGone(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql && "23503".equals(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void pollAborts() {
@@ -637,7 +783,7 @@ public final class WorkerEngine {
                 + job.id()
                 + " was running on a worker that stopped heart-beating for over "
                 + timeout);
-    RetryDecision retry = task.retryStrategy().decide(stalled, job.attempts());
+    RetryDecision retry = decideRetry(task, stalled, job);
     try {
       database.withConnection(
           "rescuing stalled job " + job.id(),

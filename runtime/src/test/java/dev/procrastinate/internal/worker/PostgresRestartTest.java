@@ -1,0 +1,90 @@
+package dev.procrastinate.internal.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.procrastinate.App;
+import dev.procrastinate.AppConfig;
+import dev.procrastinate.DatabaseUnavailableException;
+import dev.procrastinate.NewJob;
+import dev.procrastinate.Worker;
+import dev.procrastinate.WorkerOptions;
+import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.spi.TaskRegistrar;
+import dev.procrastinate.testing.Await;
+import dev.procrastinate.testing.RunCounter;
+import dev.procrastinate.testing.ScratchPostgres;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real restart of the PostgreSQL server in the middle of a run: the worker reconnects (pool,
+ * listener, housekeeping), every job ends succeeded, and none runs twice.
+ */
+class PostgresRestartTest {
+  private final RunCounter runs = new RunCounter();
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    Await.until(Duration.ofSeconds(120), condition, what);
+  }
+
+  private long succeeded(App app) {
+    try {
+      return app.jobManager().countByStatus().getOrDefault(JobStatus.SUCCEEDED, 0L);
+    } catch (DatabaseUnavailableException e) {
+      return -1; // the server is down or coming back
+    }
+  }
+
+  @Test
+  void restartingTheServerMidRunLosesNoJobAndRunsNoneTwice() throws Exception {
+    TaskRegistrar registrar = () -> List.of(runs.task("t.count", Duration.ofMillis(2)));
+    int count = 3_000;
+    try (ScratchPostgres server = ScratchPostgres.start();
+        App app =
+            App.builder()
+                .config(
+                    AppConfig.builder()
+                        .url(server.url())
+                        .user("postgres")
+                        .poolSize(8)
+                        .connectionTimeout(Duration.ofSeconds(2))
+                        .build())
+                .taskRegistrars(List.of(registrar))
+                .build()) {
+      app.schemaManager().migrate();
+      long[] ids =
+          app.jobManager()
+              .deferBatch(
+                  () ->
+                      IntStream.range(0, count)
+                          .mapToObj(i -> NewJob.builder("t.count").arg("n", i).build())
+                          .iterator());
+      try (Worker worker =
+          app.worker(
+              WorkerOptions.builder()
+                  .installSignalHandlers(false)
+                  .concurrency(8)
+                  .fetchBatchSize(50)
+                  .fetchJobPollingInterval(Duration.ofMillis(500))
+                  .updateHeartbeatInterval(Duration.ofMillis(500))
+                  .stalledWorkerTimeout(Duration.ofSeconds(30))
+                  .build())) {
+        worker.start();
+        await(() -> runs.jobsRun() >= count / 5, "a fifth of the jobs to run before the restart");
+        server.restart(Duration.ofSeconds(2));
+        long afterRestart = runs.jobsRun();
+        assertThat(afterRestart).as("the restart happened mid-run").isLessThan(count);
+
+        // Deferred after the restart: the listener reconnected or polling finds it.
+        long late = app.jobManager().defer(NewJob.builder("t.count").arg("n", -1).build());
+        await(() -> succeeded(app) == count + 1, "every job to succeed after the restart");
+        assertThat(runs.runsOf(late)).isEqualTo(1);
+      }
+      assertThat(runs.notRunExactlyOnce(ids)).as("jobs not run exactly once").isEmpty();
+      assertThat(app.jobManager().countByStatus().getOrDefault(JobStatus.DOING, 0L)).isZero();
+    }
+  }
+}

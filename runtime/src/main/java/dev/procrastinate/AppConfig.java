@@ -2,6 +2,8 @@ package dev.procrastinate;
 
 import dev.procrastinate.internal.config.SettingsSource;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -45,6 +47,9 @@ public record AppConfig(
 
   /** Default wait for a connection. */
   public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final List<String> KEYS =
+      List.of("url", "user", "password", "schema", "poolSize", "connectionTimeout");
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
 
@@ -102,6 +107,31 @@ public record AppConfig(
     return from(SettingsSource.fromProcess(loader));
   }
 
+  /**
+   * Reads the configuration as {@link #fromEnvironment()} does, with some values given explicitly,
+   * for example by command-line options; these win over every other source.
+   *
+   * @param overrides values by setting key ({@code url}, {@code user}, {@code password}, {@code
+   *     schema}, {@code poolSize}, {@code connectionTimeout}); null values are ignored
+   * @return the configuration
+   * @throws IllegalArgumentException if a key is unknown, if no URL is set anywhere, or if a value
+   *     is invalid, naming the setting and where it came from
+   */
+  public static AppConfig fromEnvironment(Map<String, @Nullable String> overrides) {
+    for (String key : overrides.keySet()) {
+      if (!KEYS.contains(key)) {
+        throw new IllegalArgumentException(
+            "unknown setting '" + key + "'; the settings are " + String.join(", ", KEYS));
+      }
+    }
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    if (loader == null) {
+      loader = AppConfig.class.getClassLoader();
+    }
+    return from(
+        SettingsSource.fromProcess(loader).withOverrides(overrides, key -> "'" + key + "'"));
+  }
+
   static AppConfig from(SettingsSource source) {
     String url = source.get("url");
     if (url == null || url.isBlank()) {
@@ -116,7 +146,7 @@ public record AppConfig(
         .user(source.get("user"))
         .password(source.get("password"))
         .schema(blankToNull(source.get("schema")))
-        .poolSize(source.getInt("poolSize", DEFAULT_POOL_SIZE))
+        .poolSize(source.getInt("poolSize", DEFAULT_POOL_SIZE, 1))
         .connectionTimeout(source.getDuration("connectionTimeout", DEFAULT_CONNECTION_TIMEOUT))
         .build();
   }

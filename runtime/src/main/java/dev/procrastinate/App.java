@@ -18,9 +18,12 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -39,6 +42,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>An app built from an {@link AppConfig} owns its pool and closes it in {@link #close()}; an app
  * built from a caller's {@link DataSource} never closes it.
+ *
+ * <p>Every build applies the {@link AppConfigurer}s listed in {@code META-INF/services} of the
+ * app's class loader, so that an application can change every app made for it, the default one and
+ * the command line's included.
  */
 public final class App implements AutoCloseable {
   private static final Object DEFAULT_LOCK = new Object();
@@ -65,11 +72,7 @@ public final class App implements AutoCloseable {
         new SchemaManager(database, builder.config == null ? null : builder.config.schema());
     this.taskRegistrars =
         builder.taskRegistrars == null ? null : List.copyOf(builder.taskRegistrars);
-    ClassLoader loader = builder.classLoader;
-    if (loader == null) {
-      loader = Thread.currentThread().getContextClassLoader();
-    }
-    this.classLoader = loader == null ? App.class.getClassLoader() : loader;
+    this.classLoader = resolveClassLoader(builder.classLoader);
     this.periodicMaxDelay = builder.periodicMaxDelay;
   }
 
@@ -412,6 +415,32 @@ public final class App implements AutoCloseable {
     return new HikariDataSource(hikari);
   }
 
+  private static List<AppConfigurer> loadConfigurers(ClassLoader loader) {
+    List<AppConfigurer> configurers = new ArrayList<>();
+    try {
+      ServiceLoader.load(AppConfigurer.class, loader).forEach(configurers::add);
+    } catch (ServiceConfigurationError e) {
+      throw new IllegalStateException(
+          "cannot load an AppConfigurer listed in META-INF/services/"
+              + AppConfigurer.class.getName()
+              + ": "
+              + e.getMessage()
+              + "; each listed class must be public, implement AppConfigurer and have a public"
+              + " constructor without parameters",
+          e);
+    }
+    configurers.sort(Comparator.comparing(c -> c.getClass().getName()));
+    return configurers;
+  }
+
+  private static ClassLoader resolveClassLoader(@Nullable ClassLoader explicit) {
+    ClassLoader loader = explicit;
+    if (loader == null) {
+      loader = Thread.currentThread().getContextClassLoader();
+    }
+    return loader == null ? App.class.getClassLoader() : loader;
+  }
+
   /** Builds an {@link App}. Not thread-safe. */
   public static final class Builder {
     private @Nullable DataSource dataSource;
@@ -420,10 +449,28 @@ public final class App implements AutoCloseable {
     private @Nullable List<TaskRegistrar> taskRegistrars;
     private @Nullable ClassLoader classLoader;
     private Duration periodicMaxDelay = PeriodicDeferrer.DEFAULT_MAX_DELAY;
+    private boolean applyConfigurers = true;
+    private boolean configuring;
     private final List<JobObserver> observers = new ArrayList<>();
     private @Nullable ContextPropagator contextPropagator;
 
     private Builder() {}
+
+    /**
+     * Sets whether {@link #build()} applies the {@link AppConfigurer}s found with {@link
+     * java.util.ServiceLoader} in the app's class loader.
+     *
+     * @param apply false to build the app exactly as this builder says (default true)
+     * @return this builder
+     */
+    public Builder applyConfigurers(boolean apply) {
+      this.applyConfigurers = apply;
+      return this;
+    }
+
+    private ClassLoader classLoader() {
+      return resolveClassLoader(classLoader);
+    }
 
     /**
      * Adds an observer of deferred, started and ended jobs, for metrics.
@@ -523,12 +570,37 @@ public final class App implements AutoCloseable {
     }
 
     /**
-     * Builds the app.
+     * Applies the {@link AppConfigurer}s found in the app's class loader, unless turned off with
+     * {@link #applyConfigurers(boolean)}, then builds the app.
      *
      * @return the app
-     * @throws IllegalStateException if neither or both of a data source and a configuration are set
+     * @throws IllegalStateException if neither or both of a data source and a configuration are
+     *     set, if a configurer cannot be loaded, or if one throws (naming its class)
      */
     public App build() {
+      if (configuring) {
+        throw new IllegalStateException(
+            "an AppConfigurer called App.Builder.build(); a configurer only changes the builder");
+      }
+      if (applyConfigurers) {
+        configuring = true;
+        try {
+          for (AppConfigurer configurer : loadConfigurers(classLoader())) {
+            try {
+              configurer.configure(this);
+            } catch (Exception | LinkageError e) {
+              throw new IllegalStateException(
+                  "AppConfigurer "
+                      + configurer.getClass().getName()
+                      + " failed while configuring the app: "
+                      + e,
+                  e);
+            }
+          }
+        } finally {
+          configuring = false;
+        }
+      }
       if (dataSource != null && config != null) {
         throw new IllegalStateException("set either dataSource(...) or config(...), not both");
       }

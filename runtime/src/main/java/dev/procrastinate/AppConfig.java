@@ -2,6 +2,7 @@ package dev.procrastinate;
 
 import dev.procrastinate.internal.config.SettingsSource;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -46,6 +47,9 @@ public record AppConfig(
 
   /** Default wait for a connection. */
   public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final List<String> KEYS =
+      List.of("url", "user", "password", "schema", "poolSize", "connectionTimeout");
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
 
@@ -104,21 +108,28 @@ public record AppConfig(
   }
 
   /**
-   * Reads the configuration as {@link #fromEnvironment()} does, from the {@code
-   * procrastinate.properties} of a given class loader, with values that a tool was given (a build
-   * plugin's parameters, a command line's options) taking precedence over every other source.
+   * Reads the configuration as {@link #fromEnvironment()} does, with some values given explicitly,
+   * for example by command-line options; these win over every other source.
    *
-   * @param classLoader where {@code procrastinate.properties} is looked for
-   * @param overrides values by key ({@code url}, {@code user}, {@code password}, {@code schema},
-   *     {@code poolSize}, {@code connectionTimeout}); null or blank values are ignored
-   * @param origin what the overrides are, for messages, e.g. "the plugin parameter"
+   * @param overrides values by setting key ({@code url}, {@code user}, {@code password}, {@code
+   *     schema}, {@code poolSize}, {@code connectionTimeout}); null values are ignored
    * @return the configuration
-   * @throws IllegalArgumentException if no URL is set anywhere or a value is invalid, naming the
-   *     setting and where it came from
+   * @throws IllegalArgumentException if a key is unknown, if no URL is set anywhere, or if a value
+   *     is invalid, naming the setting and where it came from
    */
-  public static AppConfig fromEnvironment(
-      ClassLoader classLoader, Map<String, ? extends @Nullable String> overrides, String origin) {
-    return from(SettingsSource.fromProcess(classLoader).withOverrides(overrides, origin));
+  public static AppConfig fromEnvironment(Map<String, @Nullable String> overrides) {
+    for (String key : overrides.keySet()) {
+      if (!KEYS.contains(key)) {
+        throw new IllegalArgumentException(
+            "unknown setting '" + key + "'; the settings are " + String.join(", ", KEYS));
+      }
+    }
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    if (loader == null) {
+      loader = AppConfig.class.getClassLoader();
+    }
+    return from(
+        SettingsSource.fromProcess(loader).withOverrides(overrides, key -> "'" + key + "'"));
   }
 
   static AppConfig from(SettingsSource source) {
@@ -135,7 +146,7 @@ public record AppConfig(
         .user(source.get("user"))
         .password(source.get("password"))
         .schema(blankToNull(source.get("schema")))
-        .poolSize(source.getInt("poolSize", DEFAULT_POOL_SIZE))
+        .poolSize(source.getInt("poolSize", DEFAULT_POOL_SIZE, 1))
         .connectionTimeout(source.getDuration("connectionTimeout", DEFAULT_CONNECTION_TIMEOUT))
         .build();
   }

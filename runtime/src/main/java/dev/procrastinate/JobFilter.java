@@ -1,51 +1,64 @@
 package dev.procrastinate;
 
 import dev.procrastinate.model.JobStatus;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which jobs to list: every non-null criterion must match. Immutable; start from {@link #all()} and
- * narrow with the {@code with}-style methods, each returning a new filter.
+ * Which jobs to list or count: every criterion that is set must match. Immutable and thread-safe;
+ * start from {@link #all()} and narrow with the {@code with}-style methods, each returning a new
+ * filter.
  *
- * <p>Results are ordered by id. Paging is by id: {@link #afterId(long)} with the last id of the
- * previous page, and {@link #limit(int)} rows per page.
+ * <p>Two time criteria exist: {@link #scheduledBetween} on the job's {@code scheduled_at} (jobs
+ * without one never match it), and {@link #deferredBetween} on the time of the job's {@code
+ * deferred} event, written when the job was inserted. Both ranges include their start and exclude
+ * their end; a null bound is open.
+ *
+ * <p>Listed jobs are ordered by id. Paging is by id (keyset paging): {@link #afterId(long)} with
+ * the last id of the previous page, and {@link #limit(int)} rows per page. Counting ignores both.
  */
 public final class JobFilter {
   /** The default number of rows returned. */
   public static final int DEFAULT_LIMIT = 1000;
 
-  private static final JobFilter ALL =
-      new JobFilter(null, null, null, null, null, null, null, 0L, DEFAULT_LIMIT);
+  private static final JobFilter ALL = new JobFilter();
 
-  private final @Nullable Long id;
-  private final @Nullable String queue;
-  private final @Nullable String task;
-  private final @Nullable JobStatus status;
-  private final @Nullable String lock;
-  private final @Nullable String queueingLock;
-  private final @Nullable Long workerId;
-  private final long afterId;
-  private final int limit;
+  private @Nullable Long id;
+  private @Nullable String queue;
+  private @Nullable String task;
+  private Set<JobStatus> statuses = Set.of();
+  private @Nullable String lock;
+  private @Nullable String queueingLock;
+  private @Nullable Long workerId;
+  private @Nullable Instant scheduledFrom;
+  private @Nullable Instant scheduledTo;
+  private @Nullable Instant deferredFrom;
+  private @Nullable Instant deferredTo;
+  private long afterId;
+  private int limit = DEFAULT_LIMIT;
 
-  private JobFilter(
-      @Nullable Long id,
-      @Nullable String queue,
-      @Nullable String task,
-      @Nullable JobStatus status,
-      @Nullable String lock,
-      @Nullable String queueingLock,
-      @Nullable Long workerId,
-      long afterId,
-      int limit) {
-    this.id = id;
-    this.queue = queue;
-    this.task = task;
-    this.status = status;
-    this.lock = lock;
-    this.queueingLock = queueingLock;
-    this.workerId = workerId;
-    this.afterId = afterId;
-    this.limit = limit;
+  private JobFilter() {}
+
+  private JobFilter copy() {
+    JobFilter copy = new JobFilter();
+    copy.id = id;
+    copy.queue = queue;
+    copy.task = task;
+    copy.statuses = statuses;
+    copy.lock = lock;
+    copy.queueingLock = queueingLock;
+    copy.workerId = workerId;
+    copy.scheduledFrom = scheduledFrom;
+    copy.scheduledTo = scheduledTo;
+    copy.deferredFrom = deferredFrom;
+    copy.deferredTo = deferredTo;
+    copy.afterId = afterId;
+    copy.limit = limit;
+    return copy;
   }
 
   /**
@@ -64,7 +77,9 @@ public final class JobFilter {
    * @return a new filter
    */
   public JobFilter id(long id) {
-    return new JobFilter(id, queue, task, status, lock, queueingLock, workerId, afterId, limit);
+    JobFilter copy = copy();
+    copy.id = id;
+    return copy;
   }
 
   /**
@@ -74,7 +89,9 @@ public final class JobFilter {
    * @return a new filter
    */
   public JobFilter queue(String queue) {
-    return new JobFilter(id, queue, task, status, lock, queueingLock, workerId, afterId, limit);
+    JobFilter copy = copy();
+    copy.queue = Objects.requireNonNull(queue, "queue");
+    return copy;
   }
 
   /**
@@ -84,17 +101,44 @@ public final class JobFilter {
    * @return a new filter
    */
   public JobFilter task(String task) {
-    return new JobFilter(id, queue, task, status, lock, queueingLock, workerId, afterId, limit);
+    JobFilter copy = copy();
+    copy.task = Objects.requireNonNull(task, "task");
+    return copy;
   }
 
   /**
-   * Matches a status.
+   * Matches one status.
    *
    * @param status the status
    * @return a new filter
    */
   public JobFilter status(JobStatus status) {
-    return new JobFilter(id, queue, task, status, lock, queueingLock, workerId, afterId, limit);
+    return statusIn(Set.of(Objects.requireNonNull(status, "status")));
+  }
+
+  /**
+   * Matches any of these statuses.
+   *
+   * @param statuses the statuses; none matches every status
+   * @return a new filter
+   */
+  public JobFilter statusIn(JobStatus... statuses) {
+    return statusIn(Set.of(statuses));
+  }
+
+  /**
+   * Matches any of these statuses.
+   *
+   * @param statuses the statuses; empty matches every status
+   * @return a new filter
+   */
+  public JobFilter statusIn(Set<JobStatus> statuses) {
+    JobFilter copy = copy();
+    copy.statuses =
+        statuses.isEmpty()
+            ? Set.of()
+            : Collections.unmodifiableSet(EnumSet.copyOf(Objects.requireNonNull(statuses)));
+    return copy;
   }
 
   /**
@@ -104,7 +148,9 @@ public final class JobFilter {
    * @return a new filter
    */
   public JobFilter lock(String lock) {
-    return new JobFilter(id, queue, task, status, lock, queueingLock, workerId, afterId, limit);
+    JobFilter copy = copy();
+    copy.lock = Objects.requireNonNull(lock, "lock");
+    return copy;
   }
 
   /**
@@ -114,17 +160,62 @@ public final class JobFilter {
    * @return a new filter
    */
   public JobFilter queueingLock(String queueingLock) {
-    return new JobFilter(id, queue, task, status, lock, queueingLock, workerId, afterId, limit);
+    JobFilter copy = copy();
+    copy.queueingLock = Objects.requireNonNull(queueingLock, "queueingLock");
+    return copy;
   }
 
   /**
-   * Matches the worker running the job.
+   * Matches the worker running the job (its {@code worker_id}).
    *
    * @param workerId the worker id
    * @return a new filter
    */
   public JobFilter workerId(long workerId) {
-    return new JobFilter(id, queue, task, status, lock, queueingLock, workerId, afterId, limit);
+    JobFilter copy = copy();
+    copy.workerId = workerId;
+    return copy;
+  }
+
+  /**
+   * Matches jobs whose {@code scheduled_at} is in {@code [from, to)}. Jobs due at once (no {@code
+   * scheduled_at}) do not match.
+   *
+   * @param from the earliest instant, or null for no lower bound
+   * @param to the instant before which, or null for no upper bound
+   * @return a new filter
+   * @throws IllegalArgumentException if {@code to} is before {@code from}
+   */
+  public JobFilter scheduledBetween(@Nullable Instant from, @Nullable Instant to) {
+    checkRange("scheduledBetween", from, to);
+    JobFilter copy = copy();
+    copy.scheduledFrom = from;
+    copy.scheduledTo = to;
+    return copy;
+  }
+
+  /**
+   * Matches jobs whose {@code deferred} event (written when the job was inserted) is in {@code
+   * [from, to)}.
+   *
+   * @param from the earliest instant, or null for no lower bound
+   * @param to the instant before which, or null for no upper bound
+   * @return a new filter
+   * @throws IllegalArgumentException if {@code to} is before {@code from}
+   */
+  public JobFilter deferredBetween(@Nullable Instant from, @Nullable Instant to) {
+    checkRange("deferredBetween", from, to);
+    JobFilter copy = copy();
+    copy.deferredFrom = from;
+    copy.deferredTo = to;
+    return copy;
+  }
+
+  private static void checkRange(String name, @Nullable Instant from, @Nullable Instant to) {
+    if (from != null && to != null && to.isBefore(from)) {
+      throw new IllegalArgumentException(
+          name + ": the end (" + to + ") is before the start (" + from + ")");
+    }
   }
 
   /**
@@ -134,7 +225,9 @@ public final class JobFilter {
    * @return a new filter
    */
   public JobFilter afterId(long afterId) {
-    return new JobFilter(id, queue, task, status, lock, queueingLock, workerId, afterId, limit);
+    JobFilter copy = copy();
+    copy.afterId = afterId;
+    return copy;
   }
 
   /**
@@ -148,7 +241,9 @@ public final class JobFilter {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1, got " + limit);
     }
-    return new JobFilter(id, queue, task, status, lock, queueingLock, workerId, afterId, limit);
+    JobFilter copy = copy();
+    copy.limit = limit;
+    return copy;
   }
 
   /**
@@ -181,10 +276,10 @@ public final class JobFilter {
   /**
    * Returns the status criterion.
    *
-   * @return the status, or null
+   * @return the statuses a job may have; empty for any
    */
-  public @Nullable JobStatus status() {
-    return status;
+  public Set<JobStatus> statuses() {
+    return statuses;
   }
 
   /**
@@ -215,6 +310,42 @@ public final class JobFilter {
   }
 
   /**
+   * Returns the lower bound of {@code scheduled_at}.
+   *
+   * @return the instant, or null
+   */
+  public @Nullable Instant scheduledFrom() {
+    return scheduledFrom;
+  }
+
+  /**
+   * Returns the (excluded) upper bound of {@code scheduled_at}.
+   *
+   * @return the instant, or null
+   */
+  public @Nullable Instant scheduledTo() {
+    return scheduledTo;
+  }
+
+  /**
+   * Returns the lower bound of the {@code deferred} event's time.
+   *
+   * @return the instant, or null
+   */
+  public @Nullable Instant deferredFrom() {
+    return deferredFrom;
+  }
+
+  /**
+   * Returns the (excluded) upper bound of the {@code deferred} event's time.
+   *
+   * @return the instant, or null
+   */
+  public @Nullable Instant deferredTo() {
+    return deferredTo;
+  }
+
+  /**
    * Returns the id after which listing starts.
    *
    * @return the id, 0 for the start
@@ -230,5 +361,33 @@ public final class JobFilter {
    */
   public int limit() {
     return limit;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder out = new StringBuilder("JobFilter[");
+    append(out, "id", id);
+    append(out, "queue", queue);
+    append(out, "task", task);
+    append(out, "statuses", statuses.isEmpty() ? null : statuses);
+    append(out, "lock", lock);
+    append(out, "queueingLock", queueingLock);
+    append(out, "workerId", workerId);
+    append(out, "scheduledFrom", scheduledFrom);
+    append(out, "scheduledTo", scheduledTo);
+    append(out, "deferredFrom", deferredFrom);
+    append(out, "deferredTo", deferredTo);
+    append(out, "afterId", afterId == 0 ? null : afterId);
+    append(out, "limit", limit);
+    return out.append(']').toString();
+  }
+
+  private static void append(StringBuilder out, String name, @Nullable Object value) {
+    if (value != null) {
+      if (out.charAt(out.length() - 1) != '[') {
+        out.append(", ");
+      }
+      out.append(name).append('=').append(value);
+    }
   }
 }

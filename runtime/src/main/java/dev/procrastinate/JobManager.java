@@ -6,8 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.procrastinate.internal.observe.Observers;
 import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.internal.sql.JobDao;
+import dev.procrastinate.model.JobCounts;
 import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.model.ProcrastinateEvent;
 import dev.procrastinate.model.ProcrastinateJob;
+import dev.procrastinate.model.ProcrastinatePeriodicDefer;
+import dev.procrastinate.model.ProcrastinateWorker;
 import dev.procrastinate.model.QueueBacklog;
 import java.sql.Connection;
 import java.time.Duration;
@@ -30,6 +34,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * Defers, reads, cancels, retries and cleans up jobs through the schema's functions. Thread-safe;
  * get it from {@link App#jobManager()}.
+ *
+ * <p>The read queries ({@link #getJob}, {@link #listJobs}, the {@code countBy...} methods, {@link
+ * #listEvents}, {@link #listPeriodicDefers}, {@link #listWorkers}, {@link #listStalledJobs}) only
+ * read, and return the records of {@link dev.procrastinate.model}; every change goes through the
+ * schema's SQL functions ({@code procrastinate_defer_jobs_v1}, {@code procrastinate_cancel_job_v1},
+ * {@code procrastinate_retry_job_v2}, ...), as upstream's own client does.
  *
  * <p>Every method that writes has an overload taking a {@link Connection}: the work then joins the
  * caller's transaction (if the connection is not in autocommit mode), so a job deferred in a
@@ -197,27 +207,99 @@ public final class JobManager {
   }
 
   /**
-   * Lists jobs matching a filter, ordered by id.
+   * Lists jobs matching a filter, ordered by id: upstream's {@code list_jobs}, with more criteria
+   * and keyset paging. Read-only.
+   *
+   * <pre>{@code
+   * JobFilter page = JobFilter.all().queue("emails").status(JobStatus.FAILED).limit(100);
+   * List<ProcrastinateJob> jobs;
+   * do {
+   *   jobs = jobManager.listJobs(page);
+   *   ...
+   *   if (!jobs.isEmpty()) page = page.afterId(jobs.get(jobs.size() - 1).id());
+   * } while (jobs.size() == 100);
+   * }</pre>
    *
    * @param filter the criteria and page
-   * @return the jobs
+   * @return the jobs, at most {@code filter.limit()}
+   * @throws DatabaseUnavailableException if PostgreSQL cannot be reached
    */
   public List<ProcrastinateJob> listJobs(JobFilter filter) {
     Objects.requireNonNull(filter, "filter");
+    return database.withConnection("listing jobs", c -> dao.list(c, filter));
+  }
+
+  /**
+   * Counts the jobs matching a filter per queue and status: upstream's {@code list_queues}.
+   * Read-only.
+   *
+   * @param filter the criteria; its paging is ignored
+   * @return one entry per queue that has matching jobs, by queue name
+   */
+  public List<JobCounts> countByQueue(JobFilter filter) {
+    Objects.requireNonNull(filter, "filter");
     return database.withConnection(
-        "listing jobs",
-        c ->
-            dao.list(
-                c,
-                filter.id(),
-                filter.queue(),
-                filter.task(),
-                filter.status(),
-                filter.lock(),
-                filter.queueingLock(),
-                filter.workerId(),
-                filter.afterId(),
-                filter.limit()));
+        "counting jobs per queue", c -> dao.countBy(c, JobDao.CountBy.QUEUE, filter));
+  }
+
+  /**
+   * Counts the jobs matching a filter per task and status: upstream's {@code list_tasks}.
+   * Read-only.
+   *
+   * @param filter the criteria; its paging is ignored
+   * @return one entry per task name that has matching jobs, by task name
+   */
+  public List<JobCounts> countByTask(JobFilter filter) {
+    Objects.requireNonNull(filter, "filter");
+    return database.withConnection(
+        "counting jobs per task", c -> dao.countBy(c, JobDao.CountBy.TASK, filter));
+  }
+
+  /**
+   * Counts the jobs matching a filter per lock and status: upstream's {@code list_locks}. Jobs
+   * without a lock are left out. Read-only.
+   *
+   * @param filter the criteria; its paging is ignored
+   * @return one entry per lock that has matching jobs, by lock
+   */
+  public List<JobCounts> countByLock(JobFilter filter) {
+    Objects.requireNonNull(filter, "filter");
+    return database.withConnection(
+        "counting jobs per lock", c -> dao.countBy(c, JobDao.CountBy.LOCK, filter));
+  }
+
+  /**
+   * Lists the events of a job in the order they were written: what the schema's triggers recorded
+   * on each change. Read-only.
+   *
+   * @param jobId the job id
+   * @return the events; empty if the job does not exist (its events go with it)
+   */
+  public List<ProcrastinateEvent> listEvents(long jobId) {
+    return database.withConnection(
+        "listing the events of job " + jobId, c -> dao.listEvents(c, jobId));
+  }
+
+  /**
+   * Lists the claims that workers made on ticks of periodic tasks; only the latest of each (task,
+   * periodic id) is kept. Read-only.
+   *
+   * @param taskName only this task, or null for all
+   * @return the claims, by id
+   */
+  public List<ProcrastinatePeriodicDefer> listPeriodicDefers(@Nullable String taskName) {
+    return database.withConnection(
+        "listing periodic defers", c -> dao.listPeriodicDefers(c, taskName));
+  }
+
+  /**
+   * Lists the workers registered in {@code procrastinate_workers}, with their last heartbeat.
+   * Read-only.
+   *
+   * @return the workers, by id
+   */
+  public List<ProcrastinateWorker> listWorkers() {
+    return database.withConnection("listing workers", dao::listWorkers);
   }
 
   /**
@@ -387,7 +469,7 @@ public final class JobManager {
    * @return a count for every status, zero where there is none
    */
   public Map<JobStatus, Long> countByStatus() {
-    return countByStatus(null);
+    return countByStatus(JobFilter.all());
   }
 
   /**
@@ -397,7 +479,18 @@ public final class JobManager {
    * @return a count for every status, zero where there is none
    */
   public Map<JobStatus, Long> countByStatus(@Nullable String queue) {
-    return database.withConnection("counting jobs", c -> dao.countByStatus(c, queue));
+    return countByStatus(queue == null ? JobFilter.all() : JobFilter.all().queue(queue));
+  }
+
+  /**
+   * Counts the jobs matching a filter per status. Read-only.
+   *
+   * @param filter the criteria; its paging is ignored
+   * @return a count for every status, zero where there is none
+   */
+  public Map<JobStatus, Long> countByStatus(JobFilter filter) {
+    Objects.requireNonNull(filter, "filter");
+    return database.withConnection("counting jobs", c -> dao.countByStatus(c, filter));
   }
 
   /**

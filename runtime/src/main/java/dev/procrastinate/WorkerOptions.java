@@ -1,5 +1,6 @@
 package dev.procrastinate;
 
+import dev.procrastinate.internal.config.SettingsSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,7 +12,41 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link Worker} runs: upstream Procrastinate's worker options under Java names, with
- * upstream's defaults. Immutable; build with {@link #builder()}.
+ * upstream's defaults. Immutable; build with {@link #builder()}, or read the deployment's settings
+ * with {@link #fromEnvironment()}.
+ *
+ * <p>{@link #fromEnvironment()} reads each setting from the system property {@code
+ * procrastinate.worker.<key>}, then the environment variable (upstream's names, e.g. {@code
+ * PROCRASTINATE_WORKER_CONCURRENCY}), then {@code procrastinate.worker.<key>} in {@code
+ * procrastinate.properties} on the class path:
+ *
+ * <table>
+ *   <caption>Worker settings</caption>
+ *   <tr><th>key</th><th>environment variable</th><th>value</th></tr>
+ *   <tr><td>queues</td><td>PROCRASTINATE_WORKER_QUEUES</td><td>comma-separated; empty for all</td></tr>
+ *   <tr><td>name</td><td>PROCRASTINATE_WORKER_NAME</td><td>text</td></tr>
+ *   <tr><td>concurrency</td><td>PROCRASTINATE_WORKER_CONCURRENCY</td><td>at least 1</td></tr>
+ *   <tr><td>wait</td><td>PROCRASTINATE_WORKER_WAIT</td><td>boolean</td></tr>
+ *   <tr><td>fetchJobPollingInterval</td><td>PROCRASTINATE_WORKER_FETCH_JOB_POLLING_INTERVAL</td>
+ *       <td>duration</td></tr>
+ *   <tr><td>abortJobPollingInterval</td><td>PROCRASTINATE_WORKER_ABORT_JOB_POLLING_INTERVAL</td>
+ *       <td>duration</td></tr>
+ *   <tr><td>shutdownGracefulTimeout</td><td>PROCRASTINATE_WORKER_SHUTDOWN_GRACEFUL_TIMEOUT</td>
+ *       <td>duration; empty waits for ever</td></tr>
+ *   <tr><td>listenNotify</td><td>PROCRASTINATE_WORKER_LISTEN_NOTIFY</td><td>boolean</td></tr>
+ *   <tr><td>deleteJobs</td><td>PROCRASTINATE_WORKER_DELETE_JOBS</td>
+ *       <td>never, successful or always</td></tr>
+ *   <tr><td>updateHeartbeatInterval</td><td>PROCRASTINATE_WORKER_UPDATE_HEARTBEAT_INTERVAL</td>
+ *       <td>duration</td></tr>
+ *   <tr><td>stalledWorkerTimeout</td><td>PROCRASTINATE_WORKER_STALLED_WORKER_TIMEOUT</td>
+ *       <td>duration</td></tr>
+ *   <tr><td>fetchBatchSize</td><td>PROCRASTINATE_WORKER_FETCH_BATCH_SIZE</td><td>at least 1</td></tr>
+ *   <tr><td>rescueStalledJobs</td><td>PROCRASTINATE_WORKER_RESCUE_STALLED_JOBS</td>
+ *       <td>boolean</td></tr>
+ * </table>
+ *
+ * <p>Durations are seconds ({@code 2.5}) or ISO-8601 ({@code PT2.5S}); booleans are {@code
+ * true/t/y/1} or {@code false/f/n/0}.
  *
  * @param queues the queues to take jobs from; empty for all queues
  * @param name the worker's name, for logs and {@link JobContext#workerName()}
@@ -137,6 +172,88 @@ public record WorkerOptions(
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Reads worker options from system properties, environment variables and {@code
+   * procrastinate.properties} on the context class loader (see the table above); unset settings
+   * keep upstream's defaults. Change some with {@link #toBuilder()}.
+   *
+   * @return the options
+   * @throws IllegalArgumentException if a value is invalid, naming the setting and where it came
+   *     from
+   */
+  public static WorkerOptions fromEnvironment() {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    if (loader == null) {
+      loader = WorkerOptions.class.getClassLoader();
+    }
+    return from(SettingsSource.fromProcess(loader));
+  }
+
+  static WorkerOptions from(SettingsSource source) {
+    Builder builder = builder();
+    List<String> queues = source.get("worker.queues", WorkerOptions::parseQueues);
+    if (queues != null) {
+      builder.queues(queues);
+    }
+    String name = source.get("worker.name", String::trim);
+    if (name != null) {
+      builder.name(name);
+    }
+    builder.concurrency(source.getInt("worker.concurrency", DEFAULT_CONCURRENCY, 1));
+    builder.waitForJobs(source.getBoolean("worker.wait", true));
+    builder.fetchJobPollingInterval(
+        source.getPositiveDuration(
+            "worker.fetchJobPollingInterval", DEFAULT_FETCH_JOB_POLLING_INTERVAL));
+    builder.abortJobPollingInterval(
+        source.getPositiveDuration(
+            "worker.abortJobPollingInterval", DEFAULT_ABORT_JOB_POLLING_INTERVAL));
+    builder.shutdownGracefulTimeout(source.getOptionalDuration("worker.shutdownGracefulTimeout"));
+    builder.listenNotify(source.getBoolean("worker.listenNotify", true));
+    DeleteJobs deleteJobs = source.get("worker.deleteJobs", DeleteJobs::parse);
+    if (deleteJobs != null) {
+      builder.deleteJobs(deleteJobs);
+    }
+    builder.updateHeartbeatInterval(
+        source.getPositiveDuration(
+            "worker.updateHeartbeatInterval", DEFAULT_UPDATE_HEARTBEAT_INTERVAL));
+    builder.stalledWorkerTimeout(
+        source.getPositiveDuration("worker.stalledWorkerTimeout", DEFAULT_STALLED_WORKER_TIMEOUT));
+    builder.fetchBatchSize(source.getInt("worker.fetchBatchSize", DEFAULT_FETCH_BATCH_SIZE, 1));
+    builder.rescueStalledJobs(source.getBoolean("worker.rescueStalledJobs", false));
+    try {
+      return builder.build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "the worker settings do not fit together ("
+              + source.describe("worker.updateHeartbeatInterval")
+              + ", "
+              + source.describe("worker.stalledWorkerTimeout")
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * Parses upstream's comma-separated queue list; blanks are dropped, so an empty text means all
+   * queues.
+   *
+   * @param text e.g. {@code emails, reports}
+   * @return the queue names, each checked
+   * @throws IllegalArgumentException if a queue name is too long for PostgreSQL's NOTIFY channel
+   */
+  public static List<String> parseQueues(String text) {
+    List<String> queues = new ArrayList<>();
+    for (String part : text.split(",", -1)) {
+      String queue = part.trim();
+      if (!queue.isEmpty()) {
+        NewJob.validateQueueName(queue);
+        queues.add(queue);
+      }
+    }
+    return List.copyOf(queues);
   }
 
   /**

@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.procrastinate.internal.config.SettingsSource;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Settings come from system properties, then environment, then procrastinate.properties. */
 class AppConfigTest {
@@ -135,31 +129,6 @@ class AppConfigTest {
     } finally {
       App.setDefault(previous);
       installed.close();
-    }
-  }
-
-  @Test
-  void toolOverridesWinOverTheProjectPropertiesFile(@TempDir Path dir) throws Exception {
-    Files.writeString(
-        dir.resolve("procrastinate.properties"),
-        "procrastinate.url=jdbc:postgresql://file-host/db\nprocrastinate.user=from_file\n"
-            + "procrastinate.poolSize=3\n");
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
-      Map<String, String> overrides = new HashMap<>();
-      overrides.put("user", "from_plugin");
-      overrides.put("password", " ");
-      overrides.put("schema", null);
-      AppConfig config = AppConfig.fromEnvironment(loader, overrides, "the plugin parameter");
-      assertThat(config.url()).isEqualTo("jdbc:postgresql://file-host/db");
-      assertThat(config.user()).isEqualTo("from_plugin");
-      assertThat(config.password()).isNull();
-      assertThat(config.poolSize()).isEqualTo(3);
-
-      assertThatThrownBy(
-              () ->
-                  AppConfig.fromEnvironment(
-                      loader, Map.of("poolSize", "many"), "the plugin parameter"))
-          .hasMessageStartingWith("the plugin parameter procrastinate.poolSize is 'many'");
     }
   }
 }

@@ -35,15 +35,7 @@ class OperationsTest {
                   .build((context, args) -> null));
 
   private App app(String schema) {
-    AppConfig config =
-        AppConfig.builder()
-            .url(DB.url())
-            .user(DB.user())
-            .password(DB.password())
-            .schema(schema)
-            .poolSize(2)
-            .build();
-    return App.builder().config(config).taskRegistrars(List.of(TASKS)).build();
+    return App.builder().config(DB.config(schema)).taskRegistrars(List.of(TASKS)).build();
   }
 
   @Test

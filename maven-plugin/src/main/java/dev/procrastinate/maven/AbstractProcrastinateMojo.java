@@ -33,11 +33,11 @@ import org.jspecify.annotations.Nullable;
  * and the translation of failures into one clear build error.
  *
  * <p>Database settings are looked up as the application looks them up ({@link
- * AppConfig#fromEnvironment(ClassLoader, Map, String)}), with this plugin's parameters first: a
- * parameter set in the POM or with {@code -Dprocrastinate.xxx}, then the user and password of the
- * {@code settings.xml} server named by {@code serverId}, then system properties, {@code
- * PROCRASTINATE_*} environment variables and the project's {@code procrastinate.properties} (from
- * {@code target/classes}, or from the resource folders when the project is not built yet).
+ * AppConfig#fromEnvironment(Map)}), with this plugin's parameters first: a parameter set in the POM
+ * or with {@code -Dprocrastinate.xxx}, then the user and password of the {@code settings.xml}
+ * server named by {@code serverId}, then system properties, {@code PROCRASTINATE_*} environment
+ * variables and the project's {@code procrastinate.properties} (from {@code target/classes}, or
+ * from the resource folders when the project is not built yet).
  *
  * <p>While a goal runs, the thread's context class loader sees the project's classes and resources
  * (and, for goals that resolve dependencies, its runtime class path), so the application's
@@ -202,7 +202,9 @@ public abstract class AbstractProcrastinateMojo extends AbstractMojo {
         values.put("password", server.getPassword());
       }
     }
-    return AppConfig.fromEnvironment(projectClassLoader(), values, "the plugin parameter");
+    values.replaceAll((key, value) -> value == null || value.isBlank() ? null : value);
+    // The context class loader is the project's: its procrastinate.properties is the one read.
+    return AppConfig.fromEnvironment(values);
   }
 
   /**

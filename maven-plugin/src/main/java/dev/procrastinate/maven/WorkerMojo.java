@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * the registrars the annotation processor generated. It blocks until Ctrl-C (or SIGTERM), then
  * stops gracefully: no new job is fetched, running jobs end (or are aborted after {@code
  * shutdownGracefulTimeout}) and their outcomes are written. With {@code -Dprocrastinate.wait=false}
- * it works the jobs that are due, then returns.
+ * it works the jobs that are due, then returns. Options not set here come from the application's
+ * worker settings ({@code procrastinate.worker.*}, see {@link WorkerOptions#fromEnvironment()}).
  *
  * <pre>mvn compile procrastinate:worker -Dprocrastinate.queues=emails -Dprocrastinate.concurrency=4
  * </pre>
@@ -44,8 +45,8 @@ public final class WorkerMojo extends AbstractProcrastinateMojo {
    * Whether to wait for new jobs; false works the jobs that are due, then stops. Also configurable
    * with -Dprocrastinate.wait.
    */
-  @Parameter(property = "procrastinate.wait", alias = "wait", defaultValue = "true")
-  private boolean waitForJobs = true;
+  @Parameter(property = "procrastinate.wait", alias = "wait")
+  private @Nullable Boolean waitForJobs;
 
   /** The worker's name, in logs and job contexts. Also configurable with -Dprocrastinate.name. */
   @Parameter(property = "procrastinate.name")
@@ -91,8 +92,8 @@ public final class WorkerMojo extends AbstractProcrastinateMojo {
    * Whether to retry the running jobs of workers that stopped heart-beating (default false). Also
    * configurable with -Dprocrastinate.rescueStalledJobs.
    */
-  @Parameter(property = "procrastinate.rescueStalledJobs", defaultValue = "false")
-  private boolean rescueStalledJobs;
+  @Parameter(property = "procrastinate.rescueStalledJobs")
+  private @Nullable Boolean rescueStalledJobs;
 
   /** Creates the goal. */
   public WorkerMojo() {}
@@ -148,8 +149,15 @@ public final class WorkerMojo extends AbstractProcrastinateMojo {
   }
 
   private WorkerOptions options() {
-    WorkerOptions.Builder builder =
-        WorkerOptions.builder().waitForJobs(waitForJobs).rescueStalledJobs(rescueStalledJobs);
+    // The application's own worker settings (procrastinate.worker.* in procrastinate.properties,
+    // PROCRASTINATE_WORKER_* variables), then this goal's parameters.
+    WorkerOptions.Builder builder = WorkerOptions.fromEnvironment().toBuilder();
+    if (waitForJobs != null) {
+      builder.waitForJobs(waitForJobs);
+    }
+    if (rescueStalledJobs != null) {
+      builder.rescueStalledJobs(rescueStalledJobs);
+    }
     if (queues != null && !queues.isBlank()) {
       builder.queues(
           Arrays.stream(queues.split(",")).map(String::trim).filter(q -> !q.isEmpty()).toList());

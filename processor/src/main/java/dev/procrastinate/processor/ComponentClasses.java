@@ -7,7 +7,6 @@ import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
-import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
@@ -87,15 +86,8 @@ final class ComponentClasses {
     if (modifiers.contains(Modifier.PUBLIC)) {
       return true;
     }
-    return !modifiers.contains(Modifier.PRIVATE) && packageOf(owner).equals(packageName);
-  }
-
-  private static String packageOf(Element element) {
-    Element e = element;
-    while (!(e instanceof PackageElement)) {
-      e = e.getEnclosingElement();
-    }
-    return ((PackageElement) e).getQualifiedName().toString();
+    return !modifiers.contains(Modifier.PRIVATE)
+        && TaskValidator.packageOf(owner).equals(packageName);
   }
 
   private static String describe(ElementKind kind) {

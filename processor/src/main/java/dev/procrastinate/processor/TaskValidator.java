@@ -856,7 +856,7 @@ final class TaskValidator {
     return null;
   }
 
-  private static String packageOf(Element element) {
+  static String packageOf(Element element) {
     Element e = element;
     while (!(e instanceof PackageElement)) {
       e = e.getEnclosingElement();

@@ -3,6 +3,7 @@ package dev.procrastinate.testing;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.procrastinate.App;
+import dev.procrastinate.AppConfig;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -10,6 +11,7 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -145,6 +147,22 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
    */
   public App app() {
     return Objects.requireNonNull(app, "the extension has not started");
+  }
+
+  /**
+   * Returns a configuration of this class's database, for an app with a pool of its own.
+   *
+   * @param schema the schema to use as search path, or null for the default
+   * @return the configuration, pool size 2
+   */
+  public AppConfig config(@Nullable String schema) {
+    return AppConfig.builder()
+        .url(url())
+        .user(user())
+        .password(password())
+        .schema(schema)
+        .poolSize(2)
+        .build();
   }
 
   /**

@@ -11,68 +11,47 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Looks settings up by key in, first to last: system properties {@code procrastinate.<key>},
- * environment variables {@code PROCRASTINATE_<KEY>} (camel case becomes upper snake case, dots
- * become underscores) and the {@code procrastinate.properties} resource of the class loader. Not
- * API.
+ * Looks settings up by key in, first to last: explicit overrides (such as command-line options),
+ * system properties {@code procrastinate.<key>}, environment variables {@code PROCRASTINATE_<KEY>}
+ * (camel case becomes upper snake case, dots become underscores) and the {@code
+ * procrastinate.properties} resource of the class loader. Not API.
  */
 public final class SettingsSource {
   /** The classpath resource read last. */
   public static final String PROPERTIES_RESOURCE = "procrastinate.properties";
 
+  private final Map<String, String> overrides;
+  private final Function<String, String> overrideOrigin;
   private final Map<?, ?> systemProperties;
   private final Map<String, String> environment;
   private final Properties file;
   private final @Nullable String fileLocation;
-  private final Map<String, String> overrides;
-  private final String overridesOrigin;
 
   SettingsSource(
       Map<?, ?> systemProperties,
       Map<String, String> environment,
       Properties file,
       @Nullable String fileLocation) {
-    this(systemProperties, environment, file, fileLocation, Map.of(), "");
+    this(Map.of(), key -> key, systemProperties, environment, file, fileLocation);
   }
 
   private SettingsSource(
+      Map<String, String> overrides,
+      Function<String, String> overrideOrigin,
       Map<?, ?> systemProperties,
       Map<String, String> environment,
       Properties file,
-      @Nullable String fileLocation,
-      Map<String, String> overrides,
-      String overridesOrigin) {
+      @Nullable String fileLocation) {
+    this.overrides = overrides;
+    this.overrideOrigin = overrideOrigin;
     this.systemProperties = systemProperties;
     this.environment = environment;
     this.file = file;
     this.fileLocation = fileLocation;
-    this.overrides = overrides;
-    this.overridesOrigin = overridesOrigin;
-  }
-
-  /**
-   * Returns a source in which the given values, keyed like {@link #get(String)} ({@code url},
-   * {@code poolSize}), come before every other source: what a tool such as a build plugin was
-   * configured with.
-   *
-   * @param values the values; null and blank values are ignored
-   * @param origin where they come from, for messages, e.g. "the plugin parameter"
-   * @return a new source
-   */
-  public SettingsSource withOverrides(
-      Map<String, ? extends @Nullable String> values, String origin) {
-    Map<String, String> kept = new LinkedHashMap<>();
-    values.forEach(
-        (key, value) -> {
-          if (value != null && !value.isBlank()) {
-            kept.put(key, value);
-          }
-        });
-    return new SettingsSource(
-        systemProperties, environment, file, fileLocation, Map.copyOf(kept), origin);
   }
 
   /**
@@ -107,6 +86,33 @@ public final class SettingsSource {
   public static SettingsSource of(
       Map<?, ?> systemProperties, Map<String, String> environment, Properties file) {
     return new SettingsSource(systemProperties, environment, file, "procrastinate.properties");
+  }
+
+  /**
+   * Returns a source in which these values win over every other source.
+   *
+   * @param values values by key; null values are ignored
+   * @param origin how to name where an override came from in messages, e.g. {@code key -> "option
+   *     --" + key}
+   * @return a new source
+   */
+  public SettingsSource withOverrides(
+      Map<String, @Nullable String> values, Function<String, String> origin) {
+    Map<String, String> merged = new LinkedHashMap<>(overrides);
+    values.forEach(
+        (key, value) -> {
+          if (value != null) {
+            merged.put(key, value);
+          }
+        });
+    Function<String, String> previous = overrideOrigin;
+    return new SettingsSource(
+        Map.copyOf(merged),
+        key -> values.get(key) != null ? origin.apply(key) : previous.apply(key),
+        systemProperties,
+        environment,
+        file,
+        fileLocation);
   }
 
   /**
@@ -169,8 +175,8 @@ public final class SettingsSource {
    * @return e.g. {@code system property procrastinate.poolSize}
    */
   public String describe(String key) {
-    if (overrides.containsKey(key)) {
-      return overridesOrigin + " " + propertyName(key);
+    if (overrides.get(key) != null) {
+      return overrideOrigin.apply(key);
     }
     if (systemProperties.get(propertyName(key)) != null) {
       return "system property " + propertyName(key);
@@ -202,6 +208,86 @@ public final class SettingsSource {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           describe(key) + " is '" + value + "', which is not a whole number", e);
+    }
+  }
+
+  /**
+   * Reads an integer setting that has a lower bound.
+   *
+   * @param key the key
+   * @param defaultValue the value when unset
+   * @param min the smallest value allowed
+   * @return the value
+   * @throws IllegalArgumentException naming the setting and its source if the value is not an int
+   *     or is below {@code min}
+   */
+  public int getInt(String key, int defaultValue, int min) {
+    int value = getInt(key, defaultValue);
+    if (value < min) {
+      throw new IllegalArgumentException(
+          describe(key) + " is '" + get(key) + "'; it must be at least " + min);
+    }
+    return value;
+  }
+
+  /**
+   * Reads a duration setting that must be positive.
+   *
+   * @param key the key
+   * @param defaultValue the value when unset
+   * @return the value
+   * @throws IllegalArgumentException naming the setting and its source if the value is not a
+   *     positive duration
+   */
+  public Duration getPositiveDuration(String key, Duration defaultValue) {
+    Duration value = getDuration(key, defaultValue);
+    if (value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException(
+          describe(key) + " is '" + get(key) + "'; it must be a positive duration");
+    }
+    return value;
+  }
+
+  /**
+   * Reads an optional duration setting, unset or empty meaning none.
+   *
+   * @param key the key
+   * @return the value, or null when unset
+   * @throws IllegalArgumentException naming the setting and its source if the value is not a
+   *     duration or is negative
+   */
+  public @Nullable Duration getOptionalDuration(String key) {
+    String text = get(key);
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    Duration value = getDuration(key, Duration.ZERO);
+    if (value.isNegative()) {
+      throw new IllegalArgumentException(
+          describe(key) + " is '" + text + "'; it must not be negative");
+    }
+    return value;
+  }
+
+  /**
+   * Reads a setting through a parser, naming the setting and its source when the parser refuses.
+   *
+   * @param key the key
+   * @param parser turns the trimmed text into a value; throws {@link IllegalArgumentException}
+   * @param <T> the value type
+   * @return the value, or null when unset or blank
+   * @throws IllegalArgumentException naming the setting, its source and the parser's reason
+   */
+  public <T> @Nullable T get(String key, Function<String, T> parser) {
+    String text = get(key);
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    try {
+      return parser.apply(text.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          describe(key) + " is '" + text + "': " + e.getMessage(), e);
     }
   }
 
@@ -260,7 +346,7 @@ public final class SettingsSource {
 
   /**
    * Reads a boolean setting; accepts {@code true/false}, {@code 1/0}, {@code y/n}, {@code t/f},
-   * {@code yes/no} as upstream's environment variables do.
+   * {@code yes/no}, {@code on/off} in any case, as upstream's environment variables do.
    *
    * @param key the key
    * @param defaultValue the value when unset
@@ -279,7 +365,10 @@ public final class SettingsSource {
         return false;
       default:
         throw new IllegalArgumentException(
-            describe(key) + " is '" + value + "', which is not a boolean; use true or false");
+            describe(key)
+                + " is '"
+                + value
+                + "', which is not a boolean; use true, t, y, 1 or false, f, n, 0");
     }
   }
 }

@@ -1,8 +1,14 @@
 package dev.procrastinate.internal.sql;
 
+import dev.procrastinate.JobFilter;
 import dev.procrastinate.RetryDecision;
+import dev.procrastinate.model.JobCounts;
+import dev.procrastinate.model.JobEventType;
 import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.model.ProcrastinateEvent;
 import dev.procrastinate.model.ProcrastinateJob;
+import dev.procrastinate.model.ProcrastinatePeriodicDefer;
+import dev.procrastinate.model.ProcrastinateWorker;
 import dev.procrastinate.model.QueueBacklog;
 import java.sql.Array;
 import java.sql.Connection;
@@ -215,54 +221,57 @@ public final class JobDao {
   }
 
   /**
-   * Lists jobs by id.
+   * Lists the jobs matching a filter, by id, from the filter's {@code afterId} and up to its limit.
    *
    * @param connection the connection
-   * @param id id filter or null
-   * @param queue queue filter or null
-   * @param task task filter or null
-   * @param status status filter or null
-   * @param lock lock filter or null
-   * @param queueingLock queueing lock filter or null
-   * @param workerId worker filter or null
-   * @param afterId list only ids greater than this
-   * @param limit at most this many rows
+   * @param filter the criteria and page
    * @return the jobs, by id
    * @throws SQLException if the query fails
    */
-  public List<ProcrastinateJob> list(
-      Connection connection,
-      @Nullable Long id,
-      @Nullable String queue,
-      @Nullable String task,
-      @Nullable JobStatus status,
-      @Nullable String lock,
-      @Nullable String queueingLock,
-      @Nullable Long workerId,
-      long afterId,
-      int limit)
-      throws SQLException {
+  public List<ProcrastinateJob> list(Connection connection, JobFilter filter) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_LIST)) {
-      int i = 0;
-      i = bindTwice(statement, i, id, Types.BIGINT); // id
-      i = bindTwice(statement, i, queue, Types.VARCHAR); // queue_name
-      i = bindTwice(statement, i, task, Types.VARCHAR); // task_name
-      i =
-          bindTwice(
-              statement, i, status == null ? null : status.dbValue(), Types.VARCHAR); // status
-      i = bindTwice(statement, i, lock, Types.VARCHAR); // lock
-      i = bindTwice(statement, i, queueingLock, Types.VARCHAR); // queueing_lock
-      i = bindTwice(statement, i, workerId, Types.BIGINT); // worker_id
-      statement.setLong(++i, afterId); // id >
-      statement.setInt(++i, limit); // LIMIT
-      List<ProcrastinateJob> jobs = new ArrayList<>();
-      try (ResultSet result = statement.executeQuery()) {
-        while (result.next()) {
-          jobs.add(readJob(result));
-        }
-      }
-      return jobs;
+      int i = bindFilter(connection, statement, 0, filter);
+      statement.setLong(++i, filter.afterId()); // id >
+      statement.setInt(++i, filter.limit()); // LIMIT
+      return readJobs(statement);
     }
+  }
+
+  /**
+   * Binds the parameters of {@code JobSql.JOB_FILTER}.
+   *
+   * @return the index of the last parameter bound
+   */
+  private static int bindFilter(
+      Connection connection, PreparedStatement statement, int index, JobFilter filter)
+      throws SQLException {
+    int i = index;
+    i = bindTwice(statement, i, filter.id(), Types.BIGINT); // id
+    i = bindTwice(statement, i, filter.queue(), Types.VARCHAR); // queue_name
+    i = bindTwice(statement, i, filter.task(), Types.VARCHAR); // task_name
+    Array statuses =
+        filter.statuses().isEmpty()
+            ? null
+            : connection.createArrayOf(
+                "text", filter.statuses().stream().map(JobStatus::dbValue).toArray());
+    statement.setArray(++i, statuses); // status null test
+    statement.setArray(++i, statuses); // status = ANY
+    i = bindTwice(statement, i, filter.lock(), Types.VARCHAR); // lock
+    i = bindTwice(statement, i, filter.queueingLock(), Types.VARCHAR); // queueing_lock
+    i = bindTwice(statement, i, filter.workerId(), Types.BIGINT); // worker_id
+    i = bindTwice(statement, i, timestamp(filter.scheduledFrom()), Types.TIMESTAMP_WITH_TIMEZONE);
+    i = bindTwice(statement, i, timestamp(filter.scheduledTo()), Types.TIMESTAMP_WITH_TIMEZONE);
+    OffsetDateTime deferredFrom = timestamp(filter.deferredFrom());
+    OffsetDateTime deferredTo = timestamp(filter.deferredTo());
+    setNullable(statement, ++i, deferredFrom, Types.TIMESTAMP_WITH_TIMEZONE); // from null test
+    setNullable(statement, ++i, deferredTo, Types.TIMESTAMP_WITH_TIMEZONE); // to null test
+    i = bindTwice(statement, i, deferredFrom, Types.TIMESTAMP_WITH_TIMEZONE); // deferred at >=
+    i = bindTwice(statement, i, deferredTo, Types.TIMESTAMP_WITH_TIMEZONE); // deferred at <
+    return i;
+  }
+
+  private static @Nullable OffsetDateTime timestamp(@Nullable Instant instant) {
+    return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
   }
 
   /**
@@ -344,21 +353,21 @@ public final class JobDao {
   }
 
   /**
-   * Counts jobs per status.
+   * Counts the jobs matching a filter per status.
    *
    * @param connection the connection
-   * @param queue queue filter or null
+   * @param filter the criteria; paging is ignored
    * @return a count for every status, zero where there is none
    * @throws SQLException if the query fails
    */
-  public Map<JobStatus, Long> countByStatus(Connection connection, @Nullable String queue)
+  public Map<JobStatus, Long> countByStatus(Connection connection, JobFilter filter)
       throws SQLException {
     Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
     for (JobStatus status : JobStatus.values()) {
       counts.put(status, 0L);
     }
     try (PreparedStatement statement = connection.prepareStatement(JobSql.JOB_COUNT_BY_STATUS)) {
-      bindTwice(statement, 0, queue, Types.VARCHAR); // queue_name
+      bindFilter(connection, statement, 0, filter);
       try (ResultSet result = statement.executeQuery()) {
         while (result.next()) {
           counts.put(JobStatus.fromDb(result.getString("status")), result.getLong("jobs"));
@@ -366,6 +375,142 @@ public final class JobDao {
       }
     }
     return counts;
+  }
+
+  /** What jobs are counted by. */
+  public enum CountBy {
+    /** Per queue. */
+    QUEUE(JobSql.JOB_COUNT_BY_QUEUE),
+    /** Per task. */
+    TASK(JobSql.JOB_COUNT_BY_TASK),
+    /** Per lock; jobs without a lock are left out. */
+    LOCK(JobSql.JOB_COUNT_BY_LOCK);
+
+    private final String sql;
+
+    CountBy(String sql) {
+      this.sql = sql;
+    }
+  }
+
+  /**
+   * Counts the jobs matching a filter per queue, task or lock, and per status.
+   *
+   * @param connection the connection
+   * @param by what to count by
+   * @param filter the criteria; paging is ignored
+   * @return one entry per name, by name
+   * @throws SQLException if the query fails
+   */
+  public List<JobCounts> countBy(Connection connection, CountBy by, JobFilter filter)
+      throws SQLException {
+    List<JobCounts> rows = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(by.sql)) {
+      bindFilter(connection, statement, 0, filter);
+      try (ResultSet result = statement.executeQuery()) {
+        String name = null;
+        Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+        long total = 0;
+        while (result.next()) {
+          String rowName = result.getString("name");
+          if (name != null && !name.equals(rowName)) {
+            rows.add(new JobCounts(name, total, counts));
+            counts = new EnumMap<>(JobStatus.class);
+            total = 0;
+          }
+          name = rowName;
+          long jobs = result.getLong("jobs");
+          counts.put(JobStatus.fromDb(result.getString("status")), jobs);
+          total += jobs;
+        }
+        if (name != null) {
+          rows.add(new JobCounts(name, total, counts));
+        }
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Lists the events of a job, oldest first.
+   *
+   * @param connection the connection
+   * @param jobId the job id
+   * @return the events, empty if the job has none or does not exist
+   * @throws SQLException if the query fails
+   */
+  public List<ProcrastinateEvent> listEvents(Connection connection, long jobId)
+      throws SQLException {
+    List<ProcrastinateEvent> events = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.EVENT_LIST_OF_JOB)) {
+      statement.setLong(1, jobId); // job_id
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          String type = result.getString("type");
+          OffsetDateTime at = result.getObject("at", OffsetDateTime.class);
+          events.add(
+              new ProcrastinateEvent(
+                  result.getLong("id"),
+                  result.getLong("job_id"),
+                  type == null ? null : JobEventType.fromDb(type),
+                  at == null ? null : at.toInstant()));
+        }
+      }
+    }
+    return events;
+  }
+
+  /**
+   * Lists the claims of periodic ticks.
+   *
+   * @param connection the connection
+   * @param taskName only this task, or null for all
+   * @return the claims, by id
+   * @throws SQLException if the query fails
+   */
+  public List<ProcrastinatePeriodicDefer> listPeriodicDefers(
+      Connection connection, @Nullable String taskName) throws SQLException {
+    List<ProcrastinatePeriodicDefer> defers = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.PERIODIC_DEFER_LIST)) {
+      bindTwice(statement, 0, taskName, Types.VARCHAR); // task_name
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          long timestamp = result.getLong("defer_timestamp");
+          Long deferTimestamp = result.wasNull() ? null : timestamp;
+          long job = result.getLong("job_id");
+          Long jobId = result.wasNull() ? null : job;
+          defers.add(
+              new ProcrastinatePeriodicDefer(
+                  result.getLong("id"),
+                  result.getString("task_name"),
+                  deferTimestamp,
+                  jobId,
+                  result.getString("periodic_id")));
+        }
+      }
+    }
+    return defers;
+  }
+
+  /**
+   * Lists the registered workers.
+   *
+   * @param connection the connection
+   * @return the workers, by id
+   * @throws SQLException if the query fails
+   */
+  public List<ProcrastinateWorker> listWorkers(Connection connection) throws SQLException {
+    List<ProcrastinateWorker> workers = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.WORKER_LIST);
+        ResultSet result = statement.executeQuery()) {
+      while (result.next()) {
+        workers.add(
+            new ProcrastinateWorker(
+                result.getLong("id"),
+                result.getObject("last_heartbeat", OffsetDateTime.class).toInstant()));
+      }
+    }
+    return workers;
   }
 
   /**

@@ -97,25 +97,44 @@ public final class JobSql {
   public static final String JOB_GET_STATUS = "SELECT status FROM procrastinate_jobs WHERE id = ?";
 
   /**
-   * Lists jobs matching every non-null filter, by id. Parameters, each given twice (null test, then
-   * value): 1-2 id, 3-4 queue, 5-6 task, 7-8 status, 9-10 lock, 11-12 queueing lock, 13-14 worker
-   * id; 15 id after which to start, 16 row limit.
+   * The conditions of a {@code JobFilter} on {@code procrastinate_jobs AS j}, each criterion given
+   * as a null test then its value. Parameters: 1-2 id, 3-4 queue, 5-6 task, 7-8 statuses (text[]),
+   * 9-10 lock, 11-12 queueing lock, 13-14 worker id, 15-16 scheduled_at from, 17-18 scheduled_at
+   * to, 19 deferred event from (null test), 20 deferred event to (null test), 21-22 deferred event
+   * from, 23-24 deferred event to. Not a statement: the listing and counting statements embed it.
+   */
+  private static final String JOB_FILTER =
+      """
+       WHERE (?::bigint IS NULL OR j.id = ?)
+         AND (?::varchar IS NULL OR j.queue_name = ?)
+         AND (?::varchar IS NULL OR j.task_name = ?)
+         AND (?::text[] IS NULL OR j.status = ANY (?::procrastinate_job_status[]))
+         AND (?::text IS NULL OR j.lock = ?)
+         AND (?::text IS NULL OR j.queueing_lock = ?)
+         AND (?::bigint IS NULL OR j.worker_id = ?)
+         AND (?::timestamptz IS NULL OR j.scheduled_at >= ?)
+         AND (?::timestamptz IS NULL OR j.scheduled_at < ?)
+         AND ((?::timestamptz IS NULL AND ?::timestamptz IS NULL) OR EXISTS (
+               SELECT 1 FROM procrastinate_events AS e
+                WHERE e.job_id = j.id
+                  AND e.type = 'deferred'
+                  AND (?::timestamptz IS NULL OR e.at >= ?)
+                  AND (?::timestamptz IS NULL OR e.at < ?)))
+      """;
+
+  /**
+   * Lists the jobs matching a filter, by id. Parameters: 1-24 the filter (see {@link #JOB_FILTER}),
+   * 25 id after which to start, 26 row limit.
    */
   public static final String JOB_LIST =
       "SELECT "
           + JOB_COLUMNS
+          + " FROM procrastinate_jobs AS j"
+          + JOB_FILTER
           + """
-           FROM procrastinate_jobs
-          WHERE (?::bigint IS NULL OR id = ?)
-            AND (?::varchar IS NULL OR queue_name = ?)
-            AND (?::varchar IS NULL OR task_name = ?)
-            AND (?::procrastinate_job_status IS NULL OR status = ?::procrastinate_job_status)
-            AND (?::text IS NULL OR lock = ?)
-            AND (?::text IS NULL OR queueing_lock = ?)
-            AND (?::bigint IS NULL OR worker_id = ?)
-            AND id > ?
-          ORDER BY id
-          LIMIT ?
+             AND j.id > ?
+           ORDER BY j.id
+           LIMIT ?
           """;
 
   /**
@@ -148,14 +167,64 @@ public final class JobSql {
                     < now() - make_interval(secs => ?))
       """;
 
-  /** Counts jobs per status, optionally in one queue. Parameters: 1-2 queue (null test, value). */
+  /** Counts the jobs matching a filter per status. Parameters: 1-24 the filter. */
   public static final String JOB_COUNT_BY_STATUS =
+      "SELECT j.status::text AS status, count(*) AS jobs"
+          + " FROM procrastinate_jobs AS j"
+          + JOB_FILTER
+          + " GROUP BY j.status";
+
+  /**
+   * Counts the jobs matching a filter per queue and status, like upstream's {@code list_queues}.
+   * Parameters: 1-24 the filter.
+   */
+  public static final String JOB_COUNT_BY_QUEUE =
+      "SELECT j.queue_name AS name, j.status::text AS status, count(*) AS jobs"
+          + " FROM procrastinate_jobs AS j"
+          + JOB_FILTER
+          + " GROUP BY j.queue_name, j.status ORDER BY j.queue_name";
+
+  /**
+   * Counts the jobs matching a filter per task and status, like upstream's {@code list_tasks}.
+   * Parameters: 1-24 the filter.
+   */
+  public static final String JOB_COUNT_BY_TASK =
+      "SELECT j.task_name AS name, j.status::text AS status, count(*) AS jobs"
+          + " FROM procrastinate_jobs AS j"
+          + JOB_FILTER
+          + " GROUP BY j.task_name, j.status ORDER BY j.task_name";
+
+  /**
+   * Counts the jobs matching a filter per lock and status, jobs without a lock left out, like
+   * upstream's {@code list_locks}. Parameters: 1-24 the filter.
+   */
+  public static final String JOB_COUNT_BY_LOCK =
+      "SELECT j.lock AS name, j.status::text AS status, count(*) AS jobs"
+          + " FROM procrastinate_jobs AS j"
+          + JOB_FILTER
+          + " AND j.lock IS NOT NULL GROUP BY j.lock, j.status ORDER BY j.lock";
+
+  /** Lists the events of one job, oldest first. Parameters: 1 job id. */
+  public static final String EVENT_LIST_OF_JOB =
       """
-      SELECT status, count(*) AS jobs
-        FROM procrastinate_jobs
-       WHERE (?::varchar IS NULL OR queue_name = ?)
-       GROUP BY status
+      SELECT id, job_id, type::text AS type, at
+        FROM procrastinate_events
+       WHERE job_id = ?
+       ORDER BY id
       """;
+
+  /** Lists the claims of periodic ticks, by id. Parameters: 1-2 task name (null test, value). */
+  public static final String PERIODIC_DEFER_LIST =
+      """
+      SELECT id, task_name, defer_timestamp, job_id, periodic_id
+        FROM procrastinate_periodic_defers
+       WHERE (?::varchar IS NULL OR task_name = ?)
+       ORDER BY id
+      """;
+
+  /** Lists the registered workers, by id. No parameters. */
+  public static final String WORKER_LIST =
+      "SELECT id, last_heartbeat FROM procrastinate_workers ORDER BY id";
 
   /**
    * Takes up to N runnable jobs for a worker, with upstream's fetch rules, through {@code

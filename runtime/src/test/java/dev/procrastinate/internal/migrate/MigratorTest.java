@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.procrastinate.App;
-import dev.procrastinate.AppConfig;
 import dev.procrastinate.NewJob;
 import dev.procrastinate.SchemaException;
 import dev.procrastinate.SchemaManager.MigrationResult;
@@ -282,15 +281,7 @@ class MigratorTest {
   @Test
   void configuredSchemaIsCreatedWhenMissing() throws Exception {
     String schema = "configured_" + SCHEMAS.incrementAndGet();
-    AppConfig config =
-        AppConfig.builder()
-            .url(DB.url())
-            .user(DB.user())
-            .password(DB.password())
-            .schema(schema)
-            .poolSize(2)
-            .build();
-    try (App app = App.create(config)) {
+    try (App app = App.create(DB.config(schema))) {
       assertThat(app.schemaManager().migrate().outcome()).isEqualTo(Outcome.CREATED);
       long id = app.jobManager().defer(NewJob.builder("t.configured").build());
       assertThat(app.jobManager().getJob(id)).isPresent();

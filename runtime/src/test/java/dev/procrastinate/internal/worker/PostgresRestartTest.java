@@ -9,17 +9,12 @@ import dev.procrastinate.NewJob;
 import dev.procrastinate.Worker;
 import dev.procrastinate.WorkerOptions;
 import dev.procrastinate.model.JobStatus;
-import dev.procrastinate.spi.TaskDescriptor;
-import dev.procrastinate.spi.TaskParameter;
 import dev.procrastinate.spi.TaskRegistrar;
+import dev.procrastinate.testing.Await;
+import dev.procrastinate.testing.RunCounter;
 import dev.procrastinate.testing.ScratchPostgres;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -29,16 +24,10 @@ import org.junit.jupiter.api.Test;
  * listener, housekeeping), every job ends succeeded, and none runs twice.
  */
 class PostgresRestartTest {
-  private final Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
+  private final RunCounter runs = new RunCounter();
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
+    Await.until(Duration.ofSeconds(120), condition, what);
   }
 
   private long succeeded(App app) {
@@ -51,19 +40,7 @@ class PostgresRestartTest {
 
   @Test
   void restartingTheServerMidRunLosesNoJobAndRunsNoneTwice() throws Exception {
-    TaskRegistrar registrar =
-        () ->
-            List.of(
-                TaskDescriptor.builder("t.count")
-                    .parameter(TaskParameter.required("n", "int"))
-                    .source("PostgresRestartTest#count")
-                    .build(
-                        (context, args) -> {
-                          runs.computeIfAbsent(context.job().id(), k -> new AtomicInteger())
-                              .incrementAndGet();
-                          Thread.sleep(2);
-                          return null;
-                        }));
+    TaskRegistrar registrar = () -> List.of(runs.task("t.count", Duration.ofMillis(2)));
     int count = 3_000;
     try (ScratchPostgres server = ScratchPostgres.start();
         App app =
@@ -96,24 +73,17 @@ class PostgresRestartTest {
                   .stalledWorkerTimeout(Duration.ofSeconds(30))
                   .build())) {
         worker.start();
-        await(() -> runs.size() >= count / 5, "a fifth of the jobs to run before the restart");
+        await(() -> runs.jobsRun() >= count / 5, "a fifth of the jobs to run before the restart");
         server.restart(Duration.ofSeconds(2));
-        long afterRestart = runs.size();
+        long afterRestart = runs.jobsRun();
         assertThat(afterRestart).as("the restart happened mid-run").isLessThan(count);
 
         // Deferred after the restart: the listener reconnected or polling finds it.
         long late = app.jobManager().defer(NewJob.builder("t.count").arg("n", -1).build());
         await(() -> succeeded(app) == count + 1, "every job to succeed after the restart");
-        assertThat(runs.get(late)).hasValue(1);
+        assertThat(runs.runsOf(late)).isEqualTo(1);
       }
-      List<Long> notOnce = new ArrayList<>();
-      for (long id : ids) {
-        AtomicInteger ran = runs.get(id);
-        if (ran == null || ran.get() != 1) {
-          notOnce.add(id);
-        }
-      }
-      assertThat(notOnce).as("jobs not run exactly once").isEmpty();
+      assertThat(runs.notRunExactlyOnce(ids)).as("jobs not run exactly once").isEmpty();
       assertThat(app.jobManager().countByStatus().getOrDefault(JobStatus.DOING, 0L)).isZero();
     }
   }

@@ -11,8 +11,9 @@ import dev.procrastinate.WorkerOptions;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.ProcrastinateJob;
 import dev.procrastinate.spi.TaskDescriptor;
-import dev.procrastinate.spi.TaskParameter;
 import dev.procrastinate.spi.TaskRegistrar;
+import dev.procrastinate.testing.Await;
+import dev.procrastinate.testing.RunCounter;
 import dev.procrastinate.testing.Sql;
 import dev.procrastinate.testing.TestDatabase;
 import dev.procrastinate.testing.WorkerProcess;
@@ -23,12 +24,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ResilienceTest {
   @RegisterExtension static final TestDatabase DB = TestDatabase.migrated();
 
-  private final Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
+  private final RunCounter runs = new RunCounter();
   private App app;
   private Sql sql;
 
@@ -51,36 +48,20 @@ class ResilienceTest {
     TaskRegistrar registrar =
         () ->
             List.of(
-                TaskDescriptor.builder("t.count")
-                    .parameter(TaskParameter.required("n", "int"))
-                    .source("ResilienceTest#count")
-                    .build(
-                        (context, args) -> {
-                          runs.computeIfAbsent(context.job().id(), k -> new AtomicInteger())
-                              .incrementAndGet();
-                          Thread.sleep(1);
-                          return null;
-                        }),
+                runs.task("t.count", Duration.ofMillis(1)),
                 TaskDescriptor.builder("t.sleepy")
                     .retryStrategy(RetryStrategy.builder().maxAttempts(1).build())
                     .source("ResilienceTest#sleepy")
                     .build(
                         (context, args) -> {
-                          runs.computeIfAbsent(context.job().id(), k -> new AtomicInteger())
-                              .incrementAndGet();
+                          runs.record(context.job().id());
                           return null;
                         }));
     app = App.builder().dataSource(DB.dataSource()).taskRegistrars(List.of(registrar)).build();
   }
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
+    Await.until(Duration.ofSeconds(60), condition, what);
   }
 
   private WorkerOptions.Builder options() {
@@ -140,7 +121,7 @@ class ResilienceTest {
     }
     ProcrastinateJob job = app.jobManager().getJob(id).orElseThrow();
     assertThat(job.attempts()).isEqualTo(2);
-    assertThat(runs.get(id)).hasValue(1);
+    assertThat(runs.runsOf(id)).isEqualTo(1);
     assertThat(sql.events(id))
         .containsSubsequence("started", "deferred_for_retry", "started", "succeeded");
   }
@@ -166,7 +147,7 @@ class ResilienceTest {
       }
     }
     assertThat(app.jobManager().getStatus(id)).contains(JobStatus.DOING);
-    assertThat(runs).doesNotContainKey(id);
+    assertThat(runs.runsOf(id)).isZero();
   }
 
   @Test
@@ -195,14 +176,7 @@ class ResilienceTest {
           },
           "every job to succeed despite dropped connections");
     }
-    List<Long> twice = new ArrayList<>();
-    for (long id : ids) {
-      AtomicInteger ran = runs.get(id);
-      if (ran == null || ran.get() != 1) {
-        twice.add(id);
-      }
-    }
-    assertThat(twice).as("jobs not run exactly once").isEmpty();
+    assertThat(runs.notRunExactlyOnce(ids)).as("jobs not run exactly once").isEmpty();
     assertThat(sql.value("SELECT count(*) FROM procrastinate_events WHERE type = 'started'"))
         .isEqualTo(String.valueOf(count));
   }

@@ -1,0 +1,435 @@
+package dev.procrastinate.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.procrastinate.JobFilter;
+import dev.procrastinate.JobManager;
+import dev.procrastinate.ProcrastinateException;
+import dev.procrastinate.model.JobCounts;
+import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.model.ProcrastinateJob;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The administration shell: upstream Procrastinate's {@code procrastinate shell}, with its commands
+ * and its output format, over a {@link JobManager}. Read it a line at a time with {@link
+ * #run(BufferedReader)}, or run one command with {@link #execute(String)}. Not thread-safe.
+ *
+ * <p>Commands: {@code list_jobs [id=ID] [queue=QUEUE] [task=TASK] [status=STATUS] [lock=LOCK]
+ * [queueing_lock=LOCK] [details]}, {@code list_queues}, {@code list_tasks}, {@code list_locks}
+ * (each with {@code queue= task= status= lock=} filters), {@code cancel ID}, {@code abort ID},
+ * {@code retry ID}, {@code help [COMMAND]}, {@code exit} (or end of input). A job is printed as
+ * {@code #2 myapp.tasks.sum on default - [cancelled]}; counts as {@code default: 3 jobs (todo: 1,
+ * doing: 0, succeeded: 0, failed: 2, cancelled: 0, aborted: 0)}.
+ */
+public final class Shell {
+  /** What a command line did. */
+  public enum Result {
+    /** The command ran. */
+    OK,
+    /** The command failed; the reason was printed on the error stream. */
+    FAILED,
+    /** The command asked to leave the shell. */
+    EXIT
+  }
+
+  /** The first lines printed by {@link #run(BufferedReader)}, as upstream prints them. */
+  public static final String INTRO =
+      "Welcome to the procrastinate shell.   Type help or ? to list commands.";
+
+  /** The prompt, as upstream's. */
+  public static final String PROMPT = "procrastinate> ";
+
+  private static final Set<String> JOB_FILTERS =
+      Set.of("id", "queue", "task", "status", "lock", "queueing_lock");
+  private static final Set<String> COUNT_FILTERS = Set.of("queue", "task", "status", "lock");
+  private static final DateTimeFormatter PYTHON_DATETIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  private final JobManager jobs;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final ObjectMapper json = new ObjectMapper();
+  private final Map<String, Entry> entries = new LinkedHashMap<>();
+
+  /**
+   * Creates a shell.
+   *
+   * @param jobs where jobs are read and changed
+   * @param out where results and prompts go
+   * @param err where errors go, one line each
+   */
+  public Shell(JobManager jobs, PrintStream out, PrintStream err) {
+    this.jobs = Objects.requireNonNull(jobs, "jobs");
+    this.out = Objects.requireNonNull(out, "out");
+    this.err = Objects.requireNonNull(err, "err");
+    command(
+        "list_jobs",
+        "List jobs, by id.\n"
+            + "Usage: list_jobs [id=ID] [queue=QUEUE_NAME] [task=TASK_NAME] [status=STATUS]\n"
+            + "                 [lock=LOCK] [queueing_lock=QUEUEING_LOCK] [details]\n"
+            + "Example: list_jobs queue=default task=sums status=failed details",
+        this::listJobs);
+    command(
+        "list_queues",
+        "List queues with the number of jobs per status.\n"
+            + "Usage: list_queues [queue=QUEUE_NAME] [task=TASK_NAME] [status=STATUS] [lock=LOCK]",
+        words -> listCounts(words, "list_queues", jobs::countByQueue));
+    command(
+        "list_tasks",
+        "List tasks with the number of jobs per status.\n"
+            + "Usage: list_tasks [queue=QUEUE_NAME] [task=TASK_NAME] [status=STATUS] [lock=LOCK]",
+        words -> listCounts(words, "list_tasks", jobs::countByTask));
+    command(
+        "list_locks",
+        "List locks with the number of jobs per status.\n"
+            + "Usage: list_locks [queue=QUEUE_NAME] [task=TASK_NAME] [status=STATUS] [lock=LOCK]",
+        words -> listCounts(words, "list_locks", jobs::countByLock));
+    command(
+        "cancel",
+        "Cancel a waiting job (todo becomes cancelled).\nUsage: cancel JOB_ID",
+        words -> change(words, "cancel", jobs::cancel));
+    command(
+        "abort",
+        "Abort a job: a waiting one is cancelled, a running one is asked to stop.\n"
+            + "Usage: abort JOB_ID",
+        words -> change(words, "abort", jobs::abort));
+    command(
+        "retry",
+        "Retry a failed (or running) job now (it goes back to todo).\nUsage: retry JOB_ID",
+        words ->
+            change(
+                words,
+                "retry",
+                id -> {
+                  jobs.retry(id);
+                  return true;
+                }));
+    command("help", "List commands, or show the help of one.\nUsage: help [COMMAND]", this::help);
+    command("exit", "Leave the shell (also at the end of the input).", words -> Result.EXIT);
+  }
+
+  private interface Command {
+    Result run(List<String> words);
+  }
+
+  private record Entry(String help, Command action) {}
+
+  private void command(String name, String help, Command action) {
+    entries.put(name, new Entry(help, action));
+  }
+
+  /**
+   * Reads commands until {@code exit} or the end of the input, printing the intro and a prompt
+   * before each command, as upstream's shell does.
+   *
+   * @param in the commands, one per line
+   * @throws IOException if the input cannot be read
+   */
+  public void run(BufferedReader in) throws IOException {
+    out.println(INTRO);
+    out.println();
+    while (true) {
+      out.print(PROMPT);
+      out.flush();
+      String line = in.readLine();
+      if (line == null) {
+        if (System.console() != null) {
+          out.println();
+        }
+        out.flush();
+        return;
+      }
+      if (execute(line) == Result.EXIT) {
+        out.flush();
+        return;
+      }
+    }
+  }
+
+  /**
+   * Runs one command line.
+   *
+   * @param line a command and its arguments, such as {@code list_jobs queue=default details}
+   * @return what happened; a failure was printed on the error stream
+   */
+  public Result execute(String line) {
+    List<String> words =
+        Arrays.stream(line.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
+    if (words.isEmpty()) {
+      return Result.OK;
+    }
+    String name = words.get(0);
+    if (name.equals("?")) {
+      name = "help";
+    } else if (name.equals("EOF")) {
+      name = "exit";
+    }
+    Entry entry = entries.get(name);
+    if (entry == null) {
+      out.println("*** Unknown syntax: " + line.trim());
+      out.flush();
+      return Result.FAILED;
+    }
+    try {
+      Result result = entry.action().run(words.subList(1, words.size()));
+      out.flush();
+      return result;
+    } catch (ProcrastinateException | IllegalArgumentException e) {
+      out.flush();
+      err.println("*** " + Main.oneLine(e));
+      err.flush();
+      return Result.FAILED;
+    }
+  }
+
+  private Result help(List<String> words) {
+    if (words.isEmpty()) {
+      out.println();
+      out.println("Documented commands (type help <topic>):");
+      out.println("========================================");
+      out.println(String.join("  ", entries.keySet()));
+      out.println();
+      return Result.OK;
+    }
+    Entry entry = entries.get(words.get(0));
+    if (entry == null) {
+      throw new IllegalArgumentException(
+          "no help on '" + words.get(0) + "'; commands: " + String.join(", ", entries.keySet()));
+    }
+    out.println(entry.help());
+    return Result.OK;
+  }
+
+  private static Map<String, String> filters(List<String> words, String command, Set<String> keys) {
+    Map<String, String> filters = new LinkedHashMap<>();
+    for (String word : words) {
+      int equals = word.indexOf('=');
+      String key = equals < 0 ? word : word.substring(0, equals);
+      if (equals < 0 || !keys.contains(key)) {
+        throw new IllegalArgumentException(
+            command
+                + ": unknown argument '"
+                + word
+                + "'; use "
+                + String.join(", ", keys.stream().sorted().map(k -> k + "=").toList()));
+      }
+      filters.put(key, word.substring(equals + 1));
+    }
+    return filters;
+  }
+
+  private static JobFilter toFilter(Map<String, String> filters) {
+    JobFilter filter = JobFilter.all().limit(Integer.MAX_VALUE);
+    for (Map.Entry<String, String> entry : filters.entrySet()) {
+      String value = entry.getValue();
+      filter =
+          switch (entry.getKey()) {
+            case "id" -> filter.id(parseId(value));
+            case "queue" -> filter.queue(value);
+            case "task" -> filter.task(value);
+            case "status" -> filter.status(JobStatus.fromDb(value.toLowerCase(Locale.ROOT)));
+            case "lock" -> filter.lock(value);
+            case "queueing_lock" -> filter.queueingLock(value);
+            default -> throw new IllegalStateException("filter " + entry.getKey());
+          };
+    }
+    return filter;
+  }
+
+  private static long parseId(String text) {
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a job id; give a number", e);
+    }
+  }
+
+  private Result listJobs(List<String> words) {
+    boolean details = words.contains("details");
+    List<String> rest = words.stream().filter(w -> !w.equals("details")).toList();
+    JobFilter filter = toFilter(filters(rest, "list_jobs", JOB_FILTERS));
+    for (ProcrastinateJob job : jobs.listJobs(filter)) {
+      out.println(format(job, details));
+    }
+    return Result.OK;
+  }
+
+  private Result listCounts(
+      List<String> words, String command, Function<JobFilter, List<JobCounts>> query) {
+    JobFilter filter = toFilter(filters(words, command, COUNT_FILTERS));
+    for (JobCounts counts : query.apply(filter)) {
+      out.println(
+          counts.name()
+              + ": "
+              + counts.total()
+              + " jobs (todo: "
+              + counts.count(JobStatus.TODO)
+              + ", doing: "
+              + counts.count(JobStatus.DOING)
+              + ", succeeded: "
+              + counts.count(JobStatus.SUCCEEDED)
+              + ", failed: "
+              + counts.count(JobStatus.FAILED)
+              + ", cancelled: "
+              + counts.count(JobStatus.CANCELLED)
+              + ", aborted: "
+              + counts.count(JobStatus.ABORTED)
+              + ")");
+    }
+    return Result.OK;
+  }
+
+  private interface JobChange {
+    boolean apply(long id);
+  }
+
+  private Result change(List<String> words, String command, JobChange change) {
+    if (words.size() != 1) {
+      throw new IllegalArgumentException("usage: " + command + " JOB_ID");
+    }
+    long id = parseId(words.get(0));
+    if (jobs.getJob(id).isEmpty()) {
+      throw new IllegalArgumentException("there is no job " + id);
+    }
+    boolean done = change.apply(id);
+    ProcrastinateJob job =
+        jobs.getJob(id).orElseThrow(() -> new IllegalArgumentException("job " + id + " is gone"));
+    out.println(format(job, false));
+    if (!done) {
+      err.println("*** job " + id + " is " + job.status().dbValue() + ": nothing to " + command);
+      return Result.FAILED;
+    }
+    return Result.OK;
+  }
+
+  /**
+   * Formats a job as upstream's shell does: {@code #ID TASK on QUEUE - [STATUS]}, and with details
+   * {@code (attempts=0, priority=0, scheduled_at=None, args={'a': 1}, lock=None)}, values written
+   * the way Python prints them.
+   *
+   * @param job the job
+   * @param details whether to add attempts, priority, schedule, arguments and lock
+   * @return the line
+   */
+  public String format(ProcrastinateJob job, boolean details) {
+    String line =
+        "#"
+            + job.id()
+            + " "
+            + job.taskName()
+            + " on "
+            + job.queueName()
+            + " - ["
+            + job.status().dbValue()
+            + "]";
+    if (!details) {
+      return line;
+    }
+    return line
+        + " (attempts="
+        + job.attempts()
+        + ", priority="
+        + job.priority()
+        + ", scheduled_at="
+        + pythonDateTime(job.scheduledAt())
+        + ", args="
+        + pythonArgs(job.argsJson())
+        + ", lock="
+        + (job.lock() == null ? "None" : job.lock())
+        + ")";
+  }
+
+  private static String pythonDateTime(Instant instant) {
+    if (instant == null) {
+      return "None";
+    }
+    String text = PYTHON_DATETIME.format(instant);
+    int micros = instant.getNano() / 1000;
+    if (micros != 0) {
+      text += String.format(Locale.ROOT, ".%06d", micros);
+    }
+    return text + "+00:00";
+  }
+
+  private String pythonArgs(String argsJson) {
+    try {
+      return python(json.readTree(argsJson));
+    } catch (JsonProcessingException e) {
+      return argsJson;
+    }
+  }
+
+  /** Writes JSON as Python's {@code repr} of the decoded value. */
+  static String python(JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return "None";
+    }
+    if (node.isBoolean()) {
+      return node.booleanValue() ? "True" : "False";
+    }
+    if (node.isTextual()) {
+      return pythonString(node.textValue());
+    }
+    if (node.isNumber()) {
+      return node.asText();
+    }
+    StringBuilder out = new StringBuilder();
+    if (node.isArray()) {
+      out.append('[');
+      for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
+        out.append(python(it.next()));
+        if (it.hasNext()) {
+          out.append(", ");
+        }
+      }
+      return out.append(']').toString();
+    }
+    out.append('{');
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      out.append(pythonString(field.getKey())).append(": ").append(python(field.getValue()));
+      if (it.hasNext()) {
+        out.append(", ");
+      }
+    }
+    return out.append('}').toString();
+  }
+
+  private static String pythonString(String text) {
+    char quote = text.indexOf('\'') >= 0 && text.indexOf('"') < 0 ? '"' : '\'';
+    StringBuilder out = new StringBuilder().append(quote);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == quote || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c == '\n') {
+        out.append("\\n");
+      } else if (c == '\r') {
+        out.append("\\r");
+      } else if (c == '\t') {
+        out.append("\\t");
+      } else if (c < 0x20 || c == 0x7f) {
+        out.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append(quote).toString();
+  }
+}

@@ -1,0 +1,155 @@
+package dev.procrastinate.cli;
+
+import dev.procrastinate.App;
+import dev.procrastinate.DeleteJobs;
+import dev.procrastinate.Worker;
+import dev.procrastinate.WorkerOptions;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code procrastinate worker}: runs jobs until SIGINT or SIGTERM, then stops gracefully. */
+@Command(
+    name = "worker",
+    description = {
+      "Run jobs of the application's tasks until SIGINT or SIGTERM, then stop gracefully: no new"
+          + " job is taken, running jobs end (or are aborted after --shutdown-graceful-timeout),"
+          + " the worker unregisters.",
+      "Options not given come from PROCRASTINATE_WORKER_* and the configuration table."
+    },
+    sortOptions = false)
+final class WorkerCommand implements Callable<Integer> {
+  @ParentCommand Main main;
+
+  @Option(
+      names = {"-q", "--queues"},
+      paramLabel = "QUEUES",
+      description = "Comma-separated queues to take jobs from; empty for all queues.")
+  @Nullable String queues;
+
+  @Option(
+      names = {"-n", "--name"},
+      paramLabel = "NAME",
+      description = "Name of the worker, in logs and job contexts.")
+  @Nullable String name;
+
+  @Option(
+      names = {"-c", "--concurrency"},
+      paramLabel = "N",
+      description = "Jobs run at once.")
+  @Nullable Integer concurrency;
+
+  @ArgGroup(exclusive = true)
+  @Nullable WaitGroup wait;
+
+  /** {@code --wait} or {@code --one-shot}. */
+  static final class WaitGroup {
+    @Option(
+        names = {"-w", "--wait"},
+        description = "Wait for new jobs when none is left (the default).")
+    boolean wait;
+
+    @Option(names = "--one-shot", description = "Run the jobs that are due, then stop.")
+    boolean oneShot;
+  }
+
+  @Option(
+      names = {"-p", "--fetch-job-polling-interval"},
+      paramLabel = "SECONDS",
+      converter = Converters.Seconds.class,
+      description = "Look for jobs this often when no notification comes.")
+  @Nullable Duration fetchJobPollingInterval;
+
+  @Option(
+      names = {"-a", "--abort-job-polling-interval"},
+      paramLabel = "SECONDS",
+      converter = Converters.Seconds.class,
+      description = "Look for abort requests this often while jobs run.")
+  @Nullable Duration abortJobPollingInterval;
+
+  @Option(
+      names = "--shutdown-graceful-timeout",
+      paramLabel = "SECONDS",
+      converter = Converters.Seconds.class,
+      description = "After a stop, abort jobs still running after this long (default: wait).")
+  @Nullable Duration shutdownGracefulTimeout;
+
+  @Option(
+      names = {"-l", "--listen-notify"},
+      negatable = true,
+      description =
+          "Be woken by LISTEN/NOTIFY (the default); --no-listen-notify only polls, as needed"
+              + " behind a transaction-mode pooler.")
+  @Nullable Boolean listenNotify;
+
+  @Option(
+      names = "--delete-jobs",
+      paramLabel = "never|successful|always",
+      converter = Converters.DeleteJobsPolicy.class,
+      description = "Delete ended jobs: never (default), successful ones, or always.")
+  @Nullable DeleteJobs deleteJobs;
+
+  @Option(
+      names = "--rescue-stalled-jobs",
+      negatable = true,
+      description = "Retry the running jobs of workers that stopped heart-beating.")
+  @Nullable Boolean rescueStalledJobs;
+
+  /** Called by picocli. */
+  WorkerCommand() {}
+
+  /**
+   * Builds the options: the settings of the environment, then the options given here.
+   *
+   * @return the worker options
+   */
+  WorkerOptions options() {
+    WorkerOptions.Builder options = WorkerOptions.fromEnvironment().toBuilder();
+    if (queues != null) {
+      options.queues(WorkerOptions.parseQueues(queues));
+    }
+    if (name != null) {
+      options.name(name);
+    }
+    if (concurrency != null) {
+      options.concurrency(concurrency);
+    }
+    if (wait != null) {
+      options.waitForJobs(!wait.oneShot);
+    }
+    if (fetchJobPollingInterval != null) {
+      options.fetchJobPollingInterval(fetchJobPollingInterval);
+    }
+    if (abortJobPollingInterval != null) {
+      options.abortJobPollingInterval(abortJobPollingInterval);
+    }
+    if (shutdownGracefulTimeout != null) {
+      options.shutdownGracefulTimeout(shutdownGracefulTimeout);
+    }
+    if (listenNotify != null) {
+      options.listenNotify(listenNotify);
+    }
+    if (deleteJobs != null) {
+      options.deleteJobs(deleteJobs);
+    }
+    if (rescueStalledJobs != null) {
+      options.rescueStalledJobs(rescueStalledJobs);
+    }
+    return options.installSignalHandlers(true).build();
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    main.applicationClassLoader();
+    WorkerOptions options = options();
+    try (App app = main.openApp()) {
+      Worker worker = app.worker(options);
+      worker.run();
+    }
+    return Main.EXIT_OK;
+  }
+}

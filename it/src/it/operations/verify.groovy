@@ -24,6 +24,14 @@ assert log.contains('procrastinate:relation-sql')
 assert log.contains('procrastinate:worker')
 assert log.contains('This plugin has 7 goals')
 
+// 5, 6
+assert log.contains("task 'billing.charge' is not known here; known tasks: [ops.ping")
+assert log.contains('(-Dprocrastinate.unknown=true allows it)')
+assert log =~ /Deferred job \d+ of task billing\.charge on queue billing, scheduled in PT1H/
+assert ScenarioDatabase.query(basedir,
+    "SELECT task_name || ' ' || queue_name || ' ' || priority || ' ' || status || ' ' || (scheduled_at > now() + interval '59 minutes') FROM procrastinate_jobs") ==
+    ['billing.charge billing 3 todo true']
+
 def versions = ScenarioDatabase.query(basedir,
     'SELECT version FROM procrastinate_schema_history WHERE success ORDER BY installed_rank')
 assert versions.size() >= 2 && versions[0] == '1'

@@ -91,7 +91,13 @@ public final class DeferMojo extends AbstractProcrastinateMojo {
           "procrastinate.at and procrastinate.in are both set; give one of them");
     }
     try (App app = openApp()) {
-      NewJob.Builder builder = app.configureTask(task.trim(), unknown);
+      NewJob.Builder builder;
+      try {
+        builder = app.configureTask(task.trim(), unknown);
+      } catch (IllegalArgumentException e) {
+        throw new MojoFailureException(
+            e.getMessage() + " (-Dprocrastinate.unknown=true allows it)", e);
+      }
       if (args != null && !args.isBlank()) {
         builder.argsJson(args);
       }

@@ -110,7 +110,9 @@ public final class RelationSqlMojo extends AbstractProcrastinateMojo {
     renderer.files(parsed, r -> false); // refuses duplicates before touching the database
     CheckReport report = checkDatabase(parsed);
     File directory =
-        outputDirectory == null ? new File("src/main/resources/db/migration") : outputDirectory;
+        outputDirectory != null
+            ? outputDirectory
+            : new File(project().getBasedir(), "src/main/resources/db/migration");
     RelationSql.WriteResult result =
         renderer.write(
             directory.toPath(), parsed, r -> notValid || (report != null && report.isLarge(r)));

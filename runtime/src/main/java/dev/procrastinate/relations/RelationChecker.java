@@ -531,8 +531,8 @@ public final class RelationChecker {
                   + action
                   + " refuses to delete a job that a row references, but jobs are deleted here ("
                   + deletePolicy
-                  + "): those deletions will fail for referenced jobs, and a worker cannot record"
-                  + " their end.",
+                  + "): those deletions will fail for referenced jobs; a worker then cannot record"
+                  + " their end and they stay in status doing.",
               "use ON DELETE SET NULL (keep the row) or CASCADE (delete it with the job), or run"
                   + " workers with deleteJobs=never and do not schedule remove_old_jobs"));
     } else {

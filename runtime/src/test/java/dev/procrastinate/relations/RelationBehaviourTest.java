@@ -211,6 +211,41 @@ class RelationBehaviourTest {
     }
   }
 
+  /**
+   * What the checker warns about: a worker that deletes ended jobs cannot delete one that a row
+   * references under RESTRICT, cannot record its end, and the job stays {@code doing}.
+   */
+  @Test
+  void restrictLeavesADeletingWorkerUnableToEndTheJob() throws Exception {
+    String table = table("bigint");
+    TaskRegistrar registrar =
+        () ->
+            List.of(
+                TaskDescriptor.builder("behaviour.kept")
+                    .source("RelationBehaviourTest")
+                    .build((context, args) -> null));
+    sql.execute(RENDERER.forward(Relation.of(table, "job_id", OnDelete.RESTRICT), false));
+    try (App app =
+        App.builder().dataSource(DB.dataSource()).taskRegistrars(List.of(registrar)).build()) {
+      long jobId =
+          app.jobManager().defer(NewJob.builder("behaviour.kept").queue("restricted").build());
+      order(table, jobId);
+      try (Worker worker =
+          app.worker(
+              WorkerOptions.builder()
+                  .queues("restricted")
+                  .waitForJobs(false)
+                  .deleteJobs(DeleteJobs.ALWAYS)
+                  .installSignalHandlers(false)
+                  .build())) {
+        worker.run();
+      }
+      assertThat(jobExists(jobId)).isTrue();
+      assertThat(sql.value("SELECT status FROM procrastinate_jobs WHERE id = ?", jobId))
+          .isEqualTo("doing");
+    }
+  }
+
   @Test
   void flywayAppliesTheGeneratedFiles(@TempDir Path dir) throws IOException, SQLException {
     sql.execute("CREATE SCHEMA fly");

@@ -1,0 +1,5 @@
+def log = new File(basedir, 'build.log').text
+assert log.contains('[TaskParameterNotJson]')
+assert log.contains('Uploads.java')
+assert !new File(basedir, 'target/classes/com/example/Uploads.class').exists()
+return true

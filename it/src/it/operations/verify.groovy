@@ -1,0 +1,39 @@
+import dev.procrastinate.scenarios.ScenarioDatabase
+
+def log = new File(basedir, 'build.log').text
+// 1
+assert log.contains('The project is not compiled: ')
+assert log.contains('Compile it in the same command: mvn compile procrastinate:worker')
+// 2
+assert log =~ /\[INFO\] database: OK \(PostgreSQL [0-9.]+/
+assert log.contains('[ERROR] schema: FAILED (not migrated by this runtime, pending [V1__procrastinate_3_9_schema.sql')
+assert log.contains('[INFO] tasks: OK (1 found: [ops.ping])')
+assert log.contains('Unhealthy: schema: FAILED')
+// 3
+assert log =~ /Dry run: \d+ migration\(s\) would run on jdbc:postgresql:\/\//
+assert log.contains('-- V1__procrastinate_3_9_schema.sql')
+assert log.contains('CREATE TABLE procrastinate_jobs')
+// 4
+assert log.contains('Created the Procrastinate schema in schema public of jdbc:postgresql://')
+assert log =~ /\[INFO\] schema: OK \(migrated, version \d+ \(the latest\)\)/
+assert log.contains('[INFO] Healthy')
+def schema = new File(basedir, 'target/schema.sql').text
+assert schema.startsWith('-- V1__procrastinate_3_9_schema.sql\n')
+assert schema.contains('CREATE TABLE procrastinate_jobs')
+assert log.contains('procrastinate:relation-sql')
+assert log.contains('procrastinate:worker')
+assert log.contains('This plugin has 7 goals')
+
+// 5, 6
+assert log.contains("task 'billing.charge' is not known here; known tasks: [ops.ping")
+assert log.contains('(-Dprocrastinate.unknown=true allows it)')
+assert log =~ /Deferred job \d+ of task billing\.charge on queue billing, scheduled in PT1H/
+assert ScenarioDatabase.query(basedir,
+    "SELECT task_name || ' ' || queue_name || ' ' || priority || ' ' || status || ' ' || (scheduled_at > now() + interval '59 minutes') FROM procrastinate_jobs") ==
+    ['billing.charge billing 3 todo true']
+
+def versions = ScenarioDatabase.query(basedir,
+    'SELECT version FROM procrastinate_schema_history WHERE success ORDER BY installed_rank')
+assert versions.size() >= 2 && versions[0] == '1'
+ScenarioDatabase.drop(basedir, dbUrl)
+return true

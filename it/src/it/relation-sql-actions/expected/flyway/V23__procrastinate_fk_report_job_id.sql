@@ -1,0 +1,6 @@
+-- Foreign key Report.job_id -> procrastinate_jobs(id) ON DELETE RESTRICT:
+-- a job that a row references cannot be deleted.
+-- Written by procrastinate relation-sql; regenerate it rather than edit it.
+ALTER TABLE "Report"
+    ADD CONSTRAINT "Report_job_id_procrastinate_fk"
+    FOREIGN KEY (job_id) REFERENCES procrastinate_jobs(id) ON DELETE RESTRICT;

@@ -1,0 +1,202 @@
+package dev.procrastinate.maven;
+
+import dev.procrastinate.App;
+import dev.procrastinate.DeleteJobs;
+import dev.procrastinate.Worker;
+import dev.procrastinate.WorkerOptions;
+import dev.procrastinate.internal.config.SettingsSource;
+import java.io.File;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs a worker over the project's compiled classes and runtime class path: the tasks are those of
+ * the registrars the annotation processor generated. It blocks until Ctrl-C (or SIGTERM), then
+ * stops gracefully: no new job is fetched, running jobs end (or are aborted after {@code
+ * shutdownGracefulTimeout}) and their outcomes are written. With {@code -Dprocrastinate.wait=false}
+ * it works the jobs that are due, then returns. Options not set here come from the application's
+ * worker settings ({@code procrastinate.worker.*}, see {@link WorkerOptions#fromEnvironment()}).
+ *
+ * <pre>mvn compile procrastinate:worker -Dprocrastinate.queues=emails -Dprocrastinate.concurrency=4
+ * </pre>
+ */
+@Mojo(name = "worker", requiresDependencyResolution = ResolutionScope.RUNTIME, threadSafe = true)
+public final class WorkerMojo extends AbstractProcrastinateMojo {
+  private static final List<String> BUILTIN_PREFIXES =
+      List.of("builtin:procrastinate.builtin_tasks.", "procrastinate.builtin_tasks.");
+
+  /**
+   * Queues to take jobs from, comma separated; all queues when empty. Also configurable with
+   * -Dprocrastinate.queues.
+   */
+  @Parameter(property = "procrastinate.queues")
+  private @Nullable String queues;
+
+  /** Jobs running at once (default 1). Also configurable with -Dprocrastinate.concurrency. */
+  @Parameter(property = "procrastinate.concurrency")
+  private @Nullable Integer concurrency;
+
+  /**
+   * Whether to wait for new jobs; false works the jobs that are due, then stops. Also configurable
+   * with -Dprocrastinate.wait.
+   */
+  @Parameter(property = "procrastinate.wait", alias = "wait")
+  private @Nullable Boolean waitForJobs;
+
+  /** The worker's name, in logs and job contexts. Also configurable with -Dprocrastinate.name. */
+  @Parameter(property = "procrastinate.name")
+  private @Nullable String name;
+
+  /**
+   * Which ended jobs to delete: never (default), successful or always. Also configurable with
+   * -Dprocrastinate.deleteJobs.
+   */
+  @Parameter(property = "procrastinate.deleteJobs")
+  private @Nullable String deleteJobs;
+
+  /**
+   * Whether LISTEN/NOTIFY wakes the worker (default true); turn off behind a transaction-mode
+   * pooler. Also configurable with -Dprocrastinate.listenNotify.
+   */
+  @Parameter(property = "procrastinate.listenNotify")
+  private @Nullable Boolean listenNotify;
+
+  /**
+   * After a stop, how long running jobs may go on before they are aborted: seconds ({@code 30}) or
+   * ISO-8601 ({@code PT30S}); unset waits for them. Also configurable with
+   * -Dprocrastinate.shutdownGracefulTimeout.
+   */
+  @Parameter(property = "procrastinate.shutdownGracefulTimeout")
+  private @Nullable String shutdownGracefulTimeout;
+
+  /**
+   * How often to look for jobs when no notification arrives (default 5 s). Also configurable with
+   * -Dprocrastinate.fetchJobPollingInterval.
+   */
+  @Parameter(property = "procrastinate.fetchJobPollingInterval")
+  private @Nullable String fetchJobPollingInterval;
+
+  /**
+   * How often to look for abort requests while jobs run (default 5 s). Also configurable with
+   * -Dprocrastinate.abortJobPollingInterval.
+   */
+  @Parameter(property = "procrastinate.abortJobPollingInterval")
+  private @Nullable String abortJobPollingInterval;
+
+  /**
+   * Whether to retry the running jobs of workers that stopped heart-beating (default false). Also
+   * configurable with -Dprocrastinate.rescueStalledJobs.
+   */
+  @Parameter(property = "procrastinate.rescueStalledJobs")
+  private @Nullable Boolean rescueStalledJobs;
+
+  /** Creates the goal. */
+  public WorkerMojo() {}
+
+  @Override
+  protected boolean usesRuntimeClasspath() {
+    return true;
+  }
+
+  @Override
+  protected void doExecute() throws Exception {
+    File classes = new File(project().getBuild().getOutputDirectory());
+    if (!classes.isDirectory()) {
+      throw new MojoFailureException(
+          "The project is not compiled: "
+              + classes
+              + " does not exist. Compile it in the same command: mvn compile procrastinate:worker");
+    }
+    WorkerOptions options = options();
+    try (App app = openApp()) {
+      List<String> tasks =
+          app.taskNames().stream()
+              .filter(task -> BUILTIN_PREFIXES.stream().noneMatch(task::startsWith))
+              .toList();
+      if (tasks.isEmpty()) {
+        throw new MojoFailureException(
+            "No @Task found in "
+                + classes
+                + " or the runtime class path: a worker would have nothing to run. Check that the"
+                + " project has @Task methods and that procrastinate-processor is in the"
+                + " maven-compiler-plugin's <annotationProcessorPaths>, then recompile.");
+      }
+      getLog()
+          .info(
+              "Starting worker '"
+                  + options.name()
+                  + "' on "
+                  + app.databaseDescription()
+                  + ", queues "
+                  + (options.queues().isEmpty() ? "all" : options.queues())
+                  + ", concurrency "
+                  + options.concurrency()
+                  + ", "
+                  + tasks.size()
+                  + " task(s): "
+                  + String.join(", ", tasks)
+                  + (options.waitForJobs() ? "; Ctrl-C stops it" : "; one-shot"));
+      try (Worker worker = app.worker(options)) {
+        worker.run();
+      }
+      getLog().info("Worker '" + options.name() + "' stopped");
+    }
+  }
+
+  private WorkerOptions options() {
+    // The application's own worker settings (procrastinate.worker.* in procrastinate.properties,
+    // PROCRASTINATE_WORKER_* variables), then this goal's parameters.
+    WorkerOptions.Builder builder = WorkerOptions.fromEnvironment().toBuilder();
+    if (waitForJobs != null) {
+      builder.waitForJobs(waitForJobs);
+    }
+    if (rescueStalledJobs != null) {
+      builder.rescueStalledJobs(rescueStalledJobs);
+    }
+    if (queues != null && !queues.isBlank()) {
+      builder.queues(
+          Arrays.stream(queues.split(",")).map(String::trim).filter(q -> !q.isEmpty()).toList());
+    }
+    if (concurrency != null) {
+      builder.concurrency(concurrency);
+    }
+    if (name != null && !name.isBlank()) {
+      builder.name(name.trim());
+    }
+    if (deleteJobs != null && !deleteJobs.isBlank()) {
+      builder.deleteJobs(DeleteJobs.parse(deleteJobs));
+    }
+    if (listenNotify != null) {
+      builder.listenNotify(listenNotify);
+    }
+    if (shutdownGracefulTimeout != null && !shutdownGracefulTimeout.isBlank()) {
+      builder.shutdownGracefulTimeout(duration("shutdownGracefulTimeout", shutdownGracefulTimeout));
+    }
+    if (fetchJobPollingInterval != null && !fetchJobPollingInterval.isBlank()) {
+      builder.fetchJobPollingInterval(duration("fetchJobPollingInterval", fetchJobPollingInterval));
+    }
+    if (abortJobPollingInterval != null && !abortJobPollingInterval.isBlank()) {
+      builder.abortJobPollingInterval(duration("abortJobPollingInterval", abortJobPollingInterval));
+    }
+    return builder.build();
+  }
+
+  private static java.time.Duration duration(String parameter, String value) {
+    try {
+      return SettingsSource.parseDuration(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "procrastinate."
+              + parameter
+              + " is '"
+              + value
+              + "', which is not a duration; write seconds (10, 2.5) or ISO-8601 (PT10S)",
+          e);
+    }
+  }
+}

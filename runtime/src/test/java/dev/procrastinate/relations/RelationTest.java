@@ -1,0 +1,97 @@
+package dev.procrastinate.relations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Parsing of actions and names, and the default constraint name. */
+class RelationTest {
+  @Test
+  void actionsParseInEverySpelling() {
+    assertThat(OnDelete.parse("SET_NULL")).isEqualTo(OnDelete.SET_NULL);
+    assertThat(OnDelete.parse("set null")).isEqualTo(OnDelete.SET_NULL);
+    assertThat(OnDelete.parse("  Set-Null ")).isEqualTo(OnDelete.SET_NULL);
+    assertThat(OnDelete.parse("set  default")).isEqualTo(OnDelete.SET_DEFAULT);
+    assertThat(OnDelete.parse("no_action")).isEqualTo(OnDelete.NO_ACTION);
+    assertThat(OnDelete.parse("cascade")).isEqualTo(OnDelete.CASCADE);
+    assertThat(OnDelete.parse("RESTRICT")).isEqualTo(OnDelete.RESTRICT);
+  }
+
+  @Test
+  void unknownActionListsTheFiveValidOnes() {
+    assertThatThrownBy(() -> OnDelete.parse("PROTECT"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "unknown ON DELETE action 'PROTECT'; use one of CASCADE, SET NULL, SET DEFAULT,"
+                + " RESTRICT, NO ACTION");
+    assertThatThrownBy(() -> Relation.parse("orders", "job_id", "nullify", null))
+        .hasMessageContaining("'nullify'");
+  }
+
+  @Test
+  void defaultConstraintNameUsesTableWithoutSchema() {
+    Relation relation = Relation.parse("app.orders", "job_id", "set null", null);
+    assertThat(relation.schemaName()).isEqualTo("app");
+    assertThat(relation.tableName()).isEqualTo("orders");
+    assertThat(relation.constraint()).isEqualTo("orders_job_id_procrastinate_fk");
+    assertThat(relation.withConstraintName("mine").constraint()).isEqualTo("mine");
+    assertThat(relation.withConstraintName(" ").constraintName()).isNull();
+  }
+
+  @Test
+  void longDefaultNameIsCutStablyTo63Bytes() {
+    String table = "a_rather_long_table_name_for_orders_of_the_shop";
+    Relation one = Relation.of(table, "procrastinate_job_id", OnDelete.CASCADE);
+    Relation same = Relation.of(table, "procrastinate_job_id", OnDelete.SET_NULL);
+    Relation other = Relation.of(table, "procrastinate_job_id2", OnDelete.CASCADE);
+    String name = one.constraint();
+    assertThat(name.getBytes(StandardCharsets.UTF_8)).hasSize(63);
+    assertThat(name).startsWith(table + "_procra").matches(".*_[0-9a-f]{8}");
+    assertThat(same.constraint()).isEqualTo(name);
+    assertThat(other.constraint()).isNotEqualTo(name).hasSize(63);
+  }
+
+  @Test
+  void multiByteNamesAreCutAtCharacterBoundaries() {
+    Relation relation = Relation.of("tâche_é_" + "é".repeat(20), "job", OnDelete.CASCADE);
+    String name = relation.constraint();
+    assertThat(name.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(63);
+    assertThat(new String(name.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
+        .isEqualTo(name);
+  }
+
+  @Test
+  void namesAreQuotedOnlyWhenNeeded() {
+    assertThat(Relation.of("orders", "job_id", OnDelete.CASCADE).tableSql()).isEqualTo("orders");
+    assertThat(Relation.of("Orders", "Job", OnDelete.CASCADE).tableSql()).isEqualTo("\"Orders\"");
+    assertThat(Relation.of("Orders", "Job", OnDelete.CASCADE).columnSql()).isEqualTo("\"Job\"");
+    assertThat(Relation.of("user", "order", OnDelete.CASCADE).tableSql()).isEqualTo("\"user\"");
+    assertThat(Relation.of("\"my.schema\".orders", "job_id", OnDelete.CASCADE).tableSql())
+        .isEqualTo("\"my.schema\".orders");
+    assertThat(Relation.of("app.line items", "job_id", OnDelete.CASCADE).tableSql())
+        .isEqualTo("app.\"line items\"");
+    assertThat(Relation.of("t", "\"job\"\"id\"", OnDelete.CASCADE).columnSql())
+        .isEqualTo("\"job\"\"id\"");
+    assertThat(Relation.of("t$1", "c", OnDelete.CASCADE).tableSql()).isEqualTo("\"t$1\"");
+    assertThat(Relation.of("_t", "c", OnDelete.CASCADE).tableSql()).isEqualTo("_t");
+    assertThat(Relation.of("1t", "c", OnDelete.CASCADE).tableSql()).isEqualTo("\"1t\"");
+  }
+
+  @Test
+  void badNamesAreRefusedWithTheirRole() {
+    assertThatThrownBy(() -> Relation.of("", "job_id", OnDelete.CASCADE))
+        .hasMessageContaining("table");
+    assertThatThrownBy(() -> Relation.of("a.b.c", "job_id", OnDelete.CASCADE))
+        .hasMessageContaining("table 'a.b.c' has more than two parts");
+    assertThatThrownBy(() -> Relation.of("orders", "o.job_id", OnDelete.CASCADE))
+        .hasMessageContaining("column 'o.job_id' must be a plain column name");
+    assertThatThrownBy(() -> Relation.of("\"orders", "job_id", OnDelete.CASCADE))
+        .hasMessageContaining("unclosed double quote");
+    assertThatThrownBy(() -> Relation.of("x".repeat(64), "job_id", OnDelete.CASCADE))
+        .hasMessageContaining("64 bytes long");
+    assertThatThrownBy(() -> new Relation("orders", "job_id", OnDelete.CASCADE, "c".repeat(70)))
+        .hasMessageContaining("constraint name");
+  }
+}

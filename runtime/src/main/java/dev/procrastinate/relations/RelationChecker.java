@@ -531,8 +531,9 @@ public final class RelationChecker {
                   + action
                   + " refuses to delete a job that a row references, but jobs are deleted here ("
                   + deletePolicy
-                  + "): those deletions will fail for referenced jobs; a worker then cannot record"
-                  + " their end and they stay in status doing.",
+                  + "): those deletions will fail for referenced jobs; a worker then keeps such a"
+                  + " job with its final status and logs a warning, remove_old_jobs fails, and a"
+                  + " referenced job stays in the table for ever.",
               "use ON DELETE SET NULL (keep the row) or CASCADE (delete it with the job), or run"
                   + " workers with deleteJobs=never and do not schedule remove_old_jobs"));
     } else {

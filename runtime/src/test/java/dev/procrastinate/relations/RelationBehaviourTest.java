@@ -213,10 +213,11 @@ class RelationBehaviourTest {
 
   /**
    * What the checker warns about: a worker that deletes ended jobs cannot delete one that a row
-   * references under RESTRICT, cannot record its end, and the job stays {@code doing}.
+   * references under RESTRICT; it keeps the job with its final status instead, so its end is never
+   * lost, and the referencing row is untouched.
    */
   @Test
-  void restrictLeavesADeletingWorkerUnableToEndTheJob() throws Exception {
+  void restrictMakesADeletingWorkerKeepTheJobWithItsFinalStatus() throws Exception {
     String table = table("bigint");
     TaskRegistrar registrar =
         () ->
@@ -229,7 +230,7 @@ class RelationBehaviourTest {
         App.builder().dataSource(DB.dataSource()).taskRegistrars(List.of(registrar)).build()) {
       long jobId =
           app.jobManager().defer(NewJob.builder("behaviour.kept").queue("restricted").build());
-      order(table, jobId);
+      long orderId = order(table, jobId);
       try (Worker worker =
           app.worker(
               WorkerOptions.builder()
@@ -242,7 +243,9 @@ class RelationBehaviourTest {
       }
       assertThat(jobExists(jobId)).isTrue();
       assertThat(sql.value("SELECT status FROM procrastinate_jobs WHERE id = ?", jobId))
-          .isEqualTo("doing");
+          .isEqualTo("succeeded");
+      assertThat(sql.value("SELECT job_id FROM " + table + " WHERE id = ?", orderId))
+          .isEqualTo(String.valueOf(jobId));
     }
   }
 

@@ -193,6 +193,16 @@ final class Completer implements Runnable {
     }
   }
 
+  /** Whether a write failed on a foreign key that still references the job (SQLSTATE 23503). */
+  private static boolean referenced(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql && "23503".equals(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Writes one completion; returns false, keeping it, if the database cannot be reached. */
   private boolean writeOne(Completion completion) {
     long id = completion.job().id();
@@ -206,6 +216,19 @@ final class Completer implements Runnable {
     } catch (DatabaseUnavailableException e) {
       return false;
     } catch (ProcrastinateException e) {
+      if (completion.delete() && completion.retry() == null && referenced(e)) {
+        // A row of the application references the job under ON DELETE RESTRICT or NO ACTION:
+        // the job cannot go, but its end must still be recorded.
+        LOG.warn(
+            "{} - job {} cannot be deleted by the delete-jobs policy, because a row references it"
+                + " ({}); it is kept with status {}. Use ON DELETE SET NULL or CASCADE on that"
+                + " foreign key, or a policy that keeps jobs",
+            workerName,
+            id,
+            e.getMessage(),
+            completion.status());
+        return writeOne(new Completion(completion.job(), completion.status(), null, false));
+      }
       LOG.error(
           "{} - writing the outcome of job {} ({}) was refused, so it is dropped (a write whose answer was lost may have stored it already): {}",
           workerName,

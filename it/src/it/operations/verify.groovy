@@ -22,7 +22,7 @@ assert schema.startsWith('-- V1__procrastinate_3_9_schema.sql\n')
 assert schema.contains('CREATE TABLE procrastinate_jobs')
 assert log.contains('procrastinate:relation-sql')
 assert log.contains('procrastinate:worker')
-assert log.contains('This plugin has 7 goals')
+assert log.contains('This plugin has 8 goals')
 
 // 5, 6
 assert log.contains("task 'billing.charge' is not known here; known tasks: [ops.ping")
@@ -31,6 +31,10 @@ assert log =~ /Deferred job \d+ of task billing\.charge on queue billing, schedu
 assert ScenarioDatabase.query(basedir,
     "SELECT task_name || ' ' || queue_name || ' ' || priority || ' ' || status || ' ' || (scheduled_at > now() + interval '59 minutes') FROM procrastinate_jobs") ==
     ['billing.charge billing 3 todo true']
+
+// 7, 8
+assert log =~ /#\d+ billing\.charge on billing - \[todo\]/
+assert log.contains('The shell command failed: no_such_command')
 
 def versions = ScenarioDatabase.query(basedir,
     'SELECT version FROM procrastinate_schema_history WHERE success ORDER BY installed_rank')

@@ -139,8 +139,7 @@ public final class DeferBenchmark {
   private static void truncate(BenchDatabase db) throws SQLException {
     try (Connection connection = db.newConnection();
         Statement statement = connection.createStatement()) {
-      statement.execute(
-          "TRUNCATE procrastinate_events, procrastinate_periodic_defers, procrastinate_jobs");
+      statement.execute("TRUNCATE procrastinate_jobs CASCADE");
       statement.execute("VACUUM ANALYZE procrastinate_jobs");
     }
   }

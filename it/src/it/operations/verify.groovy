@@ -36,6 +36,10 @@ assert ScenarioDatabase.query(basedir,
 assert log =~ /#\d+ billing\.charge on billing - \[todo\]/
 assert log.contains('The shell command failed: no_such_command')
 
+// 9, 10
+assert log.contains("procrastinate.serverId is 'no-such-server', but settings.xml has no <server> with that id")
+assert log.contains('as user no_such_role')
+
 def versions = ScenarioDatabase.query(basedir,
     'SELECT version FROM procrastinate_schema_history WHERE success ORDER BY installed_rank')
 assert versions.size() >= 2 && versions[0] == '1'

@@ -11,11 +11,10 @@ import dev.procrastinate.internal.periodic.PeriodicDeferrer;
 import dev.procrastinate.internal.registry.JsonTaskArguments;
 import dev.procrastinate.internal.registry.TaskRegistry;
 import dev.procrastinate.internal.sql.Database;
+import dev.procrastinate.internal.sql.JobDao;
 import dev.procrastinate.internal.worker.WorkerEngine;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskRegistrar;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -174,6 +173,20 @@ public final class App implements AutoCloseable {
     return List.copyOf(registry().byName().keySet());
   }
 
+  /**
+   * Returns the persisted names of the application's own tasks, without aliases and without the
+   * builtin task.
+   *
+   * @return task names, in registration order
+   * @throws IllegalStateException if two registrars declare the same task name, naming both
+   */
+  public List<String> userTaskNames() {
+    return registry().tasks().stream()
+        .filter(task -> !BuiltinTasks.isBuiltin(task))
+        .map(TaskDescriptor::name)
+        .toList();
+  }
+
   TaskRegistry registry() {
     TaskRegistry loaded = registry;
     if (loaded == null) {
@@ -265,15 +278,7 @@ public final class App implements AutoCloseable {
     boolean reachable;
     try {
       String version =
-          database.withConnection(
-              "checking the database",
-              c -> {
-                try (Statement statement = c.createStatement();
-                    ResultSet result = statement.executeQuery("SHOW server_version")) {
-                  result.next();
-                  return result.getString(1);
-                }
-              });
+          database.withConnection("checking the database", new JobDao()::serverVersion);
       checks.add(
           new HealthReport.Check(
               "database", true, "PostgreSQL " + version + " at " + database.description()));
@@ -315,11 +320,7 @@ public final class App implements AutoCloseable {
 
   private HealthReport.Check tasksCheck() {
     try {
-      List<String> names =
-          registry().tasks().stream()
-              .filter(task -> !BuiltinTasks.isBuiltin(task))
-              .map(TaskDescriptor::name)
-              .toList();
+      List<String> names = userTaskNames();
       if (names.isEmpty()) {
         return new HealthReport.Check(
             "tasks",

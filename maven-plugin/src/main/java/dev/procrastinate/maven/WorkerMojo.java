@@ -27,8 +27,6 @@ import org.jspecify.annotations.Nullable;
  */
 @Mojo(name = "worker", requiresDependencyResolution = ResolutionScope.RUNTIME, threadSafe = true)
 public final class WorkerMojo extends AbstractProcrastinateMojo {
-  private static final List<String> BUILTIN_PREFIXES =
-      List.of("builtin:procrastinate.builtin_tasks.", "procrastinate.builtin_tasks.");
 
   /**
    * Queues to take jobs from, comma separated; all queues when empty. Also configurable with
@@ -114,10 +112,7 @@ public final class WorkerMojo extends AbstractProcrastinateMojo {
     }
     WorkerOptions options = options();
     try (App app = openApp()) {
-      List<String> tasks =
-          app.taskNames().stream()
-              .filter(task -> BUILTIN_PREFIXES.stream().noneMatch(task::startsWith))
-              .toList();
+      List<String> tasks = app.userTaskNames();
       if (tasks.isEmpty()) {
         throw new MojoFailureException(
             "No @Task found in "

@@ -152,19 +152,19 @@ public final class ProcrastinateMetrics implements JobObserver, AutoCloseable {
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("interval must be positive, got " + interval);
     }
-    MultiGauge depth =
-        MultiGauge.builder(QUEUE_DEPTH).description("Waiting jobs").register(registry);
-    MultiGauge due =
-        MultiGauge.builder(QUEUE_DUE).description("Waiting jobs that are due").register(registry);
-    MultiGauge age =
-        MultiGauge.builder(QUEUE_OLDEST_AGE)
-            .description("How long the oldest due job has waited")
-            .baseUnit("seconds")
-            .register(registry);
     synchronized (monitorLock) {
       if (monitor != null) {
         throw new IllegalStateException("queues are already monitored");
       }
+      MultiGauge depth =
+          MultiGauge.builder(QUEUE_DEPTH).description("Waiting jobs").register(registry);
+      MultiGauge due =
+          MultiGauge.builder(QUEUE_DUE).description("Waiting jobs that are due").register(registry);
+      MultiGauge age =
+          MultiGauge.builder(QUEUE_OLDEST_AGE)
+              .description("How long the oldest due job has waited")
+              .baseUnit("seconds")
+              .register(registry);
       monitor =
           Executors.newSingleThreadScheduledExecutor(
               runnable -> {

@@ -158,6 +158,22 @@ public final class Database {
   }
 
   /**
+   * Tells whether a failure is a foreign-key violation (SQLSTATE 23503) anywhere in its causes: a
+   * row still references a job being deleted, or a worker id that no longer exists.
+   *
+   * @param failure what was thrown
+   * @return whether PostgreSQL refused the statement on a foreign key
+   */
+  public static boolean isForeignKeyViolation(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && "23503".equals(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Turns a JDBC failure into the procrastinate exception that fits it.
    *
    * @param action what was being done, e.g. "deferring a job of task x"

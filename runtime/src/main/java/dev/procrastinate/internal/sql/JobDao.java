@@ -140,6 +140,21 @@ public final class JobDao {
   }
 
   /**
+   * Reads the server's version, to check that the database answers.
+   *
+   * @param connection the connection
+   * @return the version, such as {@code 15.4}
+   * @throws SQLException if the query fails
+   */
+  public String serverVersion(Connection connection) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.SERVER_VERSION);
+        ResultSet result = statement.executeQuery()) {
+      result.next();
+      return result.getString(1);
+    }
+  }
+
+  /**
    * Reads the backlog of each queue with waiting jobs.
    *
    * @param connection the connection
@@ -147,19 +162,16 @@ public final class JobDao {
    * @throws SQLException if the query fails
    */
   public List<QueueBacklog> queueBacklog(Connection connection) throws SQLException {
-    List<QueueBacklog> backlog = new ArrayList<>();
-    try (PreparedStatement statement = connection.prepareStatement(JobSql.QUEUE_BACKLOG);
-        ResultSet result = statement.executeQuery()) {
-      while (result.next()) {
-        backlog.add(
-            new QueueBacklog(
-                result.getString("queue_name"),
-                result.getLong("waiting"),
-                result.getLong("due"),
-                Duration.ofNanos((long) (result.getDouble("oldest_due_age") * 1e9))));
-      }
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.QUEUE_BACKLOG)) {
+      return readAll(
+          statement,
+          result ->
+              new QueueBacklog(
+                  result.getString("queue_name"),
+                  result.getLong("waiting"),
+                  result.getLong("due"),
+                  Duration.ofNanos((long) (result.getDouble("oldest_due_age") * 1e9))));
     }
-    return backlog;
   }
 
   /**
@@ -441,23 +453,20 @@ public final class JobDao {
    */
   public List<ProcrastinateEvent> listEvents(Connection connection, long jobId)
       throws SQLException {
-    List<ProcrastinateEvent> events = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(JobSql.EVENT_LIST_OF_JOB)) {
       statement.setLong(1, jobId); // job_id
-      try (ResultSet result = statement.executeQuery()) {
-        while (result.next()) {
-          String type = result.getString("type");
-          OffsetDateTime at = result.getObject("at", OffsetDateTime.class);
-          events.add(
-              new ProcrastinateEvent(
-                  result.getLong("id"),
-                  result.getLong("job_id"),
-                  type == null ? null : JobEventType.fromDb(type),
-                  at == null ? null : at.toInstant()));
-        }
-      }
+      return readAll(
+          statement,
+          result -> {
+            String type = result.getString("type");
+            OffsetDateTime at = result.getObject("at", OffsetDateTime.class);
+            return new ProcrastinateEvent(
+                result.getLong("id"),
+                result.getLong("job_id"),
+                type == null ? null : JobEventType.fromDb(type),
+                at == null ? null : at.toInstant());
+          });
     }
-    return events;
   }
 
   /**
@@ -470,26 +479,23 @@ public final class JobDao {
    */
   public List<ProcrastinatePeriodicDefer> listPeriodicDefers(
       Connection connection, @Nullable String taskName) throws SQLException {
-    List<ProcrastinatePeriodicDefer> defers = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(JobSql.PERIODIC_DEFER_LIST)) {
       bindTwice(statement, 0, taskName, Types.VARCHAR); // task_name
-      try (ResultSet result = statement.executeQuery()) {
-        while (result.next()) {
-          long timestamp = result.getLong("defer_timestamp");
-          Long deferTimestamp = result.wasNull() ? null : timestamp;
-          long job = result.getLong("job_id");
-          Long jobId = result.wasNull() ? null : job;
-          defers.add(
-              new ProcrastinatePeriodicDefer(
-                  result.getLong("id"),
-                  result.getString("task_name"),
-                  deferTimestamp,
-                  jobId,
-                  result.getString("periodic_id")));
-        }
-      }
+      return readAll(
+          statement,
+          result -> {
+            long timestamp = result.getLong("defer_timestamp");
+            Long deferTimestamp = result.wasNull() ? null : timestamp;
+            long job = result.getLong("job_id");
+            Long jobId = result.wasNull() ? null : job;
+            return new ProcrastinatePeriodicDefer(
+                result.getLong("id"),
+                result.getString("task_name"),
+                deferTimestamp,
+                jobId,
+                result.getString("periodic_id"));
+          });
     }
-    return defers;
   }
 
   /**
@@ -500,17 +506,14 @@ public final class JobDao {
    * @throws SQLException if the query fails
    */
   public List<ProcrastinateWorker> listWorkers(Connection connection) throws SQLException {
-    List<ProcrastinateWorker> workers = new ArrayList<>();
-    try (PreparedStatement statement = connection.prepareStatement(JobSql.WORKER_LIST);
-        ResultSet result = statement.executeQuery()) {
-      while (result.next()) {
-        workers.add(
-            new ProcrastinateWorker(
-                result.getLong("id"),
-                result.getObject("last_heartbeat", OffsetDateTime.class).toInstant()));
-      }
+    try (PreparedStatement statement = connection.prepareStatement(JobSql.WORKER_LIST)) {
+      return readAll(
+          statement,
+          result ->
+              new ProcrastinateWorker(
+                  result.getLong("id"),
+                  result.getObject("last_heartbeat", OffsetDateTime.class).toInstant()));
     }
-    return workers;
   }
 
   /**
@@ -530,12 +533,7 @@ public final class JobDao {
       statement.setArray(1, queues == null ? null : connection.createArrayOf("varchar", queues));
       statement.setLong(2, workerId); // p_worker_id
       statement.setInt(3, limit); // p_limit
-      List<ProcrastinateJob> jobs = new ArrayList<>(limit);
-      try (ResultSet result = statement.executeQuery()) {
-        while (result.next()) {
-          jobs.add(readJob(result));
-        }
-      }
+      List<ProcrastinateJob> jobs = readJobs(statement);
       jobs.sort(
           (a, b) ->
               a.priority() != b.priority()
@@ -819,13 +817,25 @@ public final class JobDao {
   }
 
   private static List<ProcrastinateJob> readJobs(PreparedStatement statement) throws SQLException {
-    List<ProcrastinateJob> jobs = new ArrayList<>();
+    return readAll(statement, JobDao::readJob);
+  }
+
+  /** Reads one value from the current row of a result. */
+  @FunctionalInterface
+  private interface RowReader<T> {
+    T read(ResultSet result) throws SQLException;
+  }
+
+  /** Runs a query and reads every row of its result, in order. */
+  private static <T> List<T> readAll(PreparedStatement statement, RowReader<T> reader)
+      throws SQLException {
+    List<T> rows = new ArrayList<>();
     try (ResultSet result = statement.executeQuery()) {
       while (result.next()) {
-        jobs.add(readJob(result));
+        rows.add(reader.read(result));
       }
     }
-    return jobs;
+    return rows;
   }
 
   private static Long[] box(long[] ids) {

@@ -89,6 +89,9 @@ public final class JobSql {
        ORDER BY q.queue_name
       """;
 
+  /** Reads the server's version, for health checks. No parameters. */
+  public static final String SERVER_VERSION = "SHOW server_version";
+
   /** Reads one job. Parameters: 1 job id. */
   public static final String JOB_GET =
       "SELECT " + JOB_COLUMNS + " FROM procrastinate_jobs WHERE id = ?";

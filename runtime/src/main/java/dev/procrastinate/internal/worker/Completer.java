@@ -193,16 +193,6 @@ final class Completer implements Runnable {
     }
   }
 
-  /** Whether a write failed on a foreign key that still references the job (SQLSTATE 23503). */
-  private static boolean referenced(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.sql.SQLException sql && "23503".equals(sql.getSQLState())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Writes one completion; returns false, keeping it, if the database cannot be reached. */
   private boolean writeOne(Completion completion) {
     long id = completion.job().id();
@@ -216,7 +206,7 @@ final class Completer implements Runnable {
     } catch (DatabaseUnavailableException e) {
       return false;
     } catch (ProcrastinateException e) {
-      if (completion.delete() && completion.retry() == null && referenced(e)) {
+      if (completion.delete() && completion.retry() == null && Database.isForeignKeyViolation(e)) {
         // A row of the application references the job under ON DELETE RESTRICT or NO ACTION:
         // the job cannot go, but its end must still be recorded.
         LOG.warn(

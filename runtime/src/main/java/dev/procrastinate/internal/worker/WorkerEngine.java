@@ -350,8 +350,8 @@ public final class WorkerEngine {
             failures = 0;
           }
         } catch (ProcrastinateException e) {
-          if (workerGone(e)) {
-            // Fetching writes this worker's id into the jobs: it must be registered.
+          if (Database.isForeignKeyViolation(e)) {
+            // The only foreign key a fetch writes is worker_id: this worker was pruned.
             try {
               registerAgain(workerId);
               continue;
@@ -714,16 +714,6 @@ public final class WorkerEngine {
           adopted,
           runningIds.length);
     }
-  }
-
-  /** Whether a failure is the foreign key of {@code worker_id}: this worker was pruned. */
-  private static boolean workerGone(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.sql.SQLException sql && "23503".equals(sql.getSQLState())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private void pollAborts() {

@@ -1,7 +1,7 @@
 package dev.procrastinate.maven;
 
 import dev.procrastinate.App;
-import dev.procrastinate.cli.Shell;
+import dev.procrastinate.operations.Shell;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;

@@ -1,6 +1,7 @@
 package dev.procrastinate.cli;
 
 import dev.procrastinate.App;
+import dev.procrastinate.operations.Shell;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

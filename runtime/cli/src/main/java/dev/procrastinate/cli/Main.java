@@ -5,6 +5,7 @@ import dev.procrastinate.App;
 import dev.procrastinate.AppConfig;
 import dev.procrastinate.ArgumentsException;
 import dev.procrastinate.DatabaseUnavailableException;
+import dev.procrastinate.operations.Messages;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -218,13 +219,7 @@ public final class Main {
    * line, the rest being for {@code -v}.
    */
   static String oneLine(Throwable exception) {
-    String message = exception.getMessage();
-    if (message == null || message.isBlank()) {
-      return exception.getClass().getName();
-    }
-    message = message.strip();
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline).strip();
+    return Messages.oneLine(exception);
   }
 
   static int exitCodeOf(Throwable exception) {

@@ -1,4 +1,4 @@
-package dev.procrastinate.cli;
+package dev.procrastinate.operations;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -192,7 +192,7 @@ public final class Shell {
       return result;
     } catch (ProcrastinateException | IllegalArgumentException e) {
       out.flush();
-      err.println("*** " + Main.oneLine(e));
+      err.println("*** " + Messages.oneLine(e));
       err.flush();
       return Result.FAILED;
     }

@@ -50,7 +50,7 @@ import org.slf4j.MDC;
 
 /**
  * Runs jobs: fetcher, executor, completer, listener and housekeeper, as {@code
- * runtime/docs/concurrency.md} describes. Thread-safe. Not API: {@link dev.procrastinate.Worker} is
+ * runtime/core/docs/concurrency.md} describes. Thread-safe. Not API: {@link dev.procrastinate.Worker} is
  * the public face.
  */
 public final class WorkerEngine {

@@ -231,11 +231,11 @@ public final class JobSql {
 
   /**
    * Takes up to N runnable jobs for a worker, with upstream's fetch rules, through {@code
-   * procrastinate_java_fetch_jobs_v1}. Parameters: 1 queue names (varchar[]) or null for all, 2
+   * procrastinate_java_fetch_jobs_v2}. Parameters: 1 queue names (varchar[]) or null for all, 2
    * worker id, 3 N.
    */
   public static final String JOB_FETCH_MANY =
-      "SELECT " + JOB_COLUMNS + " FROM procrastinate_java_fetch_jobs_v1(?::varchar[], ?, ?)";
+      "SELECT " + JOB_COLUMNS + " FROM procrastinate_java_fetch_jobs_v2(?::varchar[], ?, ?)";
 
   /**
    * Ends running (or waiting) jobs with a status each, as {@code procrastinate_finish_job_v1} does

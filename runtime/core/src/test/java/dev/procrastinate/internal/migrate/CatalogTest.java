@@ -24,7 +24,7 @@ class CatalogTest {
   }
 
   @Test
-  void theEighteenContractFunctionsAndOurBatchFetchExist() throws Exception {
+  void theEighteenContractFunctionsAndOurBatchFetchesExist() throws Exception {
     List<String> functions = new ArrayList<>();
     try (Connection connection = DB.dataSource().getConnection();
         Statement statement = connection.createStatement();
@@ -44,6 +44,7 @@ class CatalogTest {
             "procrastinate_fetch_job_v2",
             "procrastinate_finish_job_v1",
             "procrastinate_java_fetch_jobs_v1",
+            "procrastinate_java_fetch_jobs_v2",
             "procrastinate_notify_queue_abort_job_v1",
             "procrastinate_notify_queue_job_inserted_v1",
             "procrastinate_prune_stalled_workers_v1",

@@ -11,7 +11,7 @@ import dev.procrastinate.internal.periodic.PeriodicDeferrer;
 import dev.procrastinate.internal.registry.JsonTaskArguments;
 import dev.procrastinate.internal.registry.TaskRegistry;
 import dev.procrastinate.internal.sql.Database;
-import dev.procrastinate.internal.sql.JobDao;
+import dev.procrastinate.internal.sql.QueryDao;
 import dev.procrastinate.internal.worker.WorkerEngine;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskRegistrar;
@@ -278,7 +278,7 @@ public final class App implements AutoCloseable {
     boolean reachable;
     try {
       String version =
-          database.withConnection("checking the database", new JobDao()::serverVersion);
+          database.withConnection("checking the database", new QueryDao()::serverVersion);
       checks.add(
           new HealthReport.Check(
               "database", true, "PostgreSQL " + version + " at " + database.description()));

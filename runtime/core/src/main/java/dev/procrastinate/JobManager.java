@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.procrastinate.internal.observe.Observers;
 import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.internal.sql.JobDao;
+import dev.procrastinate.internal.sql.QueryDao;
+import dev.procrastinate.internal.sql.WorkerDao;
 import dev.procrastinate.model.JobCounts;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.ProcrastinateEvent;
@@ -57,6 +59,8 @@ public final class JobManager {
   private final Database database;
   private final ObjectMapper jsonMapper;
   private final JobDao dao = new JobDao();
+  private final WorkerDao workers = new WorkerDao();
+  private final QueryDao queries = new QueryDao();
   private final Object executorLock = new Object();
   private @Nullable ExecutorService asyncExecutor;
 
@@ -180,7 +184,7 @@ public final class JobManager {
    * @return the job, or empty if none has this id
    */
   public Optional<ProcrastinateJob> getJob(long id) {
-    return database.withConnection("reading job " + id, c -> dao.get(c, id));
+    return database.withConnection("reading job " + id, c -> queries.get(c, id));
   }
 
   /**
@@ -190,7 +194,8 @@ public final class JobManager {
    * @return the status, or empty if no job has this id
    */
   public Optional<JobStatus> getStatus(long id) {
-    return database.withConnection("reading the status of job " + id, c -> dao.getStatus(c, id));
+    return database.withConnection(
+        "reading the status of job " + id, c -> queries.getStatus(c, id));
   }
 
   /**
@@ -203,7 +208,7 @@ public final class JobManager {
    */
   public Optional<JobStatus> getStatus(Connection connection, long id) {
     return database.onCallerConnection(
-        connection, "reading the status of job " + id, c -> dao.getStatus(c, id));
+        connection, "reading the status of job " + id, c -> queries.getStatus(c, id));
   }
 
   /**
@@ -226,7 +231,7 @@ public final class JobManager {
    */
   public List<ProcrastinateJob> listJobs(JobFilter filter) {
     Objects.requireNonNull(filter, "filter");
-    return database.withConnection("listing jobs", c -> dao.list(c, filter));
+    return database.withConnection("listing jobs", c -> queries.list(c, filter));
   }
 
   /**
@@ -239,7 +244,7 @@ public final class JobManager {
   public List<JobCounts> countByQueue(JobFilter filter) {
     Objects.requireNonNull(filter, "filter");
     return database.withConnection(
-        "counting jobs per queue", c -> dao.countBy(c, JobDao.CountBy.QUEUE, filter));
+        "counting jobs per queue", c -> queries.countBy(c, QueryDao.CountBy.QUEUE, filter));
   }
 
   /**
@@ -252,7 +257,7 @@ public final class JobManager {
   public List<JobCounts> countByTask(JobFilter filter) {
     Objects.requireNonNull(filter, "filter");
     return database.withConnection(
-        "counting jobs per task", c -> dao.countBy(c, JobDao.CountBy.TASK, filter));
+        "counting jobs per task", c -> queries.countBy(c, QueryDao.CountBy.TASK, filter));
   }
 
   /**
@@ -265,7 +270,7 @@ public final class JobManager {
   public List<JobCounts> countByLock(JobFilter filter) {
     Objects.requireNonNull(filter, "filter");
     return database.withConnection(
-        "counting jobs per lock", c -> dao.countBy(c, JobDao.CountBy.LOCK, filter));
+        "counting jobs per lock", c -> queries.countBy(c, QueryDao.CountBy.LOCK, filter));
   }
 
   /**
@@ -277,7 +282,7 @@ public final class JobManager {
    */
   public List<ProcrastinateEvent> listEvents(long jobId) {
     return database.withConnection(
-        "listing the events of job " + jobId, c -> dao.listEvents(c, jobId));
+        "listing the events of job " + jobId, c -> queries.listEvents(c, jobId));
   }
 
   /**
@@ -289,7 +294,7 @@ public final class JobManager {
    */
   public List<ProcrastinatePeriodicDefer> listPeriodicDefers(@Nullable String taskName) {
     return database.withConnection(
-        "listing periodic defers", c -> dao.listPeriodicDefers(c, taskName));
+        "listing periodic defers", c -> queries.listPeriodicDefers(c, taskName));
   }
 
   /**
@@ -299,7 +304,7 @@ public final class JobManager {
    * @return the workers, by id
    */
   public List<ProcrastinateWorker> listWorkers() {
-    return database.withConnection("listing workers", dao::listWorkers);
+    return database.withConnection("listing workers", queries::listWorkers);
   }
 
   /**
@@ -387,7 +392,7 @@ public final class JobManager {
       database.withConnection(
           "retrying job " + id,
           c -> {
-            dao.retry(c, id, retryAt, priority, queue, lock);
+            dao.retry(c, new JobDao.Retry(id, retryAt, priority, queue, lock));
             return null;
           });
     } catch (ProcrastinateException e) {
@@ -455,7 +460,7 @@ public final class JobManager {
     return database.withConnection(
         "listing stalled jobs",
         c ->
-            dao.listStalled(
+            workers.listStalledJobs(
                 c,
                 heartbeatAge,
                 queue,
@@ -490,7 +495,7 @@ public final class JobManager {
    */
   public Map<JobStatus, Long> countByStatus(JobFilter filter) {
     Objects.requireNonNull(filter, "filter");
-    return database.withConnection("counting jobs", c -> dao.countByStatus(c, filter));
+    return database.withConnection("counting jobs", c -> queries.countByStatus(c, filter));
   }
 
   /**
@@ -500,7 +505,7 @@ public final class JobManager {
    * @return one entry per queue with waiting jobs, by queue name
    */
   public List<QueueBacklog> queueBacklog() {
-    return database.withConnection("reading the queue backlog", dao::queueBacklog);
+    return database.withConnection("reading the queue backlog", queries::queueBacklog);
   }
 
   /**

@@ -1,17 +1,20 @@
 package dev.procrastinate.internal.sql;
 
 /**
- * Every statement the job manager sends, as text blocks named entity-then-verb. Each names its
- * {@code ?} parameters in order. DDL lives only in the Flyway migrations under {@code
- * db/procrastinate}. Not API.
+ * Every statement the DAOs send, as text blocks named entity-then-verb, in one section per DAO.
+ * Each names its {@code ?} parameters in order. DDL lives only in the Flyway migrations under
+ * {@code db/procrastinate}. Not API.
  */
-public final class JobSql {
+final class JobSql {
   private JobSql() {}
 
   /** The columns of {@code procrastinate_jobs}, selected by name: column order varies. */
   static final String JOB_COLUMNS =
       "id, queue_name, task_name, priority, lock, queueing_lock, args, status, scheduled_at,"
           + " attempts, abort_requested, worker_id";
+
+  // ---------------------------------------------------------------------------------------------
+  // Jobs: defer, fetch, finish, retry, cancel, delete ({@link JobDao}).
 
   /**
    * Defers N jobs in one call of {@code procrastinate_defer_jobs_v1}; returns their ids in input
@@ -57,6 +60,27 @@ public final class JobSql {
       SELECT id FROM deferred ORDER BY n
       """;
 
+  /**
+   * Defers one tick of a periodic task through {@code procrastinate_defer_periodic_job_v2}, which
+   * claims (task, periodic id, timestamp) in {@code procrastinate_periodic_defers}; returns the new
+   * job's id, or null if the tick was already deferred. Parameters: 1 queue name, 2 lock or null, 3
+   * queueing lock or null, 4 task name, 5 priority, 6 periodic id, 7 tick in epoch seconds, 8 args
+   * JSON (with {@code timestamp}).
+   */
+  public static final String PERIODIC_DEFER =
+      """
+      SELECT procrastinate_defer_periodic_job_v2(?::varchar, ?::varchar, ?::varchar, ?::varchar,
+                                                 ?::int4, ?::varchar, ?::int8, ?::jsonb) AS id
+      """;
+
+  /**
+   * Takes up to N runnable jobs for a worker, with upstream's fetch rules, through {@code
+   * procrastinate_java_fetch_jobs_v2}. Parameters: 1 queue names (varchar[]) or null for all, 2
+   * worker id, 3 N.
+   */
+  public static final String JOB_FETCH_MANY =
+      "SELECT " + JOB_COLUMNS + " FROM procrastinate_java_fetch_jobs_v2(?::varchar[], ?, ?)";
+
   /** Reads the headers of jobs. Parameters: 1 job ids (int8[]). */
   public static final String JOB_HEADERS =
       """
@@ -65,29 +89,164 @@ public final class JobSql {
       """;
 
   /**
-   * Counts the waiting jobs per queue, the due ones, and the wait of the due job with the smallest
-   * id since its last defer, retry or schedule. No parameters.
+   * Ends running (or waiting) jobs with a status each, as {@code procrastinate_finish_job_v1} does
+   * one by one: the status is set, the abort request cleared, and attempts counted for jobs that
+   * were running; returns the ids that were ended. Parameters: 1 job ids (int8[]), 2 end statuses
+   * (text[]: succeeded, failed or aborted), 3 the job ids again (so that the plan looks the jobs up
+   * by primary key rather than scanning every waiting or running job).
    */
-  public static final String QUEUE_BACKLOG =
+  public static final String JOB_FINISH_MANY =
       """
-      SELECT q.queue_name, q.waiting, q.due,
-             coalesce(extract(epoch FROM now() - greatest(j.scheduled_at, e.at)), 0)
-                 AS oldest_due_age
-        FROM (SELECT queue_name,
-                     count(*) AS waiting,
-                     count(*) FILTER (WHERE scheduled_at IS NULL OR scheduled_at <= now()) AS due,
-                     min(id) FILTER (WHERE scheduled_at IS NULL OR scheduled_at <= now())
-                         AS oldest_id
-                FROM procrastinate_jobs
-               WHERE status = 'todo'
-               GROUP BY queue_name) AS q
-        LEFT JOIN procrastinate_jobs AS j ON j.id = q.oldest_id
-        LEFT JOIN LATERAL (
-             SELECT max(at) AS at FROM procrastinate_events
-              WHERE job_id = q.oldest_id
-                AND type IN ('deferred', 'deferred_for_retry', 'retried')) AS e ON true
-       ORDER BY q.queue_name
+      UPDATE procrastinate_jobs AS jobs
+         SET status = ending.status::procrastinate_job_status,
+             abort_requested = false,
+             attempts = CASE WHEN jobs.status = 'doing' THEN jobs.attempts + 1
+                             ELSE jobs.attempts END
+        FROM unnest(?::int8[], ?::text[]) AS ending(id, status)
+       WHERE jobs.id = ending.id
+         AND jobs.id = ANY (?::int8[])
+         AND jobs.status IN ('todo', 'doing')
+      RETURNING jobs.id
       """;
+
+  /**
+   * Ends one job through upstream's {@code procrastinate_finish_job_v1}. Parameters: 1 job id, 2
+   * end status, 3 delete job.
+   */
+  public static final String JOB_FINISH_ONE =
+      "SELECT procrastinate_finish_job_v1(?, ?::procrastinate_job_status, ?)";
+
+  /**
+   * Deletes ended jobs, as {@code procrastinate_finish_job_v1} with {@code delete_job} does;
+   * returns the deleted ids. Parameters: 1 job ids (int8[]).
+   */
+  public static final String JOB_DELETE_FINISHED_MANY =
+      """
+      DELETE FROM procrastinate_jobs
+       WHERE id = ANY (?::int8[])
+         AND status IN ('todo', 'doing')
+      RETURNING id
+      """;
+
+  /**
+   * Retries a doing or failed job through {@code procrastinate_retry_job_v2}. Parameters: 1 job id,
+   * 2 retry at (timestamptz), 3 new priority or null, 4 new queue or null, 5 new lock or null.
+   */
+  public static final String JOB_RETRY =
+      "SELECT procrastinate_retry_job_v2(?, ?::timestamptz, ?::int4, ?::varchar, ?::varchar)";
+
+  /**
+   * Retries jobs through {@code procrastinate_retry_job_v2}, one call per job in one statement.
+   * Parameters, arrays of one element per job: 1 ids (int8[]), 2 retry at (text[] of ISO-8601
+   * instants), 3 new priorities (int4[], null keeps), 4 new queues (text[]), 5 new locks (text[]).
+   */
+  public static final String JOB_RETRY_MANY =
+      """
+      SELECT procrastinate_retry_job_v2(r.id, r.retry_at::timestamptz, r.priority,
+                                        r.queue::varchar, r.lock::varchar)
+        FROM unnest(?::int8[], ?::text[], ?::int4[], ?::text[], ?::text[])
+             AS r(id, retry_at, priority, queue, lock)
+      """;
+
+  /**
+   * Cancels or aborts a job through {@code procrastinate_cancel_job_v1}; returns its id, or null if
+   * nothing was done. Parameters: 1 job id, 2 abort, 3 delete job.
+   */
+  public static final String JOB_CANCEL = "SELECT procrastinate_cancel_job_v1(?, ?, ?) AS id";
+
+  /** Lists which of the given running jobs have an abort request. Parameters: 1 ids (int8[]). */
+  public static final String JOB_LIST_ABORT_REQUESTED =
+      """
+      SELECT id FROM procrastinate_jobs
+       WHERE id = ANY (?::int8[]) AND status = 'doing' AND abort_requested
+      """;
+
+  /**
+   * Deletes jobs in the given statuses whose latest event is older than an age, like upstream's
+   * {@code delete_old_jobs}. Parameters: 1 statuses (text[]), 2-3 queue (null test, value), 4 age
+   * in seconds.
+   */
+  public static final String JOB_DELETE_OLD =
+      """
+      DELETE FROM procrastinate_jobs
+       WHERE id IN (
+             SELECT j.id
+               FROM procrastinate_jobs j
+              WHERE j.status = ANY(?::procrastinate_job_status[])
+                AND (?::varchar IS NULL OR j.queue_name = ?)
+                AND (SELECT max(e.at) FROM procrastinate_events e WHERE e.job_id = j.id)
+                    < now() - make_interval(secs => ?))
+      """;
+
+  // ---------------------------------------------------------------------------------------------
+  // Workers: registration, heartbeats, stalled workers and their jobs ({@link WorkerDao}).
+
+  /** Registers a worker; returns its id. No parameters. */
+  public static final String WORKER_REGISTER =
+      "SELECT worker_id FROM procrastinate_register_worker_v1()";
+
+  /** Unregisters a worker; its jobs' worker_id becomes null. Parameters: 1 worker id. */
+  public static final String WORKER_UNREGISTER = "SELECT procrastinate_unregister_worker_v1(?)";
+
+  /**
+   * Records a worker's heartbeat and tells whether the worker is still registered (another worker
+   * prunes it after a long silence). Parameters: 1-2 worker id.
+   */
+  public static final String WORKER_HEARTBEAT =
+      """
+      SELECT procrastinate_update_heartbeat_v1(?),
+             EXISTS (SELECT 1 FROM procrastinate_workers WHERE id = ?) AS registered
+      """;
+
+  /**
+   * Deletes workers whose heartbeat is older than N seconds; returns their ids. Parameters: 1
+   * seconds (float8).
+   */
+  public static final String WORKER_PRUNE_STALLED =
+      "SELECT worker_id FROM procrastinate_prune_stalled_workers_v1(?)";
+
+  /**
+   * Lists running jobs whose worker is gone: no worker, or one without a heartbeat for N seconds,
+   * like upstream's {@code select_stalled_jobs_by_heartbeat}. Parameters: 1 seconds (float8), 2-3
+   * queue (null test, value), 4-5 task names (null test, text[]), 6 row limit.
+   */
+  public static final String JOB_LIST_STALLED =
+      "SELECT "
+          + JOB_COLUMNS
+          + """
+           FROM procrastinate_jobs AS jobs
+          WHERE jobs.status = 'doing'
+            AND NOT EXISTS (
+                SELECT 1 FROM procrastinate_workers AS workers
+                 WHERE workers.id = jobs.worker_id
+                   AND workers.last_heartbeat >= now() - make_interval(secs => ?))
+            AND (?::varchar IS NULL OR jobs.queue_name = ?)
+            AND (?::text[] IS NULL OR jobs.task_name = ANY (?::text[]))
+          ORDER BY jobs.id
+          LIMIT ?
+          """;
+
+  /**
+   * Lists the running jobs of one worker, to take back jobs fetched by a call whose answer was
+   * lost. Parameters: 1 worker id.
+   */
+  public static final String JOB_LIST_OF_WORKER =
+      "SELECT "
+          + JOB_COLUMNS
+          + " FROM procrastinate_jobs WHERE worker_id = ? AND status = 'doing' ORDER BY id";
+
+  /**
+   * Gives running jobs that lost their worker (pruned while it could not heartbeat) back to it
+   * under its new id. Parameters: 1 worker id, 2 job ids (int8[]).
+   */
+  public static final String JOB_ADOPT =
+      """
+      UPDATE procrastinate_jobs SET worker_id = ?
+       WHERE id = ANY (?::int8[]) AND status = 'doing' AND worker_id IS NULL
+      """;
+
+  // ---------------------------------------------------------------------------------------------
+  // Read-only queries ({@link QueryDao}).
 
   /** Reads the server's version, for health checks. No parameters. */
   public static final String SERVER_VERSION = "SHOW server_version";
@@ -139,36 +298,6 @@ public final class JobSql {
            ORDER BY j.id
            LIMIT ?
           """;
-
-  /**
-   * Cancels or aborts a job through {@code procrastinate_cancel_job_v1}; returns its id, or null if
-   * nothing was done. Parameters: 1 job id, 2 abort, 3 delete job.
-   */
-  public static final String JOB_CANCEL = "SELECT procrastinate_cancel_job_v1(?, ?, ?) AS id";
-
-  /**
-   * Retries a doing or failed job through {@code procrastinate_retry_job_v2}. Parameters: 1 job id,
-   * 2 retry at (timestamptz), 3 new priority or null, 4 new queue or null, 5 new lock or null.
-   */
-  public static final String JOB_RETRY =
-      "SELECT procrastinate_retry_job_v2(?, ?::timestamptz, ?::int4, ?::varchar, ?::varchar)";
-
-  /**
-   * Deletes jobs in the given statuses whose latest event is older than an age, like upstream's
-   * {@code delete_old_jobs}. Parameters: 1 statuses (text[]), 2-3 queue (null test, value), 4 age
-   * in seconds.
-   */
-  public static final String JOB_DELETE_OLD =
-      """
-      DELETE FROM procrastinate_jobs
-       WHERE id IN (
-             SELECT j.id
-               FROM procrastinate_jobs j
-              WHERE j.status = ANY(?::procrastinate_job_status[])
-                AND (?::varchar IS NULL OR j.queue_name = ?)
-                AND (SELECT max(e.at) FROM procrastinate_events e WHERE e.job_id = j.id)
-                    < now() - make_interval(secs => ?))
-      """;
 
   /** Counts the jobs matching a filter per status. Parameters: 1-24 the filter. */
   public static final String JOB_COUNT_BY_STATUS =
@@ -230,147 +359,27 @@ public final class JobSql {
       "SELECT id, last_heartbeat FROM procrastinate_workers ORDER BY id";
 
   /**
-   * Takes up to N runnable jobs for a worker, with upstream's fetch rules, through {@code
-   * procrastinate_java_fetch_jobs_v2}. Parameters: 1 queue names (varchar[]) or null for all, 2
-   * worker id, 3 N.
+   * Counts the waiting jobs per queue, the due ones, and the wait of the due job with the smallest
+   * id since its last defer, retry or schedule. No parameters.
    */
-  public static final String JOB_FETCH_MANY =
-      "SELECT " + JOB_COLUMNS + " FROM procrastinate_java_fetch_jobs_v2(?::varchar[], ?, ?)";
-
-  /**
-   * Ends running (or waiting) jobs with a status each, as {@code procrastinate_finish_job_v1} does
-   * one by one: the status is set, the abort request cleared, and attempts counted for jobs that
-   * were running; returns the ids that were ended. Parameters: 1 job ids (int8[]), 2 end statuses
-   * (text[]: succeeded, failed or aborted), 3 the job ids again (so that the plan looks the jobs up
-   * by primary key rather than scanning every waiting or running job).
-   */
-  public static final String JOB_FINISH_MANY =
+  public static final String QUEUE_BACKLOG =
       """
-      UPDATE procrastinate_jobs AS jobs
-         SET status = ending.status::procrastinate_job_status,
-             abort_requested = false,
-             attempts = CASE WHEN jobs.status = 'doing' THEN jobs.attempts + 1
-                             ELSE jobs.attempts END
-        FROM unnest(?::int8[], ?::text[]) AS ending(id, status)
-       WHERE jobs.id = ending.id
-         AND jobs.id = ANY (?::int8[])
-         AND jobs.status IN ('todo', 'doing')
-      RETURNING jobs.id
-      """;
-
-  /**
-   * Ends one job through upstream's {@code procrastinate_finish_job_v1}. Parameters: 1 job id, 2
-   * end status, 3 delete job.
-   */
-  public static final String JOB_FINISH_ONE =
-      "SELECT procrastinate_finish_job_v1(?, ?::procrastinate_job_status, ?)";
-
-  /**
-   * Deletes ended jobs, as {@code procrastinate_finish_job_v1} with {@code delete_job} does;
-   * returns the deleted ids. Parameters: 1 job ids (int8[]).
-   */
-  public static final String JOB_DELETE_FINISHED_MANY =
-      """
-      DELETE FROM procrastinate_jobs
-       WHERE id = ANY (?::int8[])
-         AND status IN ('todo', 'doing')
-      RETURNING id
-      """;
-
-  /**
-   * Retries jobs through {@code procrastinate_retry_job_v2}, one call per job in one statement.
-   * Parameters, arrays of one element per job: 1 ids (int8[]), 2 retry at (text[] of ISO-8601
-   * instants), 3 new priorities (int4[], null keeps), 4 new queues (text[]), 5 new locks (text[]).
-   */
-  public static final String JOB_RETRY_MANY =
-      """
-      SELECT procrastinate_retry_job_v2(r.id, r.retry_at::timestamptz, r.priority,
-                                        r.queue::varchar, r.lock::varchar)
-        FROM unnest(?::int8[], ?::text[], ?::int4[], ?::text[], ?::text[])
-             AS r(id, retry_at, priority, queue, lock)
-      """;
-
-  /** Lists which of the given running jobs have an abort request. Parameters: 1 ids (int8[]). */
-  public static final String JOB_LIST_ABORT_REQUESTED =
-      """
-      SELECT id FROM procrastinate_jobs
-       WHERE id = ANY (?::int8[]) AND status = 'doing' AND abort_requested
-      """;
-
-  /** Registers a worker; returns its id. No parameters. */
-  public static final String WORKER_REGISTER =
-      "SELECT worker_id FROM procrastinate_register_worker_v1()";
-
-  /** Unregisters a worker; its jobs' worker_id becomes null. Parameters: 1 worker id. */
-  public static final String WORKER_UNREGISTER = "SELECT procrastinate_unregister_worker_v1(?)";
-
-  /**
-   * Records a worker's heartbeat and tells whether the worker is still registered (another worker
-   * prunes it after a long silence). Parameters: 1-2 worker id.
-   */
-  public static final String WORKER_HEARTBEAT =
-      """
-      SELECT procrastinate_update_heartbeat_v1(?),
-             EXISTS (SELECT 1 FROM procrastinate_workers WHERE id = ?) AS registered
-      """;
-
-  /**
-   * Gives running jobs that lost their worker (pruned while it could not heartbeat) back to it
-   * under its new id. Parameters: 1 worker id, 2 job ids (int8[]).
-   */
-  public static final String JOB_ADOPT =
-      """
-      UPDATE procrastinate_jobs SET worker_id = ?
-       WHERE id = ANY (?::int8[]) AND status = 'doing' AND worker_id IS NULL
-      """;
-
-  /**
-   * Deletes workers whose heartbeat is older than N seconds; returns their ids. Parameters: 1
-   * seconds (float8).
-   */
-  public static final String WORKER_PRUNE_STALLED =
-      "SELECT worker_id FROM procrastinate_prune_stalled_workers_v1(?)";
-
-  /**
-   * Lists running jobs whose worker is gone: no worker, or one without a heartbeat for N seconds,
-   * like upstream's {@code select_stalled_jobs_by_heartbeat}. Parameters: 1 seconds (float8), 2-3
-   * queue (null test, value), 4-5 task names (null test, text[]), 6 row limit.
-   */
-  public static final String JOB_LIST_STALLED =
-      "SELECT "
-          + JOB_COLUMNS
-          + """
-           FROM procrastinate_jobs AS jobs
-          WHERE jobs.status = 'doing'
-            AND NOT EXISTS (
-                SELECT 1 FROM procrastinate_workers AS workers
-                 WHERE workers.id = jobs.worker_id
-                   AND workers.last_heartbeat >= now() - make_interval(secs => ?))
-            AND (?::varchar IS NULL OR jobs.queue_name = ?)
-            AND (?::text[] IS NULL OR jobs.task_name = ANY (?::text[]))
-          ORDER BY jobs.id
-          LIMIT ?
-          """;
-
-  /**
-   * Lists the running jobs of one worker, to take back jobs fetched by a call whose answer was
-   * lost. Parameters: 1 worker id.
-   */
-  public static final String JOB_LIST_OF_WORKER =
-      "SELECT "
-          + JOB_COLUMNS
-          + " FROM procrastinate_jobs WHERE worker_id = ? AND status = 'doing' ORDER BY id";
-
-  /**
-   * Defers one tick of a periodic task through {@code procrastinate_defer_periodic_job_v2}, which
-   * claims (task, periodic id, timestamp) in {@code procrastinate_periodic_defers}; returns the new
-   * job's id, or null if the tick was already deferred. Parameters: 1 queue name, 2 lock or null, 3
-   * queueing lock or null, 4 task name, 5 priority, 6 periodic id, 7 tick in epoch seconds, 8 args
-   * JSON (with {@code timestamp}).
-   */
-  public static final String PERIODIC_DEFER =
-      """
-      SELECT procrastinate_defer_periodic_job_v2(?::varchar, ?::varchar, ?::varchar, ?::varchar,
-                                                 ?::int4, ?::varchar, ?::int8, ?::jsonb) AS id
+      SELECT q.queue_name, q.waiting, q.due,
+             coalesce(extract(epoch FROM now() - greatest(j.scheduled_at, e.at)), 0)
+                 AS oldest_due_age
+        FROM (SELECT queue_name,
+                     count(*) AS waiting,
+                     count(*) FILTER (WHERE scheduled_at IS NULL OR scheduled_at <= now()) AS due,
+                     min(id) FILTER (WHERE scheduled_at IS NULL OR scheduled_at <= now())
+                         AS oldest_id
+                FROM procrastinate_jobs
+               WHERE status = 'todo'
+               GROUP BY queue_name) AS q
+        LEFT JOIN procrastinate_jobs AS j ON j.id = q.oldest_id
+        LEFT JOIN LATERAL (
+             SELECT max(at) AS at FROM procrastinate_events
+              WHERE job_id = q.oldest_id
+                AND type IN ('deferred', 'deferred_for_retry', 'retried')) AS e ON true
+       ORDER BY q.queue_name
       """;
 }

@@ -21,6 +21,7 @@ import dev.procrastinate.internal.registry.JsonTaskArguments;
 import dev.procrastinate.internal.registry.TaskRegistry;
 import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.internal.sql.JobDao;
+import dev.procrastinate.internal.sql.WorkerDao;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.ProcrastinateJob;
 import dev.procrastinate.spi.TaskDescriptor;
@@ -50,8 +51,8 @@ import org.slf4j.MDC;
 
 /**
  * Runs jobs: fetcher, executor, completer, listener and housekeeper, as {@code
- * runtime/core/docs/concurrency.md} describes. Thread-safe. Not API: {@link dev.procrastinate.Worker} is
- * the public face.
+ * runtime/core/docs/concurrency.md} describes. Thread-safe. Not API: {@link
+ * dev.procrastinate.Worker} is the public face.
  */
 public final class WorkerEngine {
   private static final Logger LOG = LoggerFactory.getLogger("procrastinate.worker");
@@ -64,6 +65,7 @@ public final class WorkerEngine {
   private final Database database;
   private final ObjectMapper json;
   private final JobDao dao = new JobDao();
+  private final WorkerDao workers = new WorkerDao();
   private final String name;
   private final String @Nullable [] queues;
   private final Semaphore slots;
@@ -176,11 +178,11 @@ public final class WorkerEngine {
     long[] pruned =
         database.withConnection(
             "pruning stalled workers",
-            c -> dao.pruneStalledWorkers(c, options.stalledWorkerTimeout()));
+            c -> workers.pruneStalled(c, options.stalledWorkerTimeout()));
     if (pruned.length > 0) {
       LOG.info("{} - pruned {} stalled workers", name, pruned.length);
     }
-    workerId = database.withConnection("registering the worker", dao::registerWorker);
+    workerId = database.withConnection("registering the worker", workers::register);
     if (listener != null) {
       try {
         listener.connect();
@@ -402,7 +404,8 @@ public final class WorkerEngine {
     try {
       mine =
           database.withConnection(
-              "listing this worker's jobs", c -> withHeaders(c, dao.listOfWorker(c, workerId)));
+              "listing this worker's jobs",
+              c -> withHeaders(c, workers.listRunningJobs(c, workerId)));
     } catch (ProcrastinateException e) {
       LOG.debug("{} - cannot list this worker's jobs yet: {}", name, e.getMessage());
       try {
@@ -668,7 +671,7 @@ public final class WorkerEngine {
     try {
       boolean registered =
           database.withConnection(
-              "recording the worker's heartbeat", c -> dao.heartbeat(c, workerId));
+              "recording the worker's heartbeat", c -> workers.heartbeat(c, workerId));
       if (heartbeatOutage.compareAndSet(true, false)) {
         LOG.info("{} - heartbeat recorded again", name);
       }
@@ -696,13 +699,13 @@ public final class WorkerEngine {
       if (workerId != lostId || stopping) {
         return;
       }
-      long newId = database.withConnection("registering the worker again", dao::registerWorker);
+      long newId = database.withConnection("registering the worker again", workers::register);
       long[] runningIds = running.keySet().stream().mapToLong(Long::longValue).toArray();
       int adopted =
           runningIds.length == 0
               ? 0
               : database.withConnection(
-                  "re-attaching running jobs", c -> dao.adopt(c, newId, runningIds));
+                  "re-attaching running jobs", c -> workers.adopt(c, newId, runningIds));
       // Published last: the fetcher, failing meanwhile under the lost id, waits on this lock.
       workerId = newId;
       LOG.warn(
@@ -745,8 +748,7 @@ public final class WorkerEngine {
     Duration timeout = options.stalledWorkerTimeout();
     try {
       long[] pruned =
-          database.withConnection(
-              "pruning stalled workers", c -> dao.pruneStalledWorkers(c, timeout));
+          database.withConnection("pruning stalled workers", c -> workers.pruneStalled(c, timeout));
       if (pruned.length > 0) {
         LOG.warn(
             "{} - pruned workers {} silent for over {}", name, Arrays.toString(pruned), timeout);
@@ -754,7 +756,7 @@ public final class WorkerEngine {
       String[] known = registry.byName().keySet().toArray(new String[0]);
       List<ProcrastinateJob> stalled =
           database.withConnection(
-              "listing stalled jobs", c -> dao.listStalled(c, timeout, null, known, 100));
+              "listing stalled jobs", c -> workers.listStalledJobs(c, timeout, null, known, 100));
       for (ProcrastinateJob job : stalled) {
         if (!running.containsKey(job.id())) {
           rescue(job, timeout);
@@ -849,7 +851,7 @@ public final class WorkerEngine {
         database.withConnection(
             "unregistering the worker",
             c -> {
-              dao.unregisterWorker(c, workerId);
+              workers.unregister(c, workerId);
               return null;
             });
       } catch (RuntimeException e) {

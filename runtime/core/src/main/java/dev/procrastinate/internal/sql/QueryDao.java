@@ -1,0 +1,294 @@
+package dev.procrastinate.internal.sql;
+
+import dev.procrastinate.JobFilter;
+import dev.procrastinate.model.JobCounts;
+import dev.procrastinate.model.JobEventType;
+import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.model.ProcrastinateEvent;
+import dev.procrastinate.model.ProcrastinateJob;
+import dev.procrastinate.model.ProcrastinatePeriodicDefer;
+import dev.procrastinate.model.ProcrastinateWorker;
+import dev.procrastinate.model.QueueBacklog;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The read-only queries: one job, jobs by {@link JobFilter}, counts per status, queue, task or
+ * lock, events, periodic defers, workers, the queue backlog and the server version. Nothing here
+ * changes a row. Stateless and thread-safe; every method takes the connection to use and fails with
+ * the driver's {@link SQLException} for the caller's {@link Database} to translate. Not API.
+ */
+public final class QueryDao {
+  /** Creates the DAO. */
+  public QueryDao() {}
+
+  /**
+   * Reads the server's version, to check that the database answers.
+   *
+   * @param connection the connection
+   * @return the version, such as {@code 15.4}
+   * @throws SQLException if the query fails
+   */
+  public String serverVersion(Connection connection) throws SQLException {
+    return Jdbc.queryOne(
+        connection, JobSql.SERVER_VERSION, Jdbc.NO_PARAMETERS, row -> row.getString(1));
+  }
+
+  /**
+   * Reads one job.
+   *
+   * @param connection the connection
+   * @param id the job id
+   * @return the job, or empty if there is none with this id
+   * @throws SQLException if the query fails
+   */
+  public Optional<ProcrastinateJob> get(Connection connection, long id) throws SQLException {
+    return Jdbc.queryFirst(connection, JobSql.JOB_GET, p -> p.setLong(id), Jdbc::readJob);
+  }
+
+  /**
+   * Reads one job's status.
+   *
+   * @param connection the connection
+   * @param id the job id
+   * @return the status, or empty if there is no job with this id
+   * @throws SQLException if the query fails
+   */
+  public Optional<JobStatus> getStatus(Connection connection, long id) throws SQLException {
+    return Jdbc.queryFirst(
+        connection,
+        JobSql.JOB_GET_STATUS,
+        p -> p.setLong(id),
+        row -> JobStatus.fromDb(row.getString("status")));
+  }
+
+  /**
+   * Lists the jobs matching a filter, by id, from the filter's {@code afterId} and up to its limit.
+   *
+   * @param connection the connection
+   * @param filter the criteria and page
+   * @return the jobs, by id
+   * @throws SQLException if the query fails
+   */
+  public List<ProcrastinateJob> list(Connection connection, JobFilter filter) throws SQLException {
+    return Jdbc.query(
+        connection,
+        JobSql.JOB_LIST,
+        p -> {
+          bindFilter(p, filter);
+          p.setLong(filter.afterId()); // id >
+          p.setInt(filter.limit()); // LIMIT
+        },
+        Jdbc::readJob);
+  }
+
+  /** Binds the parameters of {@code JobSql.JOB_FILTER}. */
+  private static void bindFilter(Jdbc.Params p, JobFilter filter) throws SQLException {
+    p.setNullableLong(filter.id()); // id null test
+    p.setNullableLong(filter.id()); // id
+    p.setString(filter.queue()); // queue_name null test
+    p.setString(filter.queue()); // queue_name
+    p.setString(filter.task()); // task_name null test
+    p.setString(filter.task()); // task_name
+    Object[] statuses =
+        filter.statuses().isEmpty()
+            ? null
+            : filter.statuses().stream().map(JobStatus::dbValue).toArray();
+    p.setArray("text", statuses); // status null test
+    p.setArray("text", statuses); // status = ANY
+    p.setString(filter.lock()); // lock null test
+    p.setString(filter.lock()); // lock
+    p.setString(filter.queueingLock()); // queueing_lock null test
+    p.setString(filter.queueingLock()); // queueing_lock
+    p.setNullableLong(filter.workerId()); // worker_id null test
+    p.setNullableLong(filter.workerId()); // worker_id
+    p.setTimestamp(filter.scheduledFrom()); // scheduled_at >= null test
+    p.setTimestamp(filter.scheduledFrom()); // scheduled_at >=
+    p.setTimestamp(filter.scheduledTo()); // scheduled_at < null test
+    p.setTimestamp(filter.scheduledTo()); // scheduled_at <
+    p.setTimestamp(filter.deferredFrom()); // deferred from null test
+    p.setTimestamp(filter.deferredTo()); // deferred to null test
+    p.setTimestamp(filter.deferredFrom()); // deferred at >= null test
+    p.setTimestamp(filter.deferredFrom()); // deferred at >=
+    p.setTimestamp(filter.deferredTo()); // deferred at < null test
+    p.setTimestamp(filter.deferredTo()); // deferred at <
+  }
+
+  /**
+   * Counts the jobs matching a filter per status.
+   *
+   * @param connection the connection
+   * @param filter the criteria; paging is ignored
+   * @return a count for every status, zero where there is none
+   * @throws SQLException if the query fails
+   */
+  public Map<JobStatus, Long> countByStatus(Connection connection, JobFilter filter)
+      throws SQLException {
+    Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+    for (JobStatus status : JobStatus.values()) {
+      counts.put(status, 0L);
+    }
+    for (Map.Entry<JobStatus, Long> count :
+        Jdbc.query(
+            connection,
+            JobSql.JOB_COUNT_BY_STATUS,
+            p -> bindFilter(p, filter),
+            row -> Map.entry(JobStatus.fromDb(row.getString("status")), row.getLong("jobs")))) {
+      counts.put(count.getKey(), count.getValue());
+    }
+    return counts;
+  }
+
+  /** What jobs are counted by. */
+  public enum CountBy {
+    /** Per queue. */
+    QUEUE(JobSql.JOB_COUNT_BY_QUEUE),
+    /** Per task. */
+    TASK(JobSql.JOB_COUNT_BY_TASK),
+    /** Per lock; jobs without a lock are left out. */
+    LOCK(JobSql.JOB_COUNT_BY_LOCK);
+
+    private final String sql;
+
+    CountBy(String sql) {
+      this.sql = sql;
+    }
+  }
+
+  /** One row of a count by name and status. */
+  private record NamedCount(String name, JobStatus status, long jobs) {}
+
+  /**
+   * Counts the jobs matching a filter per queue, task or lock, and per status.
+   *
+   * @param connection the connection
+   * @param by what to count by
+   * @param filter the criteria; paging is ignored
+   * @return one entry per name, by name
+   * @throws SQLException if the query fails
+   */
+  public List<JobCounts> countBy(Connection connection, CountBy by, JobFilter filter)
+      throws SQLException {
+    List<NamedCount> counted =
+        Jdbc.query(
+            connection,
+            by.sql,
+            p -> bindFilter(p, filter),
+            row ->
+                new NamedCount(
+                    row.getString("name"),
+                    JobStatus.fromDb(row.getString("status")),
+                    row.getLong("jobs")));
+    // Rows come ordered by name: gather the statuses of each name.
+    List<JobCounts> rows = new ArrayList<>();
+    String name = null;
+    Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+    long total = 0;
+    for (NamedCount count : counted) {
+      if (name != null && !name.equals(count.name())) {
+        rows.add(new JobCounts(name, total, counts));
+        counts = new EnumMap<>(JobStatus.class);
+        total = 0;
+      }
+      name = count.name();
+      counts.put(count.status(), count.jobs());
+      total += count.jobs();
+    }
+    if (name != null) {
+      rows.add(new JobCounts(name, total, counts));
+    }
+    return rows;
+  }
+
+  /**
+   * Lists the events of a job, oldest first.
+   *
+   * @param connection the connection
+   * @param jobId the job id
+   * @return the events, empty if the job has none or does not exist
+   * @throws SQLException if the query fails
+   */
+  public List<ProcrastinateEvent> listEvents(Connection connection, long jobId)
+      throws SQLException {
+    return Jdbc.query(
+        connection, JobSql.EVENT_LIST_OF_JOB, p -> p.setLong(jobId), QueryDao::readEvent);
+  }
+
+  private static ProcrastinateEvent readEvent(ResultSet row) throws SQLException {
+    String type = row.getString("type");
+    return new ProcrastinateEvent(
+        row.getLong("id"),
+        row.getLong("job_id"),
+        type == null ? null : JobEventType.fromDb(type),
+        Jdbc.instant(row, "at"));
+  }
+
+  /**
+   * Lists the claims of periodic ticks.
+   *
+   * @param connection the connection
+   * @param taskName only this task, or null for all
+   * @return the claims, by id
+   * @throws SQLException if the query fails
+   */
+  public List<ProcrastinatePeriodicDefer> listPeriodicDefers(
+      Connection connection, @Nullable String taskName) throws SQLException {
+    return Jdbc.query(
+        connection,
+        JobSql.PERIODIC_DEFER_LIST,
+        p -> {
+          p.setString(taskName); // task_name null test
+          p.setString(taskName); // task_name
+        },
+        row ->
+            new ProcrastinatePeriodicDefer(
+                row.getLong("id"),
+                row.getString("task_name"),
+                Jdbc.nullableLong(row, "defer_timestamp"),
+                Jdbc.nullableLong(row, "job_id"),
+                row.getString("periodic_id")));
+  }
+
+  /**
+   * Lists the registered workers.
+   *
+   * @param connection the connection
+   * @return the workers, by id
+   * @throws SQLException if the query fails
+   */
+  public List<ProcrastinateWorker> listWorkers(Connection connection) throws SQLException {
+    return Jdbc.query(
+        connection,
+        JobSql.WORKER_LIST,
+        Jdbc.NO_PARAMETERS,
+        row -> new ProcrastinateWorker(row.getLong("id"), Jdbc.instant(row, "last_heartbeat")));
+  }
+
+  /**
+   * Reads the backlog of each queue with waiting jobs.
+   *
+   * @param connection the connection
+   * @return one entry per queue, by name
+   * @throws SQLException if the query fails
+   */
+  public List<QueueBacklog> queueBacklog(Connection connection) throws SQLException {
+    return Jdbc.query(
+        connection,
+        JobSql.QUEUE_BACKLOG,
+        Jdbc.NO_PARAMETERS,
+        row ->
+            new QueueBacklog(
+                row.getString("queue_name"),
+                row.getLong("waiting"),
+                row.getLong("due"),
+                Duration.ofNanos((long) (row.getDouble("oldest_due_age") * 1e9))));
+  }
+}

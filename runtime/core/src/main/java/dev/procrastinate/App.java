@@ -158,7 +158,9 @@ public final class App implements AutoCloseable {
    */
   public Worker worker(WorkerOptions options) {
     Objects.requireNonNull(options, "options");
-    return new Worker(new WorkerEngine(this, database, registry(), options, observers));
+    return new Worker(
+        new WorkerEngine(
+            this, database, registry(), options, observers, jsonMapper, periodicMaxDelay));
   }
 
   /**

@@ -137,3 +137,10 @@ BEGIN
     END LOOP;
 END;
 $$;
+
+-- Finds when the next scheduled (or retried) job becomes due, so that a worker with free slots
+-- wakes up for it instead of waiting for its polling interval: scheduled and retried jobs send no
+-- notification.
+CREATE INDEX procrastinate_java_jobs_todo_scheduled_idx_v1
+    ON procrastinate_jobs (scheduled_at)
+    WHERE status = 'todo' AND scheduled_at IS NOT NULL;

@@ -129,7 +129,7 @@ class OperationsTest {
       app.schemaManager().migrate();
       HealthReport after = app.healthChecks();
       assertThat(after.healthy()).isTrue();
-      assertThat(after.toString()).contains("schema: OK (migrated, version 3 (the latest))\n");
+      assertThat(after.toString()).contains("schema: OK (migrated, version 4 (the latest))\n");
     }
   }
 

@@ -21,6 +21,12 @@ import org.jspecify.annotations.Nullable;
  * {@link Database} to translate. Not API.
  */
 public final class JobDao {
+  /**
+   * The worker id that guards a write to jobs running for no worker only (a rescue of the jobs of a
+   * pruned worker): worker ids start at 1.
+   */
+  public static final long NO_WORKER = 0;
+
   /** Creates the DAO. */
   public JobDao() {}
 
@@ -207,61 +213,93 @@ public final class JobDao {
   }
 
   /**
-   * Ends jobs with a status each, in one statement.
+   * Ends jobs still running for a worker, a status each, in one statement. A job that is no longer
+   * {@code doing} for that worker (or for none) is left alone: the write may be a replay of one
+   * whose answer was lost, or the job may have been rescued and fetched by another worker.
    *
    * @param connection the connection
    * @param ids the job ids
    * @param statuses the end status of each (succeeded, failed or aborted)
-   * @return the ids that were ended; the others were no longer waiting or running
+   * @param workerId the worker the jobs must still run for, or {@link #NO_WORKER}
+   * @return the ids that were ended
    * @throws SQLException if the statement fails
    */
-  public long[] finishMany(Connection connection, long[] ids, JobStatus[] statuses)
-      throws SQLException {
+  public long[] finishRunning(
+      Connection connection, long[] ids, JobStatus[] statuses, long workerId) throws SQLException {
     String[] values = new String[statuses.length];
     for (int i = 0; i < statuses.length; i++) {
       values[i] = statuses[i].dbValue();
     }
     return Jdbc.queryIds(
         connection,
-        JobSql.JOB_FINISH_MANY,
+        JobSql.JOB_FINISH_RUNNING,
         p -> {
           p.setLongArray(ids); // ids
           p.setArray("text", values); // statuses
           p.setLongArray(ids); // ids, for the plan
+          p.setLong(workerId); // worker_id
         });
   }
 
   /**
-   * Ends one job through upstream's {@code procrastinate_finish_job_v1}.
-   *
-   * @param connection the connection
-   * @param id the job id
-   * @param status succeeded, failed or aborted
-   * @param delete whether to delete the job instead
-   * @throws SQLException if the job is missing or neither waiting nor running
-   */
-  public void finishOne(Connection connection, long id, JobStatus status, boolean delete)
-      throws SQLException {
-    Jdbc.execute(
-        connection,
-        JobSql.JOB_FINISH_ONE,
-        p -> {
-          p.setLong(id); // job_id
-          p.setString(status.dbValue()); // end_status
-          p.setBoolean(delete); // delete_job
-        });
-  }
-
-  /**
-   * Deletes ended jobs that are still waiting or running.
+   * Deletes ended jobs still running for a worker (the delete-jobs policy); see {@link
+   * #finishRunning}.
    *
    * @param connection the connection
    * @param ids the job ids
+   * @param workerId the worker the jobs must still run for
    * @return the ids deleted
    * @throws SQLException if the statement fails
    */
-  public long[] deleteFinishedMany(Connection connection, long[] ids) throws SQLException {
-    return Jdbc.queryIds(connection, JobSql.JOB_DELETE_FINISHED_MANY, p -> p.setLongArray(ids));
+  public long[] deleteRunning(Connection connection, long[] ids, long workerId)
+      throws SQLException {
+    return Jdbc.queryIds(
+        connection,
+        JobSql.JOB_DELETE_RUNNING,
+        p -> {
+          p.setLongArray(ids); // ids
+          p.setLong(workerId); // worker_id
+        });
+  }
+
+  /**
+   * Hands jobs a worker fetched but never started back to the queue.
+   *
+   * @param connection the connection
+   * @param ids the job ids
+   * @param workerId the worker they were fetched for
+   * @return the ids handed back
+   * @throws SQLException if the statement fails
+   */
+  public long[] releaseUnstarted(Connection connection, long[] ids, long workerId)
+      throws SQLException {
+    return Jdbc.queryIds(
+        connection,
+        JobSql.JOB_RELEASE_UNSTARTED,
+        p -> {
+          p.setLongArray(ids); // ids
+          p.setLong(workerId); // worker_id
+        });
+  }
+
+  /**
+   * Returns in how many milliseconds the next scheduled waiting job of some queues becomes due.
+   *
+   * @param connection the connection
+   * @param queues the queues, or null for all
+   * @return the delay, or null when no job is scheduled in the future
+   * @throws SQLException if the query fails
+   */
+  public @Nullable Long nextDueMillis(Connection connection, String @Nullable [] queues)
+      throws SQLException {
+    return Jdbc.queryOne(
+        connection,
+        JobSql.JOB_NEXT_DUE,
+        p -> {
+          p.setArray("varchar", queues); // queue_name = ANY, or null
+          p.setArray("varchar", queues);
+        },
+        row -> Jdbc.nullableLong(row, "millis"));
   }
 
   /**
@@ -319,15 +357,20 @@ public final class JobDao {
   }
 
   /**
-   * Retries jobs through {@code procrastinate_retry_job_v2}, in one statement.
+   * Retries jobs still running for a worker through {@code procrastinate_retry_job_v2}, in one
+   * statement; a job no longer {@code doing} for that worker (or for none) is left alone, as in
+   * {@link #finishRunning}.
    *
    * @param connection the connection
    * @param retries the retries
+   * @param workerId the worker the jobs must still run for, or {@link #NO_WORKER}
+   * @return the ids retried
    * @throws SQLException if one of them fails (the statement is all or nothing)
    */
-  public void retryMany(Connection connection, List<Retry> retries) throws SQLException {
+  public long[] retryRunning(Connection connection, List<Retry> retries, long workerId)
+      throws SQLException {
     int size = retries.size();
-    Long[] ids = new Long[size];
+    long[] ids = new long[size];
     String[] at = new String[size];
     Integer[] priorities = new Integer[size];
     String[] queues = new String[size];
@@ -340,11 +383,13 @@ public final class JobDao {
       queues[i] = retry.queue();
       locks[i] = retry.lock();
     }
-    Jdbc.execute(
+    return Jdbc.queryIds(
         connection,
-        JobSql.JOB_RETRY_MANY,
+        JobSql.JOB_RETRY_RUNNING,
         p -> {
-          p.setArray("int8", ids); // job_id
+          p.setLongArray(ids); // running: id = ANY
+          p.setLong(workerId); // running: worker_id
+          p.setLongArray(ids); // job_id
           p.setArray("text", at); // retry_at
           p.setArray("int4", priorities); // new_priority
           p.setArray("text", queues); // new_queue_name

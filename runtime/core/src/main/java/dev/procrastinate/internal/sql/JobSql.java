@@ -89,43 +89,71 @@ final class JobSql {
       """;
 
   /**
-   * Ends running (or waiting) jobs with a status each, as {@code procrastinate_finish_job_v1} does
-   * one by one: the status is set, the abort request cleared, and attempts counted for jobs that
-   * were running; returns the ids that were ended. Parameters: 1 job ids (int8[]), 2 end statuses
-   * (text[]: succeeded, failed or aborted), 3 the job ids again (so that the plan looks the jobs up
-   * by primary key rather than scanning every waiting or running job).
+   * Ends jobs still running for a worker, a status each, as {@code procrastinate_finish_job_v1}
+   * does one by one: the status is set, the abort request cleared, and the run counted in attempts;
+   * returns the ids that were ended. A job no longer {@code doing} for the worker (rescued, retried
+   * and fetched by another worker, ended by a replay of this very write) is left alone. Parameters:
+   * 1 job ids (int8[]), 2 end statuses (text[]: succeeded, failed or aborted), 3 the job ids again
+   * (so that the plan looks the jobs up by primary key), 4 the worker id ({@code worker_id} must be
+   * it or NULL; 0 for NULL only).
    */
-  public static final String JOB_FINISH_MANY =
+  public static final String JOB_FINISH_RUNNING =
       """
       UPDATE procrastinate_jobs AS jobs
          SET status = ending.status::procrastinate_job_status,
              abort_requested = false,
-             attempts = CASE WHEN jobs.status = 'doing' THEN jobs.attempts + 1
-                             ELSE jobs.attempts END
+             attempts = jobs.attempts + 1
         FROM unnest(?::int8[], ?::text[]) AS ending(id, status)
        WHERE jobs.id = ending.id
          AND jobs.id = ANY (?::int8[])
-         AND jobs.status IN ('todo', 'doing')
+         AND jobs.status = 'doing'
+         AND (jobs.worker_id IS NULL OR jobs.worker_id = ?)
       RETURNING jobs.id
       """;
 
   /**
-   * Ends one job through upstream's {@code procrastinate_finish_job_v1}. Parameters: 1 job id, 2
-   * end status, 3 delete job.
+   * Deletes ended jobs still running for a worker, as {@code procrastinate_finish_job_v1} with
+   * {@code delete_job} does; returns the deleted ids. Parameters: 1 job ids (int8[]), 2 the worker
+   * id ({@code worker_id} must be it or NULL).
    */
-  public static final String JOB_FINISH_ONE =
-      "SELECT procrastinate_finish_job_v1(?, ?::procrastinate_job_status, ?)";
-
-  /**
-   * Deletes ended jobs, as {@code procrastinate_finish_job_v1} with {@code delete_job} does;
-   * returns the deleted ids. Parameters: 1 job ids (int8[]).
-   */
-  public static final String JOB_DELETE_FINISHED_MANY =
+  public static final String JOB_DELETE_RUNNING =
       """
       DELETE FROM procrastinate_jobs
        WHERE id = ANY (?::int8[])
-         AND status IN ('todo', 'doing')
+         AND status = 'doing'
+         AND (worker_id IS NULL OR worker_id = ?)
       RETURNING id
+      """;
+
+  /**
+   * Hands jobs a worker fetched but never started back to the queue (a stopping worker's prefetch
+   * buffer): they wait again, or end cancelled if an abort was requested meanwhile; their attempts
+   * are unchanged. Returns the ids handed back. Parameters: 1 job ids (int8[]), 2 the worker id.
+   */
+  public static final String JOB_RELEASE_UNSTARTED =
+      """
+      UPDATE procrastinate_jobs
+         SET status = CASE WHEN abort_requested THEN 'cancelled'::procrastinate_job_status
+                           ELSE 'todo'::procrastinate_job_status END,
+             worker_id = NULL
+       WHERE id = ANY (?::int8[])
+         AND status = 'doing'
+         AND worker_id = ?
+      RETURNING id
+      """;
+
+  /**
+   * Returns in how many milliseconds the next scheduled waiting job of some queues becomes due, or
+   * NULL if none is scheduled in the future. Parameters: 1-2 queue names (varchar[]) or null for
+   * all.
+   */
+  public static final String JOB_NEXT_DUE =
+      """
+      SELECT ceil(extract(epoch FROM min(scheduled_at) - now()) * 1000)::int8 AS millis
+        FROM procrastinate_jobs
+       WHERE status = 'todo'
+         AND scheduled_at > now()
+         AND (?::varchar[] IS NULL OR queue_name = ANY (?::varchar[]))
       """;
 
   /**
@@ -136,16 +164,27 @@ final class JobSql {
       "SELECT procrastinate_retry_job_v2(?, ?::timestamptz, ?::int4, ?::varchar, ?::varchar)";
 
   /**
-   * Retries jobs through {@code procrastinate_retry_job_v2}, one call per job in one statement.
-   * Parameters, arrays of one element per job: 1 ids (int8[]), 2 retry at (text[] of ISO-8601
-   * instants), 3 new priorities (int4[], null keeps), 4 new queues (text[]), 5 new locks (text[]).
+   * Retries jobs still running for a worker through {@code procrastinate_retry_job_v2}, one call
+   * per job in one statement; returns the ids retried. The rows are locked and checked first, so a
+   * job that is no longer {@code doing} for the worker (see {@link #JOB_FINISH_RUNNING}) is left
+   * alone. Parameters: 1 ids (int8[]), 2 the worker id ({@code worker_id} must be it or NULL; 0 for
+   * NULL only), then arrays of one element per job: 3 ids (int8[]), 4 retry at (text[] of ISO-8601
+   * instants), 5 new priorities (int4[], null keeps), 6 new queues (text[]), 7 new locks (text[]).
    */
-  public static final String JOB_RETRY_MANY =
+  public static final String JOB_RETRY_RUNNING =
       """
-      SELECT procrastinate_retry_job_v2(r.id, r.retry_at::timestamptz, r.priority,
+      WITH running AS (
+          SELECT id FROM procrastinate_jobs
+           WHERE id = ANY (?::int8[])
+             AND status = 'doing'
+             AND (worker_id IS NULL OR worker_id = ?)
+             FOR UPDATE)
+      SELECT r.id,
+             procrastinate_retry_job_v2(r.id, r.retry_at::timestamptz, r.priority,
                                         r.queue::varchar, r.lock::varchar)
         FROM unnest(?::int8[], ?::text[], ?::int4[], ?::text[], ?::text[])
              AS r(id, retry_at, priority, queue, lock)
+        JOIN running ON running.id = r.id
       """;
 
   /**

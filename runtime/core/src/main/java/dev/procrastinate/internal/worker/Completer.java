@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * in one {@code DELETE}, retried ones in one {@code SELECT procrastinate_retry_job_v2(...)}, all in
  * one transaction. A completion leaves memory only once written (or once PostgreSQL refused it for
  * good, which is logged). Not API.
+ *
+ * <p>Every write applies only to a job still {@code doing} for this worker (or for no worker, when
+ * another worker pruned this one and nobody rescued the job yet). A batch whose answer was lost is
+ * sent again, and the server may have committed it the first time; the job may also have been
+ * rescued, retried and fetched by another worker meanwhile. Such a job is left alone: the replay or
+ * the late outcome changes nothing.
  */
 final class Completer implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger("procrastinate.worker");
@@ -29,16 +36,41 @@ final class Completer implements Runnable {
   private final String workerName;
   private final Database database;
   private final JobDao dao;
+  private final LongSupplier workerId;
   private final Consumer<Completion> written;
+  private final Consumer<Completion> dropped;
+  private final WorkerHooks hooks;
   private final BlockingQueue<Completion> queue = new LinkedBlockingQueue<>();
   private volatile boolean stopping;
   private boolean outage;
 
-  Completer(String workerName, Database database, JobDao dao, Consumer<Completion> written) {
+  /**
+   * Creates the completer; nothing runs before its thread starts.
+   *
+   * @param workerName the worker's name, for logs
+   * @param database the database
+   * @param dao the statements
+   * @param workerId the id the jobs run under (it changes when the worker registers again)
+   * @param written told of each completion once it is written (or found moot)
+   * @param dropped told of each completion PostgreSQL refused for good, the job possibly still
+   *     marked doing for this worker
+   * @param hooks test signals
+   */
+  Completer(
+      String workerName,
+      Database database,
+      JobDao dao,
+      LongSupplier workerId,
+      Consumer<Completion> written,
+      Consumer<Completion> dropped,
+      WorkerHooks hooks) {
     this.workerName = workerName;
     this.database = database;
     this.dao = dao;
+    this.workerId = workerId;
     this.written = written;
+    this.dropped = dropped;
+    this.hooks = hooks;
   }
 
   /**
@@ -110,6 +142,7 @@ final class Completer implements Runnable {
         outage = false;
       }
       failures = 0;
+      hooks.afterOutcomesWritten();
       batch.forEach(written);
       return true;
     } catch (DatabaseUnavailableException e) {
@@ -158,6 +191,7 @@ final class Completer implements Runnable {
     List<Completion> deleted = new ArrayList<>();
     List<JobDao.Retry> retries = new ArrayList<>();
     Instant now = Instant.now();
+    long worker = workerId.getAsLong();
     for (Completion completion : batch) {
       RetryDecision retry = completion.retry();
       if (retry != null) {
@@ -175,21 +209,25 @@ final class Completer implements Runnable {
         ids[i] = ended.get(i).job().id();
         statuses[i] = ended.get(i).status();
       }
-      long[] done = dao.finishMany(connection, ids, statuses);
-      if (done.length != ids.length) {
-        LOG.warn(
-            "{} - {} of {} jobs were no longer running when their outcome was written",
-            workerName,
-            ids.length - done.length,
-            ids.length);
-      }
+      notRunning(ids.length, dao.finishRunning(connection, ids, statuses, worker).length);
     }
     if (!deleted.isEmpty()) {
       long[] ids = deleted.stream().mapToLong(c -> c.job().id()).toArray();
-      dao.deleteFinishedMany(connection, ids);
+      notRunning(ids.length, dao.deleteRunning(connection, ids, worker).length);
     }
     if (!retries.isEmpty()) {
-      dao.retryMany(connection, retries);
+      notRunning(retries.size(), dao.retryRunning(connection, retries, worker).length);
+    }
+  }
+
+  private void notRunning(int written, int applied) {
+    if (applied != written) {
+      LOG.warn(
+          "{} - {} of {} jobs were no longer running for this worker when their outcome was"
+              + " written (rescued by another worker, or written already); left as they are",
+          workerName,
+          written - applied,
+          written);
     }
   }
 
@@ -225,6 +263,8 @@ final class Completer implements Runnable {
           id,
           completion.retry() != null ? "retry" : completion.status(),
           e.getMessage());
+      dropped.accept(completion);
+      return true;
     }
     written.accept(completion);
     return true;

@@ -3,54 +3,38 @@ package dev.procrastinate.internal.worker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.procrastinate.AbortReason;
 import dev.procrastinate.App;
-import dev.procrastinate.ArgumentsException;
-import dev.procrastinate.ContextPropagator;
 import dev.procrastinate.DatabaseUnavailableException;
-import dev.procrastinate.DeleteJobs;
-import dev.procrastinate.JobMiddleware;
-import dev.procrastinate.JobObserver;
-import dev.procrastinate.JobTimeoutException;
-import dev.procrastinate.ProcrastinateException;
-import dev.procrastinate.RetryDecision;
-import dev.procrastinate.TaskNotFoundException;
 import dev.procrastinate.WorkerOptions;
 import dev.procrastinate.internal.builtin.BuiltinTasks;
 import dev.procrastinate.internal.observe.Observers;
 import dev.procrastinate.internal.periodic.PeriodicDeferrer;
-import dev.procrastinate.internal.registry.JsonTaskArguments;
 import dev.procrastinate.internal.registry.TaskRegistry;
 import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.internal.sql.JobDao;
 import dev.procrastinate.internal.sql.WorkerDao;
-import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.ProcrastinateJob;
-import dev.procrastinate.spi.TaskDescriptor;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
- * Runs jobs: fetcher, executor, completer, listener and housekeeper, as {@code
+ * A worker: wires the fetcher, the executor threads and their {@link JobExecutor}, the completer,
+ * the listener, the housekeeper and the periodic deferrer, and owns their lifecycle, as {@code
  * runtime/core/docs/concurrency.md} describes. Thread-safe. Not API: {@link
  * dev.procrastinate.Worker} is the public face.
  */
@@ -59,29 +43,32 @@ public final class WorkerEngine {
   private static final Logger JOBS = LoggerFactory.getLogger("procrastinate.jobs");
 
   private final App app;
-  private final Observers observers;
   private final WorkerOptions options;
   private final TaskRegistry registry;
   private final Database database;
   private final ObjectMapper json;
+  private final Duration periodicMaxDelay;
   private final JobDao dao = new JobDao();
   private final WorkerDao workers = new WorkerDao();
   private final String name;
-  private final String @Nullable [] queues;
-  private final Semaphore slots;
-  private final Map<Long, RunningJob> running = new ConcurrentHashMap<>();
-  private final Wakeup wakeup = new Wakeup();
-  private final AtomicBoolean notified = new AtomicBoolean(true);
+  private final Map<Long, RunningJob> held = new ConcurrentHashMap<>();
+  private final Slots slots;
+  private final Registration registration;
+  private final Fetcher fetcher;
+  private final JobExecutor jobExecutor;
+  private final Housekeeper housekeeper;
+  private final Completer completer;
+  private final @Nullable Listener listener;
+  private final ThreadPoolExecutor executor;
+  private final WorkerHooks hooks;
+  private final LongSupplier nanoTime;
+  private final Clock clock;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final AtomicLong processed = new AtomicLong();
-  private final ThreadPoolExecutor executor;
-  private final ScheduledExecutorService housekeeper;
-  private final Completer completer;
-  private final @Nullable Listener listener;
+  private final Wakeup drained = new Wakeup();
   private volatile boolean stopping;
-  private volatile long workerId;
   private @Nullable Thread fetcherThread;
   private @Nullable Thread completerThread;
   private @Nullable Thread listenerThread;
@@ -92,27 +79,58 @@ public final class WorkerEngine {
   /**
    * Creates a worker; nothing runs before {@link #start()}.
    *
-   * @param app the app
+   * @param app the app, which running jobs' contexts return
    * @param database the app's database
    * @param registry the tasks this worker knows
    * @param options the options
    * @param observers the app's observers and context propagator
+   * @param json the app's JSON mapper
+   * @param periodicMaxDelay how late a periodic tick may still be deferred
    */
   public WorkerEngine(
       App app,
       Database database,
       TaskRegistry registry,
       WorkerOptions options,
-      Observers observers) {
+      Observers observers,
+      ObjectMapper json,
+      Duration periodicMaxDelay) {
+    this(
+        app,
+        database,
+        registry,
+        options,
+        observers,
+        json,
+        periodicMaxDelay,
+        WorkerHooks.NONE,
+        Clock.systemUTC(),
+        System::nanoTime);
+  }
+
+  WorkerEngine(
+      App app,
+      Database database,
+      TaskRegistry registry,
+      WorkerOptions options,
+      Observers observers,
+      ObjectMapper json,
+      Duration periodicMaxDelay,
+      WorkerHooks hooks,
+      Clock clock,
+      LongSupplier nanoTime) {
     this.app = app;
-    this.observers = observers;
     this.options = options;
     this.registry = registry;
     this.database = database;
-    this.json = app.jsonMapper();
+    this.json = json;
+    this.periodicMaxDelay = periodicMaxDelay;
+    this.hooks = hooks;
+    this.clock = clock;
+    this.nanoTime = nanoTime;
     this.name = options.name();
-    this.queues = options.queues().isEmpty() ? null : options.queues().toArray(new String[0]);
-    this.slots = new Semaphore(options.concurrency());
+    this.slots = new Slots(options.concurrency(), options.fetchBatchSize());
+    this.registration = new Registration(name, database, workers, this::heldIds);
     AtomicInteger counter = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
@@ -125,9 +143,40 @@ public final class WorkerEngine {
                 daemon(
                     runnable, "procrastinate-" + name + "-executor-" + counter.incrementAndGet()));
     this.housekeeper =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> daemon(runnable, "procrastinate-" + name + "-housekeeper"));
-    this.completer = new Completer(name, database, dao, this::written);
+        new Housekeeper(
+            name,
+            options,
+            database,
+            dao,
+            workers,
+            registration,
+            registry,
+            this::heldIds,
+            this::abortRequested,
+            clock);
+    this.jobExecutor =
+        new JobExecutor(
+            name, options, registry, json, observers, housekeeper.scheduler(), nanoTime);
+    this.fetcher =
+        new Fetcher(
+            name,
+            database,
+            dao,
+            workers,
+            registration,
+            slots,
+            held.keySet(),
+            this::dispatch,
+            observers.propagates(),
+            options.queues().isEmpty() ? null : options.queues().toArray(new String[0]),
+            options.fetchJobPollingInterval().toNanos(),
+            options.fetchBatchSize(),
+            options.waitForJobs(),
+            this::stop,
+            hooks,
+            nanoTime);
+    this.completer =
+        new Completer(name, database, dao, registration::id, this::written, this::dropped, hooks);
     this.listener =
         options.listenNotify()
             ? new Listener(
@@ -135,9 +184,9 @@ public final class WorkerEngine {
                 database,
                 options.queues(),
                 json,
-                this::jobsMayBeAvailable,
+                fetcher::jobsInserted,
                 this::abortRequested,
-                this::jobsMayBeAvailable)
+                fetcher::jobsInserted)
             : null;
   }
 
@@ -171,9 +220,7 @@ public final class WorkerEngine {
           name);
     }
     if (PeriodicDeferrer.hasSchedules(registry)) {
-      periodic =
-          new PeriodicDeferrer(
-              name, database, dao, registry, json, Clock.systemUTC(), app.periodicMaxDelay());
+      periodic = new PeriodicDeferrer(name, database, dao, registry, json, clock, periodicMaxDelay);
     }
     long[] pruned =
         database.withConnection(
@@ -182,7 +229,7 @@ public final class WorkerEngine {
     if (pruned.length > 0) {
       LOG.info("{} - pruned {} stalled workers", name, pruned.length);
     }
-    workerId = database.withConnection("registering the worker", workers::register);
+    long workerId = registration.register();
     if (listener != null) {
       try {
         listener.connect();
@@ -194,18 +241,8 @@ public final class WorkerEngine {
     }
     completerThread = daemon(completer, "procrastinate-" + name + "-completer");
     completerThread.start();
-    long heartbeat = options.updateHeartbeatInterval().toMillis();
-    housekeeper.scheduleWithFixedDelay(
-        this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
-    long abortPolling = options.abortJobPollingInterval().toMillis();
-    housekeeper.scheduleWithFixedDelay(
-        this::pollAborts, abortPolling, abortPolling, TimeUnit.MILLISECONDS);
-    if (options.rescueStalledJobs()) {
-      long every = options.stalledWorkerTimeout().toMillis();
-      housekeeper.scheduleWithFixedDelay(
-          this::rescueStalledJobs, Math.min(every, 1_000), every, TimeUnit.MILLISECONDS);
-    }
-    fetcherThread = daemon(this::fetchLoop, "procrastinate-" + name + "-fetcher");
+    housekeeper.start();
+    fetcherThread = daemon(fetcher, "procrastinate-" + name + "-fetcher");
     fetcherThread.start();
     if (periodic != null) {
       periodicThread = daemon(periodic, "procrastinate-" + name + "-periodic");
@@ -232,7 +269,7 @@ public final class WorkerEngine {
    * @return the worker id, 0 before start
    */
   public long workerId() {
-    return workerId;
+    return registration.id();
   }
 
   /**
@@ -245,12 +282,13 @@ public final class WorkerEngine {
   }
 
   /**
-   * Returns the number of jobs currently running.
+   * Returns the number of jobs this worker holds: running, fetched ahead, or ended with their
+   * outcome not yet written.
    *
    * @return the count
    */
   public int runningJobs() {
-    return running.size();
+    return held.size();
   }
 
   /** Asks the worker to stop gracefully; returns at once. */
@@ -264,7 +302,7 @@ public final class WorkerEngine {
     }
     LOG.info("{} - Shutdown initiated", name);
     stopping = true;
-    wakeup.signal();
+    fetcher.stop();
     daemon(this::shutdown, "procrastinate-" + name + "-shutdown").start();
   }
 
@@ -304,151 +342,13 @@ public final class WorkerEngine {
     }
   }
 
-  // ---------------------------------------------------------------------------------- fetcher
+  // -------------------------------------------------------------------------------- hand-offs
 
-  private void jobsMayBeAvailable() {
-    notified.set(true);
-    wakeup.signal();
+  private long[] heldIds() {
+    return held.keySet().stream().mapToLong(Long::longValue).toArray();
   }
 
-  private void fetchLoop() {
-    MDC.put("worker", name);
-    long pollNanos = options.fetchJobPollingInterval().toNanos();
-    int refill = Math.max(1, Math.min(options.concurrency(), options.fetchBatchSize()) / 2);
-    long nextPoll = 0;
-    boolean drained = false;
-    int failures = 0;
-    while (!stopping) {
-      try {
-        long now = System.nanoTime();
-        int free = slots.availablePermits();
-        boolean look = notified.get() || !drained || now - nextPoll >= 0;
-        // While the queue is busy, wait for half of the slots to free up, so that each round trip
-        // fetches many jobs rather than one at a time; a notification or an idle worker fetches
-        // at once.
-        boolean enough = free >= refill || notified.get() || free == options.concurrency();
-        if (free == 0 || !look || !enough) {
-          wakeup.await(free == 0 ? pollNanos : Math.max(nextPoll - now, 1));
-          continue;
-        }
-        if (takeBackOrphans) {
-          takeBackOrphans();
-          continue;
-        }
-        notified.set(false);
-        int limit = Math.min(free, options.fetchBatchSize());
-        // Read before fetching: only outcomes written before the fetch are seen by it.
-        boolean idleBeforeFetch = running.isEmpty();
-        List<ProcrastinateJob> jobs;
-        Map<Long, String> headers;
-        try {
-          Fetched fetched =
-              database.withConnection(
-                  "fetching jobs", c -> withHeaders(c, dao.fetchMany(c, queues, workerId, limit)));
-          jobs = fetched.jobs();
-          headers = fetched.headers();
-          if (failures > 0) {
-            LOG.info("{} - fetching jobs works again", name);
-            failures = 0;
-          }
-        } catch (ProcrastinateException e) {
-          if (Database.isForeignKeyViolation(e)) {
-            // The only foreign key a fetch writes is worker_id: this worker was pruned.
-            try {
-              registerAgain(workerId);
-              continue;
-            } catch (RuntimeException again) {
-              e.addSuppressed(again);
-            }
-          }
-          if (failures++ == 0) {
-            LOG.warn("{} - cannot fetch jobs, retrying with backoff: {}", name, e.getMessage());
-          }
-          // The call may have taken jobs before its answer was lost: look for them once back.
-          takeBackOrphans = true;
-          notified.set(true);
-          wakeup.await(TimeUnit.MILLISECONDS.toNanos(Backoff.delayMillis(failures)));
-          continue;
-        }
-        for (ProcrastinateJob job : jobs) {
-          slots.acquireUninterruptibly();
-          dispatch(job, headers.get(job.id()));
-        }
-        drained = jobs.size() < limit;
-        if (drained) {
-          nextPoll = System.nanoTime() + jitter(pollNanos);
-          if (!options.waitForJobs() && jobs.isEmpty() && idleBeforeFetch) {
-            LOG.info("{} - no job left to run, stopping (wait=false)", name);
-            stop();
-            return;
-          }
-        }
-      } catch (InterruptedException e) {
-        if (stopping) {
-          return;
-        }
-      } catch (RuntimeException e) {
-        LOG.error("{} - fetcher failed, going on", name, e);
-      }
-    }
-  }
-
-  private boolean takeBackOrphans;
-
-  /**
-   * Dispatches the jobs marked doing for this worker that it does not run: those of a fetch whose
-   * answer was lost with its connection.
-   */
-  private void takeBackOrphans() {
-    Fetched mine;
-    try {
-      mine =
-          database.withConnection(
-              "listing this worker's jobs",
-              c -> withHeaders(c, workers.listRunningJobs(c, workerId)));
-    } catch (ProcrastinateException e) {
-      LOG.debug("{} - cannot list this worker's jobs yet: {}", name, e.getMessage());
-      try {
-        Thread.sleep(Backoff.delayMillis(1));
-      } catch (InterruptedException interrupted) {
-        Thread.currentThread().interrupt();
-      }
-      return;
-    }
-    takeBackOrphans = false;
-    int taken = 0;
-    for (ProcrastinateJob job : mine.jobs()) {
-      if (!running.containsKey(job.id())) {
-        slots.acquireUninterruptibly();
-        dispatch(job, mine.headers().get(job.id()));
-        taken++;
-      }
-    }
-    if (taken > 0) {
-      LOG.warn(
-          "{} - took back {} jobs that a fetch whose answer was lost had marked as running",
-          name,
-          taken);
-    }
-  }
-
-  private static long jitter(long nanos) {
-    double factor = 0.9 + 0.2 * ThreadLocalRandom.current().nextDouble();
-    return (long) (nanos * factor);
-  }
-
-  /** Jobs just marked running for this worker, with their headers when a propagator needs them. */
-  private record Fetched(List<ProcrastinateJob> jobs, Map<Long, String> headers) {}
-
-  private Fetched withHeaders(java.sql.Connection connection, List<ProcrastinateJob> jobs)
-      throws java.sql.SQLException {
-    if (!observers.propagates() || jobs.isEmpty()) {
-      return new Fetched(jobs, Map.of());
-    }
-    long[] ids = jobs.stream().mapToLong(ProcrastinateJob::id).toArray();
-    return new Fetched(jobs, dao.headers(connection, ids));
-  }
-
+  /** Fetcher → executor: the job waits in the executor's queue until a thread is free. */
   private void dispatch(ProcrastinateJob job, @Nullable String headersJson) {
     RunningJob context =
         new RunningJob(
@@ -458,13 +358,41 @@ public final class WorkerEngine {
             options.additionalContext(),
             app,
             headersJson == null ? Map.of() : parseHeaders(job, headersJson));
-    running.put(job.id(), context);
-    executor.execute(() -> run(context));
+    held.put(job.id(), context);
+    executor.execute(new JobRun(context));
+  }
+
+  /** One job's run on an executor thread; what the executor's queue holds. */
+  private final class JobRun implements Runnable {
+    private final RunningJob context;
+
+    JobRun(RunningJob context) {
+      this.context = context;
+    }
+
+    @Override
+    public void run() {
+      slots.started();
+      long start = nanoTime.getAsLong();
+      Completion completion = null;
+      try {
+        completion = jobExecutor.run(context);
+      } finally {
+        if (completion == null) {
+          // Only an Error thrown past the executor's own guard can leave it null.
+          completion = jobExecutor.end(context.job(), dev.procrastinate.model.JobStatus.FAILED);
+        }
+        completer.submit(completion);
+        // The slot is free once the task has returned; its outcome is written in the background.
+        slots.ended(nanoTime.getAsLong() - start);
+        fetcher.slotFreed();
+      }
+    }
   }
 
   private Map<String, String> parseHeaders(ProcrastinateJob job, String headersJson) {
     try {
-      Map<String, String> headers = new java.util.LinkedHashMap<>();
+      Map<String, String> headers = new LinkedHashMap<>();
       json.readTree(headersJson)
           .properties()
           .forEach(field -> headers.put(field.getKey(), field.getValue().asText()));
@@ -475,327 +403,34 @@ public final class WorkerEngine {
     }
   }
 
-  // --------------------------------------------------------------------------------- executor
-
-  private void run(RunningJob context) {
-    ProcrastinateJob job = context.job();
-    MDC.put("worker", name);
-    MDC.put("job_id", Long.toString(job.id()));
-    MDC.put("task", job.taskName());
-    MDC.put("queue", job.queueName());
-    Completion completion;
-    long startNanos = System.nanoTime();
-    try {
-      observers.started(job);
-      completion = execute(context);
-      if (observers.any()) {
-        observers.ended(job, outcome(completion), Duration.ofNanos(System.nanoTime() - startNanos));
-      }
-    } finally {
-      MDC.remove("job_id");
-      MDC.remove("task");
-      MDC.remove("queue");
-    }
-    completer.submit(completion);
-    // The slot is free once the task has returned; its outcome is written in the background.
-    slots.release();
-    wakeup.signal();
-  }
-
-  private static JobObserver.Outcome outcome(Completion completion) {
-    if (completion.retry() != null) {
-      return JobObserver.Outcome.RETRIED;
-    }
-    return switch (java.util.Objects.requireNonNull(completion.status())) {
-      case SUCCEEDED -> JobObserver.Outcome.SUCCEEDED;
-      case ABORTED -> JobObserver.Outcome.ABORTED;
-      default -> JobObserver.Outcome.FAILED;
-    };
-  }
-
-  private Completion execute(RunningJob context) {
-    ProcrastinateJob job = context.job();
-    @Nullable TaskDescriptor task = registry.find(job.taskName()).orElse(null);
-    long startNanos = System.nanoTime();
-    context.enter();
-    // Opened before the worker middleware, closed after the outcome is logged.
-    ContextPropagator.Scope scope = observers.extract(context);
-    try {
-      if (task != null && task.timeout().isPresent()) {
-        context.timeout(
-            housekeeper.schedule(
-                () -> context.abort(AbortReason.TIMEOUT),
-                task.timeout().get().toNanos(),
-                TimeUnit.NANOSECONDS));
-      }
-      Object result = chain(options.workerMiddleware(), 0, context, () -> runTask(context, task));
-      JOBS.info(
-          "{} - job {} ({}) succeeded in {} ms, returned {}",
-          name,
-          job.id(),
-          job.taskName(),
-          elapsedMillis(startNanos),
-          result);
-      return end(job, JobStatus.SUCCEEDED);
-    } catch (TaskNotFoundException e) {
-      JOBS.error("{} - job {} failed: {}", name, job.id(), e.getMessage());
-      return end(job, JobStatus.FAILED);
-    } catch (ArgumentsException e) {
-      JOBS.warn("{} - job {} failed: {}", name, job.id(), e.getMessage());
-      return end(job, JobStatus.FAILED);
-    } catch (Throwable e) {
-      if (task == null) {
-        // A worker middleware failed a job whose task is unknown: nothing could retry it.
-        JOBS.warn("{} - job {} ({}) failed: {}", name, job.id(), job.taskName(), e.toString(), e);
-        return end(job, JobStatus.FAILED);
-      }
-      return failure(context, task, e, startNanos);
-    } finally {
-      context.exit();
-      scope.close();
-    }
-  }
-
-  /** Decodes the arguments and runs the task inside the worker's and the task's middleware. */
-  private @Nullable Object runTask(RunningJob context, @Nullable TaskDescriptor task)
-      throws Exception {
-    ProcrastinateJob job = context.job();
-    if (task == null) {
-      throw new TaskNotFoundException(job.taskName(), registry.byName().keySet());
-    }
-    JsonTaskArguments arguments = JsonTaskArguments.parse(task, job.argsJson(), json);
-    JOBS.info("{} - job {} ({}) started", name, job.id(), job.taskName());
-    List<JobMiddleware> middleware = task.middleware();
-    if (!options.taskMiddleware().isEmpty()) {
-      middleware = new ArrayList<>(options.taskMiddleware());
-      middleware.addAll(task.middleware());
-    }
-    return chain(middleware, 0, context, () -> task.handler().invoke(context, arguments));
-  }
-
-  /** Runs middleware {@code index} and those after it, then {@code last}. */
-  private static @Nullable Object chain(
-      List<JobMiddleware> middleware, int index, RunningJob context, JobMiddleware.Next last)
-      throws Exception {
-    if (index == middleware.size()) {
-      return last.proceed();
-    }
-    return middleware.get(index).around(context, () -> chain(middleware, index + 1, context, last));
-  }
-
-  private Completion failure(RunningJob context, TaskDescriptor task, Throwable e, long start) {
-    ProcrastinateJob job = context.job();
-    AbortReason reason = context.abortReason().orElse(null);
-    if (reason == AbortReason.USER_REQUEST) {
-      JOBS.info("{} - job {} ({}) aborted on request", name, job.id(), job.taskName());
-      return end(job, JobStatus.ABORTED);
-    }
-    Throwable cause =
-        reason == AbortReason.TIMEOUT
-            ? new JobTimeoutException(
-                job.id(), job.taskName(), task.timeout().orElse(Duration.ZERO), e)
-            : e;
-    RetryDecision retry = decideRetry(task, cause, job);
-    if (retry != null) {
-      JOBS.warn(
-          "{} - job {} ({}) failed after {} ms, to retry {}: {}",
-          name,
-          job.id(),
-          job.taskName(),
-          elapsedMillis(start),
-          retry,
-          cause.toString(),
-          cause);
-      return new Completion(job, null, retry, false);
-    }
-    if (reason == AbortReason.SHUTDOWN) {
-      JOBS.warn("{} - job {} ({}) aborted by shutdown", name, job.id(), job.taskName());
-      return end(job, JobStatus.ABORTED);
-    }
-    JOBS.warn(
-        "{} - job {} ({}) failed after {} ms: {}",
-        name,
-        job.id(),
-        job.taskName(),
-        elapsedMillis(start),
-        cause.toString(),
-        cause);
-    return end(job, JobStatus.FAILED);
-  }
-
-  /** Asks the task's retry policy, which is user code: a policy that throws fails the job. */
-  private @Nullable RetryDecision decideRetry(
-      TaskDescriptor task, Throwable cause, ProcrastinateJob job) {
-    try {
-      return task.retryPolicy().decide(cause, job);
-    } catch (RuntimeException | Error e) {
-      JOBS.error(
-          "{} - job {} ({}): the retry policy {} threw while deciding, so the job fails; fix the"
-              + " policy",
-          name,
-          job.id(),
-          job.taskName(),
-          task.retryPolicy().getClass().getName(),
-          e);
-      return null;
-    }
-  }
-
-  private Completion end(ProcrastinateJob job, JobStatus status) {
-    DeleteJobs policy = options.deleteJobs();
-    boolean delete =
-        policy == DeleteJobs.ALWAYS
-            || (policy == DeleteJobs.SUCCESSFUL && status == JobStatus.SUCCEEDED);
-    return new Completion(job, status, null, delete);
-  }
-
-  private static long elapsedMillis(long startNanos) {
-    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-  }
-
+  /** Completer → fetcher: an outcome is written; its lock or its retry may make work due. */
   private void written(Completion completion) {
-    running.remove(completion.job().id());
+    held.remove(completion.job().id());
     processed.incrementAndGet();
-    if (!options.waitForJobs() && running.isEmpty()) {
+    if (completion.retry() != null || completion.job().lock() != null) {
+      fetcher.workMayBeDue();
+    }
+    if (!options.waitForJobs() && held.isEmpty()) {
       // A one-shot worker looks once more before stopping: retries may have made jobs due.
-      notified.set(true);
+      fetcher.jobsInserted();
     }
-    wakeup.signal();
+    fetcher.slotFreed();
+    drained.signal();
   }
 
-  // ------------------------------------------------------------------------------ housekeeper
-
-  private final AtomicBoolean heartbeatOutage = new AtomicBoolean();
-
-  private void heartbeat() {
-    try {
-      boolean registered =
-          database.withConnection(
-              "recording the worker's heartbeat", c -> workers.heartbeat(c, workerId));
-      if (heartbeatOutage.compareAndSet(true, false)) {
-        LOG.info("{} - heartbeat recorded again", name);
-      }
-      if (!registered) {
-        registerAgain(workerId);
-      }
-    } catch (RuntimeException e) {
-      if (heartbeatOutage.compareAndSet(false, true)) {
-        LOG.warn("{} - cannot record the heartbeat: {}", name, e.getMessage());
-      }
-    }
+  private void dropped(Completion completion) {
+    fetcher.outcomeDropped(completion.job().id());
+    held.remove(completion.job().id());
+    fetcher.slotFreed();
+    drained.signal();
   }
 
-  private final Object registration = new Object();
-
-  /**
-   * Registers again after another worker pruned this one (it could not heartbeat for longer than
-   * the stalled-worker timeout, during an outage say), and gives its running jobs, whose {@code
-   * worker_id} the prune cleared, back to it, so that no rescuer takes them while they run.
-   *
-   * @param lostId the id that was pruned; nothing happens if the worker already registered again
-   */
-  private void registerAgain(long lostId) {
-    synchronized (registration) {
-      if (workerId != lostId || stopping) {
-        return;
-      }
-      long newId = database.withConnection("registering the worker again", workers::register);
-      long[] runningIds = running.keySet().stream().mapToLong(Long::longValue).toArray();
-      int adopted =
-          runningIds.length == 0
-              ? 0
-              : database.withConnection(
-                  "re-attaching running jobs", c -> workers.adopt(c, newId, runningIds));
-      // Published last: the fetcher, failing meanwhile under the lost id, waits on this lock.
-      workerId = newId;
-      LOG.warn(
-          "{} - worker id {} was pruned by another worker while this one could not heartbeat;"
-              + " registered again as worker id {} and re-attached {} of {} running jobs",
-          name,
-          lostId,
-          newId,
-          adopted,
-          runningIds.length);
-    }
-  }
-
-  private void pollAborts() {
-    if (running.isEmpty()) {
-      return;
-    }
-    long[] ids = running.keySet().stream().mapToLong(Long::longValue).toArray();
-    try {
-      long[] aborted =
-          database.withConnection(
-              "looking for abort requests", c -> dao.listAbortRequested(c, ids));
-      for (long id : aborted) {
-        abortRequested(id);
-      }
-    } catch (RuntimeException e) {
-      LOG.debug("{} - abort polling failed: {}", name, e.getMessage());
-    }
-  }
-
+  /** Listener or housekeeper → a held job: an abort was requested. */
   private void abortRequested(long jobId) {
-    RunningJob context = running.get(jobId);
+    RunningJob context = held.get(jobId);
     if (context != null && !context.shouldAbort()) {
       JOBS.info("{} - abort requested for job {}", name, jobId);
       context.abort(AbortReason.USER_REQUEST);
-    }
-  }
-
-  private void rescueStalledJobs() {
-    Duration timeout = options.stalledWorkerTimeout();
-    try {
-      long[] pruned =
-          database.withConnection("pruning stalled workers", c -> workers.pruneStalled(c, timeout));
-      if (pruned.length > 0) {
-        LOG.warn(
-            "{} - pruned workers {} silent for over {}", name, Arrays.toString(pruned), timeout);
-      }
-      String[] known = registry.byName().keySet().toArray(new String[0]);
-      List<ProcrastinateJob> stalled =
-          database.withConnection(
-              "listing stalled jobs", c -> workers.listStalledJobs(c, timeout, null, known, 100));
-      for (ProcrastinateJob job : stalled) {
-        if (!running.containsKey(job.id())) {
-          rescue(job, timeout);
-        }
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("{} - stalled-job rescue failed, trying again later: {}", name, e.getMessage());
-    }
-  }
-
-  private void rescue(ProcrastinateJob job, Duration timeout) {
-    TaskDescriptor task = registry.find(job.taskName()).orElseThrow();
-    ProcrastinateException stalled =
-        new ProcrastinateException(
-            "job "
-                + job.id()
-                + " was running on a worker that stopped heart-beating for over "
-                + timeout);
-    RetryDecision retry = decideRetry(task, stalled, job);
-    try {
-      database.withConnection(
-          "rescuing stalled job " + job.id(),
-          c -> {
-            if (retry != null) {
-              dao.retryMany(c, List.of(JobDao.Retry.of(job.id(), retry, Instant.now())));
-            } else {
-              dao.finishOne(c, job.id(), JobStatus.FAILED, false);
-            }
-            return null;
-          });
-      JOBS.warn(
-          "{} - rescued stalled job {} ({}): {}",
-          name,
-          job.id(),
-          job.taskName(),
-          retry != null ? "retry " + retry : "failed, its retry strategy allows no retry");
-    } catch (ProcrastinateException e) {
-      // Another worker rescued it first, or it ended meanwhile.
-      LOG.debug("{} - job {} was not rescued: {}", name, job.id(), e.getMessage());
     }
   }
 
@@ -803,10 +438,10 @@ public final class WorkerEngine {
 
   private void shutdown() {
     try {
-      Thread fetcher = fetcherThread;
-      if (fetcher != null) {
-        fetcher.interrupt();
-        fetcher.join();
+      Thread fetcherRef = fetcherThread;
+      if (fetcherRef != null) {
+        fetcherRef.interrupt();
+        fetcherRef.join();
       }
       PeriodicDeferrer deferrer = periodic;
       Thread deferrerThread = periodicThread;
@@ -814,23 +449,24 @@ public final class WorkerEngine {
         deferrer.stop();
         deferrerThread.join();
       }
+      releaseUnstarted();
       Duration graceful = options.shutdownGracefulTimeout();
-      if (!running.isEmpty()) {
+      if (!held.isEmpty()) {
         LOG.info(
             "{} - waiting for {} running jobs{}",
             name,
-            running.size(),
+            held.size(),
             graceful == null ? "" : " for up to " + graceful);
       }
-      long deadline = graceful == null ? Long.MAX_VALUE : System.nanoTime() + graceful.toNanos();
-      while (!running.isEmpty() && System.nanoTime() - deadline < 0) {
-        wakeup.awaitMillis(50);
+      long deadline = graceful == null ? Long.MAX_VALUE : nanoTime.getAsLong() + graceful.toNanos();
+      while (!held.isEmpty() && nanoTime.getAsLong() - deadline < 0) {
+        drained.awaitMillis(50);
       }
-      if (!running.isEmpty()) {
-        LOG.warn("{} - aborting {} jobs still running after {}", name, running.size(), graceful);
-        running.values().forEach(context -> context.abort(AbortReason.SHUTDOWN));
-        while (!running.isEmpty()) {
-          wakeup.awaitMillis(50);
+      if (!held.isEmpty()) {
+        LOG.warn("{} - aborting {} jobs still running after {}", name, held.size(), graceful);
+        held.values().forEach(context -> context.abort(AbortReason.SHUTDOWN));
+        while (!held.isEmpty()) {
+          drained.awaitMillis(50);
         }
       }
       completer.stop();
@@ -845,18 +481,9 @@ public final class WorkerEngine {
           listenerRef.join();
         }
       }
-      housekeeper.shutdownNow();
+      housekeeper.stop();
       executor.shutdown();
-      try {
-        database.withConnection(
-            "unregistering the worker",
-            c -> {
-              workers.unregister(c, workerId);
-              return null;
-            });
-      } catch (RuntimeException e) {
-        LOG.warn("{} - cannot unregister worker {}: {}", name, workerId, e.getMessage());
-      }
+      registration.unregister();
       removeShutdownHook();
       LOG.info("{} - Shutdown completed, {} jobs processed", name, processed.get());
     } catch (InterruptedException e) {
@@ -865,6 +492,43 @@ public final class WorkerEngine {
     } finally {
       terminated.countDown();
     }
+  }
+
+  /**
+   * Hands the jobs fetched ahead and never started back to the queue, so that other workers run
+   * them now rather than after this one's graceful stop.
+   */
+  private void releaseUnstarted() {
+    List<Runnable> queued = new ArrayList<>();
+    executor.getQueue().drainTo(queued);
+    if (queued.isEmpty()) {
+      return;
+    }
+    long[] ids = new long[queued.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = ((JobRun) queued.get(i)).context.job().id();
+    }
+    try {
+      long workerId = registration.id();
+      long[] released =
+          database.withConnection(
+              "handing back jobs fetched ahead", c -> dao.releaseUnstarted(c, ids, workerId));
+      LOG.info(
+          "{} - handed {} jobs fetched ahead and never started back to the queue",
+          name,
+          released.length);
+    } catch (RuntimeException e) {
+      // They stay doing for this worker, which unregisters: a rescuer takes them, as after a crash.
+      LOG.warn(
+          "{} - cannot hand back {} jobs fetched ahead: {}; they run again once rescued",
+          name,
+          ids.length,
+          e.getMessage());
+    }
+    for (long id : ids) {
+      held.remove(id);
+    }
+    slots.released(ids.length);
   }
 
   private void removeShutdownHook() {

@@ -1,0 +1,306 @@
+package dev.procrastinate.internal.worker;
+
+import dev.procrastinate.ProcrastinateException;
+import dev.procrastinate.internal.sql.Database;
+import dev.procrastinate.internal.sql.JobDao;
+import dev.procrastinate.internal.sql.WorkerDao;
+import dev.procrastinate.model.ProcrastinateJob;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The fetch loop, on a thread of its own: takes runnable jobs in batches and hands them to the
+ * executor. Not API.
+ *
+ * <p>It fetches when work may be due and a fetch is worth its round trip:
+ *
+ * <ul>
+ *   <li>work may be due after a {@code job_inserted} notification, after a fetch that came back
+ *       full, after the outcome of a job with a lock or of a retry was written (the lock's next
+ *       job, or the retried job, may be runnable now), at the time the next scheduled job becomes
+ *       due, and at each polling interval (the safety net for what sends no notification);
+ *   <li>a fetch is worth it when half of the slots and prefetch buffer are free, or at once when an
+ *       executor thread is idle with nothing buffered.
+ * </ul>
+ *
+ * Otherwise it sleeps until one of those changes: a worker with nothing to do uses no CPU.
+ *
+ * <p>A fetch whose answer was lost with its connection may have marked jobs doing for this worker.
+ * Before the next fetch, the fetcher takes back the jobs marked doing for this worker that it does
+ * not hold; a job it ever dispatched is never dispatched again unless a new fetch returns it.
+ */
+final class Fetcher implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger("procrastinate.worker");
+  private static final long MIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  /** Hands fetched jobs to the executor. */
+  interface Dispatcher {
+    /**
+     * Starts a fetched job on the executor (or buffers it there).
+     *
+     * @param job the job, marked doing for this worker
+     * @param headersJson its headers, or null
+     */
+    void dispatch(ProcrastinateJob job, @Nullable String headersJson);
+  }
+
+  private final String name;
+  private final Database database;
+  private final JobDao dao;
+  private final WorkerDao workers;
+  private final Registration registration;
+  private final Slots slots;
+  private final Set<Long> held;
+  private final Dispatcher dispatcher;
+  private final boolean withHeaders;
+  private final String @Nullable [] queues;
+  private final long pollNanos;
+  private final int batchSize;
+  private final boolean waitForJobs;
+  private final Runnable onDrained;
+  private final WorkerHooks hooks;
+  private final LongSupplier nanoTime;
+  private final Wakeup wakeup = new Wakeup();
+  private final AtomicBoolean notified = new AtomicBoolean(true);
+  private final AtomicBoolean mayBeDue = new AtomicBoolean(true);
+  private final Set<Long> dropped = ConcurrentHashMap.newKeySet();
+  private volatile boolean stopping;
+  private boolean takeBackOrphans;
+
+  Fetcher(
+      String name,
+      Database database,
+      JobDao dao,
+      WorkerDao workers,
+      Registration registration,
+      Slots slots,
+      Set<Long> held,
+      Dispatcher dispatcher,
+      boolean withHeaders,
+      String @Nullable [] queues,
+      long pollNanos,
+      int batchSize,
+      boolean waitForJobs,
+      Runnable onDrained,
+      WorkerHooks hooks,
+      LongSupplier nanoTime) {
+    this.name = name;
+    this.database = database;
+    this.dao = dao;
+    this.workers = workers;
+    this.registration = registration;
+    this.slots = slots;
+    this.held = held;
+    this.dispatcher = dispatcher;
+    this.withHeaders = withHeaders;
+    this.queues = queues;
+    this.pollNanos = pollNanos;
+    this.batchSize = batchSize;
+    this.waitForJobs = waitForJobs;
+    this.onDrained = onDrained;
+    this.hooks = hooks;
+    this.nanoTime = nanoTime;
+  }
+
+  /** A {@code job_inserted} notification came, or the listener reconnected. */
+  void jobsInserted() {
+    notified.set(true);
+    wakeup.signal();
+  }
+
+  /** An outcome was written that may make a job runnable: a lock released, a retry. */
+  void workMayBeDue() {
+    mayBeDue.set(true);
+    wakeup.signal();
+  }
+
+  /** A slot freed, or a job's outcome was written. */
+  void slotFreed() {
+    wakeup.signal();
+  }
+
+  /**
+   * An outcome could not be written and the job may still be marked doing for this worker: it is
+   * never taken back as an orphan.
+   */
+  void outcomeDropped(long jobId) {
+    dropped.add(jobId);
+  }
+
+  /** Ends the loop; returns at once. */
+  void stop() {
+    stopping = true;
+    wakeup.signal();
+  }
+
+  @Override
+  public void run() {
+    MDC.put("worker", name);
+    long nextWake = nanoTime.getAsLong();
+    int failures = 0;
+    while (!stopping) {
+      try {
+        long now = nanoTime.getAsLong();
+        boolean due = notified.get() || mayBeDue.get() || now - nextWake >= 0;
+        int free = slots.free();
+        boolean worthIt = free >= slots.refill() || slots.starving();
+        if (free <= 0 || !due || !worthIt) {
+          // Due work waits for a slot (a freed slot signals); otherwise sleep until the next poll.
+          wakeup.await(due ? pollNanos : Math.max(nextWake - now, MIN_WAIT_NANOS));
+          continue;
+        }
+        if (takeBackOrphans) {
+          takeBackOrphans();
+          continue;
+        }
+        notified.set(false);
+        mayBeDue.set(false);
+        int limit = Math.min(free, batchSize);
+        // Read before fetching: only outcomes written before the fetch are seen by it.
+        boolean idleBeforeFetch = held.isEmpty();
+        long workerId = registration.id();
+        Fetched fetched;
+        long start = nanoTime.getAsLong();
+        try {
+          hooks.beforeFetch();
+          fetched =
+              database.withConnection(
+                  "fetching jobs", c -> withHeaders(c, dao.fetchMany(c, queues, workerId, limit)));
+          if (failures > 0) {
+            LOG.info("{} - fetching jobs works again", name);
+            failures = 0;
+          }
+        } catch (ProcrastinateException e) {
+          if (Database.isForeignKeyViolation(e)) {
+            // The only foreign key a fetch writes is worker_id: this worker was pruned.
+            try {
+              registration.registerAgain(workerId);
+              notified.set(true);
+              continue;
+            } catch (RuntimeException again) {
+              e.addSuppressed(again);
+            }
+          }
+          if (failures++ == 0) {
+            LOG.warn("{} - cannot fetch jobs, retrying with backoff: {}", name, e.getMessage());
+          }
+          // The call may have taken jobs before its answer was lost: look for them once back.
+          takeBackOrphans = true;
+          notified.set(true);
+          wakeup.await(TimeUnit.MILLISECONDS.toNanos(Backoff.delayMillis(failures)));
+          continue;
+        }
+        List<ProcrastinateJob> jobs = fetched.jobs();
+        slots.fetched(jobs.size(), nanoTime.getAsLong() - start);
+        for (ProcrastinateJob job : jobs) {
+          dispatcher.dispatch(job, fetched.headers().get(job.id()));
+        }
+        if (jobs.size() >= limit) {
+          mayBeDue.set(true);
+          continue;
+        }
+        nextWake = nanoTime.getAsLong() + jitter(pollNanos);
+        if (!waitForJobs && jobs.isEmpty() && idleBeforeFetch) {
+          LOG.info("{} - no job left to run, stopping (wait=false)", name);
+          onDrained.run();
+          return;
+        }
+        nextWake = Math.min(nextWake, nextDue());
+      } catch (InterruptedException e) {
+        if (stopping) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        LOG.error("{} - fetcher failed, going on", name, e);
+      }
+    }
+  }
+
+  /** Returns when the next scheduled job of this worker's queues becomes due, on the nano clock. */
+  private long nextDue() {
+    try {
+      Long millis =
+          database.withConnection(
+              "looking for the next scheduled job", c -> dao.nextDueMillis(c, queues));
+      if (millis == null) {
+        return Long.MAX_VALUE;
+      }
+      return nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(Math.max(millis, 1));
+    } catch (ProcrastinateException e) {
+      LOG.debug("{} - cannot look for the next scheduled job: {}", name, e.getMessage());
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /**
+   * Dispatches the jobs marked doing for this worker that it does not hold: those of a fetch whose
+   * answer was lost with its connection. What it holds is read before the list: a job dispatched
+   * earlier and ended since is then known, so it is not dispatched a second time.
+   */
+  private void takeBackOrphans() {
+    Set<Long> known = new HashSet<>(held);
+    known.addAll(dropped);
+    long workerId = registration.id();
+    Fetched mine;
+    try {
+      mine =
+          database.withConnection(
+              "listing this worker's jobs",
+              c -> withHeaders(c, workers.listRunningJobs(c, workerId)));
+    } catch (ProcrastinateException e) {
+      LOG.debug("{} - cannot list this worker's jobs yet: {}", name, e.getMessage());
+      try {
+        wakeup.await(TimeUnit.MILLISECONDS.toNanos(Backoff.delayMillis(1)));
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      return;
+    }
+    hooks.afterOrphanList();
+    takeBackOrphans = false;
+    int taken = 0;
+    for (ProcrastinateJob job : mine.jobs()) {
+      if (!known.contains(job.id())) {
+        slots.adopted(1);
+        dispatcher.dispatch(job, mine.headers().get(job.id()));
+        taken++;
+      }
+    }
+    if (taken > 0) {
+      LOG.warn(
+          "{} - took back {} jobs that a fetch whose answer was lost had marked as running",
+          name,
+          taken);
+    }
+  }
+
+  private static long jitter(long nanos) {
+    double factor = 0.9 + 0.2 * ThreadLocalRandom.current().nextDouble();
+    return (long) (nanos * factor);
+  }
+
+  /** Jobs just marked running for this worker, with their headers when a propagator needs them. */
+  private record Fetched(List<ProcrastinateJob> jobs, Map<Long, String> headers) {}
+
+  private Fetched withHeaders(Connection connection, List<ProcrastinateJob> jobs)
+      throws SQLException {
+    if (!withHeaders || jobs.isEmpty()) {
+      return new Fetched(jobs, Map.of());
+    }
+    long[] ids = jobs.stream().mapToLong(ProcrastinateJob::id).toArray();
+    return new Fetched(jobs, dao.headers(connection, ids));
+  }
+}

@@ -1,0 +1,225 @@
+package dev.procrastinate.internal.worker;
+
+import dev.procrastinate.ProcrastinateException;
+import dev.procrastinate.RetryDecision;
+import dev.procrastinate.WorkerOptions;
+import dev.procrastinate.internal.registry.TaskRegistry;
+import dev.procrastinate.internal.sql.Database;
+import dev.procrastinate.internal.sql.JobDao;
+import dev.procrastinate.internal.sql.WorkerDao;
+import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.model.ProcrastinateJob;
+import dev.procrastinate.spi.TaskDescriptor;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's periodic chores, on one scheduler thread: the heartbeat (and registration again when
+ * another worker pruned this one), abort polling while jobs run, and, with {@code
+ * rescueStalledJobs}, the rescue of jobs whose worker went silent. The same thread fires per-job
+ * timeouts. Each chore logs the first failure of an outage at WARN and goes on. Not API.
+ */
+final class Housekeeper {
+  private static final Logger LOG = LoggerFactory.getLogger("procrastinate.worker");
+  private static final Logger JOBS = LoggerFactory.getLogger("procrastinate.jobs");
+  private static final int RESCUE_BATCH = 100;
+
+  private final String name;
+  private final WorkerOptions options;
+  private final Database database;
+  private final JobDao dao;
+  private final WorkerDao workers;
+  private final Registration registration;
+  private final TaskRegistry registry;
+  private final Supplier<long[]> heldIds;
+  private final LongConsumer abortRequested;
+  private final Clock clock;
+  private final ScheduledExecutorService scheduler;
+  private final AtomicBoolean heartbeatOutage = new AtomicBoolean();
+
+  Housekeeper(
+      String name,
+      WorkerOptions options,
+      Database database,
+      JobDao dao,
+      WorkerDao workers,
+      Registration registration,
+      TaskRegistry registry,
+      Supplier<long[]> heldIds,
+      LongConsumer abortRequested,
+      Clock clock) {
+    this.name = name;
+    this.options = options;
+    this.database = database;
+    this.dao = dao;
+    this.workers = workers;
+    this.registration = registration;
+    this.registry = registry;
+    this.heldIds = heldIds;
+    this.abortRequested = abortRequested;
+    this.clock = clock;
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "procrastinate-" + name + "-housekeeper");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /** Returns the scheduler that also fires per-job timeouts. */
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  /** Schedules the chores. */
+  void start() {
+    long heartbeat = options.updateHeartbeatInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+    long abortPolling = options.abortJobPollingInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(
+        this::pollAborts, abortPolling, abortPolling, TimeUnit.MILLISECONDS);
+    if (options.rescueStalledJobs()) {
+      long every = options.stalledWorkerTimeout().toMillis();
+      scheduler.scheduleWithFixedDelay(
+          this::rescueStalledJobs, Math.min(every, 1_000), every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Stops every chore and pending timeout. */
+  void stop() {
+    scheduler.shutdownNow();
+  }
+
+  /** Records the heartbeat; registers again if another worker pruned this one. */
+  void heartbeat() {
+    long workerId = registration.id();
+    try {
+      boolean registered =
+          database.withConnection(
+              "recording the worker's heartbeat", c -> workers.heartbeat(c, workerId));
+      if (heartbeatOutage.compareAndSet(true, false)) {
+        LOG.info("{} - heartbeat recorded again", name);
+      }
+      if (!registered) {
+        registration.registerAgain(workerId);
+      }
+    } catch (RuntimeException e) {
+      if (heartbeatOutage.compareAndSet(false, true)) {
+        LOG.warn("{} - cannot record the heartbeat: {}", name, e.getMessage());
+      }
+    }
+  }
+
+  /** Flags the held jobs that have an abort request (the safety net of the notification). */
+  void pollAborts() {
+    long[] ids = heldIds.get();
+    if (ids.length == 0) {
+      return;
+    }
+    try {
+      long[] aborted =
+          database.withConnection(
+              "looking for abort requests", c -> dao.listAbortRequested(c, ids));
+      for (long id : aborted) {
+        abortRequested.accept(id);
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("{} - abort polling failed: {}", name, e.getMessage());
+    }
+  }
+
+  /**
+   * Prunes the workers silent for longer than the stalled-worker timeout and rescues the jobs they
+   * left running: each goes through its task's retry policy, as a failure of the run would.
+   */
+  void rescueStalledJobs() {
+    Duration timeout = options.stalledWorkerTimeout();
+    try {
+      long[] pruned =
+          database.withConnection("pruning stalled workers", c -> workers.pruneStalled(c, timeout));
+      if (pruned.length > 0) {
+        LOG.warn(
+            "{} - pruned workers {} silent for over {}", name, Arrays.toString(pruned), timeout);
+      }
+      String[] known = registry.byName().keySet().toArray(new String[0]);
+      List<ProcrastinateJob> stalled =
+          database.withConnection(
+              "listing stalled jobs",
+              c -> workers.listStalledJobs(c, timeout, null, known, RESCUE_BATCH));
+      long[] mine = heldIds.get();
+      for (ProcrastinateJob job : stalled) {
+        if (Arrays.stream(mine).noneMatch(id -> id == job.id())) {
+          rescue(job, timeout);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("{} - stalled-job rescue failed, trying again later: {}", name, e.getMessage());
+    }
+  }
+
+  private void rescue(ProcrastinateJob job, Duration timeout) {
+    TaskDescriptor task = registry.find(job.taskName()).orElseThrow();
+    ProcrastinateException stalled =
+        new ProcrastinateException(
+            "job "
+                + job.id()
+                + " was running on a worker that stopped heart-beating for over "
+                + timeout);
+    @Nullable RetryDecision retry;
+    try {
+      retry = task.retryPolicy().decide(stalled, job);
+    } catch (RuntimeException | Error e) {
+      JOBS.error(
+          "{} - job {} ({}): the retry policy {} threw while deciding, so the stalled job fails",
+          name,
+          job.id(),
+          job.taskName(),
+          task.retryPolicy().getClass().getName(),
+          e);
+      retry = null;
+    }
+    @Nullable RetryDecision decision = retry;
+    // Only a job still running for no worker is rescued: its worker may have registered again
+    // and re-attached it since it was listed, or ended it.
+    boolean rescued =
+        database.withConnection(
+            "rescuing stalled job " + job.id(),
+            c ->
+                decision != null
+                    ? dao.retryRunning(
+                                c,
+                                List.of(JobDao.Retry.of(job.id(), decision, clock.instant())),
+                                JobDao.NO_WORKER)
+                            .length
+                        == 1
+                    : dao.finishRunning(
+                                c,
+                                new long[] {job.id()},
+                                new JobStatus[] {JobStatus.FAILED},
+                                JobDao.NO_WORKER)
+                            .length
+                        == 1);
+    if (rescued) {
+      JOBS.warn(
+          "{} - rescued stalled job {} ({}): {}",
+          name,
+          job.id(),
+          job.taskName(),
+          decision != null ? "retry " + decision : "failed, its retry strategy allows no retry");
+    } else {
+      LOG.debug("{} - job {} was not rescued: it ended or its worker came back", name, job.id());
+    }
+  }
+}

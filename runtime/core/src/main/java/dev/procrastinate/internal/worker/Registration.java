@@ -1,0 +1,92 @@
+package dev.procrastinate.internal.worker;
+
+import dev.procrastinate.internal.sql.Database;
+import dev.procrastinate.internal.sql.WorkerDao;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's row in {@code procrastinate_workers}: its id, and its registration again after
+ * another worker pruned it. Thread-safe. Not API.
+ */
+final class Registration {
+  private static final Logger LOG = LoggerFactory.getLogger("procrastinate.worker");
+
+  private final String name;
+  private final Database database;
+  private final WorkerDao dao;
+  private final Supplier<long[]> runningIds;
+  private volatile long workerId;
+  private volatile boolean closed;
+
+  /**
+   * Creates the registration; nothing is written before {@link #register()}.
+   *
+   * @param name the worker's name, for logs
+   * @param database the database
+   * @param dao the statements
+   * @param runningIds the jobs this worker holds, re-attached on a new registration
+   */
+  Registration(String name, Database database, WorkerDao dao, Supplier<long[]> runningIds) {
+    this.name = name;
+    this.database = database;
+    this.dao = dao;
+    this.runningIds = runningIds;
+  }
+
+  /** Registers the worker; returns its id. */
+  long register() {
+    workerId = database.withConnection("registering the worker", dao::register);
+    return workerId;
+  }
+
+  /** Returns the current id, 0 before registration. */
+  long id() {
+    return workerId;
+  }
+
+  /**
+   * Registers again after another worker pruned this one (it could not heartbeat for longer than
+   * the stalled-worker timeout, during an outage say), and gives the jobs it holds, whose {@code
+   * worker_id} the prune cleared, back to it, so that no rescuer takes them while they run.
+   *
+   * @param lostId the id that was pruned; nothing happens if the worker already registered again
+   */
+  synchronized void registerAgain(long lostId) {
+    if (workerId != lostId || closed) {
+      return;
+    }
+    long newId = database.withConnection("registering the worker again", dao::register);
+    long[] held = runningIds.get();
+    int adopted =
+        held.length == 0
+            ? 0
+            : database.withConnection("re-attaching running jobs", c -> dao.adopt(c, newId, held));
+    // Published last: a fetch failing meanwhile under the lost id waits on this object's lock.
+    workerId = newId;
+    LOG.warn(
+        "{} - worker id {} was pruned by another worker while this one could not heartbeat;"
+            + " registered again as worker id {} and re-attached {} of {} running jobs",
+        name,
+        lostId,
+        newId,
+        adopted,
+        held.length);
+  }
+
+  /** Unregisters the worker; its jobs' {@code worker_id} becomes null. Never throws. */
+  synchronized void unregister() {
+    closed = true;
+    try {
+      database.withConnection(
+          "unregistering the worker",
+          c -> {
+            dao.unregister(c, workerId);
+            return null;
+          });
+    } catch (RuntimeException e) {
+      LOG.warn("{} - cannot unregister worker {}: {}", name, workerId, e.getMessage());
+    }
+  }
+}

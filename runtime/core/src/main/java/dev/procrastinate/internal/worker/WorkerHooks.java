@@ -1,0 +1,23 @@
+package dev.procrastinate.internal.worker;
+
+/**
+ * Points in the worker where a test can act, to force an interleaving instead of hoping for it with
+ * a sleep (River's test signals). Production code passes {@link #NONE}. Each method runs on the
+ * thread named in its javadoc and may block it. Not API.
+ */
+interface WorkerHooks {
+  /** Hooks that do nothing. */
+  WorkerHooks NONE = new WorkerHooks() {};
+
+  /** On the fetcher thread, just before a fetch; may throw to make the fetch fail. */
+  default void beforeFetch() {}
+
+  /**
+   * On the fetcher thread, after it listed the jobs marked doing for this worker and before it
+   * dispatches those it does not run.
+   */
+  default void afterOrphanList() {}
+
+  /** On the completer thread, after a batch of outcomes was written and before it is released. */
+  default void afterOutcomesWritten() {}
+}

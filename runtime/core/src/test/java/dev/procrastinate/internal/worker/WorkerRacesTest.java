@@ -1,0 +1,367 @@
+package dev.procrastinate.internal.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.procrastinate.App;
+import dev.procrastinate.DatabaseUnavailableException;
+import dev.procrastinate.JobAbortedException;
+import dev.procrastinate.JobContext;
+import dev.procrastinate.NewJob;
+import dev.procrastinate.RetryStrategy;
+import dev.procrastinate.WorkerOptions;
+import dev.procrastinate.internal.json.Json;
+import dev.procrastinate.internal.observe.Observers;
+import dev.procrastinate.internal.registry.TaskRegistry;
+import dev.procrastinate.internal.sql.Database;
+import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.spi.TaskDescriptor;
+import dev.procrastinate.spi.TaskParameter;
+import dev.procrastinate.spi.TaskRegistrar;
+import dev.procrastinate.testing.Await;
+import dev.procrastinate.testing.Sql;
+import dev.procrastinate.testing.TestDatabase;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The worker's defects of its first version, one test each, on a real PostgreSQL. Interleavings are
+ * forced through {@link WorkerHooks}, never hoped for; a long polling interval makes sure that what
+ * a test waits for comes from the wake-up under test, not from the safety-net poll.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class WorkerRacesTest {
+  @RegisterExtension static final TestDatabase DB = TestDatabase.migrated();
+
+  private static final Duration NEVER_POLL = Duration.ofHours(1);
+
+  private final Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> runningPerLock = new ConcurrentHashMap<>();
+  private final AtomicInteger lockOverlaps = new AtomicInteger();
+  private volatile CountDownLatch release = new CountDownLatch(1);
+  private volatile CountDownLatch blockedStarted = new CountDownLatch(1);
+  private App app;
+  private Sql sql;
+  private final List<WorkerEngine> engines = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    sql = new Sql(DB.dataSource());
+    sql.execute("DELETE FROM procrastinate_periodic_defers");
+    sql.execute("DELETE FROM procrastinate_jobs");
+    sql.execute("DELETE FROM procrastinate_workers");
+    app = App.builder().dataSource(DB.dataSource()).taskRegistrars(List.of(registrar())).build();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    release.countDown();
+    for (WorkerEngine engine : engines) {
+      engine.stop();
+      engine.awaitTermination(Duration.ofSeconds(30));
+    }
+  }
+
+  private TaskRegistrar registrar() {
+    List<TaskDescriptor> tasks = new ArrayList<>();
+    tasks.add(
+        TaskDescriptor.builder("t.block")
+            .source("WorkerRacesTest#block")
+            .build(
+                (context, args) -> {
+                  count(context);
+                  blockedStarted.countDown();
+                  release.await();
+                  return null;
+                }));
+    tasks.add(
+        TaskDescriptor.builder("t.quick")
+            .source("WorkerRacesTest#quick")
+            .build(
+                (context, args) -> {
+                  count(context);
+                  return null;
+                }));
+    tasks.add(
+        TaskDescriptor.builder("t.locked")
+            .source("WorkerRacesTest#locked")
+            .build(
+                (context, args) -> {
+                  count(context);
+                  AtomicInteger running =
+                      runningPerLock.computeIfAbsent(
+                          context.job().lock(), k -> new AtomicInteger());
+                  if (running.incrementAndGet() > 1) {
+                    lockOverlaps.incrementAndGet();
+                  }
+                  Thread.sleep(3);
+                  running.decrementAndGet();
+                  return null;
+                }));
+    tasks.add(
+        TaskDescriptor.builder("t.broken")
+            .source("WorkerRacesTest#broken")
+            .build(
+                (context, args) -> {
+                  count(context);
+                  throw new JobExecutorTest.BrokenException();
+                }));
+    tasks.add(
+        TaskDescriptor.builder("t.abortable")
+            .parameter(TaskParameter.required("how", "java.lang.String"))
+            .source("WorkerRacesTest#abortable")
+            .build(
+                (context, args) -> {
+                  count(context);
+                  blockedStarted.countDown();
+                  while (!context.shouldAbort()) {
+                    Thread.onSpinWait();
+                  }
+                  if ("aborted".equals(args.get("how", String.class))) {
+                    throw new JobAbortedException();
+                  }
+                  throw new IllegalStateException("failed while stopping");
+                }));
+    tasks.add(
+        TaskDescriptor.builder("t.typed")
+            .parameter(TaskParameter.required("n", "int"))
+            .retryStrategy(RetryStrategy.builder().maxAttempts(1).build())
+            .source("WorkerRacesTest#typed")
+            .build(
+                (context, args) -> {
+                  count(context);
+                  return args.getInt("n");
+                }));
+    return () -> tasks;
+  }
+
+  private void count(JobContext context) {
+    runs.computeIfAbsent(context.job().id(), k -> new AtomicInteger()).incrementAndGet();
+  }
+
+  private int runsOf(long id) {
+    AtomicInteger count = runs.get(id);
+    return count == null ? 0 : count.get();
+  }
+
+  private WorkerEngine engine(WorkerOptions.Builder options, WorkerHooks hooks) {
+    WorkerEngine engine =
+        new WorkerEngine(
+            app,
+            new Database(DB.dataSource(), "test database"),
+            TaskRegistry.of(List.of(registrar())),
+            options.installSignalHandlers(false).build(),
+            new Observers(List.of(), null),
+            Json.newMapper(),
+            Duration.ofMinutes(10),
+            hooks,
+            Clock.systemUTC(),
+            System::nanoTime);
+    engines.add(engine);
+    return engine;
+  }
+
+  private long defer(NewJob.Builder job) {
+    return app.jobManager().defer(job.build());
+  }
+
+  private JobStatus status(long id) {
+    return app.jobManager().getStatus(id).orElseThrow();
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    Await.until(Duration.ofSeconds(60), condition, what);
+  }
+
+  // -------------------------------------------------------------------------------------- tests
+
+  /**
+   * After a fetch whose answer was lost, the worker takes back the jobs marked doing for it that it
+   * does not hold. A job it held that ends between that list and the dispatch is not run again; the
+   * lost fetch's own job is.
+   */
+  @Test
+  void aJobThatEndsWhileOrphansAreTakenBackRunsOnce() throws Exception {
+    AtomicBoolean failNextFetch = new AtomicBoolean();
+    long[] orphan = {0};
+    WorkerEngine[] self = {null};
+    WorkerHooks hooks =
+        new WorkerHooks() {
+          @Override
+          public void beforeFetch() {
+            if (failNextFetch.compareAndSet(true, false)) {
+              // The fetch took a job, then its answer was lost with the connection.
+              try {
+                sql.execute(
+                    "UPDATE procrastinate_jobs SET status = 'doing', worker_id = ? WHERE id = ?",
+                    self[0].workerId(),
+                    orphan[0]);
+              } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+              }
+              throw new DatabaseUnavailableException("connection lost (test)", null);
+            }
+          }
+
+          @Override
+          public void afterOrphanList() {
+            // The held job ends, and its outcome is written, before the orphans are dispatched.
+            release.countDown();
+            try {
+              await(() -> self[0].runningJobs() == 0, "the held job's outcome to be written");
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+    WorkerEngine engine =
+        engine(WorkerOptions.builder().concurrency(2).fetchJobPollingInterval(NEVER_POLL), hooks);
+    self[0] = engine;
+    engine.start();
+    long held = defer(NewJob.builder("t.block"));
+    assertThat(blockedStarted.await(60, TimeUnit.SECONDS)).isTrue();
+    orphan[0] = defer(NewJob.builder("t.quick").scheduleAt(Instant.now().plusSeconds(3600)));
+    failNextFetch.set(true);
+    long next = defer(NewJob.builder("t.quick"));
+
+    await(
+        () -> status(orphan[0]) == JobStatus.SUCCEEDED && status(next) == JobStatus.SUCCEEDED,
+        "the orphan and the next job to run");
+    assertThat(status(held)).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(runsOf(held)).as("the held job ran once").isEqualTo(1);
+    assertThat(runsOf(orphan[0])).as("the lost fetch's job was taken back").isEqualTo(1);
+  }
+
+  /** Scheduled jobs send no notification: a worker with a free slot wakes up when one is due. */
+  @Test
+  void aFreeSlotTakesAScheduledJobWhenItBecomesDue() throws Exception {
+    blockedStarted = new CountDownLatch(3);
+    WorkerEngine engine =
+        engine(
+            WorkerOptions.builder().concurrency(4).fetchJobPollingInterval(NEVER_POLL),
+            WorkerHooks.NONE);
+    engine.start();
+    for (int i = 0; i < 3; i++) {
+      defer(NewJob.builder("t.block"));
+    }
+    assertThat(blockedStarted.await(60, TimeUnit.SECONDS)).isTrue();
+    long scheduled = defer(NewJob.builder("t.quick").scheduleIn(Duration.ofSeconds(1)));
+    await(() -> status(scheduled) == JobStatus.SUCCEEDED, "the scheduled job to run once due");
+  }
+
+  /**
+   * Jobs blocked by locks that the worker's own running jobs hold run as soon as those jobs end,
+   * not at the next poll; never two of one lock at once.
+   */
+  @Test
+  void jobsOfALockHeldByTheWorkerRunAsSoonAsTheLockIsReleased() throws Exception {
+    WorkerEngine engine =
+        engine(
+            WorkerOptions.builder().concurrency(8).fetchJobPollingInterval(NEVER_POLL),
+            WorkerHooks.NONE);
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      ids.add(defer(NewJob.builder("t.locked").lock("lock-" + (i % 3))));
+    }
+    engine.start();
+    await(
+        () -> ids.stream().allMatch(id -> status(id) == JobStatus.SUCCEEDED),
+        "every locked job to run without waiting for a poll");
+    assertThat(lockOverlaps).hasValue(0);
+  }
+
+  /** With some slots busy and nothing due, the fetcher sleeps instead of spinning. */
+  @Test
+  void aWorkerWithNothingToFetchUsesNoCpu() throws Exception {
+    blockedStarted = new CountDownLatch(7);
+    WorkerEngine engine =
+        engine(
+            WorkerOptions.builder()
+                .name("idle")
+                .concurrency(8)
+                .listenNotify(false)
+                .fetchJobPollingInterval(Duration.ofMillis(100)),
+            WorkerHooks.NONE);
+    engine.start();
+    for (int i = 0; i < 7; i++) {
+      defer(NewJob.builder("t.block"));
+    }
+    assertThat(blockedStarted.await(60, TimeUnit.SECONDS)).isTrue();
+    Thread fetcher =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().equals("procrastinate-idle-fetcher"))
+            .findFirst()
+            .orElseThrow();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long before = threads.getThreadCpuTime(fetcher.getId());
+    // An absence of activity can only be observed over a window: 2 s, 20 polls.
+    Thread.sleep(2_000);
+    long used = threads.getThreadCpuTime(fetcher.getId()) - before;
+    assertThat(TimeUnit.NANOSECONDS.toMillis(used))
+        .as("CPU time of the fetcher over 2 s of polling, in ms")
+        .isLessThan(200);
+  }
+
+  /** Whatever a task's exception does, its job ends with a recorded outcome and frees its slot. */
+  @Test
+  void anExceptionWhoseToStringThrowsEndsTheJobAndFreesItsSlot() throws Exception {
+    WorkerEngine engine =
+        engine(
+            WorkerOptions.builder().concurrency(1).fetchJobPollingInterval(NEVER_POLL),
+            WorkerHooks.NONE);
+    engine.start();
+    long broken = defer(NewJob.builder("t.broken"));
+    long after = defer(NewJob.builder("t.quick"));
+    await(
+        () -> status(broken) == JobStatus.FAILED && status(after) == JobStatus.SUCCEEDED,
+        "the broken job to fail and the next one to run");
+  }
+
+  /** With an abort requested, only the abort itself ends a job aborted, as upstream. */
+  @Test
+  void anAbortEndsAJobAbortedOnlyWhenTheTaskStopsBecauseOfIt() throws Exception {
+    WorkerEngine engine =
+        engine(
+            WorkerOptions.builder().concurrency(1).fetchJobPollingInterval(NEVER_POLL),
+            WorkerHooks.NONE);
+    engine.start();
+    for (String how : List.of("aborted", "failed")) {
+      blockedStarted = new CountDownLatch(1);
+      long id = defer(NewJob.builder("t.abortable").arg("how", how));
+      assertThat(blockedStarted.await(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(app.jobManager().abort(id)).isTrue();
+      JobStatus expected = how.equals("aborted") ? JobStatus.ABORTED : JobStatus.FAILED;
+      await(() -> status(id) == expected, "the job to end " + expected);
+    }
+  }
+
+  /** Arguments that do not fit the task go through its retry policy, as a Python TypeError. */
+  @Test
+  void argumentsThatDoNotFitAreRetriedByTheTaskPolicy() throws Exception {
+    WorkerEngine engine =
+        engine(
+            WorkerOptions.builder().concurrency(1).fetchJobPollingInterval(NEVER_POLL),
+            WorkerHooks.NONE);
+    engine.start();
+    long id = defer(NewJob.builder("t.typed").arg("n", "seven"));
+    await(() -> status(id) == JobStatus.FAILED, "the job to fail after its retry");
+    assertThat(app.jobManager().getJob(id).orElseThrow().attempts()).isEqualTo(2);
+    assertThat(sql.events(id)).contains("deferred_for_retry");
+  }
+}

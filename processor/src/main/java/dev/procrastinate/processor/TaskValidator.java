@@ -3,7 +3,8 @@ package dev.procrastinate.processor;
 import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
-import java.nio.charset.StandardCharsets;
+import dev.procrastinate.internal.rules.CronSyntax;
+import dev.procrastinate.internal.rules.NameLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -209,8 +210,8 @@ final class TaskValidator {
     names.forEach(name -> taskNames.putIfAbsent(name, signature));
 
     String queue = annotations.string(task, "queue");
-    int queueBytes = queue.getBytes(StandardCharsets.UTF_8).length;
-    if (queue.isEmpty() || queueBytes > Names.MAX_QUEUE_NAME_BYTES) {
+    String queueProblem = NameLimits.queueNameProblem(queue);
+    if (queueProblem != null) {
       diagnostics.error(
           method,
           task,
@@ -218,8 +219,7 @@ final class TaskValidator {
           Message.TASK_QUEUE_INVALID,
           queue,
           signature,
-          queue.isEmpty() ? "empty" : queueBytes + " bytes long",
-          Names.MAX_QUEUE_NAME_BYTES);
+          queueProblem);
     }
     int priority = annotations.intValue(task, "priority");
     String lock = annotations.string(task, "lock");
@@ -283,23 +283,16 @@ final class TaskValidator {
       String what,
       String name,
       String signature) {
+    String problem = NameLimits.taskNameProblem(name);
+    if (problem == null) {
+      return true;
+    }
     if (name.isBlank()) {
       diagnostics.error(method, task, value, Message.TASK_NAME_EMPTY, what, signature);
-      return false;
+    } else {
+      diagnostics.error(method, task, value, Message.TASK_NAME_TOO_LONG, name, signature, problem);
     }
-    if (name.length() > Names.MAX_TASK_NAME_LENGTH) {
-      diagnostics.error(
-          method,
-          task,
-          value,
-          Message.TASK_NAME_TOO_LONG,
-          name,
-          signature,
-          name.length(),
-          Names.MAX_TASK_NAME_LENGTH);
-      return false;
-    }
-    return true;
+    return false;
   }
 
   private RetryModel retry(ExecutableElement method, AnnotationMirror task, String signature) {
@@ -551,7 +544,7 @@ final class TaskValidator {
     Set<String> ids = new HashSet<>();
     for (AnnotationMirror periodic : mirrors) {
       String cron = annotations.string(periodic, "cron");
-      String cronProblem = CronExpressions.problem(cron);
+      String cronProblem = CronSyntax.problem(cron);
       if (cronProblem != null) {
         diagnostics.error(
             method,

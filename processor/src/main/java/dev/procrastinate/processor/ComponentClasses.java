@@ -86,8 +86,7 @@ final class ComponentClasses {
     if (modifiers.contains(Modifier.PUBLIC)) {
       return true;
     }
-    return !modifiers.contains(Modifier.PRIVATE)
-        && TaskValidator.packageOf(owner).equals(packageName);
+    return !modifiers.contains(Modifier.PRIVATE) && MoreTypes.packageOf(owner).equals(packageName);
   }
 
   private static String describe(ElementKind kind) {

@@ -1,5 +1,6 @@
 package dev.procrastinate.processor;
 
+import dev.procrastinate.internal.rules.NameLimits;
 import java.util.Locale;
 
 /**
@@ -42,8 +43,8 @@ enum Message {
           + " leave @Task(name) out to use the default"),
   TASK_NAME_TOO_LONG(
       "TaskNameTooLong",
-      "task name \"%s\" of @Task method %s is %d characters long, but procrastinate_jobs.task_name"
-          + " holds at most %d; choose a shorter name"),
+      // %s: NameLimits.taskNameProblem, e.g. "129 characters long, but ... holds at most 128".
+      "task name \"%s\" of @Task method %s is %s; choose a shorter name"),
   TASK_NAME_DUPLICATE(
       "TaskNameDuplicate",
       "task name \"%s\" of @Task method %s is already used by %s; give one of them another"
@@ -66,9 +67,9 @@ enum Message {
           + " @Task(deferrer = \"...\")"),
   TASK_QUEUE_INVALID(
       "TaskQueueInvalid",
-      "queue \"%s\" of @Task method %s is %s; a queue name must be 1 to %d UTF-8 bytes so that it"
-          + " fits its PostgreSQL NOTIFY channel (procrastinate_queue_v1#<queue>); choose a shorter"
-          + " name"),
+      "queue \"%s\" of @Task method %s is %s; "
+          + NameLimits.QUEUE_NAME_RULE
+          + "; choose a shorter name"),
   TASK_RETRY_INVALID("TaskRetryInvalid", "@Retry of @Task method %s is invalid: %s"),
   TASK_RETRY_POLICY_INVALID(
       "TaskRetryPolicyInvalid",

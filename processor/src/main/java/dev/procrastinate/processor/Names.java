@@ -39,11 +39,5 @@ final class Names {
   static final String PROCESSOR = "dev.procrastinate.processor.TaskProcessor";
   static final String PROJECT_URL = "https://github.com/procrastinate-java/procrastinate-java";
 
-  /** The longest queue name in UTF-8 bytes; {@code NewJob.MAX_QUEUE_NAME_BYTES} in the runtime. */
-  static final int MAX_QUEUE_NAME_BYTES = 40;
-
-  /** The longest task name in characters; {@code NewJob.MAX_TASK_NAME_LENGTH} in the runtime. */
-  static final int MAX_TASK_NAME_LENGTH = 128;
-
   private Names() {}
 }

@@ -1,6 +1,6 @@
 package dev.procrastinate;
 
-import java.nio.charset.StandardCharsets;
+import dev.procrastinate.internal.rules.NameLimits;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -33,12 +33,16 @@ public final class NewJob {
 
   /**
    * The longest queue name, in UTF-8 bytes. PostgreSQL channel names hold 63 bytes and the trigger
-   * that announces new jobs prefixes the queue with {@code procrastinate_queue_v1#} (23 bytes).
+   * that announces new jobs prefixes the queue with {@code procrastinate_queue_v1#} (23 bytes). The
+   * processor checks {@code @Task(queue)} against the same limit.
    */
-  public static final int MAX_QUEUE_NAME_BYTES = 40;
+  public static final int MAX_QUEUE_NAME_BYTES = NameLimits.MAX_QUEUE_NAME_BYTES;
 
-  /** The longest task name, in characters ({@code procrastinate_jobs.task_name varchar(128)}). */
-  public static final int MAX_TASK_NAME_LENGTH = 128;
+  /**
+   * The longest task name, in characters ({@code procrastinate_jobs.task_name varchar(128)}). The
+   * processor checks {@code @Task(name)} and its aliases against the same limit.
+   */
+  public static final int MAX_TASK_NAME_LENGTH = NameLimits.MAX_TASK_NAME_LENGTH;
 
   private final String taskName;
   private final String queue;
@@ -373,19 +377,7 @@ public final class NewJob {
      * @throws IllegalArgumentException naming the field and the fix, if a value is invalid
      */
     public NewJob build() {
-      if (taskName.isBlank()) {
-        throw new IllegalArgumentException(
-            "task name is empty; give the task's persisted name, e.g. com.acme.MailTasks.sendWelcome");
-      }
-      if (taskName.length() > MAX_TASK_NAME_LENGTH) {
-        throw new IllegalArgumentException(
-            "task name '"
-                + taskName
-                + "' is "
-                + taskName.length()
-                + " characters long; procrastinate_jobs.task_name holds at most "
-                + MAX_TASK_NAME_LENGTH);
-      }
+      checkTaskName(taskName);
       validateQueueName(queue);
       if (scheduledAt != null && scheduleIn != null) {
         throw new IllegalArgumentException(
@@ -407,20 +399,36 @@ public final class NewJob {
    *     #MAX_QUEUE_NAME_BYTES} UTF-8 bytes
    */
   public static void validateQueueName(String queue) {
-    if (queue.isEmpty()) {
-      throw new IllegalArgumentException("queue name is empty; use \"default\" or a real name");
-    }
-    int bytes = queue.getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > MAX_QUEUE_NAME_BYTES) {
+    String problem = NameLimits.queueNameProblem(queue);
+    if (problem != null) {
       throw new IllegalArgumentException(
           "queue name '"
               + queue
               + "' is "
-              + bytes
-              + " bytes long; at most "
-              + MAX_QUEUE_NAME_BYTES
-              + " UTF-8 bytes fit in its PostgreSQL NOTIFY channel"
-              + " (procrastinate_queue_v1#<queue>, 63 bytes); choose a shorter name");
+              + problem
+              + "; "
+              + NameLimits.QUEUE_NAME_RULE
+              + (queue.isEmpty() ? "; use \"default\" or a real name" : "; choose a shorter name"));
     }
+  }
+
+  /**
+   * Checks a task name or alias against the limits of the schema.
+   *
+   * @param taskName the name
+   * @throws IllegalArgumentException if the name is blank or longer than {@value
+   *     #MAX_TASK_NAME_LENGTH} characters
+   */
+  static void checkTaskName(String taskName) {
+    String problem = NameLimits.taskNameProblem(taskName);
+    if (problem == null) {
+      return;
+    }
+    if (taskName.isBlank()) {
+      throw new IllegalArgumentException(
+          "task name is empty; give the task's persisted name, e.g. com.acme.MailTasks.sendWelcome");
+    }
+    throw new IllegalArgumentException(
+        "task name '" + taskName + "' is " + problem + "; choose a shorter name");
   }
 }

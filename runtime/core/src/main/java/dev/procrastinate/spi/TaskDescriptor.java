@@ -4,6 +4,7 @@ import dev.procrastinate.JobMiddleware;
 import dev.procrastinate.NewJob;
 import dev.procrastinate.RetryPolicy;
 import dev.procrastinate.RetryStrategy;
+import dev.procrastinate.internal.rules.NameLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -339,12 +340,22 @@ public final class TaskDescriptor {
      *
      * @param handler runs the task
      * @return the descriptor
-     * @throws IllegalArgumentException if the name is empty, or two parameters share a name
+     * @throws IllegalArgumentException if the name or an alias is blank or too long for the schema,
+     *     the queue name is invalid, or two parameters share a name
      */
     public TaskDescriptor build(TaskHandler handler) {
       Objects.requireNonNull(handler, "handler");
       if (name.isBlank()) {
         throw new IllegalArgumentException("task name is empty");
+      }
+      checkName("task name", name);
+      for (String alias : aliases) {
+        checkName("alias", alias);
+      }
+      try {
+        NewJob.validateQueueName(queue);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("task " + name + ": " + e.getMessage(), e);
       }
       long distinct = parameters.stream().map(TaskParameter::name).distinct().count();
       if (distinct != parameters.size()) {
@@ -352,6 +363,14 @@ public final class TaskDescriptor {
             "task " + name + " has two parameters with the same name: " + parameters);
       }
       return new TaskDescriptor(this, handler);
+    }
+
+    private void checkName(String what, String value) {
+      String problem = NameLimits.taskNameProblem(value);
+      if (problem != null) {
+        throw new IllegalArgumentException(
+            what + " '" + value + "' of task " + name + " is " + problem + "; choose another name");
+      }
     }
   }
 }

@@ -1,18 +1,13 @@
 package dev.procrastinate.internal.periodic;
 
-import com.cronutils.model.definition.CronDefinition;
-import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
-import com.cronutils.parser.CronParser;
+import dev.procrastinate.internal.rules.CronSyntax;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -22,54 +17,10 @@ import org.jspecify.annotations.Nullable;
  * fields (minute, hour, day of month, month, day of week, where 0 and 7 are Sunday), an optional
  * sixth field for seconds <em>last</em>, and the {@code @hourly}-style macros; ticks are whole
  * seconds in UTC. When both the day of month and the day of week are restricted, a day matches if
- * either does, as in croniter and Vixie cron. Accepts and rejects the same expressions as the
- * processor's compile-time check. Immutable and thread-safe.
+ * either does, as in croniter and Vixie cron. The syntax is {@link CronSyntax}'s, which the
+ * processor's compile-time check uses too. Immutable and thread-safe.
  */
 public final class CronSchedule {
-  private static final Map<String, String> MACROS =
-      Map.of(
-          "@yearly", "0 0 1 1 *",
-          "@annually", "0 0 1 1 *",
-          "@monthly", "0 0 1 * *",
-          "@weekly", "0 0 * * 0",
-          "@daily", "0 0 * * *",
-          "@midnight", "0 0 * * *",
-          "@hourly", "0 * * * *");
-
-  /**
-   * Seconds, minutes, hours, day of month, month, day of week: croniter's fields, seconds first.
-   */
-  private static final CronDefinition DEFINITION =
-      CronDefinitionBuilder.defineCron()
-          .withSeconds()
-          .withValidRange(0, 59)
-          .and()
-          .withMinutes()
-          .withValidRange(0, 59)
-          .and()
-          .withHours()
-          .withValidRange(0, 23)
-          .and()
-          .withDayOfMonth()
-          .withValidRange(1, 31)
-          .supportsL()
-          .supportsQuestionMark()
-          .and()
-          .withMonth()
-          .withValidRange(1, 12)
-          .and()
-          .withDayOfWeek()
-          .withValidRange(0, 7)
-          .withMondayDoWValue(1)
-          .withIntMapping(7, 0)
-          .supportsHash()
-          .supportsL()
-          .supportsQuestionMark()
-          .and()
-          .instance();
-
-  private static final CronParser PARSER = new CronParser(DEFINITION);
-
   private final String expression;
   private final List<ExecutionTime> alternatives;
 
@@ -87,47 +38,21 @@ public final class CronSchedule {
    */
   public static CronSchedule parse(String cron) {
     Objects.requireNonNull(cron, "cron");
-    String trimmed = cron.trim();
-    if (trimmed.isEmpty()) {
-      throw invalid(cron, "it is empty");
-    }
-    String expanded = MACROS.getOrDefault(trimmed.toLowerCase(Locale.ROOT), trimmed);
-    if (expanded.startsWith("@")) {
-      throw invalid(
-          cron,
-          "unknown macro "
-              + expanded
-              + "; use one of "
-              + MACROS.keySet().stream().sorted().toList());
-    }
-    String[] fields = expanded.split("\\s+");
-    String[] secondsFirst = new String[6];
-    if (fields.length == 5) {
-      secondsFirst[0] = "0";
-      System.arraycopy(fields, 0, secondsFirst, 1, 5);
-    } else if (fields.length == 6) {
-      secondsFirst[0] = fields[5];
-      System.arraycopy(fields, 0, secondsFirst, 1, 5);
-    } else {
-      throw invalid(cron, "it has " + fields.length + " fields where 5 or 6 are expected");
-    }
     List<ExecutionTime> alternatives = new ArrayList<>(2);
     try {
-      PARSER.parse(join(secondsFirst)).validate();
-      if (restricted(secondsFirst[3]) && restricted(secondsFirst[5])) {
+      List<String> fields = CronSyntax.secondsFirst(cron);
+      int dayOfMonth = CronSyntax.DAY_OF_MONTH;
+      int dayOfWeek = CronSyntax.DAY_OF_WEEK;
+      if (restricted(fields.get(dayOfMonth)) && restricted(fields.get(dayOfWeek))) {
         // croniter: a day matches if its day of month OR its day of week does.
-        String[] byDayOfMonth = Arrays.copyOf(secondsFirst, 6);
-        byDayOfMonth[5] = "*";
-        String[] byDayOfWeek = Arrays.copyOf(secondsFirst, 6);
-        byDayOfWeek[3] = "*";
-        alternatives.add(ExecutionTime.forCron(PARSER.parse(join(byDayOfMonth)).validate()));
-        alternatives.add(ExecutionTime.forCron(PARSER.parse(join(byDayOfWeek)).validate()));
+        alternatives.add(forCron(with(fields, dayOfWeek, "*")));
+        alternatives.add(forCron(with(fields, dayOfMonth, "*")));
       } else {
-        alternatives.add(ExecutionTime.forCron(PARSER.parse(join(secondsFirst)).validate()));
+        alternatives.add(forCron(fields));
       }
-    } catch (RuntimeException e) {
-      String message = e.getMessage();
-      throw invalid(cron, message == null ? e.getClass().getSimpleName() : message);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "invalid cron expression '" + cron + "': " + e.getMessage(), e);
     }
     return new CronSchedule(cron, List.copyOf(alternatives));
   }
@@ -151,12 +76,14 @@ public final class CronSchedule {
     return !field.equals("*") && !field.equals("?");
   }
 
-  private static String join(String[] fields) {
-    return String.join(" ", fields).toUpperCase(Locale.ROOT);
+  private static List<String> with(List<String> fields, int index, String value) {
+    List<String> copy = new ArrayList<>(fields);
+    copy.set(index, value);
+    return copy;
   }
 
-  private static IllegalArgumentException invalid(String cron, String why) {
-    return new IllegalArgumentException("invalid cron expression '" + cron + "': " + why);
+  private static ExecutionTime forCron(List<String> fields) {
+    return ExecutionTime.forCron(CronSyntax.parse(fields));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.procrastinate.internal.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.procrastinate.internal.rules.NameLimits;
 import dev.procrastinate.internal.sql.Database;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -55,7 +56,7 @@ final class Listener implements Runnable {
       names.add("procrastinate_any_queue_v1");
     } else {
       for (String queue : queues) {
-        names.add("procrastinate_queue_v1#" + queue);
+        names.add(NameLimits.QUEUE_CHANNEL_PREFIX + queue);
       }
     }
     this.channels = List.copyOf(names);

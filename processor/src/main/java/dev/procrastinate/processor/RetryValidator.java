@@ -84,6 +84,12 @@ final class RetryValidator {
               + maxAttempts
               + "; use a number of retries (0 or more) or Retry.FOREVER");
     }
+    if (maxAttempts == 0 && Annotations.explicit(retry, "maxAttempts") != null) {
+      problems.add(
+          "maxAttempts = 0 reads two ways: Python Procrastinate's RetryStrategy(max_attempts=0)"
+              + " retries without limit, while 0 here would mean no retry; leave retry out for no"
+              + " retry, or write maxAttempts = Retry.FOREVER to retry without limit");
+    }
     Map<String, Long> waits = new LinkedHashMap<>();
     waits.put("fixedWait", fixedWait);
     waits.put("linearWait", linearWait);

@@ -547,6 +547,7 @@ class TaskProcessorErrorsTest {
   @ValueSource(
       strings = {
         "maxAttempts = -2",
+        "maxAttempts = 0",
         "maxAttempts = 3, fixedWait = -1",
         "maxAttempts = 3, linearWait = -1",
         "maxAttempts = 3, exponentialWait = -5",

@@ -23,8 +23,10 @@ public @interface Retry {
   int FOREVER = -1;
 
   /**
-   * The number of retries: a job runs at most {@code maxAttempts + 1} times. 0 (the default) means
-   * no retry, {@link #FOREVER} no limit.
+   * The number of retries: a job runs at most {@code maxAttempts + 1} times. Left out, it is 0: no
+   * retry; {@link #FOREVER} means no limit. Writing {@code maxAttempts = 0} is a compile error,
+   * because Python Procrastinate reads {@code max_attempts=0} as "retry without limit": leave
+   * {@code retry} out for no retry.
    *
    * @return the number of retries, 0 or {@link #FOREVER}
    */

@@ -15,17 +15,22 @@ final class BenchDatabase implements AutoCloseable {
   private final String password;
   private final String name;
   private final HikariDataSource dataSource;
+  private final boolean owned;
 
-  private BenchDatabase(String adminUrl, String user, String password, String name, int pool)
+  private BenchDatabase(
+      String adminUrl, String user, String password, String name, int pool, boolean owned)
       throws SQLException {
     this.adminUrl = adminUrl;
     this.user = user;
     this.password = password;
     this.name = name;
-    try (Connection admin = DriverManager.getConnection(adminUrl, user, password);
-        Statement statement = admin.createStatement()) {
-      statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-      statement.execute("CREATE DATABASE " + name);
+    this.owned = owned;
+    if (owned) {
+      try (Connection admin = DriverManager.getConnection(adminUrl, user, password);
+          Statement statement = admin.createStatement()) {
+        statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        statement.execute("CREATE DATABASE " + name);
+      }
     }
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url());
@@ -45,13 +50,29 @@ final class BenchDatabase implements AutoCloseable {
    * @throws SQLException if PostgreSQL refuses
    */
   static BenchDatabase create(String benchmark, int pool) throws SQLException {
+    return open(benchmark, pool, true);
+  }
+
+  /**
+   * Opens the database of a benchmark another process created, for a child process of it.
+   *
+   * @param benchmark the name given to {@link #create}
+   * @param pool the pool size
+   * @return the database, left in place on close
+   * @throws SQLException if PostgreSQL refuses
+   */
+  static BenchDatabase existing(String benchmark, int pool) throws SQLException {
+    return open(benchmark, pool, false);
+  }
+
+  private static BenchDatabase open(String benchmark, int pool, boolean owned) throws SQLException {
     String url =
         Objects.requireNonNullElse(
             System.getenv("PROCRASTINATE_BENCH_URL"), "jdbc:postgresql://localhost:5432/postgres");
     String user = Objects.requireNonNullElse(System.getenv("PROCRASTINATE_BENCH_USER"), "postgres");
     String password =
         Objects.requireNonNullElse(System.getenv("PROCRASTINATE_BENCH_PASSWORD"), "postgres");
-    return new BenchDatabase(url, user, password, "procrastinate_bench_" + benchmark, pool);
+    return new BenchDatabase(url, user, password, "procrastinate_bench_" + benchmark, pool, owned);
   }
 
   String url() {
@@ -73,6 +94,9 @@ final class BenchDatabase implements AutoCloseable {
   @Override
   public void close() throws SQLException {
     dataSource.close();
+    if (!owned) {
+      return;
+    }
     try (Connection admin = DriverManager.getConnection(adminUrl, user, password);
         Statement statement = admin.createStatement()) {
       statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");

@@ -1,5 +1,6 @@
 package dev.procrastinate.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.procrastinate.App;
 import dev.procrastinate.NewJob;
 import dev.procrastinate.Worker;
@@ -7,6 +8,12 @@ import dev.procrastinate.WorkerOptions;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskParameter;
 import dev.procrastinate.spi.TaskRegistrar;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,20 +27,34 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 /**
- * Measures the worker: burn-down of queued no-op jobs at several concurrencies, the same burn-down
- * through upstream's one-job-per-call {@code procrastinate_fetch_job_v2} and {@code
- * procrastinate_finish_job_v1} as the baseline, and the defer-to-start latency of an idle worker.
- * The table holds 100,000 finished jobs throughout, as a production table would. Run with {@code
- * -Xmx256m}.
+ * Measures the worker, every figure beside the baseline measured in the same run: upstream's
+ * one-job-per-call {@code procrastinate_fetch_job_v2} plus {@code procrastinate_finish_job_v1} from
+ * 4 clients.
  *
- * <p>Arguments: {@code [jobs] [latencySamples]}, defaults 100000 1000.
+ * <ul>
+ *   <li>burn-down of queued no-op jobs at concurrency 1, 10 and 50 (after a warm-up), with the CPU
+ *       split between this JVM and the rest of the machine (PostgreSQL);
+ *   <li>the same at concurrency 10 with the INFO job logging users get by default (in a child JVM,
+ *       logging to a file);
+ *   <li>a lock-heavy case: jobs of 2 to 10 ms over 12 locks on 8 slots, against what the slots
+ *       allow;
+ *   <li>the defer-to-start latency of an idle worker, and an idle worker's CPU over 10 s;
+ *   <li>memory: a worker running with the large queue of the burn-downs in {@code -Xmx256m}.
+ * </ul>
+ *
+ * The table holds 100,000 finished jobs throughout, as a production table would. Run with {@code
+ * -Xmx256m}. Arguments: {@code [jobs] [latencySamples] [lockJobs]}, defaults 100000 1000 1200; a
+ * tiny size (say {@code 200 20 24}) is the smoke run of the build.
  */
 public final class WorkerBenchmark {
   private static final String TASK = "bench.noop";
+  private static final String SLEEPY = "bench.sleepy";
+  private static final String INFO_CHILD = "--info-child";
 
   private WorkerBenchmark() {}
 
@@ -44,15 +65,14 @@ public final class WorkerBenchmark {
    * @throws Exception if the database fails
    */
   public static void main(String[] args) throws Exception {
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-    int samples = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
-    System.out.printf(
-        Locale.ROOT,
-        "worker benchmark: %,d no-op jobs, max heap %d MiB, %d cores%n",
-        jobs,
-        Runtime.getRuntime().maxMemory() / (1024 * 1024),
-        Runtime.getRuntime().availableProcessors());
+    boolean infoChild = args.length > 0 && args[0].equals(INFO_CHILD);
+    if (!infoChild) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
+    String[] sizes = infoChild ? Arrays.copyOfRange(args, 2, args.length) : args;
+    int jobs = sizes.length > 0 ? Integer.parseInt(sizes[0]) : 100_000;
+    int samples = sizes.length > 1 ? Integer.parseInt(sizes[1]) : 1_000;
+    int lockJobs = sizes.length > 2 ? Integer.parseInt(sizes[2]) : 1_200;
     long[] latencies = new long[samples];
     CountDownLatch[] started = {new CountDownLatch(0)};
     TaskDescriptor noop =
@@ -69,52 +89,164 @@ public final class WorkerBenchmark {
                   }
                   return null;
                 });
-    TaskRegistrar registrar = () -> List.of(noop);
+    TaskDescriptor sleepy =
+        TaskDescriptor.builder(SLEEPY)
+            .parameter(TaskParameter.required("millis", "int"))
+            .source("WorkerBenchmark")
+            .build(
+                (context, arguments) -> {
+                  Thread.sleep(arguments.getInt("millis"));
+                  return null;
+                });
+    TaskRegistrar registrar = () -> List.of(noop, sleepy);
+    if (infoChild) {
+      try (BenchDatabase db = BenchDatabase.existing(args[1], 20);
+          App app =
+              App.builder()
+                  .dataSource(db.dataSource())
+                  .taskRegistrars(List.of(registrar))
+                  .build()) {
+        long start = System.nanoTime();
+        burnDown(app, 10, jobs);
+        System.out.println(System.nanoTime() - start);
+      }
+      return;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "worker benchmark: %,d no-op jobs, max heap %d MiB, %d cores%n",
+        jobs,
+        Runtime.getRuntime().maxMemory() / (1024 * 1024),
+        Runtime.getRuntime().availableProcessors());
     try (BenchDatabase db = BenchDatabase.create("worker", 60);
         App app =
             App.builder().dataSource(db.dataSource()).taskRegistrars(List.of(registrar)).build()) {
       app.schemaManager().migrate();
       fillFinished(db, app, 100_000);
 
-      double best = 0;
-      for (int concurrency : new int[] {1, 10, 50}) {
-        deferQueued(db, app, jobs);
-        long start = System.nanoTime();
-        try (Worker worker =
-            app.worker(
-                WorkerOptions.builder()
-                    .concurrency(concurrency)
-                    .waitForJobs(false)
-                    .installSignalHandlers(false)
-                    .build())) {
-          worker.run();
-          if (worker.processedJobs() != jobs) {
-            throw new IllegalStateException(
-                "worker processed " + worker.processedJobs() + " of " + jobs);
-          }
-        }
-        best =
-            Math.max(
-                best,
-                report("burn-down, concurrency " + concurrency, jobs, System.nanoTime() - start));
-        checkAllSucceeded(db, jobs);
-        deleteSucceededAfterFill(db);
-      }
-
       deferQueued(db, app, jobs);
       double baseline = baseline(db, jobs, 4);
       checkAllSucceeded(db, jobs);
-      deleteSucceededAfterFill(db);
+      deleteBenchJobs(db);
+
+      // Warm-up: the JIT, the pool and the plan caches, not timed.
+      deferQueued(db, app, Math.max(jobs / 10, 1));
+      burnDown(app, 10, Math.max(jobs / 10, 1));
+      deleteBenchJobs(db);
+
+      for (int concurrency : new int[] {1, 10, 50}) {
+        deferQueued(db, app, jobs);
+        CpuSplit cpu = CpuSplit.start();
+        long start = System.nanoTime();
+        burnDown(app, concurrency, jobs);
+        long nanos = System.nanoTime() - start;
+        double rate = report("burn-down, concurrency " + concurrency, jobs, nanos, baseline);
+        cpu.print(nanos);
+        checkAllSucceeded(db, jobs);
+        deleteBenchJobs(db);
+        if (rate <= 0) {
+          throw new IllegalStateException("no progress");
+        }
+      }
+
+      deferQueued(db, app, jobs);
+      long infoNanos = burnDownWithInfoLogging(db, jobs);
+      report("burn-down, concurrency 10, INFO job logging", jobs, infoNanos, baseline);
+      checkAllSucceeded(db, jobs);
+      deleteBenchJobs(db);
+
+      lockHeavy(db, app, lockJobs);
 
       latency(app, latencies, started);
-
-      System.out.printf(
-          Locale.ROOT,
-          "summary: burn-down %.0f jobs/s (best), upstream one-job-per-call %.0f jobs/s, %.1fx%n",
-          best,
-          baseline,
-          best / baseline);
+      idleCpu(app);
+      memory(db, app, jobs);
       explainFetch(db);
+    }
+  }
+
+  private static void burnDown(App app, int concurrency, int jobs) throws InterruptedException {
+    try (Worker worker =
+        app.worker(
+            WorkerOptions.builder()
+                .concurrency(concurrency)
+                .waitForJobs(false)
+                .installSignalHandlers(false)
+                .build())) {
+      worker.run();
+      if (worker.processedJobs() < jobs) {
+        throw new IllegalStateException(
+            "worker processed " + worker.processedJobs() + " of " + jobs);
+      }
+    }
+  }
+
+  /** Runs a burn-down in a child JVM whose job logging is at INFO, written to a file. */
+  private static long burnDownWithInfoLogging(BenchDatabase db, int jobs)
+      throws IOException, InterruptedException {
+    Path log = Files.createTempFile("procrastinate-bench", ".log");
+    try {
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.add("-Xmx256m");
+      command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+      command.add("-Dorg.slf4j.simpleLogger.logFile=" + log);
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+      command.add(WorkerBenchmark.class.getName());
+      command.add(INFO_CHILD);
+      command.add("worker");
+      command.add(Integer.toString(jobs));
+      Process child =
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      String out = new String(child.getInputStream().readAllBytes()).strip();
+      if (child.waitFor() != 0) {
+        throw new IllegalStateException("the INFO-logging child failed: " + out);
+      }
+      String[] lines = out.split("\n");
+      System.out.printf(
+          Locale.ROOT, "    (%,d log lines written)%n", Files.readAllLines(log).size());
+      return Long.parseLong(lines[lines.length - 1].strip());
+    } finally {
+      Files.deleteIfExists(log);
+    }
+  }
+
+  /** Jobs of 2 to 10 ms over 12 locks, one worker with 8 slots, against what the slots allow. */
+  private static void lockHeavy(BenchDatabase db, App app, int count) throws Exception {
+    int totalMillis = 0;
+    List<NewJob> jobs = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int millis = 2 + ThreadLocalRandom.current().nextInt(9);
+      totalMillis += millis;
+      jobs.add(NewJob.builder(SLEEPY).arg("millis", millis).lock("lock-" + (i % 12)).build());
+    }
+    app.jobManager().deferBatch(jobs);
+    long start = System.nanoTime();
+    try (Worker worker =
+        app.worker(
+            WorkerOptions.builder()
+                .concurrency(8)
+                .waitForJobs(false)
+                .installSignalHandlers(false)
+                .build())) {
+      worker.run();
+    }
+    long nanos = System.nanoTime() - start;
+    double rate = count / (nanos / 1e9);
+    double allowed = 8 * count / (totalMillis / 1e3);
+    System.out.printf(
+        Locale.ROOT,
+        "  %-48s %,10d jobs in %7.2f s = %,9.0f jobs/s, %.0f %% of the %,.0f jobs/s 8 slots"
+            + " allow%n",
+        "lock-heavy: 2-10 ms jobs, 12 locks, 8 slots",
+        count,
+        nanos / 1e9,
+        rate,
+        100 * rate / allowed,
+        allowed);
+    try (Connection connection = db.newConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("DELETE FROM procrastinate_jobs WHERE task_name = '" + SLEEPY + "'");
     }
   }
 
@@ -174,7 +306,7 @@ public final class WorkerBenchmark {
     }
   }
 
-  private static void deleteSucceededAfterFill(BenchDatabase db) throws SQLException {
+  private static void deleteBenchJobs(BenchDatabase db) throws SQLException {
     try (Connection connection = db.newConnection();
         Statement statement = connection.createStatement()) {
       statement.execute("DELETE FROM procrastinate_jobs WHERE task_name = '" + TASK + "'");
@@ -230,7 +362,8 @@ public final class WorkerBenchmark {
     return report(
         "baseline fetch_job_v2 + finish_job_v1, " + clients + " clients",
         count,
-        System.nanoTime() - start);
+        System.nanoTime() - start,
+        0);
   }
 
   private static void latency(App app, long[] latencies, CountDownLatch[] started)
@@ -238,7 +371,11 @@ public final class WorkerBenchmark {
     try (Worker worker =
         app.worker(WorkerOptions.builder().concurrency(10).installSignalHandlers(false).build())) {
       worker.start();
-      Thread.sleep(500);
+      // A first job proves the worker is up and idle.
+      started[0] = new CountDownLatch(1);
+      app.jobManager()
+          .defer(NewJob.builder(TASK).arg("n", 0).arg("sent", System.nanoTime()).build());
+      started[0].await(10, TimeUnit.SECONDS);
       for (int i = 0; i < latencies.length; i++) {
         started[0] = new CountDownLatch(1);
         app.jobManager()
@@ -253,12 +390,71 @@ public final class WorkerBenchmark {
     Arrays.sort(sorted);
     System.out.printf(
         Locale.ROOT,
-        "  defer->start latency over %d jobs: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+        "  defer->start latency over %d jobs: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms"
+            + " (the defer's own commit included)%n",
         sorted.length,
         percentile(sorted, 50),
         percentile(sorted, 95),
         percentile(sorted, 99),
         sorted[sorted.length - 1] / 1e6);
+  }
+
+  /** An idle worker's CPU: this JVM's CPU time over 10 s with a started worker and no job. */
+  private static void idleCpu(App app) throws InterruptedException {
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    try (Worker worker =
+        app.worker(WorkerOptions.builder().concurrency(10).installSignalHandlers(false).build())) {
+      worker.start();
+      Thread.sleep(1_000);
+      long before = os.getProcessCpuTime();
+      Thread.sleep(10_000);
+      long used = os.getProcessCpuTime() - before;
+      System.out.printf(
+          Locale.ROOT,
+          "  idle worker (concurrency 10): %.1f ms of CPU in 10 s (%.2f %% of one core)%n",
+          used / 1e6,
+          used / 1e6 / 100);
+    }
+  }
+
+  /** A worker running through a large queue in this JVM's heap; prints the peak heap use. */
+  private static void memory(BenchDatabase db, App app, int jobs) throws Exception {
+    int queued = Math.max(jobs * 10, 1_000);
+    app.jobManager()
+        .deferBatch(
+            () ->
+                IntStream.range(0, queued)
+                    .mapToObj(i -> NewJob.builder(TASK).arg("n", i).build())
+                    .iterator());
+    System.gc();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      pool.resetPeakUsage();
+    }
+    long start = System.nanoTime();
+    try (Worker worker =
+        app.worker(
+            WorkerOptions.builder()
+                .concurrency(50)
+                .waitForJobs(false)
+                .installSignalHandlers(false)
+                .build())) {
+      worker.run();
+    }
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "  memory: %,d queued jobs run by one worker (concurrency 50) in %.1f s, peak heap %d MiB"
+            + " of %d MiB%n",
+        queued,
+        (System.nanoTime() - start) / 1e9,
+        peak / (1024 * 1024),
+        Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    deleteBenchJobs(db);
   }
 
   private static double percentile(long[] sorted, int p) {
@@ -279,18 +475,7 @@ public final class WorkerBenchmark {
       try (ResultSet result =
           statement.executeQuery(
               "EXPLAIN (ANALYZE, BUFFERS, SUMMARY) SELECT count(*)"
-                  + " FROM procrastinate_java_fetch_jobs_v1(NULL, NULL, 500)")) {
-        while (result.next()) {
-          System.out.println("    " + result.getString(1));
-        }
-      }
-      try (ResultSet result =
-          statement.executeQuery(
-              "EXPLAIN (ANALYZE, BUFFERS) SELECT jobs.id FROM procrastinate_jobs AS jobs"
-                  + " WHERE jobs.status = 'todo' AND (jobs.scheduled_at IS NULL"
-                  + " OR jobs.scheduled_at <= now()) ORDER BY jobs.priority DESC, jobs.id ASC"
-                  + " LIMIT 500 FOR UPDATE OF jobs SKIP LOCKED")) {
-        System.out.println("  plan of the candidate scan inside it:");
+                  + " FROM procrastinate_java_fetch_jobs_v2(NULL, NULL, 500)")) {
         while (result.next()) {
           System.out.println("    " + result.getString(1));
         }
@@ -299,11 +484,64 @@ public final class WorkerBenchmark {
     }
   }
 
-  private static double report(String what, long jobs, long nanos) {
+  private static double report(String what, long jobs, long nanos, double baseline) {
     double seconds = nanos / 1e9;
     double rate = jobs / seconds;
     System.out.printf(
-        Locale.ROOT, "  %-48s %,10d jobs in %7.2f s = %,9.0f jobs/s%n", what, jobs, seconds, rate);
+        Locale.ROOT,
+        "  %-48s %,10d jobs in %7.2f s = %,9.0f jobs/s%s%n",
+        what,
+        jobs,
+        seconds,
+        rate,
+        baseline > 0 ? String.format(Locale.ROOT, " (%.1fx the baseline)", rate / baseline) : "");
     return rate;
+  }
+
+  /**
+   * The CPU used during a measure by this JVM and by the rest of the machine (PostgreSQL, on a
+   * machine that runs nothing else), from {@code /proc/stat}; nothing is printed where it is
+   * absent.
+   */
+  private record CpuSplit(long jvmNanos, long machineTicks) {
+    static CpuSplit start() {
+      return new CpuSplit(processCpu(), machineBusyTicks());
+    }
+
+    void print(long wallNanos) {
+      long machine = machineBusyTicks();
+      if (machine < 0 || machineTicks < 0) {
+        return;
+      }
+      double machineSeconds = (machine - machineTicks) / 100.0;
+      double jvmSeconds = (processCpu() - jvmNanos) / 1e9;
+      System.out.printf(
+          Locale.ROOT,
+          "    CPU: this JVM %.1f s, the rest (PostgreSQL) %.1f s, over %.1f s on %d cores%n",
+          jvmSeconds,
+          Math.max(0, machineSeconds - jvmSeconds),
+          wallNanos / 1e9,
+          Runtime.getRuntime().availableProcessors());
+    }
+
+    private static long processCpu() {
+      return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+          .getProcessCpuTime();
+    }
+
+    private static long machineBusyTicks() {
+      try {
+        String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long busy = 0;
+        for (int i = 1; i < fields.length; i++) {
+          if (i != 4 && i != 5) { // idle, iowait
+            busy += Long.parseLong(fields[i]);
+          }
+        }
+        return busy;
+      } catch (IOException | RuntimeException e) {
+        return -1;
+      }
+    }
   }
 }

@@ -47,6 +47,7 @@ DECLARE
     chosen_free bigint[] := '{}';
     chosen_locked bigint[] := '{}';
     chosen_locks text[] := '{}';
+    blocked_locks text[] := '{}';
     chosen_count integer := 0;
     seen integer;
     after_priority integer;
@@ -79,8 +80,12 @@ BEGIN
             IF candidate.lock IS NULL THEN
                 chosen_free := chosen_free || candidate.id;
             ELSE
-                CONTINUE WHEN candidate.lock = ANY (chosen_locks);
-                CONTINUE WHEN EXISTS (
+                -- Every later job of a lock already chosen or found blocked is blocked too
+                -- (one runs or waits ahead of it): an array test instead of two index lookups,
+                -- so a walk over a backlog of few locks stays cheap.
+                CONTINUE WHEN candidate.lock = ANY (chosen_locks)
+                           OR candidate.lock = ANY (blocked_locks);
+                IF EXISTS (
                         SELECT 1
                           FROM procrastinate_jobs AS running
                          WHERE running.lock = candidate.lock
@@ -92,7 +97,10 @@ BEGIN
                            AND ahead.status = 'todo'
                            AND (ahead.priority > candidate.priority
                                 OR (ahead.priority = candidate.priority
-                                    AND ahead.id < candidate.id)));
+                                    AND ahead.id < candidate.id))) THEN
+                    blocked_locks := blocked_locks || candidate.lock;
+                    CONTINUE;
+                END IF;
                 chosen_locks := chosen_locks || candidate.lock;
                 chosen_locked := chosen_locked || candidate.id;
             END IF;

@@ -181,7 +181,21 @@ final class Listener implements Runnable {
     }
   }
 
+  /**
+   * Stops listening and gives the connection back. The connection comes from the app's pool, which
+   * does not reset LISTEN: left listening, a pooled connection would gather every notification of
+   * the queue until some caller's next statement reads them all into its heap.
+   */
   private static void closeQuietly(Connection connection) {
+    try {
+      if (!connection.isClosed()) {
+        try (Statement statement = connection.createStatement()) {
+          statement.execute("UNLISTEN *");
+        }
+      }
+    } catch (SQLException e) {
+      LOG.debug("stopping to listen failed; the connection is closed anyway", e);
+    }
     try {
       connection.close();
     } catch (SQLException e) {

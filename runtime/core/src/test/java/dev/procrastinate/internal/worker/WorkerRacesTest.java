@@ -364,4 +364,40 @@ class WorkerRacesTest {
     assertThat(app.jobManager().getJob(id).orElseThrow().attempts()).isEqualTo(2);
     assertThat(sql.events(id)).contains("deferred_for_retry");
   }
+
+  /**
+   * The listener's connection comes from the app's pool: a stopped worker gives it back no longer
+   * listening, else it would gather every notification until a caller read them all at once.
+   */
+  @Test
+  void aStoppedWorkerLeavesNoListeningConnectionInThePool() throws Exception {
+    WorkerEngine engine =
+        engine(
+            WorkerOptions.builder().concurrency(1).fetchJobPollingInterval(NEVER_POLL),
+            WorkerHooks.NONE);
+    engine.start();
+    long id = defer(NewJob.builder("t.quick"));
+    await(() -> status(id) == JobStatus.SUCCEEDED, "the job to run");
+    engine.stop();
+    assertThat(engine.awaitTermination(Duration.ofSeconds(60))).isTrue();
+    List<java.sql.Connection> borrowed = new ArrayList<>();
+    try {
+      for (int i = 0; i < DB.dataSource().getMaximumPoolSize(); i++) {
+        java.sql.Connection connection = DB.dataSource().getConnection();
+        borrowed.add(connection);
+        try (java.sql.Statement statement = connection.createStatement();
+            java.sql.ResultSet channels =
+                statement.executeQuery("SELECT count(*) FROM pg_listening_channels()")) {
+          channels.next();
+          assertThat(channels.getInt(1))
+              .as("channels listened on by pooled connection " + i)
+              .isZero();
+        }
+      }
+    } finally {
+      for (java.sql.Connection connection : borrowed) {
+        connection.close();
+      }
+    }
+  }
 }

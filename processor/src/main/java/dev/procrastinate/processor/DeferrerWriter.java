@@ -1,7 +1,5 @@
 package dev.procrastinate.processor;
 
-import com.palantir.javapoet.AnnotationSpec;
-import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -11,22 +9,18 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import java.sql.Connection;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 
 /**
- * Writes {@code <Method>Deferrer}: the typed way to defer one task, with its options, a
- * transaction-joining form and a batch form.
+ * Writes {@code <Method>Deferrer}: the typed way to defer one task. The options, the
+ * transaction-joining form and the batch form live in the runtime's {@code DeferrerOptions} and
+ * {@code DeferrerBatch}; the generated class adds only the methods that take the task's own
+ * parameter types, and refers to no runtime type outside {@code dev.procrastinate.spi}.
  */
 final class DeferrerWriter {
-  private static final AnnotationSpec NULLABLE = AnnotationSpec.builder(Names.NULLABLE).build();
-
   private final boolean generatedAvailable;
 
   DeferrerWriter(boolean generatedAvailable) {
@@ -38,22 +32,17 @@ final class DeferrerWriter {
     ClassName options = deferrer.nestedClass("Options");
     ClassName batch = deferrer.nestedClass("Batch");
     List<TaskParam> args = task.arguments();
-    String params = args.stream().map(TaskParam::javaName).collect(Collectors.joining(", "));
-    String link = "{@link $T#" + task.methodName() + "}";
+    CodeBlock params = names(args, false);
 
     TypeSpec.Builder type =
         TypeSpec.classBuilder(deferrer)
             .addModifiers(Modifier.FINAL)
             .addOriginatingElement(model.type())
             .addJavadoc(
-                "Defers jobs of the task " + link + ", named {@value #TASK_NAME}.\n",
-                model.className())
-            .addJavadoc(
-                "\n<p>{@link #defer} and {@link #deferAsync} use the task's own options and the"
-                    + " default {@link $T};\n{@link #configure()} changes options, joins a"
-                    + " transaction or picks an app; {@link #batch()}\ndefers many jobs in one"
-                    + " round trip.\n",
-                Names.APP);
+                "Defers jobs of the task {@link $T#$L}, named {@value #TASK_NAME}.\n{@link"
+                    + " #configure()} changes options, joins a transaction or picks an app.\n",
+                model.className(),
+                task.methodName());
     if (task.isPublic()) {
       type.addModifiers(Modifier.PUBLIC);
     }
@@ -65,274 +54,130 @@ final class DeferrerWriter {
             .initializer("$S", task.taskName())
             .build());
     type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
-
     type.addMethod(
-        staticMethod("defer", TypeName.LONG, args)
+        typed("defer", TypeName.LONG, args, Modifier.STATIC)
             .addJavadoc("Defers a job with the task's options, through the default app.\n\n")
             .addJavadoc(paramDocs(args))
             .addJavadoc("@return the id of the new job\n")
             .addStatement("return configure().defer($L)", params)
             .build());
     type.addMethod(
-        staticMethod("deferAsync", future(), args)
-            .addJavadoc(
-                "Defers a job with the task's options, through the default app, without"
-                    + " blocking.\n\n")
+        typed("deferAsync", future(), args, Modifier.STATIC)
+            .addJavadoc("Defers a job with the task's options, through the default app, without")
+            .addJavadoc(" blocking.\n\n")
             .addJavadoc(paramDocs(args))
             .addJavadoc("@return the id of the new job, once deferred\n")
             .addStatement("return configure().deferAsync($L)", params)
             .build());
     type.addMethod(
-        MethodSpec.methodBuilder("configure")
-            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-            .returns(options)
+        typed("configure", options, List.of(), Modifier.STATIC)
             .addJavadoc("Starts a defer call with other options than the task's own.\n\n")
             .addJavadoc("@return options holding the task's defaults\n")
             .addStatement("return new $T()", options)
             .build());
     type.addMethod(
-        MethodSpec.methodBuilder("batch")
-            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-            .returns(batch)
-            .addJavadoc(
-                "Starts a batch of jobs with the task's options, deferred in one round trip.\n\n")
-            .addJavadoc("@return an empty batch\n")
+        typed("batch", batch, List.of(), Modifier.STATIC)
+            .addJavadoc("Starts a batch of jobs with the task's options, deferred in one round")
+            .addJavadoc(" trip.\n\n@return an empty batch\n")
             .addStatement("return configure().batch()")
             .build());
-    type.addType(options(task, options, batch, args, params));
-    type.addType(batch(batch, options, args, params));
+    type.addType(options(task, options, batch, args));
+    type.addType(batch(batch, options, args));
 
     return JavaFile.builder(model.packageName(), type.build()).skipJavaLangImports(true).build();
   }
 
   private static TypeSpec options(
-      TaskMethod task, ClassName options, ClassName batch, List<TaskParam> args, String params) {
-    TypeName nullableString = TypeName.get(String.class).annotated(NULLABLE);
-    TypeSpec.Builder type =
-        TypeSpec.classBuilder(options)
-            .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-            .addJavadoc(
-                "Options of one defer call, starting from the task's own. Not thread-safe; every"
-                    + " setter returns\nthis object.\n");
-    type.addField(
-        FieldSpec.builder(String.class, "queue", Modifier.PRIVATE)
-            .initializer("$S", task.queue())
-            .build());
-    type.addField(
-        FieldSpec.builder(TypeName.INT, "priority", Modifier.PRIVATE)
-            .initializer("$L", task.priority())
-            .build());
-    FieldSpec.Builder lock = FieldSpec.builder(nullableString, "lock", Modifier.PRIVATE);
-    task.lock().ifPresent(value -> lock.initializer("$S", value));
-    type.addField(lock.build());
-    FieldSpec.Builder queueingLock =
-        FieldSpec.builder(nullableString, "queueingLock", Modifier.PRIVATE);
-    task.queueingLock().ifPresent(value -> queueingLock.initializer("$S", value));
-    type.addField(queueingLock.build());
-    type.addField(nullableField(ClassName.get(Instant.class), "scheduleAt"));
-    type.addField(nullableField(ClassName.get(Duration.class), "scheduleIn"));
-    type.addField(nullableField(ClassName.get(Connection.class), "connection"));
-    type.addField(nullableField(Names.APP, "app"));
-    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
-
-    type.addMethod(
-        setter(
-            options,
-            "queue",
-            ClassName.get(String.class),
-            "Sends the job to another queue.",
-            "a queue name of at most 40 UTF-8 bytes"));
-    type.addMethod(
-        setter(
-            options,
-            "priority",
-            TypeName.INT,
-            "Sets the priority; higher runs first.",
-            "the priority"));
-    type.addMethod(
-        setter(
-            options,
-            "lock",
-            nullableString,
-            "Sets the lock: jobs sharing a lock run one at a time.",
-            "the lock, or null for none"));
-    type.addMethod(
-        setter(
-            options,
-            "queueingLock",
-            nullableString,
-            "Sets the queueing lock: at most one waiting job per value.",
-            "the queueing lock, or null for none"));
-    type.addMethod(
-        setter(
-            options,
-            "scheduleAt",
-            ClassName.get(Instant.class).annotated(NULLABLE),
-            "Schedules the job: it does not run before this instant.",
-            "the instant, or null"));
-    type.addMethod(
-        setter(
-            options,
-            "scheduleIn",
-            ClassName.get(Duration.class).annotated(NULLABLE),
-            "Schedules the job: it does not run before this delay has passed.",
-            "the delay, or null"));
-    type.addMethod(
-        setter(
-            options,
-            "connection",
-            ClassName.get(Connection.class).annotated(NULLABLE),
-            "Defers through this connection, inside its current transaction: the job exists only"
-                + " if the\ntransaction commits. The connection is neither committed nor closed.",
-            "the caller's connection, or null to use the app's pool"));
-    type.addMethod(
-        setter(
-            options,
-            "app",
-            Names.APP.annotated(NULLABLE),
-            "Defers through this app instead of the default one.",
-            "the app, or null for the default"));
-
-    type.addMethod(
-        MethodSpec.methodBuilder("defer")
-            .addModifiers(Modifier.PUBLIC)
-            .addParameters(parameters(args))
-            .returns(TypeName.LONG)
-            .addJavadoc("Defers a job with these options.\n\n")
-            .addJavadoc(paramDocs(args))
-            .addJavadoc("@return the id of the new job\n")
-            .beginControlFlow("if (this.connection == null)")
-            .addStatement("return jobManager().defer(newJob($L))", params)
-            .endControlFlow()
-            .addStatement("return jobManager().defer(this.connection, newJob($L))", params)
-            .build());
-    type.addMethod(
-        MethodSpec.methodBuilder("deferAsync")
-            .addModifiers(Modifier.PUBLIC)
-            .addParameters(parameters(args))
-            .returns(future())
-            .addJavadoc("Defers a job with these options without blocking.\n\n")
-            .addJavadoc(paramDocs(args))
-            .addJavadoc("@return the id of the new job, once deferred\n")
-            .addJavadoc(
-                "@throws IllegalStateException if a connection is set: use {@link #defer} to"
-                    + " join a transaction\n")
-            .beginControlFlow("if (this.connection != null)")
-            .addStatement(
-                "throw new $T($S)",
-                IllegalStateException.class,
-                "deferAsync cannot join the caller's transaction; use defer(...) with a connection")
-            .endControlFlow()
-            .addStatement("return jobManager().deferAsync(newJob($L))", params)
-            .build());
-    type.addMethod(
-        MethodSpec.methodBuilder("batch")
-            .addModifiers(Modifier.PUBLIC)
-            .returns(batch)
-            .addJavadoc(
-                "Starts a batch of jobs with these options, deferred in one round trip.\n\n")
-            .addJavadoc("@return an empty batch\n")
-            .addStatement("return new $T(this)", batch)
-            .build());
-
-    CodeBlock.Builder build =
-        CodeBlock.builder()
-            .add("return $T.builder(TASK_NAME)\n", Names.NEW_JOB)
-            .indent()
-            .indent()
-            .add(".queue(this.queue)\n")
-            .add(".priority(this.priority)\n")
-            .add(".lock(this.lock)\n")
-            .add(".queueingLock(this.queueingLock)\n")
-            .add(".scheduleAt(this.scheduleAt)\n")
-            .add(".scheduleIn(this.scheduleIn)\n");
-    for (TaskParam arg : args) {
-      build.add(".arg($S, $L)\n", arg.jsonName(), arg.javaName());
-    }
-    build.add(".build();\n").unindent().unindent();
-    type.addMethod(
-        MethodSpec.methodBuilder("newJob")
-            .addModifiers(Modifier.PRIVATE)
-            .addParameters(parameters(args))
-            .returns(Names.NEW_JOB)
-            .addCode(build.build())
-            .build());
-    type.addMethod(
-        MethodSpec.methodBuilder("jobManager")
-            .addModifiers(Modifier.PRIVATE)
-            .returns(Names.JOB_MANAGER)
-            .addStatement("$T app = this.app", Names.APP)
-            .addStatement("return (app == null ? $T.getDefault() : app).jobManager()", Names.APP)
-            .build());
-    return type.build();
-  }
-
-  private static TypeSpec batch(
-      ClassName batch, ClassName options, List<TaskParam> args, String params) {
-    TypeName list = ParameterizedTypeName.get(ClassName.get(List.class), Names.NEW_JOB);
-    return TypeSpec.classBuilder(batch)
+      TaskMethod task, ClassName options, ClassName batch, List<TaskParam> args) {
+    CodeBlock values = values(args);
+    return TypeSpec.classBuilder(options)
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc(
-            "Jobs deferred together in one round trip, all or none. Not thread-safe; {@link #add}"
-                + " returns\nthis object.\n")
-        .addField(options, "options", Modifier.PRIVATE, Modifier.FINAL)
-        .addField(
-            FieldSpec.builder(list, "jobs", Modifier.PRIVATE, Modifier.FINAL)
-                .initializer("new $T<>()", ArrayList.class)
-                .build())
+        .superclass(ParameterizedTypeName.get(Names.DEFERRER_OPTIONS, options))
+        .addJavadoc("Options of one defer call, starting from the task's own. Not thread-safe.\n")
         .addMethod(
             MethodSpec.constructorBuilder()
                 .addModifiers(Modifier.PRIVATE)
-                .addParameter(options, "options")
-                .addStatement("this.options = options")
-                .build())
-        .addMethod(
-            MethodSpec.methodBuilder("add")
-                .addModifiers(Modifier.PUBLIC)
-                .addParameters(parameters(args))
-                .returns(batch)
-                .addJavadoc("Adds a job to the batch.\n\n")
-                .addJavadoc(paramDocs(args))
-                .addJavadoc("@return this batch\n")
-                .addStatement("this.jobs.add(this.options.newJob($L))", params)
-                .addStatement("return this")
-                .build())
-        .addMethod(
-            MethodSpec.methodBuilder("size")
-                .addModifiers(Modifier.PUBLIC)
-                .returns(TypeName.INT)
-                .addJavadoc("Returns the number of jobs added.\n\n@return the number of jobs\n")
-                .addStatement("return jobs.size()")
-                .build())
-        .addMethod(
-            MethodSpec.methodBuilder("defer")
-                .addModifiers(Modifier.PUBLIC)
-                .returns(ArrayTypeName.of(TypeName.LONG))
-                .addJavadoc("Defers every job added, in one round trip.\n\n")
-                .addJavadoc("@return the ids of the new jobs, in the order they were added\n")
-                .addStatement("$T connection = options.connection", Connection.class)
                 .addStatement(
-                    "return connection == null\n"
-                        + "    ? options.jobManager().deferBatch(jobs)\n"
-                        + "    : options.jobManager().deferBatch(connection, jobs)")
+                    "super(TASK_NAME, $S, $L, $S, $S,$W$T.of($L))",
+                    task.queue(),
+                    task.priority(),
+                    task.lock().orElse(null),
+                    task.queueingLock().orElse(null),
+                    List.class,
+                    names(args, true))
+                .build())
+        .addMethod(
+            typed("defer", TypeName.LONG, args)
+                .addJavadoc("Defers a job with these options.\n\n")
+                .addJavadoc(paramDocs(args))
+                .addJavadoc("@return the id of the new job\n")
+                .addStatement("return deferJob($L)", values)
+                .build())
+        .addMethod(
+            typed("deferAsync", future(), args)
+                .addJavadoc("Defers a job with these options without blocking.\n\n")
+                .addJavadoc(paramDocs(args))
+                .addJavadoc("@return the id of the new job, once deferred\n")
+                .addJavadoc("@throws IllegalStateException if a connection is set\n")
+                .addStatement("return deferJobAsync($L)", values)
+                .build())
+        .addMethod(
+            typed("batch", batch, List.of())
+                .addJavadoc("Starts a batch of jobs with these options, deferred in one round")
+                .addJavadoc(" trip.\n\n@return an empty batch\n")
+                .addStatement("return new $T(this)", batch)
                 .build())
         .build();
   }
 
-  private static MethodSpec.Builder staticMethod(
-      String name, TypeName returns, List<TaskParam> args) {
-    return MethodSpec.methodBuilder(name)
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .addParameters(parameters(args))
-        .returns(returns);
+  private static TypeSpec batch(ClassName batch, ClassName options, List<TaskParam> args) {
+    return TypeSpec.classBuilder(batch)
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .superclass(Names.DEFERRER_BATCH)
+        .addJavadoc("Jobs deferred together in one round trip, all or none. Not thread-safe.\n")
+        .addMethod(
+            MethodSpec.constructorBuilder()
+                .addModifiers(Modifier.PRIVATE)
+                .addParameter(options, "options")
+                .addStatement("super(options)")
+                .build())
+        .addMethod(
+            typed("add", batch, args)
+                .addJavadoc("Adds a job to the batch.\n\n")
+                .addJavadoc(paramDocs(args))
+                .addJavadoc("@return this batch\n")
+                .addStatement("addJob($L)", values(args))
+                .addStatement("return this")
+                .build())
+        .build();
   }
 
-  private static List<ParameterSpec> parameters(List<TaskParam> args) {
-    List<ParameterSpec> out = new ArrayList<>();
+  /** A public method taking the task's arguments, with its own parameter types. */
+  private static MethodSpec.Builder typed(
+      String name, TypeName returns, List<TaskParam> args, Modifier... modifiers) {
+    MethodSpec.Builder method =
+        MethodSpec.methodBuilder(name)
+            .addModifiers(Modifier.PUBLIC)
+            .addModifiers(modifiers)
+            .returns(returns);
     for (TaskParam arg : args) {
-      out.add(ParameterSpec.builder(arg.typeName(), arg.javaName()).build());
+      method.addParameter(ParameterSpec.builder(arg.typeName(), arg.javaName()).build());
     }
-    return out;
+    return method;
+  }
+
+  /** The arguments' Java names, or their JSON names as string literals. */
+  private static CodeBlock names(List<TaskParam> args, boolean json) {
+    List<CodeBlock> names = new ArrayList<>();
+    for (TaskParam arg : args) {
+      names.add(json ? CodeBlock.of("$S", arg.jsonName()) : CodeBlock.of("$L", arg.javaName()));
+    }
+    return CodeBlock.join(names, ",$W");
+  }
+
+  /** The argument values as the array the runtime takes, in the order of their names. */
+  private static CodeBlock values(List<TaskParam> args) {
+    return CodeBlock.of("new $T[] {$L}", Object.class, names(args, false));
   }
 
   private static CodeBlock paramDocs(List<TaskParam> args) {
@@ -346,23 +191,5 @@ final class DeferrerWriter {
   private static TypeName future() {
     return ParameterizedTypeName.get(
         ClassName.get(CompletableFuture.class), ClassName.get(Long.class));
-  }
-
-  private static FieldSpec nullableField(ClassName type, String name) {
-    return FieldSpec.builder(type.annotated(NULLABLE), name, Modifier.PRIVATE).build();
-  }
-
-  private static MethodSpec setter(
-      ClassName options, String name, TypeName type, String summary, String paramDoc) {
-    return MethodSpec.methodBuilder(name)
-        .addModifiers(Modifier.PUBLIC)
-        .addParameter(type, name)
-        .returns(options)
-        .addJavadoc(summary + "\n\n")
-        .addJavadoc("@param $L $L\n", name, paramDoc)
-        .addJavadoc("@return these options\n")
-        .addStatement("this.$L = $L", name, name)
-        .addStatement("return this")
-        .build();
   }
 }

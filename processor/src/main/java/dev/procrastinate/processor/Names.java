@@ -22,19 +22,17 @@ final class Names {
   static final String REGISTRAR_SERVICE = "dev.procrastinate.spi.TaskRegistrar";
   static final String GENERATED_NAME = "javax.annotation.processing.Generated";
 
-  static final ClassName APP = ClassName.get(RUNTIME_PACKAGE, "App");
-  static final ClassName JOB_MANAGER = ClassName.get(RUNTIME_PACKAGE, "JobManager");
-  static final ClassName NEW_JOB = ClassName.get(RUNTIME_PACKAGE, "NewJob");
   static final ClassName RETRY_STRATEGY = ClassName.get(RUNTIME_PACKAGE, "RetryStrategy");
   static final ClassName TASK_REGISTRAR = ClassName.get(SPI_PACKAGE, "TaskRegistrar");
   static final ClassName TASK_DESCRIPTOR = ClassName.get(SPI_PACKAGE, "TaskDescriptor");
   static final ClassName TASK_PARAMETER = ClassName.get(SPI_PACKAGE, "TaskParameter");
   static final ClassName PERIODIC_SCHEDULE = ClassName.get(SPI_PACKAGE, "PeriodicSchedule");
   static final ClassName TYPE_REF = ClassName.get(SPI_PACKAGE, "TypeRef");
+  static final ClassName DEFERRER_OPTIONS = ClassName.get(SPI_PACKAGE, "DeferrerOptions");
+  static final ClassName DEFERRER_BATCH = ClassName.get(SPI_PACKAGE, "DeferrerBatch");
   static final ClassName TASK_GENERATED =
       ClassName.get("dev.procrastinate.internal", "TaskGenerated");
   static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
-  static final ClassName NULLABLE = ClassName.get("org.jspecify.annotations", "Nullable");
 
   static final String PROCESSOR = "dev.procrastinate.processor.TaskProcessor";
   static final String PROJECT_URL = "https://github.com/procrastinate-java/procrastinate-java";

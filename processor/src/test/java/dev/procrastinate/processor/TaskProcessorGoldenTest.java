@@ -5,10 +5,15 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
@@ -113,6 +118,42 @@ class TaskProcessorGoldenTest {
         "nestedClassWithInstanceMethod",
         List.of(
             "com.acme.billing.ChargeInvoice", "com.acme.billing.Billing_Invoices_TaskRegistrar"));
+  }
+
+  @Test
+  void deferrersCompileWithWerrorAndReferToNoRuntimeTypeOutsideTheSpi() throws IOException {
+    Compilation compilation =
+        Sources.compiler()
+            .withOptions("-Xlint:all,-processing", "-Werror")
+            .compile(MAIL_TASKS, BILLING);
+    assertThat(compilation).succeededWithoutWarnings();
+    Pattern runtimeType = Pattern.compile("dev/procrastinate/[A-Za-z0-9_/$]+");
+    Set<String> referenced = new TreeSet<>();
+    int deferrerClasses = 0;
+    for (JavaFileObject file : compilation.generatedFiles()) {
+      String name = file.getName();
+      if (file.getKind() != JavaFileObject.Kind.CLASS
+          || !(name.contains("Deferrer") || name.contains("ChargeInvoice"))) {
+        continue;
+      }
+      deferrerClasses++;
+      String bytes;
+      try (InputStream in = file.openInputStream()) {
+        bytes = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+      }
+      Matcher matcher = runtimeType.matcher(bytes);
+      while (matcher.find()) {
+        referenced.add(matcher.group());
+      }
+    }
+    // Four deferrers, each with its Options and Batch.
+    org.assertj.core.api.Assertions.assertThat(deferrerClasses).isEqualTo(12);
+    // The marker annotation has CLASS retention: javac records it, the JVM never loads it.
+    org.assertj.core.api.Assertions.assertThat(referenced)
+        .containsExactly(
+            "dev/procrastinate/internal/TaskGenerated",
+            "dev/procrastinate/spi/DeferrerBatch",
+            "dev/procrastinate/spi/DeferrerOptions");
   }
 
   @Test

@@ -1,25 +1,16 @@
 package com.acme.mail;
 
-import dev.procrastinate.App;
-import dev.procrastinate.JobManager;
-import dev.procrastinate.NewJob;
 import dev.procrastinate.internal.TaskGenerated;
-import java.sql.Connection;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
+import dev.procrastinate.spi.DeferrerBatch;
+import dev.procrastinate.spi.DeferrerOptions;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import javax.annotation.processing.Generated;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Defers jobs of the task {@link MailTasks#nightlyReport}, named {@value #TASK_NAME}.
- *
- * <p>{@link #defer} and {@link #deferAsync} use the task's own options and the default {@link App};
- * {@link #configure()} changes options, joins a transaction or picks an app; {@link #batch()}
- * defers many jobs in one round trip.
+ * {@link #configure()} changes options, joins a transaction or picks an app.
  */
 @Generated(
     value = "dev.procrastinate.processor.TaskProcessor",
@@ -76,116 +67,11 @@ public final class NightlyReportDeferrer {
   }
 
   /**
-   * Options of one defer call, starting from the task's own. Not thread-safe; every setter returns
-   * this object.
+   * Options of one defer call, starting from the task's own. Not thread-safe.
    */
-  public static final class Options {
-    private String queue = "default";
-
-    private int priority = 0;
-
-    private @Nullable String lock = "reports";
-
-    private @Nullable String queueingLock;
-
-    private @Nullable Instant scheduleAt;
-
-    private @Nullable Duration scheduleIn;
-
-    private @Nullable Connection connection;
-
-    private @Nullable App app;
-
+  public static final class Options extends DeferrerOptions<Options> {
     private Options() {
-    }
-
-    /**
-     * Sends the job to another queue.
-     *
-     * @param queue a queue name of at most 40 UTF-8 bytes
-     * @return these options
-     */
-    public Options queue(String queue) {
-      this.queue = queue;
-      return this;
-    }
-
-    /**
-     * Sets the priority; higher runs first.
-     *
-     * @param priority the priority
-     * @return these options
-     */
-    public Options priority(int priority) {
-      this.priority = priority;
-      return this;
-    }
-
-    /**
-     * Sets the lock: jobs sharing a lock run one at a time.
-     *
-     * @param lock the lock, or null for none
-     * @return these options
-     */
-    public Options lock(@Nullable String lock) {
-      this.lock = lock;
-      return this;
-    }
-
-    /**
-     * Sets the queueing lock: at most one waiting job per value.
-     *
-     * @param queueingLock the queueing lock, or null for none
-     * @return these options
-     */
-    public Options queueingLock(@Nullable String queueingLock) {
-      this.queueingLock = queueingLock;
-      return this;
-    }
-
-    /**
-     * Schedules the job: it does not run before this instant.
-     *
-     * @param scheduleAt the instant, or null
-     * @return these options
-     */
-    public Options scheduleAt(@Nullable Instant scheduleAt) {
-      this.scheduleAt = scheduleAt;
-      return this;
-    }
-
-    /**
-     * Schedules the job: it does not run before this delay has passed.
-     *
-     * @param scheduleIn the delay, or null
-     * @return these options
-     */
-    public Options scheduleIn(@Nullable Duration scheduleIn) {
-      this.scheduleIn = scheduleIn;
-      return this;
-    }
-
-    /**
-     * Defers through this connection, inside its current transaction: the job exists only if the
-     * transaction commits. The connection is neither committed nor closed.
-     *
-     * @param connection the caller's connection, or null to use the app's pool
-     * @return these options
-     */
-    public Options connection(@Nullable Connection connection) {
-      this.connection = connection;
-      return this;
-    }
-
-    /**
-     * Defers through this app instead of the default one.
-     *
-     * @param app the app, or null for the default
-     * @return these options
-     */
-    public Options app(@Nullable App app) {
-      this.app = app;
-      return this;
+      super(TASK_NAME, "default", 0, "reports", null, List.of("timestamp", "region"));
     }
 
     /**
@@ -196,10 +82,7 @@ public final class NightlyReportDeferrer {
      * @return the id of the new job
      */
     public long defer(long timestamp, Optional<String> region) {
-      if (this.connection == null) {
-        return jobManager().defer(newJob(timestamp, region));
-      }
-      return jobManager().defer(this.connection, newJob(timestamp, region));
+      return deferJob(new Object[] {timestamp, region});
     }
 
     /**
@@ -208,13 +91,10 @@ public final class NightlyReportDeferrer {
      * @param timestamp the argument {@code timestamp}
      * @param region the argument {@code region}
      * @return the id of the new job, once deferred
-     * @throws IllegalStateException if a connection is set: use {@link #defer} to join a transaction
+     * @throws IllegalStateException if a connection is set
      */
     public CompletableFuture<Long> deferAsync(long timestamp, Optional<String> region) {
-      if (this.connection != null) {
-        throw new IllegalStateException("deferAsync cannot join the caller's transaction; use defer(...) with a connection");
-      }
-      return jobManager().deferAsync(newJob(timestamp, region));
+      return deferJobAsync(new Object[] {timestamp, region});
     }
 
     /**
@@ -225,37 +105,14 @@ public final class NightlyReportDeferrer {
     public Batch batch() {
       return new Batch(this);
     }
-
-    private NewJob newJob(long timestamp, Optional<String> region) {
-      return NewJob.builder(TASK_NAME)
-          .queue(this.queue)
-          .priority(this.priority)
-          .lock(this.lock)
-          .queueingLock(this.queueingLock)
-          .scheduleAt(this.scheduleAt)
-          .scheduleIn(this.scheduleIn)
-          .arg("timestamp", timestamp)
-          .arg("region", region)
-          .build();
-    }
-
-    private JobManager jobManager() {
-      App app = this.app;
-      return (app == null ? App.getDefault() : app).jobManager();
-    }
   }
 
   /**
-   * Jobs deferred together in one round trip, all or none. Not thread-safe; {@link #add} returns
-   * this object.
+   * Jobs deferred together in one round trip, all or none. Not thread-safe.
    */
-  public static final class Batch {
-    private final Options options;
-
-    private final List<NewJob> jobs = new ArrayList<>();
-
+  public static final class Batch extends DeferrerBatch {
     private Batch(Options options) {
-      this.options = options;
+      super(options);
     }
 
     /**
@@ -266,29 +123,8 @@ public final class NightlyReportDeferrer {
      * @return this batch
      */
     public Batch add(long timestamp, Optional<String> region) {
-      this.jobs.add(this.options.newJob(timestamp, region));
+      addJob(new Object[] {timestamp, region});
       return this;
-    }
-
-    /**
-     * Returns the number of jobs added.
-     *
-     * @return the number of jobs
-     */
-    public int size() {
-      return jobs.size();
-    }
-
-    /**
-     * Defers every job added, in one round trip.
-     *
-     * @return the ids of the new jobs, in the order they were added
-     */
-    public long[] defer() {
-      Connection connection = options.connection;
-      return connection == null
-              ? options.jobManager().deferBatch(jobs)
-              : options.jobManager().deferBatch(connection, jobs);
     }
   }
 }

@@ -4,7 +4,8 @@
  *
  * <p>{@link dev.procrastinate.App} is the entry point: it owns the database access, the JSON mapper
  * and the schema migrations. {@link dev.procrastinate.JobManager} defers, lists, cancels and
- * retries jobs. Generated {@code <Method>Deferrer} classes call into this package.
+ * retries jobs. Generated {@code <Method>Deferrer} classes reach it through {@link
+ * dev.procrastinate.spi.DeferrerOptions}, never directly.
  */
 @NullMarked
 package dev.procrastinate;

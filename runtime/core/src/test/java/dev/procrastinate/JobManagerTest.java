@@ -330,12 +330,16 @@ class JobManagerTest {
     assertThat(jobs.cancel(todo)).isFalse();
 
     long deleted = jobs.defer(NewJob.builder("t.cancel").build());
-    assertThat(jobs.cancel(deleted, false, true)).isTrue();
+    assertThat(jobs.cancelAndDelete(deleted)).isTrue();
     assertThat(jobs.getJob(deleted)).isEmpty();
+    assertThat(jobs.cancelAndDelete(deleted)).isFalse();
+    assertThat(jobs.cancelAndDelete(todo)).isFalse();
+    assertThat(jobs.getStatus(todo)).contains(JobStatus.CANCELLED);
 
     long running = jobs.defer(NewJob.builder("t.cancel").build());
     assertThat(sql.fetch(null)).isEqualTo(running);
     assertThat(jobs.cancel(running)).isFalse();
+    assertThat(jobs.cancelAndDelete(running)).isFalse();
     assertThat(jobs.abort(running)).isTrue();
     ProcrastinateJob aborting = jobs.getJob(running).orElseThrow();
     assertThat(aborting.status()).isEqualTo(JobStatus.DOING);
@@ -350,9 +354,40 @@ class JobManagerTest {
     try (Connection connection = DB.newConnection()) {
       connection.setAutoCommit(false);
       long inTx = jobs.defer(connection, NewJob.builder("t.cancel").build());
-      assertThat(jobs.cancel(connection, inTx, false, false)).isTrue();
+      assertThat(jobs.cancel(connection, inTx)).isTrue();
+      assertThat(jobs.getStatus(connection, inTx)).contains(JobStatus.CANCELLED);
       connection.rollback();
     }
+  }
+
+  @Test
+  void cancelAbortAndDeleteJoinTheCallersTransaction() throws Exception {
+    long running = jobs.defer(NewJob.builder("t.cancel").build());
+    long waiting = jobs.defer(NewJob.builder("t.cancel").build());
+    assertThat(sql.fetch(null)).isEqualTo(running);
+    try (Connection connection = DB.newConnection()) {
+      connection.setAutoCommit(false);
+      assertThat(jobs.abort(connection, running)).isTrue();
+      assertThat(jobs.cancelAndDelete(connection, waiting)).isTrue();
+      assertThat(jobs.getStatus(connection, waiting)).isEmpty();
+      // Not committed yet: other connections see the jobs as they were.
+      assertThat(jobs.getStatus(waiting)).contains(JobStatus.TODO);
+      assertThat(jobs.getJob(running).orElseThrow().abortRequested()).isFalse();
+      connection.rollback();
+
+      assertThat(jobs.cancelAndDelete(connection, waiting)).isTrue();
+      assertThat(jobs.abort(connection, running)).isTrue();
+      connection.commit();
+    }
+    assertThat(jobs.getJob(waiting)).isEmpty();
+    assertThat(jobs.getJob(running).orElseThrow().abortRequested()).isTrue();
+
+    // In autocommit mode, each call is a transaction of its own.
+    long other = jobs.defer(NewJob.builder("t.cancel").build());
+    try (Connection connection = DB.newConnection()) {
+      assertThat(jobs.cancel(connection, other)).isTrue();
+    }
+    assertThat(jobs.getStatus(other)).contains(JobStatus.CANCELLED);
   }
 
   @Test

@@ -26,11 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -61,15 +57,15 @@ public final class JobManager {
   private final JobDao dao = new JobDao();
   private final WorkerDao workers = new WorkerDao();
   private final QueryDao queries = new QueryDao();
-  private final Object executorLock = new Object();
-  private @Nullable ExecutorService asyncExecutor;
-
   private final Observers observers;
+  private final Executor deferExecutor;
 
-  JobManager(Database database, ObjectMapper jsonMapper, Observers observers) {
+  JobManager(
+      Database database, ObjectMapper jsonMapper, Observers observers, Executor deferExecutor) {
     this.database = database;
     this.jsonMapper = jsonMapper;
     this.observers = observers;
+    this.deferExecutor = deferExecutor;
   }
 
   /**
@@ -108,14 +104,17 @@ public final class JobManager {
   }
 
   /**
-   * Defers one job on a background thread.
+   * Defers one job on the app's defer executor ({@link App.Builder#deferExecutor}), on a pooled
+   * connection.
    *
    * @param job the job
    * @return a future of the new job's id, completed exceptionally as {@link #defer(NewJob)} throws
+   * @throws java.util.concurrent.RejectedExecutionException if the executor refuses the work, as
+   *     the app's own one does once the app is closed
    */
   public CompletableFuture<Long> deferAsync(NewJob job) {
     Objects.requireNonNull(job, "job");
-    return CompletableFuture.supplyAsync(() -> defer(job), executor());
+    return CompletableFuture.supplyAsync(() -> defer(job), deferExecutor);
   }
 
   /**
@@ -645,38 +644,5 @@ public final class JobManager {
 
   private static String action(NewJob job) {
     return "deferring a job of task '" + job.taskName() + "'";
-  }
-
-  private ExecutorService executor() {
-    synchronized (executorLock) {
-      if (asyncExecutor == null) {
-        AtomicInteger counter = new AtomicInteger();
-        ThreadPoolExecutor executor =
-            new ThreadPoolExecutor(
-                4,
-                4,
-                30,
-                TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(),
-                runnable -> {
-                  Thread thread =
-                      new Thread(runnable, "procrastinate-defer-" + counter.incrementAndGet());
-                  thread.setDaemon(true);
-                  return thread;
-                });
-        executor.allowCoreThreadTimeOut(true);
-        asyncExecutor = executor;
-      }
-      return asyncExecutor;
-    }
-  }
-
-  /** Stops the background threads of {@link #deferAsync}; called by {@link App#close()}. */
-  void shutdown() {
-    synchronized (executorLock) {
-      if (asyncExecutor != null) {
-        asyncExecutor.shutdown();
-      }
-    }
   }
 }

@@ -24,7 +24,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -223,6 +230,54 @@ class JobManagerTest {
             () -> jobs.deferAsync(NewJob.builder("t.async").queueingLock(lock).build()).get())
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(AlreadyEnqueuedException.class);
+  }
+
+  @Test
+  void deferAsyncRunsOnTheExecutorGivenToTheBuilderWhichTheAppLeavesOpen() throws Exception {
+    AtomicInteger submitted = new AtomicInteger();
+    ExecutorService pool =
+        Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "callers-defer"));
+    Executor counting =
+        command -> {
+          submitted.incrementAndGet();
+          pool.execute(command);
+        };
+    try {
+      App app = App.builder().dataSource(DB.dataSource()).deferExecutor(counting).build();
+      JobManager manager = app.jobManager();
+      CompletableFuture<String> thread =
+          manager
+              .deferAsync(NewJob.builder("t.async").build())
+              .thenApply(id -> Thread.currentThread().getName());
+      assertThat(thread.get(10, TimeUnit.SECONDS)).isEqualTo("callers-defer");
+      assertThat(submitted).hasValue(1);
+
+      app.close();
+      assertThat(pool.isShutdown()).isFalse();
+      long id = manager.deferAsync(NewJob.builder("t.async").build()).get(10, TimeUnit.SECONDS);
+      assertThat(jobs.getStatus(id)).contains(JobStatus.TODO);
+      assertThat(submitted).hasValue(2);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void withoutAnExecutorTheAppRunsDefersOnItsOwnPoolAndClosesIt() throws Exception {
+    App app = App.builder().dataSource(DB.dataSource()).build();
+    JobManager manager = app.jobManager();
+    String thread =
+        manager
+            .deferAsync(NewJob.builder("t.async").build())
+            .thenApply(id -> Thread.currentThread().getName())
+            .get(10, TimeUnit.SECONDS);
+    assertThat(thread).startsWith("procrastinate-defer-");
+
+    app.close();
+    assertThatThrownBy(() -> manager.deferAsync(NewJob.builder("t.async").build()))
+        .isInstanceOf(RejectedExecutionException.class)
+        .hasMessageContaining("App is closed")
+        .hasMessageContaining("App.Builder.deferExecutor");
   }
 
   @Test

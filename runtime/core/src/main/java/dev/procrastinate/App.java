@@ -23,6 +23,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -59,6 +61,7 @@ public final class App implements AutoCloseable {
   private final ClassLoader classLoader;
   private final Duration periodicMaxDelay;
   private final Observers observers;
+  private final @Nullable DeferPool ownedDeferPool;
   private volatile @Nullable TaskRegistry registry;
 
   private App(Builder builder, DataSource dataSource, @Nullable HikariDataSource ownedPool) {
@@ -66,7 +69,13 @@ public final class App implements AutoCloseable {
     this.jsonMapper = builder.jsonMapper == null ? Json.newMapper() : builder.jsonMapper;
     this.database = new Database(dataSource, describe(dataSource, builder.config));
     this.observers = new Observers(builder.observers, builder.contextPropagator);
-    this.jobManager = new JobManager(database, jsonMapper, observers);
+    this.ownedDeferPool = builder.deferExecutor == null ? new DeferPool() : null;
+    this.jobManager =
+        new JobManager(
+            database,
+            jsonMapper,
+            observers,
+            ownedDeferPool != null ? ownedDeferPool : builder.deferExecutor);
     this.schemaManager =
         new SchemaManager(database, builder.config == null ? null : builder.config.schema());
     this.taskRegistrars =
@@ -372,10 +381,16 @@ public final class App implements AutoCloseable {
     return database.description();
   }
 
-  /** Closes the connection pool if this app built it; otherwise does nothing. */
+  /**
+   * Closes what this app owns: its own {@link JobManager#deferAsync} threads, after waiting up to 5
+   * s for the defers they already accepted, then its connection pool if it built one. An executor
+   * given to {@link Builder#deferExecutor} and a caller's data source are left open.
+   */
   @Override
   public void close() {
-    jobManager.shutdown();
+    if (ownedDeferPool != null) {
+      ownedDeferPool.shutdown();
+    }
     if (ownedPool != null) {
       ownedPool.close();
     }
@@ -456,6 +471,7 @@ public final class App implements AutoCloseable {
     private boolean configuring;
     private final List<JobObserver> observers = new ArrayList<>();
     private @Nullable ContextPropagator contextPropagator;
+    private @Nullable Executor deferExecutor;
 
     private Builder() {}
 
@@ -510,6 +526,28 @@ public final class App implements AutoCloseable {
         throw new IllegalArgumentException("periodicMaxDelay must not be negative: " + maxDelay);
       }
       this.periodicMaxDelay = maxDelay;
+      return this;
+    }
+
+    /**
+     * Sets the executor on which {@link JobManager#deferAsync} runs its defers, each a blocking
+     * JDBC call on a pooled connection. The caller owns it: the app never shuts it down, so shut it
+     * down after closing the app.
+     *
+     * <p>By default the app owns a small pool: up to 4 daemon threads named {@code
+     * procrastinate-defer-N}, started on first use and ended after 30 s idle, shut down by {@link
+     * App#close()}, which lets the defers it accepted finish first (up to 5 s). Not {@link
+     * java.util.concurrent.ForkJoinPool#commonPool()}, which {@link CompletableFuture} would pick:
+     * it is sized for computation, and JDBC calls blocking in it would hold up the application's
+     * parallel streams and other asynchronous work. Give your own executor to share threads with
+     * the application (a virtual-thread executor on Java 21), or to bound how many defers run at
+     * once.
+     *
+     * @param executor the executor, or null for the app's own pool
+     * @return this builder
+     */
+    public Builder deferExecutor(@Nullable Executor executor) {
+      this.deferExecutor = executor;
       return this;
     }
 

@@ -26,11 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -61,15 +57,15 @@ public final class JobManager {
   private final JobDao dao = new JobDao();
   private final WorkerDao workers = new WorkerDao();
   private final QueryDao queries = new QueryDao();
-  private final Object executorLock = new Object();
-  private @Nullable ExecutorService asyncExecutor;
-
   private final Observers observers;
+  private final Executor deferExecutor;
 
-  JobManager(Database database, ObjectMapper jsonMapper, Observers observers) {
+  JobManager(
+      Database database, ObjectMapper jsonMapper, Observers observers, Executor deferExecutor) {
     this.database = database;
     this.jsonMapper = jsonMapper;
     this.observers = observers;
+    this.deferExecutor = deferExecutor;
   }
 
   /**
@@ -108,14 +104,17 @@ public final class JobManager {
   }
 
   /**
-   * Defers one job on a background thread.
+   * Defers one job on the app's defer executor ({@link App.Builder#deferExecutor}), on a pooled
+   * connection.
    *
    * @param job the job
    * @return a future of the new job's id, completed exceptionally as {@link #defer(NewJob)} throws
+   * @throws java.util.concurrent.RejectedExecutionException if the executor refuses the work, as
+   *     the app's own one does once the app is closed
    */
   public CompletableFuture<Long> deferAsync(NewJob job) {
     Objects.requireNonNull(job, "job");
-    return CompletableFuture.supplyAsync(() -> defer(job), executor());
+    return CompletableFuture.supplyAsync(() -> defer(job), deferExecutor);
   }
 
   /**
@@ -308,52 +307,89 @@ public final class JobManager {
   }
 
   /**
-   * Cancels a waiting job: {@code todo} becomes {@code cancelled}.
+   * Cancels a waiting job: upstream's {@code cancel_job_by_id(id)}, through {@code
+   * procrastinate_cancel_job_v1(id, abort => false, delete_job => false)}. A {@code todo} job
+   * becomes {@code cancelled} (event {@code cancelled}) and no worker will take it. A running job
+   * is left alone: stop it with {@link #abort(long)}.
    *
    * @param id the job id
-   * @return true if the job was waiting and is now cancelled; false if nothing was done
+   * @return true if the job was waiting and is now cancelled; false if nothing was done (the job is
+   *     running, finished or missing)
+   * @throws DatabaseUnavailableException if PostgreSQL cannot be reached
    */
   public boolean cancel(long id) {
-    return cancel(id, false, false);
+    return database.withConnection("cancelling job " + id, c -> dao.cancel(c, id, false, false));
   }
 
   /**
-   * Requests the abort of a job: a waiting job is cancelled, a running job is told to stop (its
-   * worker hears it through NOTIFY or polling).
-   *
-   * @param id the job id
-   * @return true if the request was recorded; false if the job is finished or missing
-   */
-  public boolean abort(long id) {
-    return cancel(id, true, false);
-  }
-
-  /**
-   * Cancels, aborts or deletes a job through {@code procrastinate_cancel_job_v1}, with upstream's
-   * semantics: with {@code delete}, a waiting job is deleted; otherwise a waiting job is cancelled;
-   * with {@code abort}, a running job gets an abort request.
-   *
-   * @param id the job id
-   * @param abort whether to request an abort of a running job
-   * @param delete whether to delete a waiting job rather than keep it as cancelled
-   * @return whether anything was done
-   */
-  public boolean cancel(long id, boolean abort, boolean delete) {
-    return database.withConnection("cancelling job " + id, c -> dao.cancel(c, id, abort, delete));
-  }
-
-  /**
-   * Cancels, aborts or deletes a job on the caller's connection.
+   * Cancels a waiting job on the caller's connection, inside the caller's transaction if one is
+   * open; as {@link #cancel(long)}.
    *
    * @param connection the caller's connection; not closed
    * @param id the job id
-   * @param abort whether to request an abort of a running job
-   * @param delete whether to delete a waiting job rather than keep it as cancelled
-   * @return whether anything was done
+   * @return true if the job was waiting and is now cancelled; false if nothing was done
    */
-  public boolean cancel(Connection connection, long id, boolean abort, boolean delete) {
+  public boolean cancel(Connection connection, long id) {
     return database.onCallerConnection(
-        connection, "cancelling job " + id, c -> dao.cancel(c, id, abort, delete));
+        connection, "cancelling job " + id, c -> dao.cancel(c, id, false, false));
+  }
+
+  /**
+   * Requests the abort of a job: upstream's {@code cancel_job_by_id(id, abort=True)}, through
+   * {@code procrastinate_cancel_job_v1(id, abort => true, delete_job => false)}. A {@code todo} job
+   * becomes {@code cancelled} with {@code abort_requested} set. A {@code doing} job keeps running
+   * with {@code abort_requested} set, and its worker, told by NOTIFY {@code abort_job_requested} or
+   * by polling, turns {@link JobContext#shouldAbort()} true and interrupts it; it ends {@code
+   * aborted} when it stops.
+   *
+   * @param id the job id
+   * @return true if the request was recorded; false if the job is finished or missing
+   * @throws DatabaseUnavailableException if PostgreSQL cannot be reached
+   */
+  public boolean abort(long id) {
+    return database.withConnection(
+        "requesting the abort of job " + id, c -> dao.cancel(c, id, true, false));
+  }
+
+  /**
+   * Requests the abort of a job on the caller's connection, inside the caller's transaction if one
+   * is open (the worker hears of it on commit); as {@link #abort(long)}.
+   *
+   * @param connection the caller's connection; not closed
+   * @param id the job id
+   * @return true if the request was recorded; false if the job is finished or missing
+   */
+  public boolean abort(Connection connection, long id) {
+    return database.onCallerConnection(
+        connection, "requesting the abort of job " + id, c -> dao.cancel(c, id, true, false));
+  }
+
+  /**
+   * Deletes a waiting job: upstream's {@code cancel_job_by_id(id, delete_job=True)}, through {@code
+   * procrastinate_cancel_job_v1(id, abort => false, delete_job => true)}. A {@code todo} job is
+   * deleted with its events, as if it had never been deferred; a periodic defer that made it keeps
+   * its claim, without the job id. Any other job is left alone.
+   *
+   * @param id the job id
+   * @return true if the job was waiting and is now deleted; false if nothing was done (the job is
+   *     running, finished or missing)
+   * @throws DatabaseUnavailableException if PostgreSQL cannot be reached
+   */
+  public boolean cancelAndDelete(long id) {
+    return database.withConnection("deleting job " + id, c -> dao.cancel(c, id, false, true));
+  }
+
+  /**
+   * Deletes a waiting job on the caller's connection, inside the caller's transaction if one is
+   * open; as {@link #cancelAndDelete(long)}.
+   *
+   * @param connection the caller's connection; not closed
+   * @param id the job id
+   * @return true if the job was waiting and is now deleted; false if nothing was done
+   */
+  public boolean cancelAndDelete(Connection connection, long id) {
+    return database.onCallerConnection(
+        connection, "deleting job " + id, c -> dao.cancel(c, id, false, true));
   }
 
   /**
@@ -608,38 +644,5 @@ public final class JobManager {
 
   private static String action(NewJob job) {
     return "deferring a job of task '" + job.taskName() + "'";
-  }
-
-  private ExecutorService executor() {
-    synchronized (executorLock) {
-      if (asyncExecutor == null) {
-        AtomicInteger counter = new AtomicInteger();
-        ThreadPoolExecutor executor =
-            new ThreadPoolExecutor(
-                4,
-                4,
-                30,
-                TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(),
-                runnable -> {
-                  Thread thread =
-                      new Thread(runnable, "procrastinate-defer-" + counter.incrementAndGet());
-                  thread.setDaemon(true);
-                  return thread;
-                });
-        executor.allowCoreThreadTimeOut(true);
-        asyncExecutor = executor;
-      }
-      return asyncExecutor;
-    }
-  }
-
-  /** Stops the background threads of {@link #deferAsync}; called by {@link App#close()}. */
-  void shutdown() {
-    synchronized (executorLock) {
-      if (asyncExecutor != null) {
-        asyncExecutor.shutdown();
-      }
-    }
   }
 }

@@ -24,7 +24,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -226,6 +233,54 @@ class JobManagerTest {
   }
 
   @Test
+  void deferAsyncRunsOnTheExecutorGivenToTheBuilderWhichTheAppLeavesOpen() throws Exception {
+    AtomicInteger submitted = new AtomicInteger();
+    ExecutorService pool =
+        Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "callers-defer"));
+    Executor counting =
+        command -> {
+          submitted.incrementAndGet();
+          pool.execute(command);
+        };
+    try {
+      App app = App.builder().dataSource(DB.dataSource()).deferExecutor(counting).build();
+      JobManager manager = app.jobManager();
+      CompletableFuture<String> thread =
+          manager
+              .deferAsync(NewJob.builder("t.async").build())
+              .thenApply(id -> Thread.currentThread().getName());
+      assertThat(thread.get(10, TimeUnit.SECONDS)).isEqualTo("callers-defer");
+      assertThat(submitted).hasValue(1);
+
+      app.close();
+      assertThat(pool.isShutdown()).isFalse();
+      long id = manager.deferAsync(NewJob.builder("t.async").build()).get(10, TimeUnit.SECONDS);
+      assertThat(jobs.getStatus(id)).contains(JobStatus.TODO);
+      assertThat(submitted).hasValue(2);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void withoutAnExecutorTheAppRunsDefersOnItsOwnPoolAndClosesIt() throws Exception {
+    App app = App.builder().dataSource(DB.dataSource()).build();
+    JobManager manager = app.jobManager();
+    String thread =
+        manager
+            .deferAsync(NewJob.builder("t.async").build())
+            .thenApply(id -> Thread.currentThread().getName())
+            .get(10, TimeUnit.SECONDS);
+    assertThat(thread).startsWith("procrastinate-defer-");
+
+    app.close();
+    assertThatThrownBy(() -> manager.deferAsync(NewJob.builder("t.async").build()))
+        .isInstanceOf(RejectedExecutionException.class)
+        .hasMessageContaining("App is closed")
+        .hasMessageContaining("App.Builder.deferExecutor");
+  }
+
+  @Test
   void argumentThatCannotBeSerialisedFailsBeforeTheDatabaseNamingIt() throws Exception {
     InputStream stream = InputStream.nullInputStream();
     assertThatThrownBy(
@@ -330,12 +385,16 @@ class JobManagerTest {
     assertThat(jobs.cancel(todo)).isFalse();
 
     long deleted = jobs.defer(NewJob.builder("t.cancel").build());
-    assertThat(jobs.cancel(deleted, false, true)).isTrue();
+    assertThat(jobs.cancelAndDelete(deleted)).isTrue();
     assertThat(jobs.getJob(deleted)).isEmpty();
+    assertThat(jobs.cancelAndDelete(deleted)).isFalse();
+    assertThat(jobs.cancelAndDelete(todo)).isFalse();
+    assertThat(jobs.getStatus(todo)).contains(JobStatus.CANCELLED);
 
     long running = jobs.defer(NewJob.builder("t.cancel").build());
     assertThat(sql.fetch(null)).isEqualTo(running);
     assertThat(jobs.cancel(running)).isFalse();
+    assertThat(jobs.cancelAndDelete(running)).isFalse();
     assertThat(jobs.abort(running)).isTrue();
     ProcrastinateJob aborting = jobs.getJob(running).orElseThrow();
     assertThat(aborting.status()).isEqualTo(JobStatus.DOING);
@@ -350,9 +409,40 @@ class JobManagerTest {
     try (Connection connection = DB.newConnection()) {
       connection.setAutoCommit(false);
       long inTx = jobs.defer(connection, NewJob.builder("t.cancel").build());
-      assertThat(jobs.cancel(connection, inTx, false, false)).isTrue();
+      assertThat(jobs.cancel(connection, inTx)).isTrue();
+      assertThat(jobs.getStatus(connection, inTx)).contains(JobStatus.CANCELLED);
       connection.rollback();
     }
+  }
+
+  @Test
+  void cancelAbortAndDeleteJoinTheCallersTransaction() throws Exception {
+    long running = jobs.defer(NewJob.builder("t.cancel").build());
+    long waiting = jobs.defer(NewJob.builder("t.cancel").build());
+    assertThat(sql.fetch(null)).isEqualTo(running);
+    try (Connection connection = DB.newConnection()) {
+      connection.setAutoCommit(false);
+      assertThat(jobs.abort(connection, running)).isTrue();
+      assertThat(jobs.cancelAndDelete(connection, waiting)).isTrue();
+      assertThat(jobs.getStatus(connection, waiting)).isEmpty();
+      // Not committed yet: other connections see the jobs as they were.
+      assertThat(jobs.getStatus(waiting)).contains(JobStatus.TODO);
+      assertThat(jobs.getJob(running).orElseThrow().abortRequested()).isFalse();
+      connection.rollback();
+
+      assertThat(jobs.cancelAndDelete(connection, waiting)).isTrue();
+      assertThat(jobs.abort(connection, running)).isTrue();
+      connection.commit();
+    }
+    assertThat(jobs.getJob(waiting)).isEmpty();
+    assertThat(jobs.getJob(running).orElseThrow().abortRequested()).isTrue();
+
+    // In autocommit mode, each call is a transaction of its own.
+    long other = jobs.defer(NewJob.builder("t.cancel").build());
+    try (Connection connection = DB.newConnection()) {
+      assertThat(jobs.cancel(connection, other)).isTrue();
+    }
+    assertThat(jobs.getStatus(other)).contains(JobStatus.CANCELLED);
   }
 
   @Test

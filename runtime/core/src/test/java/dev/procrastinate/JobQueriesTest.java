@@ -289,7 +289,7 @@ class JobQueriesTest {
         .containsExactly(other);
 
     // Deleting the job clears the claim's job id (the schema's delete trigger).
-    assertThat(jobs.cancel(other, false, true)).isTrue();
+    assertThat(jobs.cancelAndDelete(other)).isTrue();
     assertThat(jobs.listPeriodicDefers("t.tock"))
         .extracting(ProcrastinatePeriodicDefer::jobId)
         .containsExactly((Long) null);

@@ -120,6 +120,25 @@ final class Jdbc {
           ++index, values == null ? null : connection.createArrayOf(elementType, values));
     }
 
+    /**
+     * Binds labels of an enum type as an array literal whose type PostgreSQL infers from the
+     * statement's cast, such as {@code ?::procrastinate_job_status[]}. A {@code text[]} parameter
+     * would be cast at run time instead, which hides the values from the planner: it could then
+     * neither estimate the rows nor use a partial index such as those on {@code status = 'todo'}.
+     *
+     * @param labels the labels
+     */
+    void setEnumArray(List<String> labels) throws SQLException {
+      StringBuilder literal = new StringBuilder("{");
+      for (String label : labels) {
+        if (literal.length() > 1) {
+          literal.append(',');
+        }
+        literal.append('"').append(label.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+      }
+      statement.setObject(++index, literal.append('}').toString(), Types.OTHER);
+    }
+
     /** Binds ids as an {@code int8[]}. */
     void setLongArray(long[] values) throws SQLException {
       Long[] boxed = new Long[values.length];

@@ -298,82 +298,122 @@ final class JobSql {
   public static final String JOB_GET_STATUS = "SELECT status FROM procrastinate_jobs WHERE id = ?";
 
   /**
-   * The conditions of a {@code JobFilter} on {@code procrastinate_jobs AS j}, each criterion given
-   * as a null test then its value. Parameters: 1-2 id, 3-4 queue, 5-6 task, 7-8 statuses (text[]),
-   * 9-10 lock, 11-12 queueing lock, 13-14 worker id, 15-16 scheduled_at from, 17-18 scheduled_at
-   * to, 19 deferred event from (null test), 20 deferred event to (null test), 21-22 deferred event
-   * from, 23-24 deferred event to. Not a statement: the listing and counting statements embed it.
+   * Where the conditions of a {@code JobFilter} go in the statements that take one: {@code
+   * JobFilterSql} puts there one {@code JOB_FILTER_*} condition per criterion that is set, in the
+   * order of the constants below, and binds one parameter for each; nothing for an empty filter.
+   * The conditions are on {@code procrastinate_jobs AS j}, and each starts with {@code AND}.
    */
-  private static final String JOB_FILTER =
+  static final String JOB_FILTER = "/* job filter */";
+
+  /** Filter on the job id. Parameters: 1 id. */
+  static final String JOB_FILTER_ID = " AND j.id = ?";
+
+  /** Filter on the queue. Parameters: 1 queue name. */
+  static final String JOB_FILTER_QUEUE = " AND j.queue_name = ?";
+
+  /** Filter on the task. Parameters: 1 task name. */
+  static final String JOB_FILTER_TASK = " AND j.task_name = ?";
+
+  /**
+   * Filter on statuses. Parameters: 1 statuses, as an array literal of unspecified type, so that
+   * the planner sees the enum values (and uses the partial indexes on {@code status = 'todo'}).
+   */
+  static final String JOB_FILTER_STATUSES = " AND j.status = ANY (?::procrastinate_job_status[])";
+
+  /** Filter on the lock. Parameters: 1 lock. */
+  static final String JOB_FILTER_LOCK = " AND j.lock = ?";
+
+  /** Filter on the queueing lock. Parameters: 1 queueing lock. */
+  static final String JOB_FILTER_QUEUEING_LOCK = " AND j.queueing_lock = ?";
+
+  /** Filter on the worker. Parameters: 1 worker id. */
+  static final String JOB_FILTER_WORKER_ID = " AND j.worker_id = ?";
+
+  /** Filter on the start of a {@code scheduled_at} range. Parameters: 1 instant, included. */
+  static final String JOB_FILTER_SCHEDULED_FROM = " AND j.scheduled_at >= ?";
+
+  /** Filter on the end of a {@code scheduled_at} range. Parameters: 1 instant, excluded. */
+  static final String JOB_FILTER_SCHEDULED_TO = " AND j.scheduled_at < ?";
+
+  /**
+   * Filter on the job's {@code deferred} event: opens the sub-query, which {@link
+   * #JOB_FILTER_DEFERRED_FROM} and {@link #JOB_FILTER_DEFERRED_TO} narrow and {@link
+   * #JOB_FILTER_DEFERRED_END} closes. No parameters.
+   */
+  static final String JOB_FILTER_DEFERRED =
+      " AND EXISTS (SELECT 1 FROM procrastinate_events AS e"
+          + " WHERE e.job_id = j.id AND e.type = 'deferred'";
+
+  /** Start of the {@code deferred} event's range. Parameters: 1 instant, included. */
+  static final String JOB_FILTER_DEFERRED_FROM = " AND e.at >= ?";
+
+  /** End of the {@code deferred} event's range. Parameters: 1 instant, excluded. */
+  static final String JOB_FILTER_DEFERRED_TO = " AND e.at < ?";
+
+  /** Closes {@link #JOB_FILTER_DEFERRED}. No parameters. */
+  static final String JOB_FILTER_DEFERRED_END = ")";
+
+  /**
+   * Lists the jobs matching a filter, by id. Parameters: 1 id after which to start, then those of
+   * the filter (see {@link #JOB_FILTER}), then the row limit.
+   */
+  static final String JOB_LIST =
+      "SELECT "
+          + JOB_COLUMNS
+          + """
+           FROM procrastinate_jobs AS j
+          WHERE j.id > ? /* job filter */
+          ORDER BY j.id
+          LIMIT ?
+          """;
+
+  /** Counts the jobs matching a filter per status. Parameters: those of the filter. */
+  static final String JOB_COUNT_BY_STATUS =
       """
-       WHERE (?::bigint IS NULL OR j.id = ?)
-         AND (?::varchar IS NULL OR j.queue_name = ?)
-         AND (?::varchar IS NULL OR j.task_name = ?)
-         AND (?::text[] IS NULL OR j.status = ANY (?::procrastinate_job_status[]))
-         AND (?::text IS NULL OR j.lock = ?)
-         AND (?::text IS NULL OR j.queueing_lock = ?)
-         AND (?::bigint IS NULL OR j.worker_id = ?)
-         AND (?::timestamptz IS NULL OR j.scheduled_at >= ?)
-         AND (?::timestamptz IS NULL OR j.scheduled_at < ?)
-         AND ((?::timestamptz IS NULL AND ?::timestamptz IS NULL) OR EXISTS (
-               SELECT 1 FROM procrastinate_events AS e
-                WHERE e.job_id = j.id
-                  AND e.type = 'deferred'
-                  AND (?::timestamptz IS NULL OR e.at >= ?)
-                  AND (?::timestamptz IS NULL OR e.at < ?)))
+      SELECT j.status::text AS status, count(*) AS jobs
+        FROM procrastinate_jobs AS j
+       WHERE true /* job filter */
+       GROUP BY j.status
       """;
 
   /**
-   * Lists the jobs matching a filter, by id. Parameters: 1-24 the filter (see {@link #JOB_FILTER}),
-   * 25 id after which to start, 26 row limit.
-   */
-  public static final String JOB_LIST =
-      "SELECT "
-          + JOB_COLUMNS
-          + " FROM procrastinate_jobs AS j"
-          + JOB_FILTER
-          + """
-             AND j.id > ?
-           ORDER BY j.id
-           LIMIT ?
-          """;
-
-  /** Counts the jobs matching a filter per status. Parameters: 1-24 the filter. */
-  public static final String JOB_COUNT_BY_STATUS =
-      "SELECT j.status::text AS status, count(*) AS jobs"
-          + " FROM procrastinate_jobs AS j"
-          + JOB_FILTER
-          + " GROUP BY j.status";
-
-  /**
    * Counts the jobs matching a filter per queue and status, like upstream's {@code list_queues}.
-   * Parameters: 1-24 the filter.
+   * Parameters: those of the filter.
    */
-  public static final String JOB_COUNT_BY_QUEUE =
-      "SELECT j.queue_name AS name, j.status::text AS status, count(*) AS jobs"
-          + " FROM procrastinate_jobs AS j"
-          + JOB_FILTER
-          + " GROUP BY j.queue_name, j.status ORDER BY j.queue_name";
+  static final String JOB_COUNT_BY_QUEUE =
+      """
+      SELECT j.queue_name AS name, j.status::text AS status, count(*) AS jobs
+        FROM procrastinate_jobs AS j
+       WHERE true /* job filter */
+       GROUP BY j.queue_name, j.status
+       ORDER BY j.queue_name
+      """;
 
   /**
    * Counts the jobs matching a filter per task and status, like upstream's {@code list_tasks}.
-   * Parameters: 1-24 the filter.
+   * Parameters: those of the filter.
    */
-  public static final String JOB_COUNT_BY_TASK =
-      "SELECT j.task_name AS name, j.status::text AS status, count(*) AS jobs"
-          + " FROM procrastinate_jobs AS j"
-          + JOB_FILTER
-          + " GROUP BY j.task_name, j.status ORDER BY j.task_name";
+  static final String JOB_COUNT_BY_TASK =
+      """
+      SELECT j.task_name AS name, j.status::text AS status, count(*) AS jobs
+        FROM procrastinate_jobs AS j
+       WHERE true /* job filter */
+       GROUP BY j.task_name, j.status
+       ORDER BY j.task_name
+      """;
 
   /**
    * Counts the jobs matching a filter per lock and status, jobs without a lock left out, like
-   * upstream's {@code list_locks}. Parameters: 1-24 the filter.
+   * upstream's {@code list_locks}. Parameters: those of the filter.
    */
-  public static final String JOB_COUNT_BY_LOCK =
-      "SELECT j.lock AS name, j.status::text AS status, count(*) AS jobs"
-          + " FROM procrastinate_jobs AS j"
-          + JOB_FILTER
-          + " AND j.lock IS NOT NULL GROUP BY j.lock, j.status ORDER BY j.lock";
+  static final String JOB_COUNT_BY_LOCK =
+      """
+      SELECT j.lock AS name, j.status::text AS status, count(*) AS jobs
+        FROM procrastinate_jobs AS j
+       WHERE j.lock IS NOT NULL /* job filter */
+       GROUP BY j.lock, j.status
+       ORDER BY j.lock
+      """;
 
   /** Lists the events of one job, oldest first. Parameters: 1 job id. */
   public static final String EVENT_LIST_OF_JOB =
@@ -384,12 +424,20 @@ final class JobSql {
        ORDER BY id
       """;
 
-  /** Lists the claims of periodic ticks, by id. Parameters: 1-2 task name (null test, value). */
-  public static final String PERIODIC_DEFER_LIST =
+  /** Lists the claims of periodic ticks, by id. No parameters. */
+  static final String PERIODIC_DEFER_LIST =
       """
       SELECT id, task_name, defer_timestamp, job_id, periodic_id
         FROM procrastinate_periodic_defers
-       WHERE (?::varchar IS NULL OR task_name = ?)
+       ORDER BY id
+      """;
+
+  /** Lists the claims of ticks of one periodic task, by id. Parameters: 1 task name. */
+  static final String PERIODIC_DEFER_LIST_OF_TASK =
+      """
+      SELECT id, task_name, defer_timestamp, job_id, periodic_id
+        FROM procrastinate_periodic_defers
+       WHERE task_name = ?
        ORDER BY id
       """;
 

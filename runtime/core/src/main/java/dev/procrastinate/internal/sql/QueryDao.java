@@ -79,47 +79,16 @@ public final class QueryDao {
    * @throws SQLException if the query fails
    */
   public List<ProcrastinateJob> list(Connection connection, JobFilter filter) throws SQLException {
+    JobFilterSql.Where where = JobFilterSql.where(JobSql.JOB_LIST, filter);
     return Jdbc.query(
         connection,
-        JobSql.JOB_LIST,
+        where.sql(),
         p -> {
-          bindFilter(p, filter);
           p.setLong(filter.afterId()); // id >
+          where.bind(p); // the filter's conditions
           p.setInt(filter.limit()); // LIMIT
         },
         Jdbc::readJob);
-  }
-
-  /** Binds the parameters of {@code JobSql.JOB_FILTER}. */
-  private static void bindFilter(Jdbc.Params p, JobFilter filter) throws SQLException {
-    p.setNullableLong(filter.id()); // id null test
-    p.setNullableLong(filter.id()); // id
-    p.setString(filter.queue()); // queue_name null test
-    p.setString(filter.queue()); // queue_name
-    p.setString(filter.task()); // task_name null test
-    p.setString(filter.task()); // task_name
-    Object[] statuses =
-        filter.statuses().isEmpty()
-            ? null
-            : filter.statuses().stream().map(JobStatus::dbValue).toArray();
-    p.setArray("text", statuses); // status null test
-    p.setArray("text", statuses); // status = ANY
-    p.setString(filter.lock()); // lock null test
-    p.setString(filter.lock()); // lock
-    p.setString(filter.queueingLock()); // queueing_lock null test
-    p.setString(filter.queueingLock()); // queueing_lock
-    p.setNullableLong(filter.workerId()); // worker_id null test
-    p.setNullableLong(filter.workerId()); // worker_id
-    p.setTimestamp(filter.scheduledFrom()); // scheduled_at >= null test
-    p.setTimestamp(filter.scheduledFrom()); // scheduled_at >=
-    p.setTimestamp(filter.scheduledTo()); // scheduled_at < null test
-    p.setTimestamp(filter.scheduledTo()); // scheduled_at <
-    p.setTimestamp(filter.deferredFrom()); // deferred from null test
-    p.setTimestamp(filter.deferredTo()); // deferred to null test
-    p.setTimestamp(filter.deferredFrom()); // deferred at >= null test
-    p.setTimestamp(filter.deferredFrom()); // deferred at >=
-    p.setTimestamp(filter.deferredTo()); // deferred at < null test
-    p.setTimestamp(filter.deferredTo()); // deferred at <
   }
 
   /**
@@ -136,11 +105,12 @@ public final class QueryDao {
     for (JobStatus status : JobStatus.values()) {
       counts.put(status, 0L);
     }
+    JobFilterSql.Where where = JobFilterSql.where(JobSql.JOB_COUNT_BY_STATUS, filter);
     for (Map.Entry<JobStatus, Long> count :
         Jdbc.query(
             connection,
-            JobSql.JOB_COUNT_BY_STATUS,
-            p -> bindFilter(p, filter),
+            where.sql(),
+            where::bind,
             row -> Map.entry(JobStatus.fromDb(row.getString("status")), row.getLong("jobs")))) {
       counts.put(count.getKey(), count.getValue());
     }
@@ -177,11 +147,12 @@ public final class QueryDao {
    */
   public List<JobCounts> countBy(Connection connection, CountBy by, JobFilter filter)
       throws SQLException {
+    JobFilterSql.Where where = JobFilterSql.where(by.sql, filter);
     List<NamedCount> counted =
         Jdbc.query(
             connection,
-            by.sql,
-            p -> bindFilter(p, filter),
+            where.sql(),
+            where::bind,
             row ->
                 new NamedCount(
                     row.getString("name"),
@@ -243,10 +214,11 @@ public final class QueryDao {
       Connection connection, @Nullable String taskName) throws SQLException {
     return Jdbc.query(
         connection,
-        JobSql.PERIODIC_DEFER_LIST,
+        taskName == null ? JobSql.PERIODIC_DEFER_LIST : JobSql.PERIODIC_DEFER_LIST_OF_TASK,
         p -> {
-          p.setString(taskName); // task_name null test
-          p.setString(taskName); // task_name
+          if (taskName != null) {
+            p.setString(taskName); // task_name
+          }
         },
         row ->
             new ProcrastinatePeriodicDefer(

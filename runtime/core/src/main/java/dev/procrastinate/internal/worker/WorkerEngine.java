@@ -50,8 +50,8 @@ import org.slf4j.MDC;
 
 /**
  * Runs jobs: fetcher, executor, completer, listener and housekeeper, as {@code
- * runtime/core/docs/concurrency.md} describes. Thread-safe. Not API: {@link dev.procrastinate.Worker} is
- * the public face.
+ * runtime/core/docs/concurrency.md} describes. Thread-safe. Not API: {@link
+ * dev.procrastinate.Worker} is the public face.
  */
 public final class WorkerEngine {
   private static final Logger LOG = LoggerFactory.getLogger("procrastinate.worker");

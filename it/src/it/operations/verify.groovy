@@ -26,15 +26,21 @@ assert log.contains('This plugin has 8 goals')
 
 // 5, 6
 assert log.contains("task 'billing.charge' is not known here; known tasks: [ops.ping")
-assert log.contains('(-Dprocrastinate.unknown=true allows it)')
+assert log.contains('or allow unknown tasks with procrastinate.unknown=true to defer a task that only another service runs')
 assert log =~ /Deferred job \d+ of task billing\.charge on queue billing, scheduled in PT1H/
 assert ScenarioDatabase.query(basedir,
-    "SELECT task_name || ' ' || queue_name || ' ' || priority || ' ' || status || ' ' || (scheduled_at > now() + interval '59 minutes') FROM procrastinate_jobs") ==
+    "SELECT task_name || ' ' || queue_name || ' ' || priority || ' ' || status || ' ' || (scheduled_at > now() + interval '59 minutes') FROM procrastinate_jobs WHERE queue_name = 'billing'") ==
     ['billing.charge billing 3 todo true']
 
 // 7, 8
 assert log =~ /#\d+ billing\.charge on billing - \[todo\]/
 assert log.contains('The shell command failed: no_such_command')
+
+// 11, 12
+assert ScenarioDatabase.query(basedir,
+    "SELECT to_char(scheduled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') FROM procrastinate_jobs WHERE queue_name = 'later'") ==
+    ['2030-01-02T03:04:05']
+assert log.contains("procrastinate.at is 'tomorrow', which is not an ISO-8601 date-time; write it like 2026-05-01T09:30:00Z, 2026-05-01T09:30:00+02:00, or 2026-05-01T09:30:00 for UTC")
 
 // 9, 10
 assert log.contains("procrastinate.serverId is 'no-such-server', but settings.xml has no <server> with that id")

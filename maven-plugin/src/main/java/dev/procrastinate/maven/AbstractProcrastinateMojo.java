@@ -1,7 +1,10 @@
 package dev.procrastinate.maven;
 
+import dev.procrastinate.AlreadyEnqueuedException;
 import dev.procrastinate.App;
 import dev.procrastinate.AppConfig;
+import dev.procrastinate.ArgumentsException;
+import dev.procrastinate.operations.InputNames;
 import java.io.File;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -44,6 +47,12 @@ import org.jspecify.annotations.Nullable;
  * registrars and {@code procrastinate.properties} are found as they are when the application runs.
  */
 public abstract class AbstractProcrastinateMojo extends AbstractMojo {
+  /**
+   * How the goals spell the operations layer's inputs in messages: by their property, {@code
+   * procrastinate.<key>}.
+   */
+  static final InputNames INPUT_NAMES = input -> "procrastinate." + input.key();
+
   /** The project the goal runs in. */
   @Parameter(defaultValue = "${project}", readonly = true, required = true)
   protected @Nullable MavenProject project;
@@ -101,8 +110,10 @@ public abstract class AbstractProcrastinateMojo extends AbstractMojo {
    * Runs the goal: honours {@code skip}, makes the project's class loader the context class loader,
    * calls {@link #doExecute()} and turns any failure into one build error carrying the root cause.
    *
-   * @throws MojoExecutionException if the goal fails
-   * @throws MojoFailureException if the goal finds the project or database not ready
+   * @throws MojoExecutionException if the goal fails unexpectedly
+   * @throws MojoFailureException if the goal finds the project or database not ready, or is given
+   *     an invalid value (a bad parameter, arguments that do not fit the task, a queueing-lock
+   *     clash): the command line's exit codes 1 and 2
    */
   @Override
   public final void execute() throws MojoExecutionException, MojoFailureException {
@@ -121,6 +132,11 @@ public abstract class AbstractProcrastinateMojo extends AbstractMojo {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new MojoExecutionException("procrastinate:" + goal() + " was interrupted", e);
+    } catch (IllegalArgumentException | ArgumentsException | AlreadyEnqueuedException e) {
+      // The operations layer's messages name the parameter and the fix: shown as they are, the
+      // same text the command line prints.
+      throw new MojoFailureException(
+          e.getMessage() == null ? e.getClass().getName() : e.getMessage(), e);
     } catch (Exception e) {
       throw new MojoExecutionException(describe(e), e);
     } finally {

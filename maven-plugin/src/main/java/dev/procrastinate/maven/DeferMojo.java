@@ -1,10 +1,9 @@
 package dev.procrastinate.maven;
 
-import dev.procrastinate.AlreadyEnqueuedException;
 import dev.procrastinate.App;
-import dev.procrastinate.NewJob;
-import dev.procrastinate.internal.config.SettingsSource;
-import org.apache.maven.plugin.MojoFailureException;
+import dev.procrastinate.operations.DeferRequest;
+import dev.procrastinate.operations.DeferResult;
+import dev.procrastinate.operations.Operations;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.plugins.annotations.ResolutionScope;
@@ -14,7 +13,9 @@ import org.jspecify.annotations.Nullable;
  * Defers one job of a task given by name, with its arguments as a JSON object. A task the project
  * declares gets its own queue, priority and locks unless overridden, and its arguments are checked
  * against its parameters; a task the project does not know (run by another service, a Python one
- * say) needs {@code -Dprocrastinate.unknown}.
+ * say) needs {@code -Dprocrastinate.unknown}. The parameters are read and checked by the operations
+ * layer ({@link DeferRequest}), as the command line's {@code defer} options are, with the same
+ * messages.
  *
  * <pre>mvn compile procrastinate:defer -Dprocrastinate.task=greetings.greet \
  *     -Dprocrastinate.args='{"name": "Ada"}' -Dprocrastinate.in=60</pre>
@@ -46,30 +47,41 @@ public final class DeferMojo extends AbstractProcrastinateMojo {
   @Parameter(property = "procrastinate.queueingLock")
   private @Nullable String queueingLock;
 
-  /** The priority, instead of the task's; higher runs first. Also -Dprocrastinate.priority. */
+  /**
+   * The priority, instead of the task's: a whole number, higher runs first. Also configurable with
+   * -Dprocrastinate.priority.
+   */
   @Parameter(property = "procrastinate.priority")
-  private @Nullable Integer priority;
+  private @Nullable String priority;
 
   /**
-   * When the job may run, ISO-8601 with an offset ({@code 2026-05-01T09:30:00Z}). Also configurable
-   * with -Dprocrastinate.at.
+   * When the job may run, ISO-8601: {@code 2026-05-01T09:30:00Z}, {@code
+   * 2026-05-01T09:30:00+02:00}, or without offset ({@code 2026-05-01T09:30:00}) for UTC. Not with
+   * {@code in}. Also configurable with -Dprocrastinate.at.
    */
   @Parameter(property = "procrastinate.at")
   private @Nullable String at;
 
   /**
-   * After how long the job may run: seconds ({@code 60}) or ISO-8601 ({@code PT1M}). Also
-   * configurable with -Dprocrastinate.in.
+   * After how long the job may run: seconds ({@code 60}, {@code 2.5}) or ISO-8601 ({@code PT1M}).
+   * Not with {@code at}. Also configurable with -Dprocrastinate.in.
    */
   @Parameter(property = "procrastinate.in", alias = "in")
   private @Nullable String delay;
 
   /**
-   * Whether a task the project does not declare may be deferred. Also configurable with
-   * -Dprocrastinate.unknown.
+   * Whether a task the project does not declare may be deferred (true or false, default false).
+   * Also configurable with -Dprocrastinate.unknown.
    */
-  @Parameter(property = "procrastinate.unknown", defaultValue = "false")
-  private boolean unknown;
+  @Parameter(property = "procrastinate.unknown")
+  private @Nullable String unknown;
+
+  /**
+   * Whether a queueing-lock clash is only logged instead of failing the build (true or false,
+   * default false). Also configurable with -Dprocrastinate.ignoreAlreadyEnqueued.
+   */
+  @Parameter(property = "procrastinate.ignoreAlreadyEnqueued")
+  private @Nullable String ignoreAlreadyEnqueued;
 
   /** Creates the goal. */
   public DeferMojo() {}
@@ -79,78 +91,37 @@ public final class DeferMojo extends AbstractProcrastinateMojo {
     return true;
   }
 
+  /**
+   * Hands the parameters to the operations layer, which checks them.
+   *
+   * @return the request
+   * @throws dev.procrastinate.operations.InputException if a parameter is invalid
+   */
+  DeferRequest request() {
+    return DeferRequest.builder(INPUT_NAMES)
+        .task(task)
+        .args(args)
+        .queue(queue)
+        .lock(lock)
+        .queueingLock(queueingLock)
+        .priority(priority)
+        .at(at)
+        .in(delay)
+        .allowUnknown(unknown)
+        .ignoreAlreadyEnqueued(ignoreAlreadyEnqueued)
+        .build();
+  }
+
   @Override
   protected void doExecute() throws Exception {
-    if (task == null || task.isBlank()) {
-      throw new MojoFailureException(
-          "No task to defer: set -Dprocrastinate.task=<task name> (and -Dprocrastinate.args with"
-              + " its arguments as a JSON object)");
-    }
-    if (at != null && !at.isBlank() && delay != null && !delay.isBlank()) {
-      throw new MojoFailureException(
-          "procrastinate.at and procrastinate.in are both set; give one of them");
-    }
+    DeferRequest request = request();
     try (App app = openApp()) {
-      NewJob.Builder builder;
-      try {
-        builder = app.configureTask(task.trim(), unknown);
-      } catch (IllegalArgumentException e) {
-        throw new MojoFailureException(
-            e.getMessage() + " (-Dprocrastinate.unknown=true allows it)", e);
+      DeferResult result = new Operations(app).defer(request);
+      if (result.deferred()) {
+        getLog().info(result.describe());
+      } else {
+        getLog().warn(result.describe());
       }
-      if (args != null && !args.isBlank()) {
-        builder.argsJson(args);
-      }
-      if (queue != null && !queue.isBlank()) {
-        builder.queue(queue.trim());
-      }
-      if (lock != null && !lock.isBlank()) {
-        builder.lock(lock);
-      }
-      if (queueingLock != null && !queueingLock.isBlank()) {
-        builder.queueingLock(queueingLock);
-      }
-      if (priority != null) {
-        builder.priority(priority);
-      }
-      if (at != null && !at.isBlank()) {
-        builder.scheduleAt(NewJob.parseInstant(at));
-      }
-      if (delay != null && !delay.isBlank()) {
-        try {
-          builder.scheduleIn(SettingsSource.parseDuration(delay));
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(
-              "procrastinate.in is '"
-                  + delay
-                  + "', which is not a duration; write seconds (60, 2.5) or ISO-8601 (PT1M)",
-              e);
-        }
-      }
-      NewJob job = builder.build();
-      app.checkArguments(job);
-      long id;
-      try {
-        id = app.jobManager().defer(job);
-      } catch (AlreadyEnqueuedException e) {
-        throw new MojoFailureException(
-            "Not deferred: a job with queueing lock '"
-                + job.queueingLock()
-                + "' is already waiting ("
-                + e.getMessage()
-                + ")",
-            e);
-      }
-      getLog()
-          .info(
-              "Deferred job "
-                  + id
-                  + " of task "
-                  + job.taskName()
-                  + " on queue "
-                  + job.queue()
-                  + (job.scheduledAt() != null ? ", scheduled at " + job.scheduledAt() : "")
-                  + (job.scheduleIn() != null ? ", scheduled in " + job.scheduleIn() : ""));
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.procrastinate.maven;
 
 import dev.procrastinate.App;
 import dev.procrastinate.HealthReport;
+import dev.procrastinate.operations.Operations;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.ResolutionScope;
@@ -29,7 +30,7 @@ public final class HealthchecksMojo extends AbstractProcrastinateMojo {
   @Override
   protected void doExecute() throws Exception {
     try (App app = openApp()) {
-      HealthReport report = app.healthChecks();
+      HealthReport report = new Operations(app).healthChecks();
       for (HealthReport.Check check : report.checks()) {
         if (check.ok()) {
           getLog().info(check.toString());

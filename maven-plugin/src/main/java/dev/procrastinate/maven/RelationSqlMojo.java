@@ -141,7 +141,12 @@ public final class RelationSqlMojo extends AbstractProcrastinateMojo {
       String label =
           "relation #"
               + (i + 1)
-              + (relation.table == null ? "" : " (" + relation.table + "." + relation.column + ")");
+              + (relation.table == null
+                  ? ""
+                  : " ("
+                      + dev.procrastinate.relations.Relation.describe(
+                          relation.table, relation.column)
+                      + ")");
       if (blank(relation.table) || blank(relation.column) || blank(relation.onDelete)) {
         problems.add(label + ": <table>, <column> and <onDelete> are required");
         continue;

@@ -1,13 +1,12 @@
 package dev.procrastinate.maven;
 
-import dev.procrastinate.App;
+import dev.procrastinate.operations.Operations;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.jspecify.annotations.Nullable;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Prints the SQL of the whole Procrastinate schema (every migration script, in order), on standard
@@ -31,20 +30,17 @@ public final class SchemaMojo extends AbstractProcrastinateMojo {
 
   @Override
   protected void doExecute() throws Exception {
-    // The schema's text comes from the runtime's scripts; this data source is never connected.
-    try (App app = App.builder().dataSource(new PGSimpleDataSource()).build()) {
-      String sql = app.schemaManager().schemaSql();
-      if (outputFile == null) {
-        System.out.print(sql);
-        System.out.flush();
-        return;
-      }
-      File parent = outputFile.getAbsoluteFile().getParentFile();
-      if (parent != null) {
-        Files.createDirectories(parent.toPath());
-      }
-      Files.writeString(outputFile.toPath(), sql, StandardCharsets.UTF_8);
-      getLog().info("Wrote the Procrastinate schema to " + outputFile);
+    String sql = Operations.schemaSql();
+    if (outputFile == null) {
+      System.out.print(sql);
+      System.out.flush();
+      return;
     }
+    File parent = outputFile.getAbsoluteFile().getParentFile();
+    if (parent != null) {
+      Files.createDirectories(parent.toPath());
+    }
+    Files.writeString(outputFile.toPath(), sql, StandardCharsets.UTF_8);
+    getLog().info("Wrote the Procrastinate schema to " + outputFile);
   }
 }

@@ -1,12 +1,10 @@
 package dev.procrastinate.maven;
 
 import dev.procrastinate.App;
-import dev.procrastinate.DeleteJobs;
 import dev.procrastinate.Worker;
 import dev.procrastinate.WorkerOptions;
-import dev.procrastinate.internal.config.SettingsSource;
+import dev.procrastinate.operations.WorkerRequest;
 import java.io.File;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -21,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * shutdownGracefulTimeout}) and their outcomes are written. With {@code -Dprocrastinate.wait=false}
  * it works the jobs that are due, then returns. Options not set here come from the application's
  * worker settings ({@code procrastinate.worker.*}, see {@link WorkerOptions#fromEnvironment()}).
+ * The parameters are read and laid over those settings by the operations layer ({@link
+ * WorkerRequest}), as the command line's {@code worker} options are, with the same messages.
  *
  * <pre>mvn compile procrastinate:worker -Dprocrastinate.queues=emails -Dprocrastinate.concurrency=4
  * </pre>
@@ -37,14 +37,14 @@ public final class WorkerMojo extends AbstractProcrastinateMojo {
 
   /** Jobs running at once (default 1). Also configurable with -Dprocrastinate.concurrency. */
   @Parameter(property = "procrastinate.concurrency")
-  private @Nullable Integer concurrency;
+  private @Nullable String concurrency;
 
   /**
    * Whether to wait for new jobs; false works the jobs that are due, then stops. Also configurable
    * with -Dprocrastinate.wait.
    */
   @Parameter(property = "procrastinate.wait", alias = "wait")
-  private @Nullable Boolean waitForJobs;
+  private @Nullable String waitForJobs;
 
   /** The worker's name, in logs and job contexts. Also configurable with -Dprocrastinate.name. */
   @Parameter(property = "procrastinate.name")
@@ -62,7 +62,7 @@ public final class WorkerMojo extends AbstractProcrastinateMojo {
    * pooler. Also configurable with -Dprocrastinate.listenNotify.
    */
   @Parameter(property = "procrastinate.listenNotify")
-  private @Nullable Boolean listenNotify;
+  private @Nullable String listenNotify;
 
   /**
    * After a stop, how long running jobs may go on before they are aborted: seconds ({@code 30}) or
@@ -91,7 +91,7 @@ public final class WorkerMojo extends AbstractProcrastinateMojo {
    * configurable with -Dprocrastinate.rescueStalledJobs.
    */
   @Parameter(property = "procrastinate.rescueStalledJobs")
-  private @Nullable Boolean rescueStalledJobs;
+  private @Nullable String rescueStalledJobs;
 
   /** Creates the goal. */
   public WorkerMojo() {}
@@ -143,55 +143,27 @@ public final class WorkerMojo extends AbstractProcrastinateMojo {
     }
   }
 
-  private WorkerOptions options() {
-    // The application's own worker settings (procrastinate.worker.* in procrastinate.properties,
-    // PROCRASTINATE_WORKER_* variables), then this goal's parameters.
-    WorkerOptions.Builder builder = WorkerOptions.fromEnvironment().toBuilder();
-    if (waitForJobs != null) {
-      builder.waitForJobs(waitForJobs);
-    }
-    if (rescueStalledJobs != null) {
-      builder.rescueStalledJobs(rescueStalledJobs);
-    }
-    if (queues != null && !queues.isBlank()) {
-      builder.queues(
-          Arrays.stream(queues.split(",")).map(String::trim).filter(q -> !q.isEmpty()).toList());
-    }
-    if (concurrency != null) {
-      builder.concurrency(concurrency);
-    }
-    if (name != null && !name.isBlank()) {
-      builder.name(name.trim());
-    }
-    if (deleteJobs != null && !deleteJobs.isBlank()) {
-      builder.deleteJobs(DeleteJobs.parse(deleteJobs));
-    }
-    if (listenNotify != null) {
-      builder.listenNotify(listenNotify);
-    }
-    if (shutdownGracefulTimeout != null && !shutdownGracefulTimeout.isBlank()) {
-      builder.shutdownGracefulTimeout(duration("shutdownGracefulTimeout", shutdownGracefulTimeout));
-    }
-    if (fetchJobPollingInterval != null && !fetchJobPollingInterval.isBlank()) {
-      builder.fetchJobPollingInterval(duration("fetchJobPollingInterval", fetchJobPollingInterval));
-    }
-    if (abortJobPollingInterval != null && !abortJobPollingInterval.isBlank()) {
-      builder.abortJobPollingInterval(duration("abortJobPollingInterval", abortJobPollingInterval));
-    }
-    return builder.build();
-  }
-
-  private static java.time.Duration duration(String parameter, String value) {
-    try {
-      return SettingsSource.parseDuration(value);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "procrastinate."
-              + parameter
-              + " is '"
-              + value
-              + "', which is not a duration; write seconds (10, 2.5) or ISO-8601 (PT10S)",
-          e);
-    }
+  /**
+   * Builds the options: the application's own worker settings ({@code procrastinate.worker.*} in
+   * its {@code procrastinate.properties}, {@code PROCRASTINATE_WORKER_*} variables), then this
+   * goal's parameters.
+   *
+   * @return the worker options
+   * @throws IllegalArgumentException if a parameter or a setting is invalid, naming it
+   */
+  WorkerOptions options() {
+    return WorkerRequest.builder(INPUT_NAMES)
+        .queues(queues)
+        .name(name)
+        .concurrency(concurrency)
+        .waitForJobs(waitForJobs)
+        .fetchJobPollingInterval(fetchJobPollingInterval)
+        .abortJobPollingInterval(abortJobPollingInterval)
+        .shutdownGracefulTimeout(shutdownGracefulTimeout)
+        .listenNotify(listenNotify)
+        .deleteJobs(deleteJobs)
+        .rescueStalledJobs(rescueStalledJobs)
+        .build()
+        .toOptions();
   }
 }

@@ -28,8 +28,9 @@ public record Relation(
   /**
    * Validates the names.
    *
-   * @throws IllegalArgumentException naming the table, column or constraint that is empty, longer
-   *     than PostgreSQL's 63 bytes, or badly quoted
+   * @throws IllegalArgumentException naming the table, column or constraint that is empty, holds a
+   *     control character (a line break would end the SQL comment it is written into), is longer
+   *     than PostgreSQL's 63 bytes, or is badly quoted
    */
   public Relation {
     Objects.requireNonNull(table, "table");
@@ -40,14 +41,17 @@ public record Relation(
     Identifiers.splitQualified(table, "table");
     if (Identifiers.splitQualified(column, "column").size() != 1) {
       throw new IllegalArgumentException(
-          "column '" + column + "' must be a plain column name, without table or schema");
+          "column '"
+              + Identifiers.printable(column)
+              + "' must be a plain column name, without table or schema");
     }
     if (constraintName != null) {
       constraintName = constraintName.trim();
       if (constraintName.isEmpty()) {
         constraintName = null;
       } else {
-        Identifiers.checkName(constraintName, "constraint name '" + constraintName + "'");
+        Identifiers.checkName(
+            constraintName, "constraint name '" + Identifiers.printable(constraintName) + "'");
       }
     }
   }
@@ -159,12 +163,26 @@ public record Relation(
   }
 
   /**
-   * Describes the referencing column for messages.
+   * Describes the referencing column for messages and SQL comments.
    *
    * @return e.g. {@code app.orders.job_id}
    */
   public String describe() {
-    return table + "." + column;
+    return describe(table, column);
+  }
+
+  /**
+   * Describes a configured column that may not be a valid relation, for messages: the table and
+   * column as written, with any control character escaped so that the text stays on one line.
+   *
+   * @param table the table as configured, or null
+   * @param column the column as configured, or null
+   * @return e.g. {@code app.orders.job_id}, or {@code orders.job_id\nDROP TABLE x;}
+   */
+  public static String describe(@Nullable String table, @Nullable String column) {
+    return Identifiers.printable(String.valueOf(table))
+        + "."
+        + Identifiers.printable(String.valueOf(column));
   }
 
   /**

@@ -128,7 +128,8 @@ public final class RelationChecker {
     String checked =
         schema == null || schema.isBlank()
             ? null
-            : Identifiers.checkName(schema.trim(), "jobs schema '" + schema + "'");
+            : Identifiers.checkName(
+                schema.trim(), "jobs schema '" + Identifiers.printable(schema) + "'");
     return new RelationChecker(database, deleteJobs, largeTableRows, checked);
   }
 

@@ -367,7 +367,8 @@ public final class RelationSql {
       this.jobsSchema =
           schema == null || schema.isBlank()
               ? null
-              : Identifiers.checkName(schema.trim(), "jobs schema '" + schema + "'");
+              : Identifiers.checkName(
+                  schema.trim(), "jobs schema '" + Identifiers.printable(schema) + "'");
       return this;
     }
 

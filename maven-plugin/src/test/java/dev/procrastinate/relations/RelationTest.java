@@ -94,4 +94,59 @@ class RelationTest {
     assertThatThrownBy(() -> new Relation("orders", "job_id", OnDelete.CASCADE, "c".repeat(70)))
         .hasMessageContaining("constraint name");
   }
+
+  @Test
+  void aNameWithALineBreakIsRefusedSoItCannotEndTheSqlCommentItIsWrittenInto() {
+    // Written raw into "-- Foreign key orders.job_id\nDROP TABLE x; -> ...", the line break would
+    // end the comment and DROP TABLE x; would run with the migration.
+    assertThatThrownBy(() -> Relation.of("orders", "job_id\nDROP TABLE x;", OnDelete.CASCADE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "column 'job_id\\nDROP TABLE x;' holds the control character U+000A (LINE FEED (LF));"
+                + " a name written into SQL and its comments must not hold control characters:"
+                + " remove it");
+    assertThatThrownBy(() -> Relation.of("ord\rers", "job_id", OnDelete.CASCADE))
+        .hasMessageStartingWith(
+            "table 'ord\\rers' holds the control character U+000D (CARRIAGE RETURN (CR))");
+    assertThatThrownBy(() -> Relation.of("\"app\u2028\".orders", "job_id", OnDelete.CASCADE))
+        .hasMessageStartingWith(
+            "table '\"app\\u2028\".orders' holds the control character U+2028 (LINE SEPARATOR)");
+    assertThatThrownBy(() -> Relation.of("orders", "\"job\tid\"", OnDelete.CASCADE))
+        .hasMessageContaining("U+0009");
+    assertThatThrownBy(
+            () -> Relation.of("orders", "job_id", OnDelete.CASCADE).withConstraintName("f\u0000k"))
+        .hasMessageStartingWith("constraint name 'f\\u0000k' holds the control character U+0000");
+    assertThatThrownBy(() -> RelationSql.builder().jobsSchema("app\n--"))
+        .hasMessageStartingWith("jobs schema 'app\\n--' holds the control character U+000A");
+    assertThatThrownBy(
+            () ->
+                RelationChecker.of(new com.zaxxer.hikari.HikariDataSource()).withJobsSchema("a\rb"))
+        .hasMessageStartingWith("jobs schema 'a\\rb' holds the control character U+000D");
+  }
+
+  @Test
+  void namesThatAreLegalButOddStayInsideTheirCommentLinesAndQuotes() {
+    RelationSql sql = RelationSql.builder().jobsSchema("Jobs \"Schema\"").build();
+    String plainForward = sql.forward(Relation.of("orders", "job_id", OnDelete.SET_NULL), true);
+    String plainReverse = sql.reverse(Relation.of("orders", "job_id", OnDelete.SET_NULL));
+    Relation odd =
+        Relation.of("\"my.-- schema\".\"*/ orders; DROP\"", "\"job -- \"\"id\"", OnDelete.SET_NULL);
+    String forward = sql.forward(odd, true);
+    String reverse = sql.reverse(odd);
+    assertThat(forward.lines().count()).isEqualTo(plainForward.lines().count());
+    assertThat(reverse.lines().count()).isEqualTo(plainReverse.lines().count());
+    assertThat(forward)
+        .contains("ALTER TABLE \"my.-- schema\".\"*/ orders; DROP\"\n")
+        .contains(
+            "FOREIGN KEY (\"job -- \"\"id\") REFERENCES \"Jobs \"\"Schema\"\"\".procrastinate_jobs(id)");
+    forward
+        .lines()
+        .filter(line -> line.contains("job -- "))
+        .forEach(
+            line ->
+                assertThat(line)
+                    .as("a name is inside a comment or a quoted identifier")
+                    .matches(
+                        "(-- .*|ALTER TABLE \".*|    ADD CONSTRAINT \".*|    FOREIGN KEY \\(\".*)"));
+  }
 }

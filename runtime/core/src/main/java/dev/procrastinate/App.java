@@ -1,17 +1,15 @@
 package dev.procrastinate;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.procrastinate.internal.AppAccess;
 import dev.procrastinate.internal.builtin.BuiltinTasks;
 import dev.procrastinate.internal.json.Json;
 import dev.procrastinate.internal.observe.Observers;
 import dev.procrastinate.internal.periodic.PeriodicDeferrer;
-import dev.procrastinate.internal.registry.JsonTaskArguments;
 import dev.procrastinate.internal.registry.TaskRegistry;
 import dev.procrastinate.internal.sql.Database;
-import dev.procrastinate.internal.sql.QueryDao;
 import dev.procrastinate.internal.worker.WorkerEngine;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskRegistrar;
@@ -20,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +48,21 @@ import org.jspecify.annotations.Nullable;
 public final class App implements AutoCloseable {
   private static final Object DEFAULT_LOCK = new Object();
   private static volatile @Nullable App defaultApp;
+
+  static {
+    AppAccess.install(
+        new AppAccess.Accessor() {
+          @Override
+          public TaskRegistry registry(App app) {
+            return app.registry();
+          }
+
+          @Override
+          public Database database(App app) {
+            return app.database;
+          }
+        });
+  }
 
   private final Database database;
   private final @Nullable HikariDataSource ownedPool;
@@ -215,134 +227,6 @@ public final class App implements AutoCloseable {
       }
     }
     return loaded;
-  }
-
-  /**
-   * Starts a job of a task given by name, with the task's own defaults (queue, priority, lock,
-   * queueing lock) when this app knows it: upstream's {@code configure_task(name, allow_unknown)},
-   * for command lines and services that defer by name.
-   *
-   * @param taskName the task's persisted name or one of its aliases
-   * @param allowUnknown whether a name no registrar declares is accepted (with upstream's defaults:
-   *     queue {@code default}, priority 0); a task run only by other services, a Python one say
-   * @return a builder to add arguments and options to
-   * @throws IllegalArgumentException if the task is unknown and not allowed, listing the known ones
-   */
-  public NewJob.Builder configureTask(String taskName, boolean allowUnknown) {
-    Objects.requireNonNull(taskName, "taskName");
-    NewJob.Builder job = NewJob.builder(taskName);
-    Optional<TaskDescriptor> found = registry().find(taskName);
-    if (found.isEmpty()) {
-      if (!allowUnknown) {
-        throw new IllegalArgumentException(
-            "task '"
-                + taskName
-                + "' is not known here; known tasks: "
-                + registry().byName().keySet()
-                + ". Check the name, make the task's classes visible (compiled with"
-                + " procrastinate-processor, on the class path), or allow unknown tasks to defer"
-                + " a task that only another service runs");
-      }
-      return job;
-    }
-    TaskDescriptor task = found.get();
-    return job.queue(task.queue())
-        .priority(task.priority())
-        .lock(task.lock().orElse(null))
-        .queueingLock(task.queueingLock().orElse(null));
-  }
-
-  /**
-   * Checks a job's arguments against its task's parameters, when this app knows the task: they must
-   * be a JSON object with every required parameter and no other key. Values are decoded when the
-   * job runs.
-   *
-   * @param job the job
-   * @throws ArgumentsException naming the task, the argument and the fix, if they do not fit
-   */
-  public void checkArguments(NewJob job) {
-    Objects.requireNonNull(job, "job");
-    Optional<TaskDescriptor> found = registry().find(job.taskName());
-    if (found.isEmpty()) {
-      return;
-    }
-    String json = job.argsJson();
-    if (json == null) {
-      try {
-        json = jsonMapper.writeValueAsString(job.args());
-      } catch (JsonProcessingException e) {
-        throw new ArgumentsException(
-            "task '" + job.taskName() + "': args cannot be written as JSON: " + e.getMessage(), e);
-      }
-    }
-    JsonTaskArguments.parse(found.get(), json, jsonMapper);
-  }
-
-  /**
-   * Checks that the database answers, that its Procrastinate schema is migrated and up to date, and
-   * that tasks were found; never throws for a failed check.
-   *
-   * @return one check each, with what was found and what to do
-   */
-  public HealthReport healthChecks() {
-    List<HealthReport.Check> checks = new ArrayList<>();
-    boolean reachable;
-    try {
-      String version =
-          database.withConnection("checking the database", new QueryDao()::serverVersion);
-      checks.add(
-          new HealthReport.Check(
-              "database", true, "PostgreSQL " + version + " at " + database.description()));
-      reachable = true;
-    } catch (RuntimeException e) {
-      checks.add(new HealthReport.Check("database", false, e.getMessage()));
-      reachable = false;
-    }
-    if (reachable) {
-      checks.add(schemaCheck());
-    } else {
-      checks.add(
-          new HealthReport.Check("schema", false, "not checked: the database is unreachable"));
-    }
-    checks.add(tasksCheck());
-    return new HealthReport(checks);
-  }
-
-  private HealthReport.Check schemaCheck() {
-    try {
-      List<SchemaManager.MigrationScript> pending = schemaManager.pendingScripts();
-      if (pending.isEmpty()) {
-        return new HealthReport.Check(
-            "schema", true, "migrated, version " + schemaManager.latestVersion() + " (the latest)");
-      }
-      String current = schemaManager.currentVersion();
-      return new HealthReport.Check(
-          "schema",
-          false,
-          (current == null ? "not migrated by this runtime" : "version " + current)
-              + ", pending "
-              + pending.stream().map(SchemaManager.MigrationScript::fileName).toList()
-              + ": run the migration (mvn procrastinate:migrate, procrastinate schema --migrate,"
-              + " or SchemaManager.migrate())");
-    } catch (RuntimeException e) {
-      return new HealthReport.Check("schema", false, e.getMessage());
-    }
-  }
-
-  private HealthReport.Check tasksCheck() {
-    try {
-      List<String> names = userTaskNames();
-      if (names.isEmpty()) {
-        return new HealthReport.Check(
-            "tasks",
-            false,
-            "no @Task found: compile task classes with procrastinate-processor on the"
-                + " annotationProcessorPaths and put them on the class path");
-      }
-      return new HealthReport.Check("tasks", true, names.size() + " found: " + names);
-    } catch (RuntimeException e) {
-      return new HealthReport.Check("tasks", false, e.getMessage());
-    }
   }
 
   /**

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>url</td><td>(required)</td><td>JDBC URL, {@code jdbc:postgresql://host:5432/db}</td></tr>
  *   <tr><td>user</td><td>(driver default)</td><td>database user</td></tr>
  *   <tr><td>password</td><td>(none)</td><td>database password</td></tr>
- *   <tr><td>schema</td><td>(search_path)</td><td>schema holding the Procrastinate tables</td></tr>
+ *   <tr><td>schema</td><td>(search_path)</td><td>schema holding the Procrastinate tables, its exact
+ *       name: {@code MySchema} is the schema created as {@code "MySchema"}</td></tr>
  *   <tr><td>poolSize</td><td>10</td><td>maximum connections of the pool</td></tr>
  *   <tr><td>connectionTimeout</td><td>10 s</td><td>wait for a connection before failing</td></tr>
  * </table>
@@ -30,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * @param url the JDBC URL of a PostgreSQL database
  * @param user the user, or null for the driver's default
  * @param password the password, or null; never printed
- * @param schema the schema to use as {@code search_path}, or null for the server's default
+ * @param schema the schema to use as {@code search_path}, by its exact (case-sensitive) name, or
+ *     null for the server's default
  * @param poolSize the maximum number of pooled connections, at least 1
  * @param connectionTimeout how long to wait for a connection before failing, at least 250 ms
  */
@@ -246,7 +248,9 @@ public record AppConfig(
     /**
      * Sets the schema used as {@code search_path}.
      *
-     * @param schema a plain identifier, or null for the server's default
+     * @param schema a plain identifier (letters, digits, {@code _}, {@code $}), the exact name:
+     *     {@code MySchema} is the schema created as {@code "MySchema"}, which {@link
+     *     SchemaManager#migrate()} creates if missing; or null for the server's default
      * @return this builder
      */
     public Builder schema(@Nullable String schema) {

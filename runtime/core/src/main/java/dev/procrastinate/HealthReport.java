@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The outcome of {@link App#healthChecks()}: whether the database answers, whether its schema is
- * migrated and up to date, and whether tasks were found. Immutable.
+ * The outcome of {@link dev.procrastinate.operations.Operations#healthChecks()}: whether the
+ * database answers, whether its schema is migrated and up to date, and whether tasks were found.
+ * Immutable.
  *
  * @param checks each check, in the order they ran
  */

@@ -115,21 +115,37 @@ public final class Identifiers {
 
   private static String part(StringBuilder current, boolean quoted, String text, String what) {
     String part = quoted ? current.toString() : current.toString().trim();
-    checkName(part, what + " '" + text + "'");
+    checkName(part, what + " '" + printable(text) + "'");
     return part;
   }
 
   /**
-   * Checks that a name is not empty and fits PostgreSQL's 63 bytes.
+   * Checks that a name is not empty, holds no control character and fits PostgreSQL's 63 bytes.
+   * Names are written into SQL and into the comments of the generated migrations, where a line
+   * break would end the comment and turn the rest of the name into SQL.
    *
    * @param name the name
-   * @param what what it is, for messages
+   * @param what what it is, for messages; already {@link #printable(String) printable}
    * @return the name
-   * @throws IllegalArgumentException if empty or too long
+   * @throws IllegalArgumentException if empty, holding a control or line-separator character, or
+   *     too long
    */
   public static String checkName(String name, String what) {
     if (name.isBlank()) {
       throw new IllegalArgumentException(what + " has an empty name");
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (isControl(c)) {
+        throw new IllegalArgumentException(
+            what
+                + " holds the control character "
+                + String.format(Locale.ROOT, "U+%04X", (int) c)
+                + " ("
+                + Character.getName(c)
+                + "); a name written into SQL and its comments must not hold control characters:"
+                + " remove it");
+      }
     }
     int bytes = name.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > MAX_BYTES) {
@@ -142,6 +158,43 @@ public final class Identifiers {
               + " bytes of a name and would cut it");
     }
     return name;
+  }
+
+  private static boolean isControl(char c) {
+    return Character.isISOControl(c)
+        || c == '\u2028' // LINE SEPARATOR
+        || c == '\u2029'; // PARAGRAPH SEPARATOR
+  }
+
+  /**
+   * Writes a text so that it prints on one line and shows every character: control and
+   * line-separator characters become {@code \n}, {@code \r}, {@code \t} or a Java-style Unicode
+   * escape; a backslash is doubled only when the text needed escaping.
+   *
+   * @param text any text, such as a configured name that may be invalid
+   * @return the text, unchanged when it holds no such character
+   */
+  public static String printable(String text) {
+    if (text.chars().noneMatch(c -> isControl((char) c))) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder();
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        case '\\' -> out.append("\\\\");
+        default -> {
+          if (isControl(c)) {
+            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.toString();
   }
 
   /**

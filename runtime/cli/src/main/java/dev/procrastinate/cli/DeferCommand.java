@@ -1,23 +1,20 @@
 package dev.procrastinate.cli;
 
-import dev.procrastinate.AlreadyEnqueuedException;
 import dev.procrastinate.App;
-import dev.procrastinate.NewJob;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
+import dev.procrastinate.operations.DeferRequest;
+import dev.procrastinate.operations.DeferResult;
+import dev.procrastinate.operations.Operations;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code procrastinate defer TASK [JSON_ARGS]}: defers one job and prints its id. */
+/**
+ * {@code procrastinate defer TASK [JSON_ARGS]}: defers one job and prints its id. The values are
+ * read and checked by the operations layer ({@link DeferRequest}), as the Maven goal's are.
+ */
 @Command(
     name = "defer",
     description = {
@@ -51,28 +48,25 @@ final class DeferCommand implements Callable<Integer> {
       description = "Refuse the job if another with this queueing lock is waiting.")
   @Nullable String queueingLock;
 
-  @Option(names = "--priority", description = "Higher runs first; may be negative (default 0).")
-  @Nullable Integer priority;
+  @Option(
+      names = "--priority",
+      paramLabel = "N",
+      description = "Higher runs first; may be negative (default: the task's).")
+  @Nullable String priority;
 
-  @ArgGroup(exclusive = true)
-  @Nullable When when;
+  @Option(
+      names = "--at",
+      paramLabel = "DATETIME",
+      description =
+          "Run not before this ISO-8601 date-time, e.g. 2026-05-01T09:30:00+02:00; without an"
+              + " offset it is UTC. Not with --in.")
+  @Nullable String at;
 
-  /** {@code --at} or {@code --in}. */
-  static final class When {
-    @Option(
-        names = "--at",
-        paramLabel = "DATETIME",
-        converter = InstantConverter.class,
-        description = "Run not before this ISO-8601 date-time; without an offset it is UTC.")
-    @Nullable Instant at;
-
-    @Option(
-        names = "--in",
-        paramLabel = "SECONDS",
-        converter = Converters.Seconds.class,
-        description = "Run not before this many seconds from now.")
-    @Nullable Duration in;
-  }
+  @Option(
+      names = "--in",
+      paramLabel = "SECONDS",
+      description = "Run not before this many seconds from now (or ISO-8601, PT1M). Not with --at.")
+  @Nullable String in;
 
   @Option(
       names = {"-i", "--ignore-already-enqueued"},
@@ -85,64 +79,37 @@ final class DeferCommand implements Callable<Integer> {
   /** Called by picocli. */
   DeferCommand() {}
 
-  /** Upstream's {@code --at}: ISO-8601, a naive date-time being UTC. */
-  static final class InstantConverter implements CommandLine.ITypeConverter<Instant> {
-    /** Called by picocli. */
-    InstantConverter() {}
-
-    @Override
-    public Instant convert(String value) {
-      try {
-        return NewJob.parseInstant(value);
-      } catch (IllegalArgumentException withOffset) {
-        try {
-          return LocalDateTime.parse(value.trim()).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException naive) {
-          throw new CommandLine.TypeConversionException(
-              "'" + value + "' is not an ISO-8601 date-time such as 2026-05-01T09:30:00Z");
-        }
-      }
-    }
+  /**
+   * Hands the options to the operations layer, which checks them.
+   *
+   * @return the request
+   * @throws dev.procrastinate.operations.InputException if an option is invalid
+   */
+  DeferRequest request() {
+    return DeferRequest.builder(Main.INPUT_NAMES)
+        .task(task)
+        .args(jsonArgs)
+        .queue(queue)
+        .lock(lock)
+        .queueingLock(queueingLock)
+        .priority(priority)
+        .at(at)
+        .in(in)
+        .allowUnknown(unknown)
+        .ignoreAlreadyEnqueued(ignoreAlreadyEnqueued)
+        .build();
   }
 
   @Override
   public Integer call() {
+    DeferRequest request = request();
     try (App app = main.openApp()) {
-      NewJob.Builder builder = app.configureTask(task, unknown);
-      if (jsonArgs != null) {
-        builder.argsJson(jsonArgs);
-      }
-      if (queue != null) {
-        builder.queue(queue);
-      }
-      if (lock != null) {
-        builder.lock(lock);
-      }
-      if (queueingLock != null) {
-        builder.queueingLock(queueingLock);
-      }
-      if (priority != null) {
-        builder.priority(priority);
-      }
-      if (when != null && when.at != null) {
-        builder.scheduleAt(when.at);
-      }
-      if (when != null && when.in != null) {
-        builder.scheduleIn(when.in);
-      }
-      NewJob job = builder.build();
-      app.checkArguments(job);
-      long id;
-      try {
-        id = app.jobManager().defer(job);
-      } catch (AlreadyEnqueuedException e) {
-        if (!ignoreAlreadyEnqueued) {
-          throw e;
-        }
-        System.err.println("procrastinate: " + Main.oneLine(e) + " (ignored)");
+      DeferResult result = new Operations(app).defer(request);
+      if (!result.deferred()) {
+        System.err.println("procrastinate: " + result.describe());
         return Main.EXIT_OK;
       }
-      System.out.println(id);
+      System.out.println(result.id().getAsLong());
       return Main.EXIT_OK;
     }
   }

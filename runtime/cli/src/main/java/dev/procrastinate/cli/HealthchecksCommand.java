@@ -2,6 +2,7 @@ package dev.procrastinate.cli;
 
 import dev.procrastinate.App;
 import dev.procrastinate.HealthReport;
+import dev.procrastinate.operations.Operations;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -23,7 +24,7 @@ final class HealthchecksCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (App app = main.openApp()) {
-      HealthReport report = app.healthChecks();
+      HealthReport report = new Operations(app).healthChecks();
       System.out.print(report);
       System.out.flush();
       return report.healthy() ? Main.EXIT_OK : Main.EXIT_FAILURE;

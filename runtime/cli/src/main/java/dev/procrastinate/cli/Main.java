@@ -5,6 +5,8 @@ import dev.procrastinate.App;
 import dev.procrastinate.AppConfig;
 import dev.procrastinate.ArgumentsException;
 import dev.procrastinate.DatabaseUnavailableException;
+import dev.procrastinate.operations.Input;
+import dev.procrastinate.operations.InputNames;
 import dev.procrastinate.operations.Messages;
 import java.io.File;
 import java.io.IOException;
@@ -21,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.jspecify.annotations.Nullable;
@@ -92,6 +95,27 @@ public final class Main {
   /** The environment variable that adds to the class path, like {@code --class-path}. */
   public static final String CLASS_PATH_VARIABLE = "PROCRASTINATE_CLASS_PATH";
 
+  /**
+   * How the command line spells the operations layer's inputs in messages: {@code TASK}, {@code
+   * JSON_ARGS}, and the long options ({@code --queueing-lock}); a flag is turned on by its name.
+   */
+  static final InputNames INPUT_NAMES =
+      new InputNames() {
+        @Override
+        public String name(Input input) {
+          return switch (input) {
+            case TASK -> "TASK";
+            case ARGS -> "JSON_ARGS";
+            default -> "--" + input.key().replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+          };
+        }
+
+        @Override
+        public String enabled(Input input) {
+          return name(input);
+        }
+      };
+
   @Option(
       names = "--url",
       scope = ScopeType.INHERIT,
@@ -157,9 +181,8 @@ public final class Main {
         throw e;
       }
       System.err.println(
-          "procrastinate: the command line needs picocli on the class path; run the runtime's"
-              + " cli jar (java -jar procrastinate-runtime-<version>-cli.jar) or add"
-              + " info.picocli:picocli");
+          "procrastinate: the command line needs picocli on the class path; run the runnable"
+              + " jar (java -jar procrastinate-cli-<version>.jar) or add info.picocli:picocli");
       code = EXIT_USAGE;
     }
     System.out.flush();

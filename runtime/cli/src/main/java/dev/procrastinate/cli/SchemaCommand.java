@@ -2,8 +2,7 @@ package dev.procrastinate.cli;
 
 import dev.procrastinate.App;
 import dev.procrastinate.SchemaManager;
-import dev.procrastinate.internal.migrate.Migrator;
-import java.util.List;
+import dev.procrastinate.operations.Operations;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
@@ -55,14 +54,7 @@ final class SchemaCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (action != null && action.read) {
-      List<SchemaManager.MigrationScript> scripts =
-          Migrator.scripts().stream()
-              .map(
-                  s ->
-                      new SchemaManager.MigrationScript(
-                          s.version(), s.description(), s.fileName(), s.sql()))
-              .toList();
-      System.out.print(SchemaManager.render(scripts));
+      System.out.print(Operations.schemaSql());
       System.out.flush();
       return Main.EXIT_OK;
     }
@@ -71,7 +63,7 @@ final class SchemaCommand implements Callable<Integer> {
       if (action == null || action.apply) {
         String current = schema.currentVersion();
         int pending = schema.pendingScripts().size();
-        if (current != null || pending < Migrator.scripts().size()) {
+        if (current != null || pending < Operations.migrationScripts().size()) {
           System.err.println(
               "procrastinate: "
                   + app.databaseDescription()

@@ -1,10 +1,9 @@
 package dev.procrastinate.cli;
 
 import dev.procrastinate.App;
-import dev.procrastinate.DeleteJobs;
 import dev.procrastinate.Worker;
 import dev.procrastinate.WorkerOptions;
-import java.time.Duration;
+import dev.procrastinate.operations.WorkerRequest;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
@@ -12,7 +11,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code procrastinate worker}: runs jobs until SIGINT or SIGTERM, then stops gracefully. */
+/**
+ * {@code procrastinate worker}: runs jobs until SIGINT or SIGTERM, then stops gracefully. The
+ * options are read and laid over the worker settings by the operations layer ({@link
+ * WorkerRequest}), as the Maven goal's are.
+ */
 @Command(
     name = "worker",
     description = {
@@ -41,7 +44,7 @@ final class WorkerCommand implements Callable<Integer> {
       names = {"-c", "--concurrency"},
       paramLabel = "N",
       description = "Jobs run at once.")
-  @Nullable Integer concurrency;
+  @Nullable String concurrency;
 
   @ArgGroup(exclusive = true)
   @Nullable WaitGroup wait;
@@ -60,23 +63,20 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(
       names = {"-p", "--fetch-job-polling-interval"},
       paramLabel = "SECONDS",
-      converter = Converters.Seconds.class,
       description = "Look for jobs this often when no notification comes.")
-  @Nullable Duration fetchJobPollingInterval;
+  @Nullable String fetchJobPollingInterval;
 
   @Option(
       names = {"-a", "--abort-job-polling-interval"},
       paramLabel = "SECONDS",
-      converter = Converters.Seconds.class,
       description = "Look for abort requests this often while jobs run.")
-  @Nullable Duration abortJobPollingInterval;
+  @Nullable String abortJobPollingInterval;
 
   @Option(
       names = "--shutdown-graceful-timeout",
       paramLabel = "SECONDS",
-      converter = Converters.Seconds.class,
       description = "After a stop, abort jobs still running after this long (default: wait).")
-  @Nullable Duration shutdownGracefulTimeout;
+  @Nullable String shutdownGracefulTimeout;
 
   @Option(
       names = {"-l", "--listen-notify"},
@@ -89,9 +89,8 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(
       names = "--delete-jobs",
       paramLabel = "never|successful|always",
-      converter = Converters.DeleteJobsPolicy.class,
       description = "Delete ended jobs: never (default), successful ones, or always.")
-  @Nullable DeleteJobs deleteJobs;
+  @Nullable String deleteJobs;
 
   @Option(
       names = "--rescue-stalled-jobs",
@@ -106,40 +105,28 @@ final class WorkerCommand implements Callable<Integer> {
    * Builds the options: the settings of the environment, then the options given here.
    *
    * @return the worker options
+   * @throws IllegalArgumentException if an option or a setting is invalid, naming it
    */
   WorkerOptions options() {
-    WorkerOptions.Builder options = WorkerOptions.fromEnvironment().toBuilder();
-    if (queues != null) {
-      options.queues(WorkerOptions.parseQueues(queues));
-    }
-    if (name != null) {
-      options.name(name);
-    }
-    if (concurrency != null) {
-      options.concurrency(concurrency);
-    }
+    WorkerRequest.Builder request =
+        WorkerRequest.builder(Main.INPUT_NAMES)
+            .queues(queues)
+            .name(name)
+            .concurrency(concurrency)
+            .fetchJobPollingInterval(fetchJobPollingInterval)
+            .abortJobPollingInterval(abortJobPollingInterval)
+            .shutdownGracefulTimeout(shutdownGracefulTimeout)
+            .deleteJobs(deleteJobs);
     if (wait != null) {
-      options.waitForJobs(!wait.oneShot);
-    }
-    if (fetchJobPollingInterval != null) {
-      options.fetchJobPollingInterval(fetchJobPollingInterval);
-    }
-    if (abortJobPollingInterval != null) {
-      options.abortJobPollingInterval(abortJobPollingInterval);
-    }
-    if (shutdownGracefulTimeout != null) {
-      options.shutdownGracefulTimeout(shutdownGracefulTimeout);
+      request.waitForJobs(!wait.oneShot);
     }
     if (listenNotify != null) {
-      options.listenNotify(listenNotify);
-    }
-    if (deleteJobs != null) {
-      options.deleteJobs(deleteJobs);
+      request.listenNotify(listenNotify.booleanValue());
     }
     if (rescueStalledJobs != null) {
-      options.rescueStalledJobs(rescueStalledJobs);
+      request.rescueStalledJobs(rescueStalledJobs.booleanValue());
     }
-    return options.installSignalHandlers(true).build();
+    return request.build().toOptions();
   }
 
   @Override

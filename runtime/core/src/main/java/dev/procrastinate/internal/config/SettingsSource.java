@@ -358,6 +358,23 @@ public final class SettingsSource {
     if (value == null || value.isBlank()) {
       return defaultValue;
     }
+    try {
+      return parseBoolean(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(describe(key) + " is '" + value + "', " + e.getMessage());
+    }
+  }
+
+  /**
+   * Parses a boolean as upstream's environment variables spell them: {@code true/false}, {@code
+   * 1/0}, {@code y/n}, {@code t/f}, {@code yes/no}, {@code on/off}, in any case.
+   *
+   * @param value the text
+   * @return the value
+   * @throws IllegalArgumentException if the text is none of these, with a message that starts with
+   *     "which is not a boolean" and lists the accepted spellings
+   */
+  public static boolean parseBoolean(String value) {
     switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "1", "y", "yes", "t", "true", "on":
         return true;
@@ -365,10 +382,7 @@ public final class SettingsSource {
         return false;
       default:
         throw new IllegalArgumentException(
-            describe(key)
-                + " is '"
-                + value
-                + "', which is not a boolean; use true, t, y, 1 or false, f, n, 0");
+            "which is not a boolean; use true, t, y, 1 or false, f, n, 0");
     }
   }
 }

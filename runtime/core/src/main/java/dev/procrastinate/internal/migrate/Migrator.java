@@ -127,8 +127,9 @@ public final class Migrator {
           action,
           c -> {
             try (java.sql.Statement statement = c.createStatement()) {
-              // The name was checked against an identifier pattern by AppConfig.
-              statement.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+              // Quoted, as the connections' search path is (pgjdbc's setSchema): the name is
+              // exact, so MySchema is the schema "MySchema", not myschema.
+              statement.execute("CREATE SCHEMA IF NOT EXISTS " + quoteIdentifier(schema));
             }
             return null;
           });
@@ -320,6 +321,16 @@ public final class Migrator {
         .cleanDisabled(true)
         .validateMigrationNaming(true)
         .load();
+  }
+
+  /**
+   * Quotes a name as a PostgreSQL identifier, keeping its exact spelling.
+   *
+   * @param name the exact name
+   * @return the name in double quotes, inner double quotes doubled
+   */
+  static String quoteIdentifier(String name) {
+    return '"' + name.replace("\"", "\"\"") + '"';
   }
 
   private SchemaException olderLevel(String schema, SchemaInspector.Assessment assessment) {

@@ -121,39 +121,39 @@ public final class SchemaInspector {
       """
       SELECT 'type ' || t.typname
         FROM pg_type t
-       WHERE t.typnamespace = current_schema()::regnamespace
+       WHERE t.typnamespace = quote_ident(current_schema())::regnamespace
          AND t.typname LIKE 'procrastinate%' AND t.typtype IN ('e', 'c')
          AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.reltype = t.oid AND c.relkind <> 'c')
       UNION ALL
       SELECT 'enum ' || t.typname || '.' || e.enumlabel
         FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid
-       WHERE t.typnamespace = current_schema()::regnamespace
+       WHERE t.typnamespace = quote_ident(current_schema())::regnamespace
          AND t.typname LIKE 'procrastinate%'
       UNION ALL
       SELECT 'table ' || c.relname
         FROM pg_class c
-       WHERE c.relnamespace = current_schema()::regnamespace
+       WHERE c.relnamespace = quote_ident(current_schema())::regnamespace
          AND c.relkind IN ('r', 'p') AND c.relname LIKE 'procrastinate%'
       UNION ALL
       SELECT 'column ' || c.relname || '.' || a.attname
         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-       WHERE c.relnamespace = current_schema()::regnamespace
+       WHERE c.relnamespace = quote_ident(current_schema())::regnamespace
          AND c.relkind IN ('r', 'p') AND c.relname LIKE 'procrastinate%'
          AND a.attnum > 0 AND NOT a.attisdropped
       UNION ALL
       SELECT DISTINCT 'function ' || p.proname
         FROM pg_proc p
-       WHERE p.pronamespace = current_schema()::regnamespace
+       WHERE p.pronamespace = quote_ident(current_schema())::regnamespace
          AND p.proname LIKE 'procrastinate%'
       UNION ALL
       SELECT 'trigger ' || tg.tgname
         FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
-       WHERE c.relnamespace = current_schema()::regnamespace
+       WHERE c.relnamespace = quote_ident(current_schema())::regnamespace
          AND NOT tg.tgisinternal AND c.relname LIKE 'procrastinate%'
       UNION ALL
       SELECT 'index ' || c.relname
         FROM pg_class c
-       WHERE c.relnamespace = current_schema()::regnamespace
+       WHERE c.relnamespace = quote_ident(current_schema())::regnamespace
          AND c.relkind = 'i'
          AND (c.relname LIKE 'procrastinate%' OR c.relname LIKE 'idx_procrastinate%')
       """;

@@ -234,23 +234,28 @@ class DaoTest {
     jobs.fetchMany(connection, new String[] {"qa"}, worker, 3);
 
     long[] ended =
-        jobs.finishMany(
-            connection, new long[] {a, b}, new JobStatus[] {JobStatus.SUCCEEDED, JobStatus.FAILED});
+        jobs.finishRunning(
+            connection,
+            new long[] {a, b},
+            new JobStatus[] {JobStatus.SUCCEEDED, JobStatus.FAILED},
+            worker);
     assertThat(ids(ended)).containsExactlyInAnyOrder(a, b);
     assertThat(status(a)).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(status(b)).isEqualTo(JobStatus.FAILED);
     assertThat(queries.get(connection, a).orElseThrow().attempts()).isEqualTo(1);
-    assertThat(jobs.finishMany(connection, new long[] {a}, new JobStatus[] {JobStatus.FAILED}))
+    assertThat(
+            jobs.finishRunning(
+                connection, new long[] {a}, new JobStatus[] {JobStatus.FAILED}, worker))
         .isEmpty();
 
-    jobs.finishOne(connection, c, JobStatus.ABORTED, false);
-    assertThat(status(c)).isEqualTo(JobStatus.ABORTED);
-    assertThatThrownBy(() -> jobs.finishOne(connection, c, JobStatus.FAILED, false))
-        .isInstanceOf(SQLException.class);
-
-    assertThat(ids(jobs.deleteFinishedMany(connection, new long[] {waiting, a})))
-        .containsExactly(waiting);
-    assertThat(queries.get(connection, waiting)).isEmpty();
+    assertThat(ids(jobs.releaseUnstarted(connection, new long[] {c}, worker))).containsExactly(c);
+    assertThat(status(c)).isEqualTo(JobStatus.TODO);
+    assertThat(jobs.nextDueMillis(connection, null)).isNull();
+    jobs.fetchMany(connection, new String[] {"qa"}, worker, 1);
+    assertThat(ids(jobs.deleteRunning(connection, new long[] {waiting, c}, worker)))
+        .containsExactly(c);
+    assertThat(queries.get(connection, c)).isEmpty();
+    assertThat(status(waiting)).isEqualTo(JobStatus.TODO);
   }
 
   @Test
@@ -270,11 +275,15 @@ class DaoTest {
     assertThat(retried.queueName()).isEqualTo("qz");
     assertThat(retried.lock()).isEqualTo("lz");
 
-    jobs.retryMany(
-        connection,
-        List.of(
-            JobDao.Retry.of(b, RetryDecision.retryAt(at), Instant.now()),
-            new JobDao.Retry(c, at, null, null, null)));
+    assertThat(
+            ids(
+                jobs.retryRunning(
+                    connection,
+                    List.of(
+                        JobDao.Retry.of(b, RetryDecision.retryAt(at), Instant.now()),
+                        new JobDao.Retry(c, at, null, null, null)),
+                    worker)))
+        .containsExactlyInAnyOrder(b, c);
     assertThat(status(b)).isEqualTo(JobStatus.TODO);
     assertThat(queries.get(connection, c).orElseThrow().queueName()).isEqualTo("qa");
     assertThatThrownBy(() -> jobs.retry(connection, new JobDao.Retry(b, at, null, null, null)))
@@ -309,13 +318,15 @@ class DaoTest {
     long failed = defer("qa", "t");
     long otherQueue = defer("qb", "t");
     jobs.fetchMany(connection, null, worker, 3);
-    jobs.finishMany(
+    jobs.finishRunning(
         connection,
         new long[] {succeeded, failed, otherQueue},
-        new JobStatus[] {JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.SUCCEEDED});
+        new JobStatus[] {JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.SUCCEEDED},
+        worker);
     long recent = defer("qa", "t");
     jobs.fetchMany(connection, null, worker, 1);
-    jobs.finishOne(connection, recent, JobStatus.SUCCEEDED, false);
+    jobs.finishRunning(
+        connection, new long[] {recent}, new JobStatus[] {JobStatus.SUCCEEDED}, worker);
     sql.execute(
         "UPDATE procrastinate_events SET at = now() - interval '3 hours' WHERE job_id <> ?",
         recent);

@@ -1,8 +1,15 @@
-package dev.procrastinate;
+package dev.procrastinate.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.procrastinate.App;
+import dev.procrastinate.AppConfig;
+import dev.procrastinate.ArgumentsException;
+import dev.procrastinate.HealthReport;
+import dev.procrastinate.NewJob;
+import dev.procrastinate.SchemaException;
+import dev.procrastinate.SchemaManager;
 import dev.procrastinate.internal.migrate.Migrator;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskParameter;
@@ -113,7 +120,7 @@ class OperationsTest {
   @Test
   void healthChecksReportEachPartAndTheFix() throws Exception {
     try (App app = app("health")) {
-      HealthReport before = app.healthChecks();
+      HealthReport before = new Operations(app).healthChecks();
       assertThat(before.healthy()).isFalse();
       assertThat(before.checks())
           .extracting(HealthReport.Check::name)
@@ -127,7 +134,7 @@ class OperationsTest {
       assertThat(before.checks().get(2).detail()).isEqualTo("1 found: [mail.send_welcome]");
 
       app.schemaManager().migrate();
-      HealthReport after = app.healthChecks();
+      HealthReport after = new Operations(app).healthChecks();
       assertThat(after.healthy()).isTrue();
       assertThat(after.toString()).contains("schema: OK (migrated, version 4 (the latest))\n");
     }
@@ -141,7 +148,7 @@ class OperationsTest {
             .connectionTimeout(java.time.Duration.ofMillis(500))
             .build();
     try (App app = App.builder().config(config).taskRegistrars(List.of()).build()) {
-      HealthReport report = app.healthChecks();
+      HealthReport report = new Operations(app).healthChecks();
       assertThat(report.healthy()).isFalse();
       assertThat(report.checks().get(0).toString())
           .startsWith("database: FAILED (")
@@ -154,22 +161,26 @@ class OperationsTest {
 
   @Test
   void configureTaskAppliesTheTaskDefaultsAndRefusesUnknownNamesUnlessAllowed() {
-    App app = App.builder().dataSource(DB.dataSource()).taskRegistrars(List.of(TASKS)).build();
-    NewJob known = app.configureTask("mail.welcome_old", false).arg("user_id", 3).build();
+    Operations app =
+        new Operations(
+            App.builder().dataSource(DB.dataSource()).taskRegistrars(List.of(TASKS)).build());
+    NewJob known =
+        app.configureTask("mail.welcome_old", false, InputNames.KEYS).arg("user_id", 3).build();
     assertThat(known.taskName()).isEqualTo("mail.welcome_old");
     assertThat(known.queue()).isEqualTo("emails");
     assertThat(known.priority()).isEqualTo(5);
     assertThat(known.lock()).isEqualTo("mail");
     assertThat(known.queueingLock()).isEqualTo("welcome");
-    NewJob overridden = app.configureTask("mail.send_welcome", false).priority(9).build();
+    NewJob overridden =
+        app.configureTask("mail.send_welcome", false, InputNames.KEYS).priority(9).build();
     assertThat(overridden.priority()).isEqualTo(9);
 
-    assertThatThrownBy(() -> app.configureTask("python.only", false))
-        .isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> app.configureTask("python.only", false, InputNames.KEYS))
+        .isInstanceOf(InputException.class)
         .hasMessageContaining("'python.only' is not known here")
         .hasMessageContaining("mail.send_welcome")
-        .hasMessageContaining("allow unknown tasks");
-    NewJob unknown = app.configureTask("python.only", true).build();
+        .hasMessageContaining("allow unknown tasks with unknown=true");
+    NewJob unknown = app.configureTask("python.only", true, InputNames.KEYS).build();
     assertThat(unknown.queue()).isEqualTo(NewJob.DEFAULT_QUEUE);
     assertThat(unknown.priority()).isZero();
     assertThat(unknown.lock()).isNull();
@@ -177,22 +188,29 @@ class OperationsTest {
 
   @Test
   void checkArgumentsNamesTheMissingOrUnknownArgument() {
-    App app = App.builder().dataSource(DB.dataSource()).taskRegistrars(List.of(TASKS)).build();
+    Operations app =
+        new Operations(
+            App.builder().dataSource(DB.dataSource()).taskRegistrars(List.of(TASKS)).build());
     app.checkArguments(
-        app.configureTask("mail.send_welcome", false).argsJson("{\"user_id\": 3}").build());
-    app.checkArguments(app.configureTask("mail.send_welcome", false).arg("user_id", 3).build());
+        app.configureTask("mail.send_welcome", false, InputNames.KEYS)
+            .argsJson("{\"user_id\": 3}")
+            .build());
+    app.checkArguments(
+        app.configureTask("mail.send_welcome", false, InputNames.KEYS).arg("user_id", 3).build());
     app.checkArguments(NewJob.builder("python.only").argsJson("{\"anything\": 1}").build());
 
     assertThatThrownBy(
             () ->
                 app.checkArguments(
-                    app.configureTask("mail.send_welcome", false).argsJson("{}").build()))
+                    app.configureTask("mail.send_welcome", false, InputNames.KEYS)
+                        .argsJson("{}")
+                        .build()))
         .isInstanceOf(ArgumentsException.class)
         .hasMessageContaining("user_id");
     assertThatThrownBy(
             () ->
                 app.checkArguments(
-                    app.configureTask("mail.send_welcome", false)
+                    app.configureTask("mail.send_welcome", false, InputNames.KEYS)
                         .argsJson("{\"user_id\": 3, \"userId\": 4}")
                         .build()))
         .isInstanceOf(ArgumentsException.class)
@@ -200,8 +218,75 @@ class OperationsTest {
     assertThatThrownBy(
             () ->
                 app.checkArguments(
-                    app.configureTask("mail.send_welcome", false).argsJson("[1]").build()))
+                    app.configureTask("mail.send_welcome", false, InputNames.KEYS)
+                        .argsJson("[1]")
+                        .build()))
         .isInstanceOf(ArgumentsException.class)
         .hasMessageContaining("must be a JSON object");
+  }
+
+  @Test
+  void schemaSqlNeedsNoAppAndEqualsTheSchemaManagers() {
+    assertThat(Operations.schemaSql()).isEqualTo(DB.app().schemaManager().schemaSql());
+    assertThat(Operations.migrationScripts())
+        .extracting(SchemaManager.MigrationScript::fileName)
+        .containsExactlyElementsOf(Migrator.SCRIPTS);
+  }
+
+  @Test
+  void deferAppliesTheTaskDefaultsThenTheRequestAndReportsAnIgnoredClash() throws Exception {
+    try (App app = app("defer_requests")) {
+      app.schemaManager().migrate();
+      Operations operations = new Operations(app);
+      DeferResult result =
+          operations.defer(
+              DeferRequest.builder(InputNames.KEYS)
+                  .task("mail.welcome_old")
+                  .args("{\"user_id\": 3}")
+                  .priority("-2")
+                  .at("2030-01-02T03:04:05")
+                  .build());
+      assertThat(result.deferred()).isTrue();
+      assertThat(result.describe())
+          .isEqualTo(
+              "Deferred job "
+                  + result.id().getAsLong()
+                  + " of task mail.welcome_old on queue emails, scheduled at"
+                  + " 2030-01-02T03:04:05Z");
+      var stored = app.jobManager().getJob(result.id().getAsLong()).orElseThrow();
+      assertThat(stored.queueName()).isEqualTo("emails");
+      assertThat(stored.priority()).isEqualTo(-2);
+      assertThat(stored.lock()).isEqualTo("mail");
+      assertThat(stored.queueingLock()).isEqualTo("welcome");
+
+      DeferRequest again =
+          DeferRequest.builder(InputNames.KEYS)
+              .task("mail.send_welcome")
+              .args("{\"user_id\": 4}")
+              .build();
+      assertThatThrownBy(() -> operations.defer(again))
+          .isInstanceOf(dev.procrastinate.AlreadyEnqueuedException.class);
+      DeferResult ignored =
+          operations.defer(
+              DeferRequest.builder(InputNames.KEYS)
+                  .task("mail.send_welcome")
+                  .args("{\"user_id\": 4}")
+                  .ignoreAlreadyEnqueued(true)
+                  .build());
+      assertThat(ignored.deferred()).isFalse();
+      assertThat(ignored.describe())
+          .startsWith("A job with queueing lock 'welcome' is already waiting")
+          .endsWith(" (ignored)");
+
+      assertThatThrownBy(
+              () ->
+                  operations.defer(
+                      DeferRequest.builder(InputNames.KEYS)
+                          .task("mail.send_welcome")
+                          .args("{\"userId\": 4}")
+                          .build()))
+          .isInstanceOf(ArgumentsException.class)
+          .hasMessageContaining("has no parameter 'userId'");
+    }
   }
 }

@@ -1,0 +1,80 @@
+package dev.procrastinate.internal;
+
+import dev.procrastinate.App;
+import dev.procrastinate.internal.registry.TaskRegistry;
+import dev.procrastinate.internal.sql.Database;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Lets the runtime's own packages outside {@code dev.procrastinate}, such as the operations layer,
+ * reach what an {@link App} keeps to itself: its task registry and its database. {@link App}
+ * installs the accessor when its class is initialised. Thread-safe. Not API.
+ */
+public final class AppAccess {
+  private static volatile @Nullable Accessor accessor;
+
+  private AppAccess() {}
+
+  /** What an app exposes to the runtime's own packages. */
+  public interface Accessor {
+    /**
+     * Returns the app's task registry, loading it on first use.
+     *
+     * @param app the app
+     * @return the registry, builtin tasks included
+     * @throws IllegalStateException if two registrars declare the same task name
+     */
+    TaskRegistry registry(App app);
+
+    /**
+     * Returns the app's database.
+     *
+     * @param app the app
+     * @return the database
+     */
+    Database database(App app);
+  }
+
+  /**
+   * Installs the accessor; called once, by {@link App}'s static initialiser.
+   *
+   * @param installed the accessor
+   * @throws IllegalStateException if one is already installed
+   */
+  public static synchronized void install(Accessor installed) {
+    if (accessor != null) {
+      throw new IllegalStateException("the App accessor is already installed");
+    }
+    accessor = installed;
+  }
+
+  /**
+   * Returns the app's task registry.
+   *
+   * @param app the app
+   * @return the registry
+   */
+  public static TaskRegistry registry(App app) {
+    return accessor(app).registry(app);
+  }
+
+  /**
+   * Returns the app's database.
+   *
+   * @param app the app
+   * @return the database
+   */
+  public static Database database(App app) {
+    return accessor(app).database(app);
+  }
+
+  private static Accessor accessor(App app) {
+    // An App instance exists, so its class was initialised and installed the accessor.
+    Accessor installed = accessor;
+    if (installed == null) {
+      throw new IllegalStateException(
+          "no App accessor installed for " + app.getClass().getName() + "; please report");
+    }
+    return installed;
+  }
+}

@@ -178,8 +178,9 @@ class FrontEndsAgreeTest {
                 n.name(QUEUE)
                     + ": queue name '"
                     + LONG_QUEUE
-                    + "' is 41 bytes long; at most 40 UTF-8 bytes fit in its PostgreSQL NOTIFY"
-                    + " channel (procrastinate_queue_v1#<queue>, 63 bytes); choose a shorter name"),
+                    + "' is 41 bytes long; a queue name must be 1 to 40 UTF-8 bytes so that it fits"
+                    + " its PostgreSQL NOTIFY channel (procrastinate_queue_v1#<queue>); choose a"
+                    + " shorter name"),
         deferFails(
             "priority not a number",
             inputs(TASK, "fe.sum", ARGS, SUM_ARGS, PRIORITY, "high"),
@@ -223,8 +224,9 @@ class FrontEndsAgreeTest {
                 n.name(QUEUES)
                     + ": queue name '"
                     + LONG_QUEUE
-                    + "' is 41 bytes long; at most 40 UTF-8 bytes fit in its PostgreSQL NOTIFY"
-                    + " channel (procrastinate_queue_v1#<queue>, 63 bytes); choose a shorter name"));
+                    + "' is 41 bytes long; a queue name must be 1 to 40 UTF-8 bytes so that it fits"
+                    + " its PostgreSQL NOTIFY channel (procrastinate_queue_v1#<queue>); choose a"
+                    + " shorter name"));
   }
 
   @BeforeAll

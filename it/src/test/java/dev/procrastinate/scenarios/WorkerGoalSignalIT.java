@@ -56,6 +56,8 @@ class WorkerGoalSignalIT {
         """
             .formatted(new File(System.getProperty("scenarios.userRepo")).toURI()));
     File log = new File(PROJECT, "worker.log");
+    File gate = new File(PROJECT, "worker.gate");
+    Files.deleteIfExists(gate.toPath());
     Process maven =
         new ProcessBuilder(
                 mvn.getPath(),
@@ -82,6 +84,12 @@ class WorkerGoalSignalIT {
       assertThat(maven.isAlive()).as("the worker goal blocks while jobs run").isTrue();
       // SIGTERM, as Ctrl-C or kill sends; Process.destroy() would also close the output pipe.
       maven.toHandle().destroy();
+      long signalled = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!read(log).contains("signal received") && System.nanoTime() < signalled) {
+        Thread.sleep(100);
+      }
+      // Only now may the job end: the stop must wait for it.
+      Files.writeString(gate.toPath(), "open");
       assertThat(maven.waitFor(60, TimeUnit.SECONDS)).as("Maven ends after SIGTERM").isTrue();
     } finally {
       maven.destroyForcibly();

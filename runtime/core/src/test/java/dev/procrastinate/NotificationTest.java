@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.procrastinate.testing.Notifications;
 import dev.procrastinate.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /** A deferred job is announced on its queue's channel and on the any-queue channel, on commit. */
@@ -20,17 +19,8 @@ class NotificationTest {
 
   private final ObjectMapper json = new ObjectMapper();
 
-  private static List<PGNotification> drain(Connection listener, int timeoutMillis)
-      throws Exception {
-    List<PGNotification> received = new ArrayList<>();
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    while (System.currentTimeMillis() < deadline) {
-      PGNotification[] batch = listener.unwrap(PGConnection.class).getNotifications(50);
-      if (batch != null) {
-        received.addAll(List.of(batch));
-      }
-    }
-    return received;
+  private static List<PGNotification> received(Connection listener) throws Exception {
+    return Notifications.untilSentinel(listener, DB.dataSource(), "procrastinate_any_queue_v1");
   }
 
   @Test
@@ -43,7 +33,7 @@ class NotificationTest {
 
       long id = DB.app().jobManager().defer(NewJob.builder("t.notify").queue("emails").build());
 
-      List<PGNotification> received = drain(listener, 500);
+      List<PGNotification> received = received(listener);
       assertThat(received)
           .extracting(PGNotification::getName)
           .containsExactlyInAnyOrder("procrastinate_queue_v1#emails", "procrastinate_any_queue_v1");
@@ -65,14 +55,14 @@ class NotificationTest {
       statement.execute("LISTEN \"procrastinate_any_queue_v1\"");
       writer.setAutoCommit(false);
       DB.app().jobManager().defer(writer, NewJob.builder("t.notify").build());
-      assertThat(drain(listener, 300)).isEmpty();
+      assertThat(received(listener)).isEmpty();
       writer.rollback();
-      assertThat(drain(listener, 300)).isEmpty();
+      assertThat(received(listener)).isEmpty();
 
       long id = DB.app().jobManager().defer(writer, NewJob.builder("t.notify").build());
-      assertThat(drain(listener, 200)).isEmpty();
+      assertThat(received(listener)).isEmpty();
       writer.commit();
-      assertThat(drain(listener, 500))
+      assertThat(received(listener))
           .extracting(PGNotification::getParameter)
           .containsExactly("{\"type\" : \"job_inserted\", \"job_id\" : " + id + "}");
     }
@@ -90,7 +80,7 @@ class NotificationTest {
       statement.execute("LISTEN \"procrastinate_queue_v1#work\"");
       statement.execute("LISTEN \"procrastinate_any_queue_v1\"");
       assertThat(DB.app().jobManager().abort(id)).isTrue();
-      List<PGNotification> received = drain(listener, 500);
+      List<PGNotification> received = received(listener);
       assertThat(received)
           .extracting(PGNotification::getName)
           .containsExactlyInAnyOrder("procrastinate_queue_v1#work", "procrastinate_any_queue_v1");

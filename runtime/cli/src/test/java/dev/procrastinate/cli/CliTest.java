@@ -9,6 +9,7 @@ import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.ProcrastinateJob;
 import dev.procrastinate.testing.Sql;
 import dev.procrastinate.testing.TestDatabase;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,7 +75,9 @@ class CliTest {
       worker.awaitErr("Started as worker id", Duration.ofSeconds(30));
       assertThat(jobs.listWorkers()).hasSize(1);
       long quick = jobs.defer(NewJob.builder("cli.sum").arg("a", 2).arg("b", 3).build());
-      long slow = jobs.defer(NewJob.builder("cli.sleep").arg("millis", 1_500L).build());
+      Path gate = Files.createTempFile("cli-gate", "");
+      Files.delete(gate);
+      long slow = jobs.defer(NewJob.builder("cli.gated").arg("gate", gate.toString()).build());
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (status(slow) != JobStatus.DOING || status(quick) != JobStatus.SUCCEEDED) {
         assertThat(System.nanoTime()).as("jobs started in time").isLessThan(deadline);
@@ -83,6 +86,9 @@ class CliTest {
       // SIGTERM, as Process.destroy() sends, through the handle: Process.destroy() would also close
       // the pipes and lose what the worker logs while it stops.
       assertThat(worker.process().toHandle().destroy()).isTrue();
+      worker.awaitErr("signal received", Duration.ofSeconds(30));
+      // Only now may the running job end: the stop must wait for it.
+      Files.writeString(gate, "open");
       CliProcess.Result result = worker.await(Duration.ofSeconds(30));
 
       // The JVM exits with 128 + 15 after a SIGTERM, once the graceful stop is done.

@@ -3,6 +3,8 @@ package dev.procrastinate.cli;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskParameter;
 import dev.procrastinate.spi.TaskRegistrar;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -29,6 +31,19 @@ public final class CliTestTasks implements TaskRegistrar {
             .build(
                 (context, args) -> {
                   Thread.sleep(args.getLong("millis"));
+                  return null;
+                }),
+        TaskDescriptor.builder("cli.gated")
+            .parameter(TaskParameter.required("gate", "java.lang.String"))
+            .source("CliTestTasks#gated")
+            .build(
+                (context, args) -> {
+                  // Runs until the test creates the file, for at most five minutes.
+                  Path gate = Path.of(args.get("gate", String.class));
+                  long deadline = System.nanoTime() + 300_000_000_000L;
+                  while (!Files.exists(gate) && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                  }
                   return null;
                 }));
   }

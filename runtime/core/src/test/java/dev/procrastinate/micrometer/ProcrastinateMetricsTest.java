@@ -106,7 +106,9 @@ class ProcrastinateMetricsTest {
                 .queue("reports")
                 .scheduleAt(Instant.now().plus(Duration.ofHours(1)))
                 .build());
-    Thread.sleep(1_100); // the oldest due job has now waited over a second
+    // The due jobs were deferred a minute ago, as far as the events tell.
+    new Sql(DB.dataSource())
+        .execute("UPDATE procrastinate_events SET at = at - interval '1 minute'");
     metrics.monitorQueues(app, Duration.ofMillis(100));
     try {
       awaitGauge(ProcrastinateMetrics.QUEUE_DEPTH, "reports", 3);

@@ -3,6 +3,7 @@ package dev.procrastinate.internal.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.procrastinate.testing.Notifications;
 import dev.procrastinate.testing.Sql;
 import dev.procrastinate.testing.TestDatabase;
 import java.sql.Array;
@@ -22,8 +23,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.postgresql.util.PSQLException;
 
 /**
@@ -788,21 +787,9 @@ class JobFunctionsTest {
 
   private static List<String> notificationsUntil(Connection listener, String sentinel)
       throws Exception {
-    List<String> received = new ArrayList<>();
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (System.currentTimeMillis() < deadline) {
-      PGNotification[] batch = listener.unwrap(PGConnection.class).getNotifications(100);
-      if (batch == null) {
-        continue;
-      }
-      for (PGNotification notification : batch) {
-        if (notification.getParameter().equals(sentinel)) {
-          return received;
-        }
-        received.add(notification.getName() + " " + notification.getParameter());
-      }
-    }
-    throw new AssertionError("the sentinel notification never came; received " + received);
+    return Notifications.until(listener, sentinel).stream()
+        .map(n -> n.getName() + " " + n.getParameter())
+        .toList();
   }
 
   @Test

@@ -22,6 +22,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -102,10 +103,28 @@ class ResilienceTest {
     }
     assertThat(app.jobManager().getStatus(id)).contains(JobStatus.DOING);
 
-    // A worker that does not rescue leaves the job alone.
-    try (Worker bystander = app.worker(options().build())) {
+    // Its worker went silent an hour ago: any rescue pass would take the job.
+    String dead = sql.value("SELECT worker_id FROM procrastinate_jobs WHERE id = ?", id);
+    sql.execute(
+        "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour' WHERE id = ?",
+        Long.parseLong(dead));
+
+    // A worker that does not rescue leaves the job alone, however long it has been running: its
+    // heartbeats, observed for longer than a rescuing worker's first pass waits, show it is alive.
+    try (Worker bystander =
+        app.worker(
+            options()
+                .updateHeartbeatInterval(Duration.ofMillis(100))
+                .stalledWorkerTimeout(Duration.ofSeconds(1))
+                .build())) {
       bystander.start();
-      Thread.sleep(1_500);
+      String beat =
+          "(SELECT max(last_heartbeat) FROM procrastinate_workers WHERE id <> " + dead + ")";
+      await(() -> holds(beat + " IS NOT NULL"), "the bystander to register");
+      String first = sql.value("SELECT " + beat);
+      await(
+          () -> holds(beat + " > '" + first + "'::timestamptz + interval '1500 milliseconds'"),
+          "the bystander to beat for 1.5 s");
     }
     assertThat(app.jobManager().getStatus(id)).contains(JobStatus.DOING);
 
@@ -128,11 +147,15 @@ class ResilienceTest {
 
   @Test
   void jobOfALiveWorkerIsNeverRescued() throws Exception {
-    long alive =
-        Long.parseLong(sql.value("SELECT worker_id FROM procrastinate_register_worker_v1()"));
+    long alive = registerWorker("1 hour"); // beats, as far as anyone can tell, for an hour yet
+    long dead = registerWorker("-1 hour");
     long id = app.jobManager().defer(NewJob.builder("t.sleepy").build());
     assertThat(sql.value("SELECT id FROM procrastinate_fetch_job_v2(NULL, ?)", alive))
         .isEqualTo(String.valueOf(id));
+    // A sentinel job of a dead worker: its rescue shows a rescue pass has looked at both.
+    long sentinel = app.jobManager().defer(NewJob.builder("t.sleepy").build());
+    assertThat(sql.value("SELECT id FROM procrastinate_fetch_job_v2(NULL, ?)", dead))
+        .isEqualTo(String.valueOf(sentinel));
     try (Worker rescuer =
         app.worker(
             options()
@@ -141,13 +164,22 @@ class ResilienceTest {
                 .stalledWorkerTimeout(Duration.ofSeconds(1))
                 .build())) {
       rescuer.start();
-      for (int i = 0; i < 15; i++) {
-        sql.execute("SELECT procrastinate_update_heartbeat_v1(?)", alive);
-        Thread.sleep(200);
-      }
+      await(
+          () -> app.jobManager().getStatus(sentinel).orElseThrow() == JobStatus.SUCCEEDED,
+          "the dead worker's job to be rescued and run");
     }
     assertThat(app.jobManager().getStatus(id)).contains(JobStatus.DOING);
     assertThat(runs.runsOf(id)).isZero();
+  }
+
+  /** Registers a worker whose last heartbeat is {@code offset} (an interval) from now. */
+  private long registerWorker(String offset) throws Exception {
+    long id = Long.parseLong(sql.value("SELECT worker_id FROM procrastinate_register_worker_v1()"));
+    sql.execute(
+        "UPDATE procrastinate_workers SET last_heartbeat = now() + ?::interval WHERE id = ?",
+        offset,
+        id);
+    return id;
   }
 
   @Test
@@ -162,23 +194,33 @@ class ResilienceTest {
                         .iterator());
     try (Worker worker = app.worker(options().concurrency(8).fetchBatchSize(50).build())) {
       worker.start();
-      for (int round = 0; round < 5; round++) {
-        Thread.sleep(150);
+      // Each drop comes once the worker has made progress since the last one.
+      for (int round = 1; round <= 5; round++) {
+        long progress = round * (count / 8L);
+        await(() -> succeeded() >= progress, "progress before drop " + round);
         killConnections();
       }
-      await(
-          () -> {
-            try {
-              return app.jobManager().countByStatus().get(JobStatus.SUCCEEDED) == count;
-            } catch (DatabaseUnavailableException e) {
-              return false; // this check's own pooled connection was one of those dropped
-            }
-          },
-          "every job to succeed despite dropped connections");
+      await(() -> succeeded() == count, "every job to succeed despite dropped connections");
     }
     assertThat(runs.notRunExactlyOnce(ids)).as("jobs not run exactly once").isEmpty();
     assertThat(sql.value("SELECT count(*) FROM procrastinate_events WHERE type = 'started'"))
         .isEqualTo(String.valueOf(count));
+  }
+
+  private boolean holds(String condition) {
+    try {
+      return sql.value("SELECT " + condition).equals("t");
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private long succeeded() {
+    try {
+      return app.jobManager().countByStatus().getOrDefault(JobStatus.SUCCEEDED, 0L);
+    } catch (DatabaseUnavailableException e) {
+      return -1; // this check's own pooled connection was one of those dropped
+    }
   }
 
   /** Terminates every other connection to the test database, as a server restart would. */

@@ -49,7 +49,9 @@ import java.util.stream.IntStream;
  *
  * The table holds 100,000 finished jobs throughout, as a production table would. Run with {@code
  * -Xmx256m}. Arguments: {@code [jobs] [latencySamples] [lockJobs]}, defaults 100000 1000 1200; a
- * tiny size (say {@code 200 20 24}) is the smoke run of the build.
+ * tiny size (say {@code 200 20 24}) is the smoke run of the build. The environment variable {@code
+ * BENCH_STAGES} picks stages (comma-separated of {@code burn,info,lock,latency,idle,memory}; all
+ * by default), the baseline running with {@code burn} or {@code info}.
  */
 public final class WorkerBenchmark {
   private static final String TASK = "bench.noop";
@@ -124,17 +126,21 @@ public final class WorkerBenchmark {
       app.schemaManager().migrate();
       fillFinished(db, app, 100_000);
 
-      deferQueued(db, app, jobs);
-      double baseline = baseline(db, jobs, 4);
-      checkAllSucceeded(db, jobs);
-      deleteBenchJobs(db);
+      String stages = System.getenv().getOrDefault("BENCH_STAGES", "burn,info,lock,latency,idle,memory");
+      double baseline = 0;
+      if (stages.contains("burn") || stages.contains("info")) {
+        deferQueued(db, app, jobs);
+        baseline = baseline(db, jobs, 4);
+        checkAllSucceeded(db, jobs);
+        deleteBenchJobs(db);
+      }
 
       // Warm-up: the JIT, the pool and the plan caches, not timed.
       deferQueued(db, app, Math.max(jobs / 10, 1));
       burnDown(app, 10, Math.max(jobs / 10, 1));
       deleteBenchJobs(db);
 
-      for (int concurrency : new int[] {1, 10, 50}) {
+      for (int concurrency : stages.contains("burn") ? new int[] {1, 10, 50} : new int[0]) {
         deferQueued(db, app, jobs);
         CpuSplit cpu = CpuSplit.start();
         long start = System.nanoTime();
@@ -149,17 +155,25 @@ public final class WorkerBenchmark {
         }
       }
 
-      deferQueued(db, app, jobs);
-      long infoNanos = burnDownWithInfoLogging(db, jobs);
-      report("burn-down, concurrency 10, INFO job logging", jobs, infoNanos, baseline);
-      checkAllSucceeded(db, jobs);
-      deleteBenchJobs(db);
-
-      lockHeavy(db, app, lockJobs);
-
-      latency(app, latencies, started);
-      idleCpu(app);
-      memory(db, app, jobs);
+      if (stages.contains("info")) {
+        deferQueued(db, app, jobs);
+        long infoNanos = burnDownWithInfoLogging(db, jobs);
+        report("burn-down, concurrency 10, INFO job logging", jobs, infoNanos, baseline);
+        checkAllSucceeded(db, jobs);
+        deleteBenchJobs(db);
+      }
+      if (stages.contains("lock")) {
+        lockHeavy(db, app, lockJobs);
+      }
+      if (stages.contains("latency")) {
+        latency(app, latencies, started);
+      }
+      if (stages.contains("idle")) {
+        idleCpu(app);
+      }
+      if (stages.contains("memory")) {
+        memory(db, app, jobs);
+      }
       explainFetch(db);
     }
   }

@@ -489,7 +489,7 @@ public final class WorkerBenchmark {
       try (ResultSet result =
           statement.executeQuery(
               "EXPLAIN (ANALYZE, BUFFERS, SUMMARY) SELECT count(*)"
-                  + " FROM procrastinate_java_fetch_jobs_v2(NULL, NULL, 500)")) {
+                  + " FROM procrastinate_java_fetch_jobs_v3(NULL, NULL, 500, 500)")) {
         while (result.next()) {
           System.out.println("    " + result.getString(1));
         }

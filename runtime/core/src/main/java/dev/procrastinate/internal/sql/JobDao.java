@@ -173,6 +173,25 @@ public final class JobDao {
   public List<ProcrastinateJob> fetchMany(
       Connection connection, String @Nullable [] queues, long workerId, int limit)
       throws SQLException {
+    return fetchMany(connection, queues, workerId, limit, limit);
+  }
+
+  /**
+   * Takes up to {@code limit} runnable jobs for a worker, at most {@code lockLimit} of them with a
+   * lock, marking them doing. A job with a lock blocks its lock from the fetch on, so a worker
+   * takes them only for slots that can run them at once.
+   *
+   * @param connection the connection
+   * @param queues the queues, or null for all
+   * @param workerId the worker's id
+   * @param limit the most jobs to take
+   * @param lockLimit the most jobs with a lock among them
+   * @return the jobs, by priority DESC then id ASC
+   * @throws SQLException if the call fails
+   */
+  public List<ProcrastinateJob> fetchMany(
+      Connection connection, String @Nullable [] queues, long workerId, int limit, int lockLimit)
+      throws SQLException {
     List<ProcrastinateJob> jobs =
         Jdbc.query(
             connection,
@@ -181,6 +200,7 @@ public final class JobDao {
               p.setArray("varchar", queues); // p_queues
               p.setLong(workerId); // p_worker_id
               p.setInt(limit); // p_limit
+              p.setInt(lockLimit); // p_lock_limit
             },
             Jdbc::readJob);
     jobs.sort(

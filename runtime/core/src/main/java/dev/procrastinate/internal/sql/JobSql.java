@@ -74,12 +74,12 @@ final class JobSql {
       """;
 
   /**
-   * Takes up to N runnable jobs for a worker, with upstream's fetch rules, through {@code
-   * procrastinate_java_fetch_jobs_v2}. Parameters: 1 queue names (varchar[]) or null for all, 2
-   * worker id, 3 N.
+   * Takes up to N runnable jobs for a worker, at most M of them with a lock, with upstream's fetch
+   * rules, through {@code procrastinate_java_fetch_jobs_v3}. Parameters: 1 queue names (varchar[])
+   * or null for all, 2 worker id, 3 N, 4 M.
    */
   public static final String JOB_FETCH_MANY =
-      "SELECT " + JOB_COLUMNS + " FROM procrastinate_java_fetch_jobs_v2(?::varchar[], ?, ?)";
+      "SELECT " + JOB_COLUMNS + " FROM procrastinate_java_fetch_jobs_v3(?::varchar[], ?, ?, ?)";
 
   /** Reads the headers of jobs. Parameters: 1 job ids (int8[]). */
   public static final String JOB_HEADERS =

@@ -76,6 +76,7 @@ final class Fetcher implements Runnable {
   private final Wakeup wakeup = new Wakeup();
   private final AtomicBoolean notified = new AtomicBoolean(true);
   private final AtomicBoolean mayBeDue = new AtomicBoolean(true);
+  private volatile boolean scheduleChanged = true;
   private final Set<Long> dropped = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
   private boolean takeBackOrphans;
@@ -117,12 +118,20 @@ final class Fetcher implements Runnable {
 
   /** A {@code job_inserted} notification came, or the listener reconnected. */
   void jobsInserted() {
+    scheduleChanged = true;
     notified.set(true);
     wakeup.signal();
   }
 
-  /** An outcome was written that may make a job runnable: a lock released, a retry. */
-  void workMayBeDue() {
+  /**
+   * An outcome was written that may make a job runnable: a lock released, a retry.
+   *
+   * @param retried whether the outcome was a retry, which may have scheduled the job for later
+   */
+  void workMayBeDue(boolean retried) {
+    if (retried) {
+      scheduleChanged = true;
+    }
     mayBeDue.set(true);
     wakeup.signal();
   }
@@ -150,11 +159,16 @@ final class Fetcher implements Runnable {
   public void run() {
     MDC.put("worker", name);
     long nextWake = nanoTime.getAsLong();
+    // When the next scheduled job becomes due, as last read; looked up again only when it may have
+    // changed (a new job, a retry, a polling tick) or has passed, not after every fetch.
+    long knownDue = 0;
+    boolean dueKnown = false;
     int failures = 0;
     while (!stopping) {
       try {
         long now = nanoTime.getAsLong();
-        boolean due = notified.get() || mayBeDue.get() || now - nextWake >= 0;
+        boolean tick = now - nextWake >= 0;
+        boolean due = notified.get() || mayBeDue.get() || tick;
         int free = slots.free();
         boolean worthIt = free >= slots.refill() || slots.starving();
         if (free <= 0 || !due || !worthIt) {
@@ -169,6 +183,9 @@ final class Fetcher implements Runnable {
         notified.set(false);
         mayBeDue.set(false);
         int limit = Math.min(free, batchSize);
+        // Jobs with a lock only for slots that run them at once: buffered, they would block their
+        // locks for every worker while they wait.
+        int lockLimit = Math.min(limit, slots.idle());
         // Read before fetching: only outcomes written before the fetch are seen by it.
         boolean idleBeforeFetch = held.isEmpty();
         long workerId = registration.id();
@@ -178,7 +195,8 @@ final class Fetcher implements Runnable {
           hooks.beforeFetch();
           fetched =
               database.withConnection(
-                  "fetching jobs", c -> withHeaders(c, dao.fetchMany(c, queues, workerId, limit)));
+                  "fetching jobs",
+                  c -> withHeaders(c, dao.fetchMany(c, queues, workerId, limit, lockLimit)));
           if (failures > 0) {
             LOG.info("{} - fetching jobs works again", name);
             failures = 0;
@@ -218,7 +236,16 @@ final class Fetcher implements Runnable {
           onDrained.run();
           return;
         }
-        nextWake = Math.min(nextWake, nextDue());
+        long after = nanoTime.getAsLong();
+        if (tick || scheduleChanged || !dueKnown || knownDue - after <= 0) {
+          scheduleChanged = false;
+          Long next = nextDue();
+          dueKnown = next != null;
+          knownDue = next == null ? 0 : next;
+        }
+        if (dueKnown) {
+          nextWake = nextWake - knownDue > 0 ? knownDue : nextWake;
+        }
       } catch (InterruptedException e) {
         if (stopping) {
           return;
@@ -229,19 +256,22 @@ final class Fetcher implements Runnable {
     }
   }
 
-  /** Returns when the next scheduled job of this worker's queues becomes due, on the nano clock. */
-  private long nextDue() {
+  /**
+   * Returns when the next scheduled job of this worker's queues becomes due, on the nano clock, or
+   * null if none is scheduled or the lookup failed.
+   */
+  private @Nullable Long nextDue() {
     try {
       Long millis =
           database.withConnection(
               "looking for the next scheduled job", c -> dao.nextDueMillis(c, queues));
       if (millis == null) {
-        return Long.MAX_VALUE;
+        return null;
       }
       return nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(Math.max(millis, 1));
     } catch (ProcrastinateException e) {
       LOG.debug("{} - cannot look for the next scheduled job: {}", name, e.getMessage());
-      return Long.MAX_VALUE;
+      return null;
     }
   }
 

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.procrastinate.internal.rules.NameLimits;
 import dev.procrastinate.internal.sql.Database;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
@@ -20,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * Holds a dedicated connection that LISTENs to the worker's channels, and turns notifications into
  * wake-ups of the fetcher and abort requests. Checks the connection with {@code SELECT 1} after 30
  * s of silence and reconnects with backoff after a failure. Not API.
+ *
+ * <p>It also listens on a channel of its own, on which {@link #stop()} notifies it: a read of the
+ * socket cannot be interrupted, and without it a stopping worker would wait for the read's timeout.
  */
 final class Listener implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger("procrastinate.worker");
@@ -30,6 +35,8 @@ final class Listener implements Runnable {
   private final String workerName;
   private final Database database;
   private final List<String> channels;
+  private final String wakeChannel =
+      "procrastinate_java_wake_" + UUID.randomUUID().toString().replace("-", "");
   private final ObjectMapper json;
   private final Runnable onJobInserted;
   private final LongConsumer onAbortRequested;
@@ -84,6 +91,7 @@ final class Listener implements Runnable {
         for (String channel : channels) {
           statement.execute("LISTEN \"" + channel.replace("\"", "\"\"") + "\"");
         }
+        statement.execute("LISTEN " + wakeChannel);
       }
     } catch (SQLException e) {
       closeQuietly(opened);
@@ -92,8 +100,26 @@ final class Listener implements Runnable {
     connection = opened;
   }
 
+  /**
+   * Asks the loop to end, and wakes it from its wait for notifications. Returns at once; the loop
+   * ends after its current read (or backoff), at once when the database answers the wake-up.
+   */
   void stop() {
     stopping = true;
+    try {
+      database.withConnection(
+          "waking the notification listener",
+          c -> {
+            try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, '')")) {
+              notify.setString(1, wakeChannel);
+              notify.execute();
+            }
+            return null;
+          });
+    } catch (RuntimeException e) {
+      LOG.debug(
+          "{} - cannot wake the listener; it stops after its read: {}", workerName, e.getMessage());
+    }
   }
 
   @Override
@@ -149,6 +175,9 @@ final class Listener implements Runnable {
   private void handle(PGNotification[] notifications) {
     boolean inserted = false;
     for (PGNotification notification : notifications) {
+      if (notification.getName().equals(wakeChannel)) {
+        continue;
+      }
       JsonNode payload;
       try {
         payload = json.readTree(notification.getParameter());

@@ -42,6 +42,11 @@ final class Slots {
     return concurrency + prefetch() - held.get();
   }
 
+  /** Returns how many executor threads no held job (executing or buffered) is waiting for. */
+  int idle() {
+    return Math.max(0, concurrency - held.get());
+  }
+
   /** Returns the count below which a fetch is worth its round trip while jobs are buffered. */
   int refill() {
     return Math.max(1, (concurrency + prefetch()) / 2);

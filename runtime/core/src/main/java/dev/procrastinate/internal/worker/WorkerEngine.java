@@ -408,7 +408,7 @@ public final class WorkerEngine {
     held.remove(completion.job().id());
     processed.incrementAndGet();
     if (completion.retry() != null || completion.job().lock() != null) {
-      fetcher.workMayBeDue();
+      fetcher.workMayBeDue(completion.retry() != null);
     }
     if (!options.waitForJobs() && held.isEmpty()) {
       // A one-shot worker looks once more before stopping: retries may have made jobs due.
@@ -478,6 +478,7 @@ public final class WorkerEngine {
         listener.stop();
         Thread listenerRef = listenerThread;
         if (listenerRef != null) {
+          listenerRef.interrupt(); // ends a reconnection backoff at once
           listenerRef.join();
         }
       }

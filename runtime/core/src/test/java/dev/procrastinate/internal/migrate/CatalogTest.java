@@ -45,6 +45,7 @@ class CatalogTest {
             "procrastinate_finish_job_v1",
             "procrastinate_java_fetch_jobs_v1",
             "procrastinate_java_fetch_jobs_v2",
+            "procrastinate_java_fetch_jobs_v3",
             "procrastinate_notify_queue_abort_job_v1",
             "procrastinate_notify_queue_job_inserted_v1",
             "procrastinate_prune_stalled_workers_v1",

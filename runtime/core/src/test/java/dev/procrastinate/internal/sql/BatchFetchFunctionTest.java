@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Pins {@code procrastinate_java_fetch_jobs_v2}, the batch fetch of Java workers: upstream's rules
+ * Pins {@code procrastinate_java_fetch_jobs_v3}, the batch fetch of Java workers: upstream's rules
  * job after job, and its behaviour beside concurrent fetchers, Python workers' {@code
  * procrastinate_fetch_job_v2} among them. The races are forced, not hoped for: a trigger made for
  * the test holds the batch fetch between choosing its jobs and marking them, on an advisory lock
@@ -44,7 +44,7 @@ class BatchFetchFunctionTest {
   @RegisterExtension static final TestDatabase DB = TestDatabase.migrated();
 
   private static final String BATCH_FETCH =
-      "SELECT id FROM procrastinate_java_fetch_jobs_v2(?::varchar[], ?, ?)";
+      "SELECT id FROM procrastinate_java_fetch_jobs_v3(?::varchar[], ?, ?, ?)";
   private static final String UPSTREAM_FETCH =
       "SELECT id FROM procrastinate_fetch_job_v2(?::varchar[], ?)";
   private static final long PAUSE_KEY = 4_242;
@@ -99,6 +99,38 @@ class BatchFetchFunctionTest {
     long free = defer("a", 0, null, null);
 
     assertThat(batchFetch(null, worker, 10)).containsExactlyInAnyOrder(first, free);
+  }
+
+  /**
+   * Jobs with a lock beyond the lock limit are skipped, not blocked: the walk goes on for jobs
+   * without a lock, and the skipped ones are taken by a later call.
+   */
+  @Test
+  void aLockLimitSkipsJobsWithALockAndTakesTheFreeOnesBehindThem() throws Exception {
+    long worker = registerWorker();
+    long lockedA = defer("a", 5, "la", null);
+    long lockedB = defer("a", 4, "lb", null);
+    long free = defer("a", 0, null, null);
+    try (Connection connection = DB.dataSource().getConnection()) {
+      assertThat(batchFetch(connection, null, worker, 10, 1))
+          .containsExactlyInAnyOrder(lockedA, free);
+      assertThat(batchFetch(connection, null, worker, 10, 0)).isEmpty();
+      assertThat(batchFetch(connection, null, worker, 10, 1)).containsExactly(lockedB);
+    }
+  }
+
+  /** The function of version 2, for workers of an earlier release, has no lock limit. */
+  @Test
+  void theSecondVersionStillTakesEveryRunnableJob() throws Exception {
+    long worker = registerWorker();
+    long lockedA = defer("a", 5, "la", null);
+    long lockedB = defer("a", 4, "lb", null);
+    long free = defer("a", 0, null, null);
+    assertThat(
+            sql.column(
+                "SELECT id::text FROM procrastinate_java_fetch_jobs_v2(NULL, ?, 10) ORDER BY id",
+                worker))
+        .containsExactly(String.valueOf(lockedA), String.valueOf(lockedB), String.valueOf(free));
   }
 
   @Test
@@ -368,11 +400,18 @@ class BatchFetchFunctionTest {
 
   private static List<Long> batchFetch(
       Connection connection, String[] queues, long workerId, int limit) throws SQLException {
+    return batchFetch(connection, queues, workerId, limit, limit);
+  }
+
+  private static List<Long> batchFetch(
+      Connection connection, String[] queues, long workerId, int limit, int lockLimit)
+      throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(BATCH_FETCH)) {
       Array array = queues == null ? null : connection.createArrayOf("varchar", queues);
       statement.setArray(1, array);
       statement.setLong(2, workerId);
       statement.setInt(3, limit);
+      statement.setInt(4, lockLimit);
       List<Long> ids = new ArrayList<>();
       try (ResultSet result = statement.executeQuery()) {
         while (result.next()) {

@@ -1,18 +1,28 @@
--- Batch fetch, second version, same contract: the step that takes the chosen jobs without a lock
--- runs its locking read once.
+-- Batch fetch, third version: at most p_lock_limit of the jobs taken have a lock, and the taken
+-- rows are reached by key, once.
 --
--- In version 4 that read was an IN (subquery) of the UPDATE. When the table's statistics are stale
--- (after a burst of defers, before autovacuum analyzes the table: every queue's common case), the
--- planner estimated one waiting job, walked every waiting job for the read, and ran it once per row
--- to update: a 500-job fetch over 1,000 waiting jobs read 400,000 buffers and took 120 ms to 230 ms
--- instead of 18 ms, over 20,000 waiting jobs 1.5 s (EXPLAIN ANALYZE through auto_explain's nested
--- statements). Now the chosen rows are reached by primary key, once. Replaced in place: the
--- signature and the rules are those of version 4, for every worker that calls it.
+-- A lock limit: a worker asks for jobs for its free executor slots and for a small buffer of
+-- prefetched jobs. A job with a lock waiting in that buffer blocks its lock for every worker while
+-- it waits for a slot, so a worker asks for jobs with a lock only as many as it has free slots.
+-- Jobs with a lock beyond that limit are skipped, not blocked: the walk goes on for jobs without a
+-- lock to the end of its current chunk of candidates, and a later call takes the skipped ones.
+--
+-- Taken by key, once: in version 2 the locking read of the take step was an IN (subquery) of the
+-- UPDATE. When the table's statistics are stale (after a burst of defers, before autovacuum
+-- analyzes the table: every queue's common case), the planner estimated one waiting job, walked
+-- every waiting job for the read, and ran it once per row to update: a 500-job fetch over 1,000
+-- waiting jobs read 400,000 buffers and took 120 ms to 230 ms instead of 18 ms, over 20,000
+-- waiting jobs 1.5 s (EXPLAIN ANALYZE through auto_explain's nested statements).
+--
+-- Otherwise the rules and the two steps are those of procrastinate_java_fetch_jobs_v2 (V4), which
+-- becomes a call of this one without a lock limit, for workers of an earlier release still running
+-- during a rolling deploy.
 
-CREATE OR REPLACE FUNCTION procrastinate_java_fetch_jobs_v2(
+CREATE FUNCTION procrastinate_java_fetch_jobs_v3(
     target_queue_names character varying[],
     p_worker_id bigint,
-    p_limit integer
+    p_limit integer,
+    p_lock_limit integer
 )
     RETURNS SETOF procrastinate_jobs
     LANGUAGE plpgsql
@@ -28,6 +38,7 @@ DECLARE
     chosen_locked bigint[] := '{}';
     chosen_locks text[] := '{}';
     blocked_locks text[] := '{}';
+    lock_limit_reached boolean := false;
     chosen_count integer := 0;
     seen integer;
     after_priority integer;
@@ -59,6 +70,12 @@ BEGIN
             after_id := candidate.id;
             IF candidate.lock IS NULL THEN
                 chosen_free := chosen_free || candidate.id;
+            ELSIF cardinality(chosen_locked) >= p_lock_limit THEN
+                -- Enough jobs with a lock for now; a later call takes this one. The walk ends with
+                -- this chunk: going on only looks for jobs without a lock, for the prefetch buffer,
+                -- and behind a backlog of jobs with a lock it would read that whole backlog.
+                lock_limit_reached := true;
+                CONTINUE;
             ELSE
                 -- Every later job of a lock already chosen or found blocked is blocked too
                 -- (one runs or waits ahead of it): an array test instead of two index lookups,
@@ -87,7 +104,7 @@ BEGIN
             chosen_count := chosen_count + 1;
             EXIT chunks WHEN chosen_count >= p_limit;
         END LOOP;
-        EXIT chunks WHEN seen < chunk_size;
+        EXIT chunks WHEN seen < chunk_size OR lock_limit_reached;
     END LOOP;
 
     -- 2. take
@@ -129,4 +146,15 @@ BEGIN
         END;
     END LOOP;
 END;
+$$;
+
+CREATE OR REPLACE FUNCTION procrastinate_java_fetch_jobs_v2(
+    target_queue_names character varying[],
+    p_worker_id bigint,
+    p_limit integer
+)
+    RETURNS SETOF procrastinate_jobs
+    LANGUAGE sql
+AS $$
+    SELECT * FROM procrastinate_java_fetch_jobs_v3(target_queue_names, p_worker_id, p_limit, p_limit);
 $$;

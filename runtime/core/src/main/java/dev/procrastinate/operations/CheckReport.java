@@ -1,7 +1,7 @@
 package dev.procrastinate.operations;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;
@@ -96,11 +96,10 @@ public record CheckReport(
    * Returns the report as JSON, for CI: the counts, {@code passed}, {@code summary} and every
    * finding with its fields.
    *
-   * @param mapper the mapper to build the tree with
    * @return the JSON text, on one line
    */
-  public String toJson(ObjectMapper mapper) {
-    ObjectNode root = mapper.createObjectNode();
+  public String toJson() {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("passed", passed());
     root.put("summary", summary());
     root.put("database", database);

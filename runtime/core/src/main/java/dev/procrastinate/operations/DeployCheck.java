@@ -124,9 +124,9 @@ final class DeployCheck {
                     jobs,
                     List.of(),
                     String.format(
-                        "%,d running job%s of task '%s', which the code no longer declares, are"
+                        "%,d running job%s of task '%s', which the code no longer declares, %s"
                             + " being run by the current workers",
-                        jobs, jobs == 1 ? "" : "s", task))));
+                        jobs, jobs == 1 ? "" : "s", task, jobs == 1 ? "is" : "are"))));
     findings.sort(Comparator.comparing(CheckFinding::severity));
     return new CheckReport(
         database.description(),
@@ -156,11 +156,16 @@ final class DeployCheck {
         jobs,
         ids,
         String.format(
-            "task '%s' is not declared by the code, but %,d waiting job%s name it (ids %s): the"
+            "task '%s' is not declared by the code, but %,d waiting job%s %s it (ids %s): the"
                 + " new code cannot run them. If the task was renamed, keep its old name as an"
                 + " alias on the renamed method: @Task(aliases = \"%s\"); if it was removed, let"
                 + " the current workers finish these jobs, or cancel them, before deploying",
-            task, jobs, jobs == 1 ? "" : "s", idList(ids, jobs), task));
+            task,
+            jobs,
+            jobs == 1 ? "" : "s",
+            jobs == 1 ? "names" : "name",
+            idList(ids, jobs),
+            task));
   }
 
   private long checkArguments(TreeSet<String> tasks) {
@@ -370,7 +375,7 @@ final class DeployCheck {
             jobs,
             ids,
             String.format(
-                "%,d waiting job%s of task '%s' (ids %s) are on queue '%s', but the task's"
+                "%,d waiting job%s of task '%s' (ids %s) %s on queue '%s', but the task's"
                     + " default queue is now '%s' and no worker seems to serve '%s' (none runs or"
                     + " recently started one of its jobs): they may never run. Keep a worker on"
                     + " '%s' until they are done (procrastinate worker --queues %s), or retry"
@@ -379,6 +384,7 @@ final class DeployCheck {
                 jobs == 1 ? "" : "s",
                 task,
                 idList(ids, jobs),
+                jobs == 1 ? "is" : "are",
                 queue,
                 current,
                 queue,
@@ -461,7 +467,7 @@ final class DeployCheck {
           jobs,
           examples,
           String.format(
-              "%,d waiting job%s of task '%s' (ids %s) have %s its current parameters %s; for"
+              "%,d waiting job%s of task '%s' (ids %s) %s %s its current parameters %s; for"
                   + " example: %s. Keep the parameter compatible (the same name and a type that"
                   + " reads the stored value, or an Optional for a new one), or let the current"
                   + " workers finish these jobs before deploying",
@@ -469,6 +475,7 @@ final class DeployCheck {
               jobs == 1 ? "" : "s",
               taskName,
               idList(examples, jobs),
+              jobs == 1 ? "has" : "have",
               what,
               task.parameters(),
               example));

@@ -251,7 +251,7 @@ class CheckTest {
                 CheckFinding.Severity.ERROR, CheckFinding.Kind.UNKNOWN_TASK),
             org.assertj.core.groups.Tuple.tuple(
                 CheckFinding.Severity.INFO, CheckFinding.Kind.RUNNING_UNKNOWN_TASK));
-    JsonNode json = new ObjectMapper().readTree(report.toJson(new ObjectMapper()));
+    JsonNode json = new ObjectMapper().readTree(report.toJson());
     assertThat(json.get("passed").asBoolean()).isFalse();
     assertThat(json.get("errors").asInt()).isEqualTo(1);
     assertThat(json.get("waitingJobs").asLong()).isEqualTo(1);

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code procrastinate check}: the deploy check, {@link Operations#check(int)}; one line per
- * finding and a summary line, or one JSON object with {@code --json}; exit 1 on an error.
+ * finding ({@code ERROR: ...}, {@code WARNING: ...}, {@code INFO: ...}) and a summary line on
+ * standard output, or one JSON object with {@code --json}; exit 1 on an error.
  */
 @Command(
     name = "check",
@@ -61,7 +62,7 @@ final class CheckCommand implements Callable<Integer> {
         out.println(report.toJson());
       } else {
         for (CheckFinding finding : report.findings()) {
-          (finding.severity() == CheckFinding.Severity.ERROR ? System.err : out).println(finding);
+          out.println(finding);
         }
         out.println(report.summary());
       }

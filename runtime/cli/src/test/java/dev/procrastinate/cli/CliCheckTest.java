@@ -49,17 +49,16 @@ class CliCheckTest {
         DB.app().jobManager().defer(NewJob.builder("cli.summed").queue("sums").arg("a", 1).build());
     CliProcess.Result failed = cli("check");
     assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
-    assertThat(failed.errLines())
-        .singleElement()
-        .satisfies(
+    assertThat(failed.err()).isEmpty();
+    assertThat(failed.out().strip().split("\n"))
+        .satisfiesExactly(
             line ->
                 assertThat(line)
                     .startsWith("ERROR: task 'cli.summed' is not declared by the code, but 1")
                     .contains("(ids " + renamed + ")")
-                    .contains("@Task(aliases = \"cli.summed\")"));
-    assertThat(failed.out().strip())
-        .doesNotContain("\n")
-        .startsWith("check failed: 1 error, 0 warnings; 2 waiting jobs");
+                    .contains("@Task(aliases = \"cli.summed\")"),
+            line ->
+                assertThat(line).startsWith("check failed: 1 error, 0 warnings; 2 waiting jobs"));
 
     CliProcess.Result json = cli("check", "--json");
     assertThat(json.exitCode()).as(json.toString()).isEqualTo(1);

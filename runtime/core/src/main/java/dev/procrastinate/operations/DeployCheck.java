@@ -157,7 +157,7 @@ final class DeployCheck {
         ids,
         String.format(
             "task '%s' is not declared by the code, but %,d waiting job%s %s it (ids %s): the"
-                + " new code cannot run them. If the task was renamed, keep its old name as an"
+                + " new code cannot run %s. If the task was renamed, keep its old name as an"
                 + " alias on the renamed method: @Task(aliases = \"%s\"); if it was removed, let"
                 + " the current workers finish these jobs, or cancel them, before deploying",
             task,
@@ -165,6 +165,7 @@ final class DeployCheck {
             jobs == 1 ? "" : "s",
             jobs == 1 ? "names" : "name",
             idList(ids, jobs),
+            jobs == 1 ? "it" : "them",
             task));
   }
 

@@ -63,6 +63,12 @@ public final class App implements AutoCloseable {
           public Database database(App app) {
             return app.database;
           }
+
+          @Override
+          public CallerThreadRunner callerThreadRunner(App app, WorkerOptions options) {
+            return new CallerThreadRunner(
+                app, app.registry(), app.jsonMapper, app.observers, options);
+          }
         });
   }
 

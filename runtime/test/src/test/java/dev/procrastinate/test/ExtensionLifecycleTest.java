@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
@@ -25,9 +26,31 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 class ExtensionLifecycleTest {
   private static final AtomicReference<App> SEEN = new AtomicReference<>();
   private static final AtomicReference<String> SCHEMA = new AtomicReference<>();
+  private static volatile boolean launched;
+
+  /**
+   * Whether the engine test kit of this class runs the fixture classes below; a build that selects
+   * every class (such as {@code -Dtest=!SomeTest}) skips them.
+   *
+   * @return true inside {@link #execute(Class)}
+   */
+  static boolean launchedHere() {
+    return launched;
+  }
+
+  private static org.junit.platform.testkit.engine.EngineExecutionResults execute(
+      Class<?> fixture) {
+    launched = true;
+    try {
+      return EngineTestKit.engine("junit-jupiter").selectors(selectClass(fixture)).execute();
+    } finally {
+      launched = false;
+    }
+  }
 
   /** A user's test class. */
   @ProcrastinateTest
+  @EnabledIf("dev.procrastinate.test.ExtensionLifecycleTest#launchedHere")
   static class UsersTest {
     @Test
     void defers(App app, TestJobs jobs) throws Exception {
@@ -45,6 +68,7 @@ class ExtensionLifecycleTest {
 
   /** An inline class that asks for what needs a database. */
   @ProcrastinateTest(inline = true)
+  @EnabledIf("dev.procrastinate.test.ExtensionLifecycleTest#launchedHere")
   static class InlineWithJobs {
     @Test
     void wantsJobs(TestJobs jobs) {
@@ -57,9 +81,7 @@ class ExtensionLifecycleTest {
     try (App mine = App.builder().inline().build()) {
       App previous = App.setDefault(mine);
       try {
-        EngineTestKit.engine("junit-jupiter")
-            .selectors(selectClass(UsersTest.class))
-            .execute()
+        execute(UsersTest.class)
             .testEvents()
             .assertStatistics(stats -> stats.succeeded(1).failed(0));
 
@@ -83,9 +105,7 @@ class ExtensionLifecycleTest {
 
   @Test
   void testJobsInAnInlineClassIsRefusedWithTheFix() {
-    EngineTestKit.engine("junit-jupiter")
-        .selectors(selectClass(InlineWithJobs.class))
-        .execute()
+    execute(InlineWithJobs.class)
         .testEvents()
         .assertThatEvents()
         .haveExactly(

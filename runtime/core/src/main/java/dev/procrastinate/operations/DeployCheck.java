@@ -280,11 +280,17 @@ final class DeployCheck {
   private Optional<JavaType> type(TaskDescriptor task, TaskParameter parameter) {
     return parameterTypes
         .computeIfAbsent(task.name(), name -> new HashMap<>())
-        .computeIfAbsent(parameter.name(), name -> resolve(parameter.javaType()));
+        .computeIfAbsent(parameter.name(), name -> resolve(parameter.javaType(), typesOf(task)));
+  }
+
+  /** The type factory of the class loader that holds the task's code (its generated handler). */
+  private TypeFactory typesOf(TaskDescriptor task) {
+    ClassLoader loader = task.handler().getClass().getClassLoader();
+    return loader == null ? types : mapper.getTypeFactory().withClassLoader(loader);
   }
 
   /** Resolves the source text of a parameter type, such as {@code List<a.B.Inner>}, if it can. */
-  private Optional<JavaType> resolve(String sourceText) {
+  private Optional<JavaType> resolve(String sourceText, TypeFactory types) {
     String text = TYPE_ANNOTATION.matcher(sourceText).replaceAll("").trim();
     if (text.contains("?") || text.isEmpty()) {
       return Optional.empty();
@@ -297,7 +303,7 @@ final class DeployCheck {
     Matcher names = QUALIFIED_NAME.matcher(text);
     StringBuilder binary = new StringBuilder();
     while (names.find()) {
-      Optional<String> name = binaryName(names.group());
+      Optional<String> name = binaryName(names.group(), types);
       if (name.isEmpty()) {
         return Optional.empty();
       }
@@ -305,7 +311,7 @@ final class DeployCheck {
     }
     names.appendTail(binary);
     try {
-      JavaType type = withModifiers(types.constructFromCanonical(binary.toString()));
+      JavaType type = withModifiers(types.constructFromCanonical(binary.toString()), types);
       for (int i = 0; i < dimensions; i++) {
         type = types.constructArrayType(type);
       }
@@ -319,9 +325,9 @@ final class DeployCheck {
    * Builds a parsed type again from its class and parameters, so that the mapper's type modifiers
    * apply ({@code Optional<T>} becomes a reference type, as when the runtime reads it).
    */
-  private JavaType withModifiers(JavaType parsed) {
+  private static JavaType withModifiers(JavaType parsed, TypeFactory types) {
     if (parsed.isArrayType()) {
-      return types.constructArrayType(withModifiers(parsed.getContentType()));
+      return types.constructArrayType(withModifiers(parsed.getContentType(), types));
     }
     int count = parsed.containedTypeCount();
     if (count == 0) {
@@ -329,13 +335,13 @@ final class DeployCheck {
     }
     JavaType[] parameters = new JavaType[count];
     for (int i = 0; i < count; i++) {
-      parameters[i] = withModifiers(parsed.containedType(i));
+      parameters[i] = withModifiers(parsed.containedType(i), types);
     }
     return types.constructParametricType(parsed.getRawClass(), parameters);
   }
 
   /** Finds the binary name of a source name: {@code a.B.Inner} may be {@code a.B$Inner}. */
-  private Optional<String> binaryName(String sourceName) {
+  private static Optional<String> binaryName(String sourceName, TypeFactory types) {
     String candidate = sourceName;
     while (true) {
       try {

@@ -32,6 +32,9 @@ class CheckTest {
   private String schema = "";
   private Sql sql;
 
+  /** A parameter type nested in a class, whose source name differs from its binary name. */
+  public record Parcel(String address, int grams) {}
+
   /** The new code's tasks. */
   private static TaskRegistrar tasks(String... aliasesOfSend) {
     return () ->
@@ -44,6 +47,11 @@ class CheckTest {
                 .parameter(
                     TaskParameter.optional(
                         "tags", "java.util.Optional<java.util.List<java.lang.Integer>>"))
+                .build((context, args) -> null),
+            TaskDescriptor.builder("shipping.send")
+                .parameter(
+                    TaskParameter.required(
+                        "parcels", "java.util.List<" + Parcel.class.getCanonicalName() + ">"))
                 .build((context, args) -> null),
             TaskDescriptor.builder("reports.nightly")
                 .parameter(TaskParameter.required("timestamp", "long"))
@@ -155,6 +163,27 @@ class CheckTest {
     assertThat(userId.exampleJobIds()).contains(wrongType.get(0)).doesNotContain(badList);
     assertThat(finding(report, "tags").exampleJobIds()).containsExactly(badList);
     assertThat(finding(report, "tags").message()).contains("java.util.List<java.lang.Integer>");
+  }
+
+  @Test
+  void argumentsOfANestedTypeAreDecodedIntoIt() {
+    defer("shipping.send", "default", "{\"parcels\": [{\"address\": \"a\", \"grams\": 3}]}");
+    long bad =
+        defer(
+            "shipping.send",
+            "default",
+            "{\"parcels\": [{\"address\": \"a\", \"grams\": \"heavy\"}]}");
+
+    CheckReport report = new Operations(app(tasks())).check();
+
+    assertThat(report.errors())
+        .singleElement()
+        .satisfies(
+            error -> {
+              assertThat(error.argument()).isEqualTo("parcels");
+              assertThat(error.exampleJobIds()).containsExactly(bad);
+              assertThat(error.message()).contains("heavy");
+            });
   }
 
   @Test

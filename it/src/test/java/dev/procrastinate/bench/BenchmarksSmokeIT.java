@@ -46,6 +46,12 @@ class BenchmarksSmokeIT {
   }
 
   @Test
+  void checkBenchmarkRuns() throws Exception {
+    String printed = run(() -> CheckBenchmark.main(new String[] {"2000"}));
+    assertThat(printed).contains("check, every waiting job decoded", "summary: check of 2,100");
+  }
+
+  @Test
   void deferBenchmarkRuns() throws Exception {
     String printed = run(() -> DeferBenchmark.main(new String[] {"500", "50", "2000"}));
     assertThat(printed).contains("jobs/s");

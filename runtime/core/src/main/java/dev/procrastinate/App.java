@@ -5,11 +5,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.procrastinate.internal.AppAccess;
 import dev.procrastinate.internal.builtin.BuiltinTasks;
+import dev.procrastinate.internal.inline.InlineJobs;
 import dev.procrastinate.internal.json.Json;
 import dev.procrastinate.internal.observe.Observers;
 import dev.procrastinate.internal.periodic.PeriodicDeferrer;
 import dev.procrastinate.internal.registry.TaskRegistry;
 import dev.procrastinate.internal.sql.Database;
+import dev.procrastinate.internal.worker.CallerThreadRunner;
 import dev.procrastinate.internal.worker.WorkerEngine;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskRegistrar;
@@ -61,6 +63,12 @@ public final class App implements AutoCloseable {
           public Database database(App app) {
             return app.database;
           }
+
+          @Override
+          public CallerThreadRunner callerThreadRunner(App app, WorkerOptions options) {
+            return new CallerThreadRunner(
+                app, app.registry(), app.jsonMapper, app.observers, options);
+          }
         });
   }
 
@@ -87,7 +95,17 @@ public final class App implements AutoCloseable {
             database,
             jsonMapper,
             observers,
-            ownedDeferPool != null ? ownedDeferPool : builder.deferExecutor);
+            ownedDeferPool != null ? ownedDeferPool : builder.deferExecutor,
+            builder.inline
+                ? new InlineJobs(
+                    () ->
+                        new CallerThreadRunner(
+                            this,
+                            registry(),
+                            jsonMapper,
+                            observers,
+                            WorkerOptions.builder().name("inline").build()))
+                : null);
     this.schemaManager =
         new SchemaManager(database, builder.config == null ? null : builder.config.schema());
     this.taskRegistrars =
@@ -356,8 +374,26 @@ public final class App implements AutoCloseable {
     private final List<JobObserver> observers = new ArrayList<>();
     private @Nullable ContextPropagator contextPropagator;
     private @Nullable Executor deferExecutor;
+    private boolean inline;
 
     private Builder() {}
+
+    /**
+     * Makes an inline app, for unit tests without a database: every defer runs its task at once, on
+     * the caller's thread, once, and returns only after it ran; a failure is thrown to the caller
+     * (the task's own unchecked exception, or a {@link ProcrastinateException} around a checked
+     * one), whatever the task's retry policy. Arguments still go to JSON and back, and are checked
+     * against the task's parameters as a worker does, so what would fail in production fails here.
+     * Locks, queueing locks, schedules and priorities are not applied. The app has no database:
+     * anything else that needs one (queries, workers, migrations) fails saying so. Exclusive with
+     * {@link #dataSource} and {@link #config}.
+     *
+     * @return this builder
+     */
+    public Builder inline() {
+      this.inline = true;
+      return this;
+    }
 
     /**
      * Sets whether {@link #build()} applies the {@link AppConfigurer}s found with {@link
@@ -528,6 +564,13 @@ public final class App implements AutoCloseable {
       }
       if (dataSource != null && config != null) {
         throw new IllegalStateException("set either dataSource(...) or config(...), not both");
+      }
+      if (inline) {
+        if (dataSource != null || config != null) {
+          throw new IllegalStateException(
+              "an inline app has no database: drop inline() or dataSource(...)/config(...)");
+        }
+        return new App(this, InlineJobs.NO_DATABASE, null);
       }
       if (dataSource != null) {
         return new App(this, dataSource, null);

@@ -3,6 +3,7 @@ package dev.procrastinate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.procrastinate.internal.inline.InlineJobs;
 import dev.procrastinate.internal.observe.Observers;
 import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.internal.sql.JobDao;
@@ -59,13 +60,19 @@ public final class JobManager {
   private final QueryDao queries = new QueryDao();
   private final Observers observers;
   private final Executor deferExecutor;
+  private final @Nullable InlineJobs inline;
 
   JobManager(
-      Database database, ObjectMapper jsonMapper, Observers observers, Executor deferExecutor) {
+      Database database,
+      ObjectMapper jsonMapper,
+      Observers observers,
+      Executor deferExecutor,
+      @Nullable InlineJobs inline) {
     this.database = database;
     this.jsonMapper = jsonMapper;
     this.observers = observers;
     this.deferExecutor = deferExecutor;
+    this.inline = inline;
   }
 
   /**
@@ -79,6 +86,9 @@ public final class JobManager {
    */
   public long defer(NewJob job) {
     JobDao.Row row = toRow(job, Instant.now());
+    if (inline != null) {
+      return deferInline(job, row);
+    }
     long id = database.withConnection(action(job), c -> dao.deferMany(c, List.of(row))[0]);
     observers.deferred(job, id);
     return id;
@@ -96,6 +106,9 @@ public final class JobManager {
    */
   public long defer(Connection connection, NewJob job) {
     JobDao.Row row = toRow(job, Instant.now());
+    if (inline != null) {
+      return deferInline(job, row);
+    }
     long id =
         database.onCallerConnection(
             connection, action(job), c -> dao.deferMany(c, List.of(row))[0]);
@@ -114,7 +127,22 @@ public final class JobManager {
    */
   public CompletableFuture<Long> deferAsync(NewJob job) {
     Objects.requireNonNull(job, "job");
+    if (inline != null) {
+      // Inline: on the caller's thread, like every other defer of an inline app.
+      try {
+        return CompletableFuture.completedFuture(defer(job));
+      } catch (RuntimeException | Error e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
     return CompletableFuture.supplyAsync(() -> defer(job), deferExecutor);
+  }
+
+  /** Runs the job of an inline app now, on this thread ({@link App.Builder#inline()}). */
+  private long deferInline(NewJob job, JobDao.Row row) {
+    long id = Objects.requireNonNull(inline).run(row);
+    observers.deferred(job, id);
+    return id;
   }
 
   /**
@@ -129,6 +157,9 @@ public final class JobManager {
    */
   public long[] deferBatch(Iterable<NewJob> jobs) {
     Objects.requireNonNull(jobs, "jobs");
+    if (inline != null) {
+      return deferAllInline(jobs);
+    }
     return database.inTransaction("deferring a batch of jobs", c -> deferAll(c, jobs.iterator()));
   }
 
@@ -142,8 +173,22 @@ public final class JobManager {
    */
   public long[] deferBatch(Connection connection, Iterable<NewJob> jobs) {
     Objects.requireNonNull(jobs, "jobs");
+    if (inline != null) {
+      return deferAllInline(jobs);
+    }
     return database.onCallerConnection(
         connection, "deferring a batch of jobs", c -> deferAll(c, jobs.iterator()));
+  }
+
+  /** Runs the jobs of a batch of an inline app now, one after the other, on this thread. */
+  private long[] deferAllInline(Iterable<NewJob> jobs) {
+    List<Long> ran = new ArrayList<>();
+    Instant now = Instant.now();
+    for (NewJob job : jobs) {
+      Objects.requireNonNull(job, "a job of the batch is null");
+      ran.add(deferInline(job, toRow(job, now)));
+    }
+    return ran.stream().mapToLong(Long::longValue).toArray();
   }
 
   private long[] deferAll(Connection connection, Iterator<NewJob> jobs)

@@ -1,14 +1,17 @@
 package dev.procrastinate.internal;
 
 import dev.procrastinate.App;
+import dev.procrastinate.WorkerOptions;
 import dev.procrastinate.internal.registry.TaskRegistry;
 import dev.procrastinate.internal.sql.Database;
+import dev.procrastinate.internal.worker.CallerThreadRunner;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Lets the runtime's own packages outside {@code dev.procrastinate}, such as the operations layer,
- * reach what an {@link App} keeps to itself: its task registry and its database. {@link App}
- * installs the accessor when its class is initialised. Thread-safe. Not API.
+ * reach what an {@link App} keeps to itself: its task registry, its database, and a runner of its
+ * jobs on the caller's thread. {@link App} installs the accessor when its class is initialised.
+ * Thread-safe. Not API.
  */
 public final class AppAccess {
   private static volatile @Nullable Accessor accessor;
@@ -33,6 +36,15 @@ public final class AppAccess {
      * @return the database
      */
     Database database(App app);
+
+    /**
+     * Creates a runner of the app's jobs on the caller's thread, as its workers run them.
+     *
+     * @param app the app
+     * @param options the worker options the runs see (name, middleware, delete-jobs policy)
+     * @return the runner
+     */
+    CallerThreadRunner callerThreadRunner(App app, WorkerOptions options);
   }
 
   /**
@@ -66,6 +78,17 @@ public final class AppAccess {
    */
   public static Database database(App app) {
     return accessor(app).database(app);
+  }
+
+  /**
+   * Creates a runner of the app's jobs on the caller's thread, for {@code procrastinate-test}.
+   *
+   * @param app the app
+   * @param options the worker options the runs see
+   * @return the runner
+   */
+  public static CallerThreadRunner callerThreadRunner(App app, WorkerOptions options) {
+    return accessor(app).callerThreadRunner(app, options);
   }
 
   private static Accessor accessor(App app) {

@@ -150,6 +150,39 @@ public final class Operations {
     }
   }
 
+  /** How many example job ids a finding of {@link #check()} shows. */
+  public static final int CHECK_EXAMPLES = 5;
+
+  /**
+   * Compares the app's tasks with the jobs waiting in the database, before the code is deployed:
+   * waiting jobs of a task the code no longer declares (an error), waiting jobs whose arguments no
+   * longer decode into their task's parameters (an error; every waiting job is read, streamed),
+   * jobs waiting on a queue that is no longer their task's default with no worker serving it (a
+   * warning), periodic ticks of a task that is gone (a warning), and running jobs of an unknown
+   * task (a note). Read-only.
+   *
+   * @return what was found; {@link CheckReport#passed()} is false if an error was found
+   * @throws dev.procrastinate.DatabaseUnavailableException if the database cannot be reached
+   * @throws IllegalStateException if two registrars declare the same task name
+   */
+  public CheckReport check() {
+    return check(CHECK_EXAMPLES);
+  }
+
+  /**
+   * Runs {@link #check()} showing up to {@code examples} job ids per finding.
+   *
+   * @param examples how many example ids, at least 1
+   * @return what was found
+   * @throws IllegalArgumentException if {@code examples} is below 1
+   */
+  public CheckReport check(int examples) {
+    if (examples < 1) {
+      throw new IllegalArgumentException("examples must be at least 1: " + examples);
+    }
+    return new DeployCheck(app, examples).run();
+  }
+
   /**
    * Checks that the database answers, that its Procrastinate schema is migrated and up to date, and
    * that tasks were found; never throws for a failed check.

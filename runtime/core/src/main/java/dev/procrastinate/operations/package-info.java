@@ -13,6 +13,8 @@
  *   <li>{@link dev.procrastinate.operations.Inputs}: date-times, durations and the other inputs,
  *       read in one place;
  *   <li>{@link dev.procrastinate.operations.Operations#healthChecks()}: the health checks;
+ *   <li>{@link dev.procrastinate.operations.Operations#check()}: the deploy check of the code's
+ *       tasks against the waiting jobs, a {@link dev.procrastinate.operations.CheckReport};
  *   <li>{@link dev.procrastinate.operations.Shell}: the administration shell.
  * </ul>
  *

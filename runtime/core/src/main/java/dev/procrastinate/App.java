@@ -293,6 +293,21 @@ public final class App implements AutoCloseable {
       return AppConfig.redactUrl(pg.getUrl())
           + (pg.getUser() == null ? "" : " as user " + pg.getUser());
     }
+    // A wrapper (a transaction-aware proxy, for example) describes the pool it wraps.
+    try {
+      for (Class<? extends DataSource> pool :
+          List.<Class<? extends DataSource>>of(
+              HikariDataSource.class, org.postgresql.ds.PGSimpleDataSource.class)) {
+        if (!pool.isInstance(dataSource) && dataSource.isWrapperFor(pool)) {
+          DataSource wrapped = dataSource.unwrap(pool);
+          if (wrapped != dataSource) {
+            return describe(wrapped, null);
+          }
+        }
+      }
+    } catch (java.sql.SQLException | RuntimeException e) {
+      // Not unwrappable: fall back to the class name.
+    }
     return "the data source " + dataSource.getClass().getName();
   }
 

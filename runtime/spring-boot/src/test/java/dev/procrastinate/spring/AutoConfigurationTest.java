@@ -81,11 +81,7 @@ class AutoConfigurationTest {
               assertThat(schema.currentVersion()).isEqualTo(schema.latestVersion());
               // Flyway's V1__orders references procrastinate_jobs: it ran after our schema.
               assertThat(tableExists("orders")).isTrue();
-              assertThat(
-                      context
-                          .getBean(ProcrastinateSchemaInitializer.class)
-                          .result()
-                          .version())
+              assertThat(context.getBean(ProcrastinateSchemaInitializer.class).result().version())
                   .isEqualTo(schema.latestVersion());
               assertThat(context).doesNotHaveBean(ProcrastinateWorkerLifecycle.class);
             });

@@ -16,7 +16,8 @@ enum Message {
   TASK_NOT_INSTANTIABLE(
       "TaskNotInstantiable",
       "@Task method %s is an instance method, but %s %s; make the method static, or give the class"
-          + " a non-private constructor without parameters"),
+          + " a non-private constructor: without parameters, or with the dependencies a container"
+          + " such as Spring injects into the bean"),
   TASK_GENERIC(
       "TaskGeneric",
       "@Task method %s declares type parameters %s, but a job's JSON arguments carry no type; replace"

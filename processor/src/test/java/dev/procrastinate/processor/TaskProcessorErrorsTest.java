@@ -94,12 +94,12 @@ class TaskProcessorErrorsTest {
   }
 
   @Test
-  void instanceMethodOfClassWithoutNoArgConstructorCannotBeBuilt() {
+  void instanceMethodOfClassWithOnlyPrivateConstructorsCannotBeBuilt() {
     Compilation compilation =
         assertError(
             """
             public class Tasks {
-              Tasks(String dependency) {}
+              private Tasks(String dependency) {}
 
               @Task(name = "t")
               void run(long id) {}
@@ -107,7 +107,7 @@ class TaskProcessorErrorsTest {
             """,
             Message.TASK_NOT_INSTANTIABLE,
             "@Task(name = \"t\")");
-    assertThat(compilation).hadErrorContaining("no non-private constructor without parameters");
+    assertThat(compilation).hadErrorContaining("has only private constructors");
   }
 
   @Test

@@ -61,6 +61,12 @@ public final class App implements AutoCloseable {
           public Database database(App app) {
             return app.database;
           }
+
+          @Override
+          public @Nullable Object taskInstance(App app, Class<?> type) {
+            TaskInstanceProvider provider = app.taskInstances;
+            return provider == null ? null : provider.instanceOf(type);
+          }
         });
   }
 
@@ -75,6 +81,7 @@ public final class App implements AutoCloseable {
   private final Observers observers;
   private final @Nullable DeferPool ownedDeferPool;
   private volatile @Nullable TaskRegistry registry;
+  private final @Nullable TaskInstanceProvider taskInstances;
 
   private App(Builder builder, DataSource dataSource, @Nullable HikariDataSource ownedPool) {
     this.ownedPool = ownedPool;
@@ -94,6 +101,7 @@ public final class App implements AutoCloseable {
         builder.taskRegistrars == null ? null : List.copyOf(builder.taskRegistrars);
     this.classLoader = resolveClassLoader(builder.classLoader);
     this.periodicMaxDelay = builder.periodicMaxDelay;
+    this.taskInstances = builder.taskInstances;
   }
 
   /**
@@ -371,8 +379,22 @@ public final class App implements AutoCloseable {
     private final List<JobObserver> observers = new ArrayList<>();
     private @Nullable ContextPropagator contextPropagator;
     private @Nullable Executor deferExecutor;
+    private @Nullable TaskInstanceProvider taskInstances;
 
     private Builder() {}
+
+    /**
+     * Sets where the worker gets the objects whose {@code @Task} instance methods it calls, such as
+     * a dependency injection container's beans. Without one (or when it has no instance), a class
+     * with a constructor without parameters is created for each job.
+     *
+     * @param provider the provider, or null for none
+     * @return this builder
+     */
+    public Builder taskInstances(@Nullable TaskInstanceProvider provider) {
+      this.taskInstances = provider;
+      return this;
+    }
 
     /**
      * Sets whether {@link #build()} applies the {@link AppConfigurer}s found with {@link

@@ -33,6 +33,15 @@ public final class AppAccess {
      * @return the database
      */
     Database database(App app);
+
+    /**
+     * Returns the instance the app's task instance provider has for a class.
+     *
+     * @param app the app
+     * @param type the class declaring a task instance method
+     * @return the instance, or null without a provider or when it has none
+     */
+    @Nullable Object taskInstance(App app, Class<?> type);
   }
 
   /**
@@ -66,6 +75,17 @@ public final class AppAccess {
    */
   public static Database database(App app) {
     return accessor(app).database(app);
+  }
+
+  /**
+   * Returns the instance the app's task instance provider has for a class.
+   *
+   * @param app the app
+   * @param type the class declaring a task instance method
+   * @return the instance, or null
+   */
+  public static @Nullable Object taskInstance(App app, Class<?> type) {
+    return accessor(app).taskInstance(app, type);
   }
 
   private static Accessor accessor(App app) {

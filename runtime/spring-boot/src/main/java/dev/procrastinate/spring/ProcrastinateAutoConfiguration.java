@@ -9,6 +9,7 @@ import dev.procrastinate.SchemaManager;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanClassLoaderAware;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -63,6 +64,7 @@ public class ProcrastinateAutoConfiguration implements BeanClassLoaderAware {
    * @param configurers the application's {@link AppConfigurer} beans, applied in their order
    * @param observers the application's {@link JobObserver} beans
    * @param propagator the application's {@link ContextPropagator} bean, if any
+   * @param beanFactory where {@code @Task} instance methods find their beans
    * @return the app
    */
   @Bean(destroyMethod = "close")
@@ -72,11 +74,14 @@ public class ProcrastinateAutoConfiguration implements BeanClassLoaderAware {
       ProcrastinateProperties properties,
       ObjectProvider<AppConfigurer> configurers,
       ObjectProvider<JobObserver> observers,
-      ObjectProvider<ContextPropagator> propagator) {
+      ObjectProvider<ContextPropagator> propagator,
+      BeanFactory beanFactory) {
     App.Builder builder =
         App.builder()
             .dataSource(new SpringTransactionDataSource(dataSource, properties.getSchema()))
-            .periodicMaxDelay(properties.getPeriodicMaxDelay());
+            .periodicMaxDelay(properties.getPeriodicMaxDelay())
+            // A @Task instance method runs on its class's bean, with its injected dependencies.
+            .taskInstances(type -> beanFactory.getBeanProvider(type).getIfUnique());
     if (classLoader != null) {
       builder.classLoader(classLoader);
     }

@@ -853,4 +853,25 @@ class TaskProcessorErrorsTest {
     assertThat(compilation).hadErrorContaining("[TaskQueueInvalid]");
     assertThat(compilation).hadErrorContaining("[TaskParameterNotJson]");
   }
+
+  @Test
+  void relationWithoutOnJobDelete() {
+    COVERED.add(RelationProcessorTest.aRelationWithoutOnJobDeleteIsAWarningNamingTheChoices());
+  }
+
+  @Test
+  void relationWithGeneratedForeignKey() {
+    COVERED.add(RelationProcessorTest.aRelationWithAGeneratedForeignKeyIsAWarning());
+  }
+
+  @Test
+  void relationSetNullNotNullable() {
+    COVERED.add(RelationProcessorTest.setNullOnANonOptionalRelationIsAnError());
+    COVERED.add(RelationProcessorTest.setNullOnANonNullableColumnIsAnError());
+  }
+
+  @Test
+  void relationSetDefaultWithoutDefault() {
+    COVERED.add(RelationProcessorTest.setDefaultWithoutAColumnDefaultIsAnError());
+  }
 }

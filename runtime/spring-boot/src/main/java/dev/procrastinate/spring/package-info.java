@@ -12,6 +12,12 @@
  *       dev.procrastinate.App#getDefault()}, so generated deferrers use it. {@code AppConfigurer}
  *       and {@code JobObserver} beans configure it before it is built; the configurers listed in
  *       {@code META-INF/services} still run, last, in {@code App.Builder#build()}.
+ *   <li><b>Bean tasks.</b> The app's {@link dev.procrastinate.TaskInstanceProvider} looks up the
+ *       unique bean of a {@code @Task} instance method's class, so the method runs on the bean (its
+ *       injected dependencies, its proxies); a class that is no bean falls back to its constructor
+ *       without parameters.
+ *   <li><b>Flyway's baseline.</b> {@link dev.procrastinate.spring.FlywayBaselineAfterProcrastinate}
+ *       lets the application's Flyway start on a database whose only tables are ours.
  *   <li><b>Transactions.</b> The wrapper hands out the connection of the current Spring-managed
  *       transaction when there is one, with commit, rollback and close left to the transaction
  *       manager: a defer inside {@code @Transactional} is written on the transaction's connection

@@ -21,11 +21,15 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes, for each configured relation, a forward migration adding a foreign key from the
- * relation's column to {@code procrastinate_jobs(id)} with its ON DELETE action, and a reverse
- * migration dropping it: the Java form of the hand-written Django migration that Procrastinate
- * recommends for models related to jobs. The files are deterministic (same configuration, same
- * bytes) and meant to be committed.
+ * Writes, for each relation, a forward migration adding a foreign key from the relation's column to
+ * {@code procrastinate_jobs(id)} with its ON DELETE action, and a reverse migration dropping it:
+ * the Java form of the hand-written Django migration that Procrastinate recommends for models
+ * related to jobs. The files are deterministic (same configuration, same bytes) and meant to be
+ * committed.
+ *
+ * <p>The relations are the {@code @OnJobDelete} fields of the project's JPA entities, which the
+ * annotation processor records in {@code target/classes/META-INF/procrastinate/relations.tsv} (so
+ * compile first), followed by the {@code <relations>} of the plugin's configuration.
  *
  * <p>When a database is configured and reachable, it is checked first (see {@link
  * RelationChecker}); each finding is printed with its fix, and an ERROR fails the build before
@@ -41,7 +45,10 @@ import org.jspecify.annotations.Nullable;
  */
 @Mojo(name = "relation-sql", threadSafe = true)
 public final class RelationSqlMojo extends AbstractProcrastinateMojo {
-  /** The relations, each a {@code <relation>} with table, column, onDelete and constraintName. */
+  /**
+   * Relations besides the annotated ones, each a {@code <relation>} with table, column, onDelete
+   * and constraintName.
+   */
   @Parameter private List<Relation> relations = new ArrayList<>();
 
   /** Where the files go. Also configurable with -Dprocrastinate.outputDirectory. */
@@ -95,6 +102,9 @@ public final class RelationSqlMojo extends AbstractProcrastinateMojo {
   @Parameter(property = "procrastinate.deleteJobs")
   private @Nullable String deleteJobs;
 
+  /** Where the annotation processor records the {@code @OnJobDelete} relations. */
+  static final String ANNOTATED_RELATIONS = "META-INF/procrastinate/relations.tsv";
+
   /** Creates the goal. */
   public RelationSqlMojo() {}
 
@@ -128,13 +138,18 @@ public final class RelationSqlMojo extends AbstractProcrastinateMojo {
   }
 
   private List<dev.procrastinate.relations.Relation> parseRelations() throws MojoFailureException {
-    if (relations.isEmpty()) {
-      throw new MojoFailureException(
-          "No relation configured. Add to the plugin's <configuration>: <relations><relation>"
-              + "<table>orders</table><column>job_id</column><onDelete>SET NULL</onDelete>"
-              + "</relation></relations>");
+    File recorded = new File(project().getBuild().getOutputDirectory(), ANNOTATED_RELATIONS);
+    List<dev.procrastinate.relations.Relation> parsed = new ArrayList<>(readAnnotated(recorded));
+    if (!parsed.isEmpty()) {
+      getLog().info("Read " + parsed.size() + " @OnJobDelete relation(s) from " + recorded);
     }
-    List<dev.procrastinate.relations.Relation> parsed = new ArrayList<>();
+    if (relations.isEmpty() && parsed.isEmpty()) {
+      throw new MojoFailureException(
+          "No relation found. Annotate your entities' ProcrastinateJob fields with @OnJobDelete"
+              + " and compile first (mvn compile procrastinate:relation-sql), or add to the"
+              + " plugin's <configuration>: <relations><relation><table>orders</table>"
+              + "<column>job_id</column><onDelete>SET NULL</onDelete></relation></relations>");
+    }
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < relations.size(); i++) {
       Relation relation = relations.get(i);
@@ -164,6 +179,52 @@ public final class RelationSqlMojo extends AbstractProcrastinateMojo {
           "Invalid <relations> configuration:\n  " + String.join("\n  ", problems));
     }
     return parsed;
+  }
+
+  /**
+   * Reads the relations the annotation processor recorded from {@code @OnJobDelete} fields: lines
+   * of table, column, action and field, separated by tabs; {@code #} starts a comment.
+   *
+   * @param file the processor's resource in the build output
+   * @return the relations, in the file's order; none when the file does not exist
+   * @throws MojoFailureException if a line cannot be read, naming the file and line
+   */
+  static List<dev.procrastinate.relations.Relation> readAnnotated(File file)
+      throws MojoFailureException {
+    List<dev.procrastinate.relations.Relation> read = new ArrayList<>();
+    if (!file.isFile()) {
+      return read;
+    }
+    List<String> lines;
+    try {
+      lines =
+          java.nio.file.Files.readAllLines(file.toPath(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new MojoFailureException("Cannot read " + file + ": " + e.getMessage(), e);
+    }
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      String[] fields = line.split("\t", -1);
+      try {
+        if (fields.length < 3) {
+          throw new IllegalArgumentException("expected table, column and action");
+        }
+        read.add(dev.procrastinate.relations.Relation.parse(fields[0], fields[1], fields[2], null));
+      } catch (IllegalArgumentException e) {
+        throw new MojoFailureException(
+            file
+                + ", line "
+                + (i + 1)
+                + ": "
+                + e.getMessage()
+                + "; recompile with the procrastinate-processor of this plugin's version",
+            e);
+      }
+    }
+    return read;
   }
 
   private static boolean blank(@Nullable String value) {

@@ -10,7 +10,10 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The relation-sql goal refuses names that would inject SQL, before writing anything. */
+/**
+ * The relation-sql goal: the relations the processor recorded, the POM's added, and names that
+ * would inject SQL refused before anything is written.
+ */
 class RelationSqlMojoTest {
   @TempDir Path project;
 
@@ -40,5 +43,53 @@ class RelationSqlMojoTest {
                 + " holds the control character U+000A (LINE FEED (LF)); a name written into SQL"
                 + " and its comments must not hold control characters: remove it");
     assertThat(output).doesNotExist();
+  }
+
+  @Test
+  void withoutPomRelationsTheAnnotatedOnesAreWrittenAndPomOnesAreAdded() throws Exception {
+    Path classes = Files.createDirectories(project.resolve("target/classes"));
+    Path recorded = classes.resolve(RelationSqlMojo.ANNOTATED_RELATIONS);
+    Files.createDirectories(recorded.getParent());
+    Files.writeString(
+        recorded,
+        "# written by the processor\n"
+            + "orders\tprocrastinate_job_id\tSET NULL\tcom.acme.Order.job\n"
+            + "receipts\tprocrastinate_job_id\tCASCADE\tcom.acme.Receipt.job\n");
+    Path output = project.resolve("migrations");
+    RelationSqlMojo mojo = Mojos.prepare(new RelationSqlMojo(), project, classes);
+    Mojos.set(mojo, "outputDirectory", output.toFile());
+    Mojos.set(mojo, "check", "false");
+
+    mojo.execute();
+
+    assertThat(output.resolve("V1000__procrastinate_fk_orders_procrastinate_job_id.sql"))
+        .content()
+        .contains("ON DELETE SET NULL");
+    assertThat(output.resolve("V1001__procrastinate_fk_receipts_procrastinate_job_id.sql"))
+        .content()
+        .contains("ON DELETE CASCADE");
+
+    Relation extra = new Relation();
+    extra.setTable("invoices");
+    extra.setColumn("job_id");
+    extra.setOnDelete("RESTRICT");
+    Mojos.set(mojo, "relations", List.of(extra));
+    mojo.execute();
+    assertThat(output.resolve("V1002__procrastinate_fk_invoices_job_id.sql"))
+        .content()
+        .contains("ON DELETE RESTRICT");
+  }
+
+  @Test
+  void withNoRelationAnywhereTheMessageNamesBothWays() throws Exception {
+    Path classes = Files.createDirectories(project.resolve("target/classes"));
+    RelationSqlMojo mojo = Mojos.prepare(new RelationSqlMojo(), project, classes);
+    Mojos.set(mojo, "check", "false");
+
+    assertThatThrownBy(mojo::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("@OnJobDelete")
+        .hasMessageContaining("mvn compile procrastinate:relation-sql")
+        .hasMessageContaining("<relations>");
   }
 }

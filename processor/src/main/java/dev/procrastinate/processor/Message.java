@@ -16,7 +16,8 @@ enum Message {
   TASK_NOT_INSTANTIABLE(
       "TaskNotInstantiable",
       "@Task method %s is an instance method, but %s %s; make the method static, or give the class"
-          + " a non-private constructor without parameters"),
+          + " a non-private constructor: without parameters, or with the dependencies a container"
+          + " such as Spring injects into the bean"),
   TASK_GENERIC(
       "TaskGeneric",
       "@Task method %s declares type parameters %s, but a job's JSON arguments carry no type; replace"
@@ -115,6 +116,29 @@ enum Message {
       "TaskUnresolvedType",
       "a type in the signature of @Task method %s could not be resolved; check earlier errors or"
           + " the classpath"),
+  RELATION_WITHOUT_ON_JOB_DELETE(
+      "RelationWithoutOnJobDelete",
+      "%s references ProcrastinateJob without @OnJobDelete, so nothing says what happens to this"
+          + " row when the job is deleted (by the worker's deleteJobs policy, deleteOldJobs or"
+          + " cancelAndDelete); choose: @OnJobDelete(OnDelete.SET_NULL) keeps the row and clears"
+          + " the reference, CASCADE deletes the row with the job, RESTRICT or NO_ACTION keep the"
+          + " job from being deleted (the deletion then fails), SET_DEFAULT points at the column's"
+          + " default (suppress with @SuppressWarnings(\"RelationWithoutOnJobDelete\"))"),
+  RELATION_GENERATED_FOREIGN_KEY(
+      "RelationGeneratedForeignKey",
+      "%s references ProcrastinateJob with a foreign key the JPA provider would generate, without"
+          + " ON DELETE, so deleting a referenced job would fail; declare @JoinColumn(foreignKey ="
+          + " @ForeignKey(ConstraintMode.NO_CONSTRAINT)) and let 'mvn procrastinate:relation-sql'"
+          + " write the foreign key with the @OnJobDelete action"),
+  RELATION_SET_NULL_NOT_NULLABLE(
+      "RelationSetNullNotNullable",
+      "%s is @OnJobDelete(OnDelete.SET_NULL) but its column %s cannot be null (%s); make the"
+          + " relation optional and the column nullable, or choose CASCADE"),
+  RELATION_SET_DEFAULT_WITHOUT_DEFAULT(
+      "RelationSetDefaultWithoutDefault",
+      "%s is @OnJobDelete(OnDelete.SET_DEFAULT) but its column %s declares no default; add"
+          + " @JoinColumn(columnDefinition = \"bigint DEFAULT ...\"), or choose SET_NULL or"
+          + " CASCADE"),
   TASK_INTERNAL_ERROR(
       "TaskInternalError",
       "procrastinate-processor failed on %s: %s; please report this at "

@@ -25,6 +25,9 @@ final class Names {
   static final ClassName RETRY_STRATEGY = ClassName.get(RUNTIME_PACKAGE, "RetryStrategy");
   static final ClassName TASK_REGISTRAR = ClassName.get(SPI_PACKAGE, "TaskRegistrar");
   static final ClassName TASK_DESCRIPTOR = ClassName.get(SPI_PACKAGE, "TaskDescriptor");
+  static final ClassName TASK_INSTANCES = ClassName.get(SPI_PACKAGE, "TaskInstances");
+  static final String ON_JOB_DELETE = "dev.procrastinate.jpa.OnJobDelete";
+  static final String PROCRASTINATE_JOB_ENTITY = "dev.procrastinate.jpa.ProcrastinateJob";
   static final ClassName TASK_PARAMETER = ClassName.get(SPI_PACKAGE, "TaskParameter");
   static final ClassName PERIODIC_SCHEDULE = ClassName.get(SPI_PACKAGE, "PeriodicSchedule");
   static final ClassName TYPE_REF = ClassName.get(SPI_PACKAGE, "TypeRef");

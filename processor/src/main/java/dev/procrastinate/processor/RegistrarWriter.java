@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.ElementFilter;
 
 /**
  * Writes {@code <Enclosing>_TaskRegistrar}: the descriptors of one class's tasks, each with a
@@ -132,13 +134,30 @@ final class RegistrarWriter {
         .build();
   }
 
+  private static boolean hasNoArgConstructor(TypeElement type) {
+    return ElementFilter.constructorsIn(type.getEnclosedElements()).stream()
+        .anyMatch(c -> c.getParameters().isEmpty() && !c.getModifiers().contains(Modifier.PRIVATE));
+  }
+
   private static CodeBlock handlerBody(TaskModel model, TaskMethod task) {
-    CodeBlock target =
-        task.isStatic()
-            ? CodeBlock.of("$T", model.className())
-            : CodeBlock.of(
-                model.type().getTypeParameters().isEmpty() ? "new $T()" : "new $T<>()",
-                model.className());
+    CodeBlock target;
+    if (task.isStatic()) {
+      target = CodeBlock.of("$T", model.className());
+    } else if (!model.type().getTypeParameters().isEmpty()) {
+      target = CodeBlock.of("new $T<>()", model.className());
+    } else {
+      // A container's bean when the app has a task instance provider (the Spring Boot starter),
+      // else a new instance; a class built by constructor injection has no fallback.
+      target =
+          hasNoArgConstructor(model.type())
+              ? CodeBlock.of(
+                  "$T.get(context, $T.class, $T::new)",
+                  Names.TASK_INSTANCES,
+                  model.className(),
+                  model.className())
+              : CodeBlock.of(
+                  "$T.get(context, $T.class, null)", Names.TASK_INSTANCES, model.className());
+    }
     CodeBlock.Builder call = CodeBlock.builder().add("$L.$L(", target, task.methodName());
     List<TaskParam> params = task.params();
     if (!params.isEmpty()) {

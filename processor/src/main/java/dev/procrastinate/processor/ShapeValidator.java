@@ -125,13 +125,14 @@ final class ShapeValidator {
         && !type.getModifiers().contains(Modifier.STATIC)) {
       return "is an inner class, which needs an enclosing instance";
     }
+    // A constructor without parameters lets the runtime create the instance; one with parameters
+    // means constructor injection: a container (the Spring Boot starter) supplies the bean.
     for (ExecutableElement constructor : ElementFilter.constructorsIn(type.getEnclosedElements())) {
-      if (constructor.getParameters().isEmpty()
-          && !constructor.getModifiers().contains(Modifier.PRIVATE)) {
+      if (!constructor.getModifiers().contains(Modifier.PRIVATE)) {
         return null;
       }
     }
-    return "has no non-private constructor without parameters";
+    return "has only private constructors";
   }
 
   private static String article(String noun) {

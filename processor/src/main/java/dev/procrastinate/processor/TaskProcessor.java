@@ -50,6 +50,7 @@ public final class TaskProcessor extends AbstractProcessor {
   private @Nullable TaskValidator validator;
   private @Nullable DeferrerWriter deferrerWriter;
   private @Nullable RegistrarWriter registrarWriter;
+  private @Nullable RelationCollector relations;
   private boolean debug;
   private final Set<String> deferredTypes = new LinkedHashSet<>();
   private final Set<String> processedTypes = new LinkedHashSet<>();
@@ -71,11 +72,19 @@ public final class TaskProcessor extends AbstractProcessor {
         processingEnv.getElementUtils().getTypeElement(Names.GENERATED_NAME) != null;
     this.deferrerWriter = new DeferrerWriter(generated);
     this.registrarWriter = new RegistrarWriter(generated);
+    this.relations =
+        new RelationCollector(
+            processingEnv.getElementUtils(), processingEnv.getTypeUtils(), reporter);
   }
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(Names.TASK, Names.PERIODIC, Names.PERIODIC_LIST);
+    Set<String> types = new java.util.LinkedHashSet<>();
+    types.add(Names.TASK);
+    types.add(Names.PERIODIC);
+    types.add(Names.PERIODIC_LIST);
+    types.addAll(RelationCollector.annotationTypes());
+    return types;
   }
 
   @Override
@@ -95,7 +104,9 @@ public final class TaskProcessor extends AbstractProcessor {
       if (round.processingOver()) {
         reportStillDeferred(reporter);
         writeServiceFile(reporter);
+        java.util.Objects.requireNonNull(relations).write(processingEnv.getFiler());
       } else {
+        java.util.Objects.requireNonNull(relations).collect(round);
         processRound(annotations, round, reporter);
       }
     } catch (Throwable t) {
@@ -118,6 +129,11 @@ public final class TaskProcessor extends AbstractProcessor {
     deferredTypes.clear();
     for (TypeElement annotation : annotations) {
       String annotationName = annotation.getQualifiedName().toString();
+      if (!annotationName.equals(Names.TASK)
+          && !annotationName.equals(Names.PERIODIC)
+          && !annotationName.equals(Names.PERIODIC_LIST)) {
+        continue; // the relations' annotations, read by RelationCollector
+      }
       for (Element element : round.getElementsAnnotatedWith(annotation)) {
         if (element.getKind() != ElementKind.METHOD) {
           continue;

@@ -43,6 +43,25 @@ class GeneratedHandlerTest {
   private static final ObjectMapper MAPPER = Json.newMapper();
   private static TaskRegistry registry;
 
+  /** The instances the test app's task instance provider hands out. */
+  private static final Map<Class<?>, Object> PROVIDED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** An app that is never connected: the handlers only ask it for task instances. */
+  private static final App APP =
+      App.builder()
+          .dataSource(
+              (javax.sql.DataSource)
+                  java.lang.reflect.Proxy.newProxyInstance(
+                      GeneratedHandlerTest.class.getClassLoader(),
+                      new Class<?>[] {javax.sql.DataSource.class},
+                      (proxy, method, args) -> {
+                        throw new UnsupportedOperationException("no database in this test");
+                      }))
+          .applyConfigurers(false)
+          .taskInstances(PROVIDED::get)
+          .build();
+
   @TempDir static Path classes;
 
   @BeforeAll
@@ -125,6 +144,27 @@ class GeneratedHandlerTest {
                   @Periodic(cron = "*/5 * * * *")
                   public String report(JobContext context, long timestamp) {
                     return context.workerName() + "@" + timestamp;
+                  }
+                }
+                """),
+            Sources.source(
+                "com.acme.mail.Greeter",
+                """
+                package com.acme.mail;
+
+                import dev.procrastinate.Task;
+
+                /** Built by constructor injection: only a container can supply it. */
+                public final class Greeter {
+                  private final String greeting;
+
+                  public Greeter(String greeting) {
+                    this.greeting = greeting;
+                  }
+
+                  @Task(name = "myapp.tasks.greet")
+                  public String greet(String name) {
+                    return greeting + " " + name;
                   }
                 }
                 """));
@@ -243,6 +283,31 @@ class GeneratedHandlerTest {
                 "{\"recipients\": [], \"counters\": {}, \"channel\": \"SMS\","
                     + " \"ratio\": 0.5, \"grade\": \"B\", \"slots\": []}"))
         .isEqualTo("[] {} Optional.empty SMS 0.5 B []");
+  }
+
+  @Test
+  void constructorInjectedTaskRunsOnTheProvidersInstance() throws Exception {
+    Class<?> greeter =
+        task("myapp.tasks.greet")
+            .handler()
+            .getClass()
+            .getClassLoader()
+            .loadClass("com.acme.mail.Greeter");
+    PROVIDED.put(greeter, greeter.getConstructor(String.class).newInstance("hello"));
+    try {
+      assertThat(run("myapp.tasks.greet", "{\"name\": \"ada\"}")).isEqualTo("hello ada");
+    } finally {
+      PROVIDED.clear();
+    }
+  }
+
+  @Test
+  void constructorInjectedTaskWithoutAProviderFailsSayingWhatToDo() {
+    assertThatThrownBy(() -> run("myapp.tasks.greet", "{\"name\": \"ada\"}"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no instance of com.acme.mail.Greeter")
+        .hasMessageContaining("no constructor without parameters")
+        .hasMessageContaining("procrastinate-spring-boot-starter");
   }
 
   @Test
@@ -365,7 +430,7 @@ class GeneratedHandlerTest {
 
     @Override
     public App app() {
-      throw new UnsupportedOperationException("no app in this test");
+      return APP;
     }
 
     @Override

@@ -94,12 +94,12 @@ class TaskProcessorErrorsTest {
   }
 
   @Test
-  void instanceMethodOfClassWithoutNoArgConstructorCannotBeBuilt() {
+  void instanceMethodOfClassWithOnlyPrivateConstructorsCannotBeBuilt() {
     Compilation compilation =
         assertError(
             """
             public class Tasks {
-              Tasks(String dependency) {}
+              private Tasks(String dependency) {}
 
               @Task(name = "t")
               void run(long id) {}
@@ -107,7 +107,7 @@ class TaskProcessorErrorsTest {
             """,
             Message.TASK_NOT_INSTANTIABLE,
             "@Task(name = \"t\")");
-    assertThat(compilation).hadErrorContaining("no non-private constructor without parameters");
+    assertThat(compilation).hadErrorContaining("has only private constructors");
   }
 
   @Test
@@ -852,5 +852,26 @@ class TaskProcessorErrorsTest {
     assertThat(compilation).hadErrorCount(2);
     assertThat(compilation).hadErrorContaining("[TaskQueueInvalid]");
     assertThat(compilation).hadErrorContaining("[TaskParameterNotJson]");
+  }
+
+  @Test
+  void relationWithoutOnJobDelete() {
+    COVERED.add(RelationProcessorTest.aRelationWithoutOnJobDeleteIsAWarningNamingTheChoices());
+  }
+
+  @Test
+  void relationWithGeneratedForeignKey() {
+    COVERED.add(RelationProcessorTest.aRelationWithAGeneratedForeignKeyIsAWarning());
+  }
+
+  @Test
+  void relationSetNullNotNullable() {
+    COVERED.add(RelationProcessorTest.setNullOnANonOptionalRelationIsAnError());
+    COVERED.add(RelationProcessorTest.setNullOnANonNullableColumnIsAnError());
+  }
+
+  @Test
+  void relationSetDefaultWithoutDefault() {
+    COVERED.add(RelationProcessorTest.setDefaultWithoutAColumnDefaultIsAnError());
   }
 }

@@ -2,6 +2,7 @@ package com.acme.billing;
 
 import dev.procrastinate.internal.TaskGenerated;
 import dev.procrastinate.spi.TaskDescriptor;
+import dev.procrastinate.spi.TaskInstances;
 import dev.procrastinate.spi.TaskParameter;
 import dev.procrastinate.spi.TaskRegistrar;
 import java.util.List;
@@ -31,7 +32,7 @@ public final class Billing_Invoices_TaskRegistrar implements TaskRegistrar {
         .parameter(TaskParameter.required("dryRun", "boolean"))
         .source("com.acme.billing.Billing.Invoices.charge(long, boolean) via com.acme.billing.Billing_Invoices_TaskRegistrar")
         .build((context, args) -> {
-          new Billing.Invoices().charge(
+          TaskInstances.get(context, Billing.Invoices.class, Billing.Invoices::new).charge(
               args.getLong("invoiceId"),
               args.getBoolean("dryRun"));
           return null;

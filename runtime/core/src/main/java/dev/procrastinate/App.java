@@ -69,6 +69,12 @@ public final class App implements AutoCloseable {
             return new CallerThreadRunner(
                 app, app.registry(), app.jsonMapper, app.observers, options);
           }
+
+          @Override
+          public @Nullable Object taskInstance(App app, Class<?> type) {
+            TaskInstanceProvider provider = app.taskInstances;
+            return provider == null ? null : provider.instanceOf(type);
+          }
         });
   }
 
@@ -83,6 +89,7 @@ public final class App implements AutoCloseable {
   private final Observers observers;
   private final @Nullable DeferPool ownedDeferPool;
   private volatile @Nullable TaskRegistry registry;
+  private final @Nullable TaskInstanceProvider taskInstances;
 
   private App(Builder builder, DataSource dataSource, @Nullable HikariDataSource ownedPool) {
     this.ownedPool = ownedPool;
@@ -112,6 +119,7 @@ public final class App implements AutoCloseable {
         builder.taskRegistrars == null ? null : List.copyOf(builder.taskRegistrars);
     this.classLoader = resolveClassLoader(builder.classLoader);
     this.periodicMaxDelay = builder.periodicMaxDelay;
+    this.taskInstances = builder.taskInstances;
   }
 
   /**
@@ -311,6 +319,21 @@ public final class App implements AutoCloseable {
       return AppConfig.redactUrl(pg.getUrl())
           + (pg.getUser() == null ? "" : " as user " + pg.getUser());
     }
+    // A wrapper (a transaction-aware proxy, for example) describes the pool it wraps.
+    try {
+      for (Class<? extends DataSource> pool :
+          List.<Class<? extends DataSource>>of(
+              HikariDataSource.class, org.postgresql.ds.PGSimpleDataSource.class)) {
+        if (!pool.isInstance(dataSource) && dataSource.isWrapperFor(pool)) {
+          DataSource wrapped = dataSource.unwrap(pool);
+          if (wrapped != dataSource) {
+            return describe(wrapped, null);
+          }
+        }
+      }
+    } catch (java.sql.SQLException | RuntimeException e) {
+      // Not unwrappable: fall back to the class name.
+    }
     return "the data source " + dataSource.getClass().getName();
   }
 
@@ -375,6 +398,7 @@ public final class App implements AutoCloseable {
     private @Nullable ContextPropagator contextPropagator;
     private @Nullable Executor deferExecutor;
     private boolean inline;
+    private @Nullable TaskInstanceProvider taskInstances;
 
     private Builder() {}
 
@@ -392,6 +416,19 @@ public final class App implements AutoCloseable {
      */
     public Builder inline() {
       this.inline = true;
+      return this;
+    }
+
+    /**
+     * Sets where the worker gets the objects whose {@code @Task} instance methods it calls, such as
+     * a dependency injection container's beans. Without one (or when it has no instance), a class
+     * with a constructor without parameters is created for each job.
+     *
+     * @param provider the provider, or null for none
+     * @return this builder
+     */
+    public Builder taskInstances(@Nullable TaskInstanceProvider provider) {
+      this.taskInstances = provider;
       return this;
     }
 

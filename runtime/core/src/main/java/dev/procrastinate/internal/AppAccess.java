@@ -45,6 +45,15 @@ public final class AppAccess {
      * @return the runner
      */
     CallerThreadRunner callerThreadRunner(App app, WorkerOptions options);
+
+    /**
+     * Returns the instance the app's task instance provider has for a class.
+     *
+     * @param app the app
+     * @param type the class declaring a task instance method
+     * @return the instance, or null without a provider or when it has none
+     */
+    @Nullable Object taskInstance(App app, Class<?> type);
   }
 
   /**
@@ -89,6 +98,17 @@ public final class AppAccess {
    */
   public static CallerThreadRunner callerThreadRunner(App app, WorkerOptions options) {
     return accessor(app).callerThreadRunner(app, options);
+  }
+
+  /**
+   * Returns the instance the app's task instance provider has for a class.
+   *
+   * @param app the app
+   * @param type the class declaring a task instance method
+   * @return the instance, or null
+   */
+  public static @Nullable Object taskInstance(App app, Class<?> type) {
+    return accessor(app).taskInstance(app, type);
   }
 
   private static Accessor accessor(App app) {

@@ -1,0 +1,5 @@
+package com.example.shop;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+public interface ReceiptRepository extends JpaRepository<Receipt, Long> {}

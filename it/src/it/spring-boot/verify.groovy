@@ -1,0 +1,52 @@
+['boot4', 'boot3'].each { line ->
+    File report = new File(basedir, "reports/scenario-${line}.txt")
+    assert report.isFile() : "the ${line} application wrote no report"
+    String text = report.text
+    // Start-up: our schema first, then the application's Flyway migrations, the foreign keys too.
+    assert text.contains('flyway: 0 << Flyway Baseline >>, 1 shop, 1000 procrastinate fk orders procrastinate job id, 1001 procrastinate fk receipts procrastinate job id')
+    assert text.contains('committed order A-1: job deferred and visible')
+    assert text.contains('rolled-back order B-2: no order, no job')
+    assert text.contains('bean task shipped A-1 with the injected repository')
+    assert text =~ /persist refused: cannot persist ProcrastinateJob/
+    assert text.contains('health UP: database, schema, worker')
+    assert text.contains('health with the database unreachable: DOWN')
+
+    Properties config = new Properties()
+    new File(basedir, "config/application-${line}.properties").withInputStream { config.load(it) }
+    Properties login = new Properties()
+    login['user'] = config['spring.datasource.username']
+    login['password'] = config['spring.datasource.password']
+    // The driver by name: DriverManager does not see the script's class path.
+    def connection = new org.postgresql.Driver().connect(config['spring.datasource.url'], login)
+    try {
+        def rows = { String sql ->
+            def result = []
+            def rs = connection.createStatement().executeQuery(sql)
+            while (rs.next()) { result << rs.getString(1) }
+            result
+        }
+        // deleteJobs=always removed the finished job: SET NULL kept the order, CASCADE removed
+        // the receipt.
+        assert rows("SELECT reference || ' ' || shipped || ' ' || coalesce(procrastinate_job_id::text, 'null') FROM orders") == ['A-1 true null']
+        assert rows('SELECT count(*) FROM receipts') == ['0']
+        assert rows('SELECT count(*) FROM procrastinate_jobs') == ['0']
+        assert rows("SELECT confdeltype FROM pg_constraint WHERE contype = 'f' AND conrelid = 'orders'::regclass") == ['n']
+        assert rows("SELECT confdeltype FROM pg_constraint WHERE contype = 'f' AND conrelid = 'receipts'::regclass") == ['c']
+        assert rows('SELECT count(*) FROM procrastinate_workers') == ['0']
+    } finally {
+        connection.close()
+    }
+}
+// The databases go with the scenario.
+Properties admin = new Properties()
+admin['user'] = dbUser
+admin['password'] = dbPassword
+def server = new org.postgresql.Driver().connect(dbUrl, admin)
+try {
+    ['boot4', 'boot3'].each { line ->
+        server.createStatement().execute("DROP DATABASE IF EXISTS pt_it_spring_${line} WITH (FORCE)")
+    }
+} finally {
+    server.close()
+}
+return true

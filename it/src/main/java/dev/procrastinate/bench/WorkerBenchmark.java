@@ -50,8 +50,8 @@ import java.util.stream.IntStream;
  * The table holds 100,000 finished jobs throughout, as a production table would. Run with {@code
  * -Xmx256m}. Arguments: {@code [jobs] [latencySamples] [lockJobs]}, defaults 100000 1000 1200; a
  * tiny size (say {@code 200 20 24}) is the smoke run of the build. The environment variable {@code
- * BENCH_STAGES} picks stages (comma-separated of {@code burn,info,lock,latency,idle,memory}; all
- * by default), the baseline running with {@code burn} or {@code info}.
+ * BENCH_STAGES} picks stages (comma-separated of {@code burn,info,lock,latency,idle,memory}; all by
+ * default), the baseline running with {@code burn} or {@code info}.
  */
 public final class WorkerBenchmark {
   private static final String TASK = "bench.noop";
@@ -126,7 +126,8 @@ public final class WorkerBenchmark {
       app.schemaManager().migrate();
       fillFinished(db, app, 100_000);
 
-      String stages = System.getenv().getOrDefault("BENCH_STAGES", "burn,info,lock,latency,idle,memory");
+      String stages =
+          System.getenv().getOrDefault("BENCH_STAGES", "burn,info,lock,latency,idle,memory");
       double baseline = 0;
       if (stages.contains("burn") || stages.contains("info")) {
         deferQueued(db, app, jobs);

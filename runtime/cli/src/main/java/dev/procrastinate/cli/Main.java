@@ -34,7 +34,7 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code procrastinate} command: global options, then one of {@code worker}, {@code defer},
- * {@code schema}, {@code healthchecks} and {@code shell}.
+ * {@code schema}, {@code healthchecks}, {@code shell} and {@code dashboard}.
  *
  * <p>Exit codes, which scripts can rely on:
  *
@@ -66,7 +66,8 @@ import picocli.CommandLine.ScopeType;
       DeferCommand.class,
       SchemaCommand.class,
       HealthchecksCommand.class,
-      ShellCommand.class
+      ShellCommand.class,
+      DashboardCommand.class
     },
     footerHeading = "%nExit codes:%n",
     footer = {

@@ -36,7 +36,8 @@ public final class Migrator {
           "V1__procrastinate_3_9_schema.sql",
           "V2__java_batch_fetch.sql",
           "V3__java_job_headers.sql",
-          "V4__java_batch_fetch_v2.sql");
+          "V4__java_batch_fetch_v2.sql",
+          "V5__java_dashboard_indexes.sql");
 
   private static final String RESOURCE_FOLDER = "db/procrastinate/";
 

@@ -54,19 +54,35 @@ public final class Dashboard {
 
   /** The single-job and bulk actions. */
   enum Action {
-    RETRY("retry", "Retry", "retried", JobStatus.FAILED),
-    CANCEL("cancel", "Cancel", "cancelled", JobStatus.TODO),
-    ABORT("abort", "Abort", "abort requested for", JobStatus.DOING);
+    RETRY("retry", "Retry", "retried", "Job retried.", "Retried %s.", JobStatus.FAILED),
+    CANCEL("cancel", "Cancel", "cancelled", "Job cancelled.", "Cancelled %s.", JobStatus.TODO),
+    ABORT(
+        "abort",
+        "Abort",
+        "aborted",
+        "Abort requested: the job stops at its worker's next check.",
+        "Requested the abort of %s.",
+        JobStatus.DOING);
 
     final String path;
     final String verb;
-    final String done;
+    final String participle;
+    final String doneOne;
+    final String doneMany;
     final JobStatus appliesTo;
 
-    Action(String path, String verb, String done, JobStatus appliesTo) {
+    Action(
+        String path,
+        String verb,
+        String participle,
+        String doneOne,
+        String doneMany,
+        JobStatus appliesTo) {
       this.path = path;
       this.verb = verb;
-      this.done = done;
+      this.participle = participle;
+      this.doneOne = doneOne;
+      this.doneMany = doneMany;
       this.appliesTo = appliesTo;
     }
 
@@ -273,9 +289,12 @@ public final class Dashboard {
     for (Action action : Action.values()) {
       if (action.path.equals(done)) {
         if (count != null && count.matches("\\d{1,10}")) {
-          return "Done: " + action.done + " " + count + (count.equals("1") ? " job." : " jobs.");
+          return String.format(
+              java.util.Locale.ROOT,
+              action.doneMany,
+              count + (count.equals("1") ? " job" : " jobs"));
         }
-        return "Done: job " + action.done + ".";
+        return action.doneOne;
       }
     }
     if (done.equals("nothing")) {

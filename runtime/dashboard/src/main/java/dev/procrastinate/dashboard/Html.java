@@ -65,7 +65,6 @@ final class Html {
             case '<' -> "&lt;";
             case '>' -> "&gt;";
             case '"' -> "&quot;";
-            case '\'' -> "&#39;";
             default -> null;
           };
       if (replacement != null) {

@@ -513,7 +513,7 @@ final class Pages {
               + "; only "
               + adjective(action.appliesTo)
               + " jobs can be "
-              + action.done.replace(" for", "")
+              + action.participle
               + ".",
           "class",
           "problem",

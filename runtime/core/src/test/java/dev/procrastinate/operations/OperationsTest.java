@@ -136,7 +136,7 @@ class OperationsTest {
       app.schemaManager().migrate();
       HealthReport after = new Operations(app).healthChecks();
       assertThat(after.healthy()).isTrue();
-      assertThat(after.toString()).contains("schema: OK (migrated, version 4 (the latest))\n");
+      assertThat(after.toString()).contains("schema: OK (migrated, version 5 (the latest))\n");
     }
   }
 

@@ -18,9 +18,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The job list's filter as it travels in URLs: {@code status} (repeated or comma-separated), {@code
- * queue}, {@code task}, {@code lock}, {@code queueing_lock}, {@code id}, {@code worker}, {@code
- * from} and {@code to} (the time the job was deferred, UTC), and the page: {@code before} (an id)
- * and {@code limit}. Immutable.
+ * queue}, {@code task}, {@code lock}, {@code queueing_lock}, {@code id}, {@code worker} (the jobs
+ * it runs: status {@code doing} unless a status is given), {@code from} and {@code to} (the time
+ * the job was deferred, UTC), and the page: {@code before} (an id) and {@code limit}. Immutable.
  */
 record JobQuery(
     Set<JobStatus> statuses,
@@ -154,7 +154,11 @@ record JobQuery(
       filter = filter.id(id);
     }
     if (worker != null) {
+      // A worker's running jobs, through the contract's index on running jobs' worker_id.
       filter = filter.workerId(worker);
+      if (statuses.isEmpty()) {
+        filter = filter.status(JobStatus.DOING);
+      }
     }
     if (from != null || to != null) {
       filter = filter.deferredBetween(from, to);
@@ -229,6 +233,9 @@ record JobQuery(
     describe(parts, "queueing lock", queueingLock);
     describe(parts, "id", id);
     describe(parts, "worker", worker);
+    if (worker != null && statuses.isEmpty()) {
+      parts.add("running");
+    }
     if (from != null) {
       parts.add("deferred from " + Format.instant(from));
     }

@@ -362,7 +362,7 @@ final class Pages {
     input(html, "Lock", "lock", query.lock(), "");
     input(html, "Queueing lock", "queueing_lock", query.queueingLock(), "");
     input(html, "Id", "id", query.id(), "");
-    input(html, "Worker", "worker", query.worker(), "");
+    input(html, "Running on worker", "worker", query.worker(), "");
     input(html, "Deferred from", "from", query.from(), "2026-01-31T12:00");
     input(html, "to", "to", query.to(), "UTC");
     if (query.limit() != JobQuery.DEFAULT_LIMIT) {
@@ -429,7 +429,9 @@ final class Pages {
         content,
         "Worker",
         job.workerId() == null ? "—" : "#" + job.workerId(),
-        job.workerId() == null ? null : base + "/jobs?worker=" + job.workerId());
+        job.workerId() == null || job.status() != JobStatus.DOING
+            ? null
+            : base + "/jobs?worker=" + job.workerId());
     content.raw("</dl>");
     if (!readOnly) {
       content.raw("<div class=\"actions\" id=\"job-actions\">");

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -417,7 +416,7 @@ public final class Dashboard {
     }
 
     /**
-     * Sets how often pages refresh their figures; {@value #DEFAULT_COUNT_CAP} jobs.
+     * Sets how often pages refresh their figures.
      *
      * @param interval a positive duration, {@link #DEFAULT_REFRESH_INTERVAL} by default
      * @return this builder
@@ -459,9 +458,5 @@ public final class Dashboard {
     public Dashboard build() {
       return new Dashboard(this);
     }
-  }
-
-  static Set<JobStatus> statusesOf(Action action) {
-    return Set.of(action.appliesTo);
   }
 }

@@ -5,6 +5,7 @@ import dev.procrastinate.dashboard.Dashboard;
 import dev.procrastinate.dashboard.DashboardCredentials;
 import dev.procrastinate.dashboard.DashboardServer;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.plugins.annotations.ResolutionScope;
@@ -15,7 +16,7 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
  * default; any other address needs a user and password ({@code procrastinate.dashboard.user} and
  * {@code procrastinate.dashboard.password}, or {@code PROCRASTINATE_DASHBOARD_USER} and {@code
  * PROCRASTINATE_DASHBOARD_PASSWORD}) or a token ({@code procrastinate.dashboard.token}), as the
- * command line's {@code dashboard} does.
+ * command line's {@code dashboard} does. Interrupting the goal's thread stops it too.
  *
  * <pre>mvn compile procrastinate:dashboard -Dprocrastinate.port=8080 -Dprocrastinate.readOnly=true
  * </pre>
@@ -58,16 +59,16 @@ public final class DashboardMojo extends AbstractProcrastinateMojo {
       app.close();
       throw e;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  app.close();
-                  stopped.countDown();
-                },
-                "procrastinate-dashboard-shutdown"));
+    AtomicBoolean closed = new AtomicBoolean();
+    Runnable stop =
+        () -> {
+          if (closed.compareAndSet(false, true)) {
+            server.close();
+            app.close();
+          }
+        };
+    Thread hook = new Thread(stop, "procrastinate-dashboard-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     getLog()
         .info(
             "Dashboard at "
@@ -76,6 +77,16 @@ public final class DashboardMojo extends AbstractProcrastinateMojo {
                 + app.databaseDescription()
                 + (readOnly ? " (read-only)" : "")
                 + "; Ctrl-C stops it");
-    stopped.await();
+    try {
+      // Until the JVM stops (Ctrl-C: the hook closes the server) or the thread is interrupted.
+      new CountDownLatch(1).await();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs, or ran
+      }
+      stop.run();
+    }
   }
 }

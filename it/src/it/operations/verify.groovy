@@ -22,7 +22,8 @@ assert schema.startsWith('-- V1__procrastinate_3_9_schema.sql\n')
 assert schema.contains('CREATE TABLE procrastinate_jobs')
 assert log.contains('procrastinate:relation-sql')
 assert log.contains('procrastinate:worker')
-assert log.contains('This plugin has 9 goals')
+assert log.contains('procrastinate:dashboard')
+assert log.contains('This plugin has 10 goals')
 
 // 5, 6
 assert log.contains("task 'billing.charge' is not known here; known tasks: [ops.ping")

@@ -56,4 +56,10 @@ class BenchmarksSmokeIT {
     String printed = run(() -> DeferBenchmark.main(new String[] {"500", "50", "2000"}));
     assertThat(printed).contains("jobs/s");
   }
+
+  @Test
+  void dashboardBenchmarkTimesEveryPage() throws Exception {
+    String printed = run(() -> DashboardBenchmark.main(new String[] {"20000", "1"}));
+    assertThat(printed).contains("overview", "jobs, one hour", "workers", "summary:");
+  }
 }

@@ -19,7 +19,9 @@ import org.jspecify.annotations.Nullable;
  * their end; a null bound is open.
  *
  * <p>Listed jobs are ordered by id. Paging is by id (keyset paging): {@link #afterId(long)} with
- * the last id of the previous page, and {@link #limit(int)} rows per page. Counting ignores both.
+ * the last id of the previous page, and {@link #limit(int)} rows per page. To list the newest jobs
+ * first, set {@link #beforeId(long)} ({@link Long#MAX_VALUE} for the first page, then the last id
+ * of the previous page). Counting ignores all three.
  */
 public final class JobFilter {
   /** The default number of rows returned. */
@@ -39,6 +41,7 @@ public final class JobFilter {
   private @Nullable Instant deferredFrom;
   private @Nullable Instant deferredTo;
   private long afterId;
+  private @Nullable Long beforeId;
   private int limit = DEFAULT_LIMIT;
 
   private JobFilter() {}
@@ -57,6 +60,7 @@ public final class JobFilter {
     copy.deferredFrom = deferredFrom;
     copy.deferredTo = deferredTo;
     copy.afterId = afterId;
+    copy.beforeId = beforeId;
     copy.limit = limit;
     return copy;
   }
@@ -231,6 +235,30 @@ public final class JobFilter {
   }
 
   /**
+   * Lists the jobs newest first, by id descending, starting below this id, for paging backwards
+   * through the table; {@link #afterId(long)}, if set, still bounds the ids from below.
+   *
+   * @param beforeId the last id of the previous page, or {@link Long#MAX_VALUE} for the first
+   * @return a new filter
+   */
+  public JobFilter beforeId(long beforeId) {
+    JobFilter copy = copy();
+    copy.beforeId = beforeId;
+    return copy;
+  }
+
+  /**
+   * Lists the jobs oldest first again, by id ascending: clears {@link #beforeId(long)}.
+   *
+   * @return a new filter
+   */
+  public JobFilter oldestFirst() {
+    JobFilter copy = copy();
+    copy.beforeId = null;
+    return copy;
+  }
+
+  /**
    * Returns at most this many jobs.
    *
    * @param limit at least 1
@@ -355,6 +383,15 @@ public final class JobFilter {
   }
 
   /**
+   * Returns the id below which listing starts, newest first.
+   *
+   * @return the id, or null when jobs are listed oldest first
+   */
+  public @Nullable Long beforeId() {
+    return beforeId;
+  }
+
+  /**
    * Returns the maximum number of jobs returned.
    *
    * @return the limit
@@ -378,6 +415,7 @@ public final class JobFilter {
     append(out, "deferredFrom", deferredFrom);
     append(out, "deferredTo", deferredTo);
     append(out, "afterId", afterId == 0 ? null : afterId);
+    append(out, "beforeId", beforeId);
     append(out, "limit", limit);
     return out.append(']').toString();
   }

@@ -9,6 +9,7 @@ import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.internal.sql.JobDao;
 import dev.procrastinate.internal.sql.QueryDao;
 import dev.procrastinate.internal.sql.WorkerDao;
+import dev.procrastinate.model.FinishedJobs;
 import dev.procrastinate.model.JobCounts;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.ProcrastinateEvent;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
@@ -577,6 +579,144 @@ public final class JobManager {
   public Map<JobStatus, Long> countByStatus(JobFilter filter) {
     Objects.requireNonNull(filter, "filter");
     return database.withConnection("counting jobs", c -> queries.countByStatus(c, filter));
+  }
+
+  /**
+   * Counts every job per queue and status, each count stopping at {@code atMost}: cheap on a table
+   * of millions of jobs, where an exact count of the finished ones would read them all. Finished
+   * jobs are counted through an index of their own, one index range per queue and status; waiting
+   * and running ones exactly. Read-only.
+   *
+   * @param atMost the most a count may reach, at least 1; a count equal to it means at least that
+   *     many
+   * @return one entry per queue that has jobs, by queue name; totals are the sums of the counts
+   * @throws IllegalArgumentException if {@code atMost} is below 1
+   */
+  public List<JobCounts> countByQueue(int atMost) {
+    checkCap(atMost);
+    return database.withConnection(
+        "counting jobs per queue",
+        c -> queries.countByCapped(c, QueryDao.CappedCountBy.QUEUE, atMost));
+  }
+
+  /**
+   * Counts every job per task and status, each count stopping at {@code atMost}, as {@link
+   * #countByQueue(int)} does per queue: the task names seen in the database. Read-only.
+   *
+   * @param atMost the most a count may reach, at least 1; a count equal to it means at least that
+   *     many
+   * @return one entry per task name that has jobs, by task name
+   * @throws IllegalArgumentException if {@code atMost} is below 1
+   */
+  public List<JobCounts> countByTask(int atMost) {
+    checkCap(atMost);
+    return database.withConnection(
+        "counting jobs per task",
+        c -> queries.countByCapped(c, QueryDao.CappedCountBy.TASK, atMost));
+  }
+
+  private static void checkCap(int atMost) {
+    if (atMost < 1) {
+      throw new IllegalArgumentException("atMost must be at least 1, got " + atMost);
+    }
+  }
+
+  /**
+   * Counts the jobs that finished (succeeded, failed or aborted) per minute over a recent window,
+   * from their events. Read-only.
+   *
+   * @param window how far back to count, from now
+   * @return one entry per minute that has finished jobs, oldest first
+   * @throws IllegalArgumentException if the window is negative
+   */
+  public List<FinishedJobs> countFinishedPerMinute(Duration window) {
+    Objects.requireNonNull(window, "window");
+    if (window.isNegative()) {
+      throw new IllegalArgumentException("window must not be negative, got " + window);
+    }
+    Instant since = Instant.now().minus(window);
+    return database.withConnection(
+        "counting finished jobs per minute", c -> queries.countFinishedPerMinute(c, since));
+  }
+
+  /**
+   * Counts the running jobs of each registered worker. Read-only.
+   *
+   * @return running jobs by worker id, for the workers that run some
+   */
+  public Map<Long, Long> countRunningByWorker() {
+    return database.withConnection(
+        "counting running jobs per worker", queries::countRunningByWorker);
+  }
+
+  /**
+   * Retries every failed job matching a filter, as {@link #retry(long)} does one: the filter's
+   * status criterion, if any, must include {@code failed}. A job that cannot be retried (one that
+   * still carries an abort request) is skipped.
+   *
+   * @param filter the criteria; paging is ignored
+   * @return how many jobs were retried
+   */
+  public int retryAll(JobFilter filter) {
+    return forEachMatching(
+        filter,
+        JobStatus.FAILED,
+        id -> {
+          try {
+            retry(id);
+            return true;
+          } catch (ProcrastinateException e) {
+            return false;
+          }
+        });
+  }
+
+  /**
+   * Cancels every waiting job matching a filter, as {@link #cancel(long)} does one.
+   *
+   * @param filter the criteria; paging is ignored
+   * @return how many jobs were cancelled
+   */
+  public int cancelAll(JobFilter filter) {
+    return forEachMatching(filter, JobStatus.TODO, this::cancel);
+  }
+
+  /**
+   * Requests the abort of every running job matching a filter, as {@link #abort(long)} does one.
+   *
+   * @param filter the criteria; paging is ignored
+   * @return how many abort requests were recorded
+   */
+  public int abortAll(JobFilter filter) {
+    return forEachMatching(filter, JobStatus.DOING, this::abort);
+  }
+
+  /** What a bulk action does to one job. */
+  private interface JobAction {
+    boolean apply(long id);
+  }
+
+  private int forEachMatching(JobFilter filter, JobStatus status, JobAction action) {
+    Objects.requireNonNull(filter, "filter");
+    if (!filter.statuses().isEmpty() && !filter.statuses().contains(status)) {
+      return 0;
+    }
+    // Oldest first: the bound of a newest-first page does not narrow a bulk action.
+    JobFilter page = filter.statusIn(Set.of(status)).oldestFirst().limit(500);
+    int done = 0;
+    List<ProcrastinateJob> jobs;
+    do {
+      jobs = listJobs(page);
+      for (ProcrastinateJob job : jobs) {
+        if (action.apply(job.id())) {
+          done++;
+        }
+      }
+      if (!jobs.isEmpty()) {
+        page = page.afterId(jobs.get(jobs.size() - 1).id());
+      }
+    } while (jobs.size() == 500);
+    return done;
   }
 
   /**

@@ -34,7 +34,7 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code procrastinate} command: global options, then one of {@code worker}, {@code defer},
- * {@code schema}, {@code healthchecks}, {@code shell} and {@code check}.
+ * {@code schema}, {@code healthchecks}, {@code shell}, {@code check} and {@code dashboard}.
  *
  * <p>Exit codes, which scripts can rely on:
  *
@@ -67,7 +67,8 @@ import picocli.CommandLine.ScopeType;
       SchemaCommand.class,
       HealthchecksCommand.class,
       ShellCommand.class,
-      CheckCommand.class
+      CheckCommand.class,
+      DashboardCommand.class
     },
     footerHeading = "%nExit codes:%n",
     footer = {

@@ -37,7 +37,8 @@ public final class Migrator {
           "V2__java_batch_fetch.sql",
           "V3__java_job_headers.sql",
           "V4__java_batch_fetch_v2.sql",
-          "V5__java_batch_fetch_v3.sql");
+          "V5__java_batch_fetch_v3.sql",
+          "V6__java_dashboard_indexes.sql");
 
   private static final String RESOURCE_FOLDER = "db/procrastinate/";
 

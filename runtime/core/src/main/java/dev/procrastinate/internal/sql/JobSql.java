@@ -341,8 +341,8 @@ final class JobSql {
    * #JOB_FILTER_DEFERRED_END} closes. No parameters.
    */
   static final String JOB_FILTER_DEFERRED =
-      " AND EXISTS (SELECT 1 FROM procrastinate_events AS e"
-          + " WHERE e.job_id = j.id AND e.type = 'deferred'";
+      " AND j.id = ANY (ARRAY(SELECT e.job_id FROM procrastinate_events AS e"
+          + " WHERE e.type = 'deferred'";
 
   /** Start of the {@code deferred} event's range. Parameters: 1 instant, included. */
   static final String JOB_FILTER_DEFERRED_FROM = " AND e.at >= ?";
@@ -350,8 +350,12 @@ final class JobSql {
   /** End of the {@code deferred} event's range. Parameters: 1 instant, excluded. */
   static final String JOB_FILTER_DEFERRED_TO = " AND e.at < ?";
 
-  /** Closes {@link #JOB_FILTER_DEFERRED}. No parameters. */
-  static final String JOB_FILTER_DEFERRED_END = ")";
+  /**
+   * Closes {@link #JOB_FILTER_DEFERRED}. The events of the range are read first, through {@code
+   * procrastinate_java_events_type_at_idx_v1}, and their jobs then by id: the cost follows the
+   * number of jobs deferred in the range, whatever their place in the table. No parameters.
+   */
+  static final String JOB_FILTER_DEFERRED_END = "))";
 
   /**
    * Lists the jobs matching a filter, by id. Parameters: 1 id after which to start, then those of
@@ -364,6 +368,20 @@ final class JobSql {
            FROM procrastinate_jobs AS j
           WHERE j.id > ? /* job filter */
           ORDER BY j.id
+          LIMIT ?
+          """;
+
+  /**
+   * Lists the jobs matching a filter, newest first. Parameters: 1 id below which to start, 2 id
+   * above which to stop, then those of the filter (see {@link #JOB_FILTER}), then the row limit.
+   */
+  static final String JOB_LIST_NEWEST_FIRST =
+      "SELECT "
+          + JOB_COLUMNS
+          + """
+           FROM procrastinate_jobs AS j
+          WHERE j.id < ? AND j.id > ? /* job filter */
+          ORDER BY j.id DESC
           LIMIT ?
           """;
 
@@ -468,5 +486,105 @@ final class JobSql {
               WHERE job_id = q.oldest_id
                 AND type IN ('deferred', 'deferred_for_retry', 'retried')) AS e ON true
        ORDER BY q.queue_name
+      """;
+
+  /**
+   * Counts jobs per queue and status, each count stopping at a cap: the finished statuses through
+   * {@code procrastinate_java_jobs_finished_queue_idx_v1}, whose (status, queue) pairs a skip scan
+   * finds one index probe each, then one index range per pair read up to the cap; the waiting and
+   * running jobs through the contract's partial index on {@code status IN ('todo', 'doing')}. Rows
+   * come by name. Parameters: 1 the cap.
+   */
+  static final String JOB_COUNT_BY_QUEUE_CAPPED =
+      """
+      WITH RECURSIVE pairs AS (
+          (SELECT j.status, j.queue_name AS name
+             FROM procrastinate_jobs AS j
+            WHERE j.status NOT IN ('todo', 'doing')
+            ORDER BY j.status, j.queue_name
+            LIMIT 1)
+          UNION ALL
+          SELECT n.status, n.name
+            FROM pairs AS p
+           CROSS JOIN LATERAL (
+                SELECT j.status, j.queue_name AS name
+                  FROM procrastinate_jobs AS j
+                 WHERE j.status NOT IN ('todo', 'doing')
+                   AND (j.status, j.queue_name) > (p.status, p.name)
+                 ORDER BY j.status, j.queue_name
+                 LIMIT 1) AS n)
+      SELECT p.name, p.status::text AS status,
+             (SELECT count(*)
+                FROM (SELECT 1
+                        FROM procrastinate_jobs AS j
+                       WHERE j.status = p.status AND j.queue_name = p.name
+                         AND j.status NOT IN ('todo', 'doing')
+                       LIMIT ?) AS c) AS jobs
+        FROM pairs AS p
+      UNION ALL
+      SELECT j.queue_name, j.status::text, count(*)
+        FROM procrastinate_jobs AS j
+       WHERE j.status IN ('todo', 'doing')
+       GROUP BY j.queue_name, j.status
+       ORDER BY 1
+      """;
+
+  /**
+   * Counts jobs per task and status, each count stopping at a cap, through {@code
+   * procrastinate_java_jobs_task_idx_v1}: a skip scan finds the (task, status) pairs, one index
+   * probe each, then one index range per pair is read up to the cap. Rows come by name. Parameters:
+   * 1 the cap.
+   */
+  static final String JOB_COUNT_BY_TASK_CAPPED =
+      """
+      WITH RECURSIVE pairs AS (
+          (SELECT j.task_name AS name, j.status
+             FROM procrastinate_jobs AS j
+            ORDER BY j.task_name, j.status
+            LIMIT 1)
+          UNION ALL
+          SELECT n.name, n.status
+            FROM pairs AS p
+           CROSS JOIN LATERAL (
+                SELECT j.task_name AS name, j.status
+                  FROM procrastinate_jobs AS j
+                 WHERE (j.task_name, j.status) > (p.name, p.status)
+                 ORDER BY j.task_name, j.status
+                 LIMIT 1) AS n)
+      SELECT p.name, p.status::text AS status,
+             (SELECT count(*)
+                FROM (SELECT 1
+                        FROM procrastinate_jobs AS j
+                       WHERE j.task_name = p.name AND j.status = p.status
+                       LIMIT ?) AS c) AS jobs
+        FROM pairs AS p
+       ORDER BY 1
+      """;
+
+  /**
+   * Counts the jobs that finished (events {@code succeeded}, {@code failed}, {@code aborted}) per
+   * minute and outcome, through {@code procrastinate_java_events_type_at_idx_v1}. Parameters: 1 the
+   * instant from which to count, included.
+   */
+  static final String EVENT_COUNT_FINISHED_PER_MINUTE =
+      """
+      SELECT date_trunc('minute', e.at) AS minute, e.type::text AS type, count(*) AS jobs
+        FROM procrastinate_events AS e
+       WHERE e.type IN ('succeeded', 'failed', 'aborted')
+         AND e.at >= ?
+       GROUP BY 1, 2
+       ORDER BY 1
+      """;
+
+  /**
+   * Counts the running jobs of each worker, through the contract's partial index on {@code
+   * worker_id}. No parameters.
+   */
+  static final String JOB_COUNT_RUNNING_BY_WORKER =
+      """
+      SELECT j.worker_id, count(*) AS jobs
+        FROM procrastinate_jobs AS j
+       WHERE j.worker_id IS NOT NULL AND j.status = 'doing'
+       GROUP BY j.worker_id
       """;
 }

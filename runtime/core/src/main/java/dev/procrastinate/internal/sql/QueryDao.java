@@ -1,6 +1,7 @@
 package dev.procrastinate.internal.sql;
 
 import dev.procrastinate.JobFilter;
+import dev.procrastinate.model.FinishedJobs;
 import dev.procrastinate.model.JobCounts;
 import dev.procrastinate.model.JobEventType;
 import dev.procrastinate.model.JobStatus;
@@ -13,11 +14,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -79,6 +83,20 @@ public final class QueryDao {
    * @throws SQLException if the query fails
    */
   public List<ProcrastinateJob> list(Connection connection, JobFilter filter) throws SQLException {
+    Long beforeId = filter.beforeId();
+    if (beforeId != null) {
+      JobFilterSql.Where where = JobFilterSql.where(JobSql.JOB_LIST_NEWEST_FIRST, filter);
+      return Jdbc.query(
+          connection,
+          where.sql(),
+          p -> {
+            p.setLong(beforeId); // id <
+            p.setLong(filter.afterId()); // id >
+            where.bind(p); // the filter's conditions
+            p.setInt(filter.limit()); // LIMIT
+          },
+          Jdbc::readJob);
+    }
     JobFilterSql.Where where = JobFilterSql.where(JobSql.JOB_LIST, filter);
     return Jdbc.query(
         connection,
@@ -133,6 +151,99 @@ public final class QueryDao {
     }
   }
 
+  /** What jobs are counted by, with capped counts. */
+  public enum CappedCountBy {
+    /** Per queue. */
+    QUEUE(JobSql.JOB_COUNT_BY_QUEUE_CAPPED),
+    /** Per task. */
+    TASK(JobSql.JOB_COUNT_BY_TASK_CAPPED);
+
+    private final String sql;
+
+    CappedCountBy(String sql) {
+      this.sql = sql;
+    }
+  }
+
+  /**
+   * Counts every job per queue or task, and per status, each count stopping at {@code cap}.
+   *
+   * @param connection the connection
+   * @param by what to count by
+   * @param cap the most a count may reach; a count equal to it means at least that many
+   * @return one entry per name, by name
+   * @throws SQLException if the query fails
+   */
+  public List<JobCounts> countByCapped(Connection connection, CappedCountBy by, int cap)
+      throws SQLException {
+    return gather(
+        Jdbc.query(
+            connection,
+            by.sql,
+            p -> p.setInt(cap), // LIMIT of each count
+            row ->
+                new NamedCount(
+                    row.getString("name"),
+                    JobStatus.fromDb(row.getString("status")),
+                    row.getLong("jobs"))));
+  }
+
+  /**
+   * Counts the jobs that finished per minute since an instant.
+   *
+   * @param connection the connection
+   * @param since the first instant counted
+   * @return one entry per minute that has finished jobs, oldest first
+   * @throws SQLException if the query fails
+   */
+  public List<FinishedJobs> countFinishedPerMinute(Connection connection, Instant since)
+      throws SQLException {
+    List<Map.Entry<Instant, Map.Entry<String, Long>>> rows =
+        Jdbc.query(
+            connection,
+            JobSql.EVENT_COUNT_FINISHED_PER_MINUTE,
+            p -> p.setTimestamp(since), // at >=
+            row ->
+                Map.entry(
+                    Objects.requireNonNull(Jdbc.instant(row, "minute"), "minute"),
+                    Map.entry(row.getString("type"), row.getLong("jobs"))));
+    Map<Instant, long[]> minutes = new TreeMap<>();
+    for (Map.Entry<Instant, Map.Entry<String, Long>> row : rows) {
+      long[] counts = minutes.computeIfAbsent(row.getKey(), minute -> new long[3]);
+      int slot =
+          switch (row.getValue().getKey()) {
+            case "succeeded" -> 0;
+            case "failed" -> 1;
+            default -> 2;
+          };
+      counts[slot] += row.getValue().getValue();
+    }
+    List<FinishedJobs> result = new ArrayList<>();
+    minutes.forEach(
+        (minute, counts) -> result.add(new FinishedJobs(minute, counts[0], counts[1], counts[2])));
+    return result;
+  }
+
+  /**
+   * Counts the running jobs of each worker.
+   *
+   * @param connection the connection
+   * @return running jobs by worker id, for the workers that have some
+   * @throws SQLException if the query fails
+   */
+  public Map<Long, Long> countRunningByWorker(Connection connection) throws SQLException {
+    Map<Long, Long> counts = new TreeMap<>();
+    for (Map.Entry<Long, Long> count :
+        Jdbc.query(
+            connection,
+            JobSql.JOB_COUNT_RUNNING_BY_WORKER,
+            Jdbc.NO_PARAMETERS,
+            row -> Map.entry(row.getLong("worker_id"), row.getLong("jobs")))) {
+      counts.put(count.getKey(), count.getValue());
+    }
+    return counts;
+  }
+
   /** One row of a count by name and status. */
   private record NamedCount(String name, JobStatus status, long jobs) {}
 
@@ -158,7 +269,11 @@ public final class QueryDao {
                     row.getString("name"),
                     JobStatus.fromDb(row.getString("status")),
                     row.getLong("jobs")));
-    // Rows come ordered by name: gather the statuses of each name.
+    return gather(counted);
+  }
+
+  /** Gathers the statuses of each name; rows come ordered by name. */
+  private static List<JobCounts> gather(List<NamedCount> counted) {
     List<JobCounts> rows = new ArrayList<>();
     String name = null;
     Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);

@@ -446,4 +446,33 @@ class DaoTest {
         .containsEntry(JobStatus.DOING, 0L)
         .hasSize(JobStatus.values().length);
   }
+
+  @Test
+  void theDashboardsQueriesCountCappedListNewestFirstAndCountFinishedJobs() throws Exception {
+    long worker = workers.register(connection);
+    long a = defer("qa", "t.a");
+    long b = defer("qa", "t.a");
+    long c = defer("qb", "t.b");
+    jobs.fetchMany(connection, new String[] {"qa"}, worker, 2);
+    jobs.finishRunning(connection, new long[] {a}, new JobStatus[] {JobStatus.SUCCEEDED}, worker);
+
+    assertThat(ids(queries.list(connection, JobFilter.all().beforeId(Long.MAX_VALUE))))
+        .containsExactly(c, b, a);
+    assertThat(queries.countByCapped(connection, QueryDao.CappedCountBy.QUEUE, 10))
+        .extracting(JobCounts::name, JobCounts::total)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("qa", 2L),
+            org.assertj.core.groups.Tuple.tuple("qb", 1L));
+    assertThat(queries.countByCapped(connection, QueryDao.CappedCountBy.TASK, 1))
+        .extracting(JobCounts::name, JobCounts::total)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("t.a", 2L),
+            org.assertj.core.groups.Tuple.tuple("t.b", 1L));
+    assertThat(
+            queries.countFinishedPerMinute(
+                connection, java.time.Instant.now().minus(java.time.Duration.ofMinutes(5))))
+        .singleElement()
+        .satisfies(minute -> assertThat(minute.succeeded()).isEqualTo(1));
+    assertThat(queries.countRunningByWorker(connection)).containsExactly(Map.entry(worker, 1L));
+  }
 }

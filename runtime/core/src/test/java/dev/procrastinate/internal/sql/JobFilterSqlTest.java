@@ -174,7 +174,7 @@ class JobFilterSqlTest {
     assertThat(range.values()).hasSize(3);
     // The page's id and limit, then the queue and the two bounds of one event sub-query.
     assertThat(range.sql().chars().filter(c -> c == '?')).hasSize(5);
-    assertThat(range.sql()).containsOnlyOnce("EXISTS").contains("j.queue_name = ?");
+    assertThat(range.sql()).containsOnlyOnce("procrastinate_events").contains("j.queue_name = ?");
     assertThat(range.sql()).doesNotContain("j.task_name").doesNotContain("j.status");
 
     assertThatThrownBy(() -> JobFilterSql.where(JobSql.JOB_GET, JobFilter.all()))

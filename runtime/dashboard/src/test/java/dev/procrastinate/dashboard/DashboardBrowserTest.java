@@ -1,0 +1,378 @@
+package dev.procrastinate.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.procrastinate.App;
+import dev.procrastinate.JobManager;
+import dev.procrastinate.NewJob;
+import dev.procrastinate.Worker;
+import dev.procrastinate.WorkerOptions;
+import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.testing.Await;
+import dev.procrastinate.testing.TestDatabase;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real headless browser (Debian's chromium and chromium-driver, driven by
+ * Selenium), over a real database and a real worker: every page, the filtered list, a job's page,
+ * retry, cancel and abort with their confirmations, figures changing live, and a read-only
+ * dashboard refusing an action. Takes the README's screenshots into the module's docs folder.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(120)
+class DashboardBrowserTest {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+  @RegisterExtension static final TestDatabase DB = TestDatabase.migrated();
+
+  private static App app;
+  private static JobManager jobs;
+  private static Worker worker;
+  private static DashboardServer server;
+  private static DashboardServer readOnlyServer;
+  private static WebDriver browser;
+  private static WebDriverWait wait;
+  private static long failedJob;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    assertThat(CHROMIUM)
+        .as("the browser tests need Debian's chromium (apt-get install chromium; .ci/run does)")
+        .isExecutable();
+    assertThat(CHROMEDRIVER)
+        .as("the browser tests need chromium-driver (apt-get install chromium-driver)")
+        .isExecutable();
+    app =
+        App.builder()
+            .dataSource(DB.dataSource())
+            .taskRegistrars(List.of(DemoTasks.registrar()))
+            .build();
+    jobs = app.jobManager();
+    for (int i = 0; i < 12; i++) {
+      jobs.defer(
+          NewJob.builder(DemoTasks.WELCOME)
+              .queue("emails")
+              .arg("user_id", 1000 + i)
+              .arg("template", i % 2 == 0 ? "welcome" : "reminder")
+              .build());
+    }
+    failedJob =
+        jobs.defer(
+            NewJob.builder(DemoTasks.FLAKY)
+                .queue("imports")
+                .arg("file", "customers-2026-11.csv")
+                .build());
+    // The imports queue is served by one-shot workers only, so that a retried import waits
+    // until the test runs one.
+    runImports();
+    assertThat(jobs.getStatus(failedJob)).contains(JobStatus.FAILED);
+    worker =
+        app.worker(
+            WorkerOptions.builder()
+                .installSignalHandlers(false)
+                .name("dashboard-test")
+                .queues("emails", "reports")
+                .concurrency(2)
+                .shutdownGracefulTimeout(Duration.ofSeconds(2))
+                .fetchJobPollingInterval(Duration.ofMillis(200))
+                .abortJobPollingInterval(Duration.ofMillis(200))
+                .build());
+    worker.start();
+    Await.until(
+        Duration.ofSeconds(30),
+        () -> jobs.countByStatus("emails").get(JobStatus.SUCCEEDED) == 12,
+        "the worker to run the emails");
+
+    Dashboard dashboard = Dashboard.builder(app).refreshInterval(Duration.ofMillis(300)).build();
+    server = DashboardServer.start(dashboard, DashboardServer.Options.local(0));
+    readOnlyServer =
+        DashboardServer.start(
+            Dashboard.builder(app).readOnly(true).build(), DashboardServer.Options.local(0));
+
+    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,860");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
+    browser = new ChromeDriver(service, options);
+    wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (server != null) {
+      server.close();
+    }
+    if (readOnlyServer != null) {
+      readOnlyServer.close();
+    }
+    if (worker != null) {
+      worker.close();
+    }
+    if (app != null) {
+      app.close();
+    }
+  }
+
+  private static void runImports() throws InterruptedException {
+    try (Worker oneShot =
+        app.worker(
+            WorkerOptions.builder()
+                .installSignalHandlers(false)
+                .name("imports")
+                .queues("imports")
+                .waitForJobs(false)
+                .build())) {
+      oneShot.run();
+    }
+  }
+
+  private static void open(String path) {
+    browser.get(server.uri().resolve(path).toString());
+  }
+
+  private static String text(String id) {
+    return browser.findElement(By.id(id)).getText();
+  }
+
+  private static void screenshot(String name) throws Exception {
+    File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+    Path docs = Path.of("docs");
+    Files.createDirectories(docs);
+    Files.copy(shot.toPath(), docs.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Marks the current document, to tell a live update from a reload. */
+  private static void markDocument() {
+    ((JavascriptExecutor) browser).executeScript("window.notReloaded = true;");
+  }
+
+  private static boolean documentNotReloaded() {
+    return Boolean.TRUE.equals(
+        ((JavascriptExecutor) browser).executeScript("return window.notReloaded === true;"));
+  }
+
+  @Test
+  @Order(1)
+  void opensEveryPage() throws Exception {
+    open("/");
+    assertThat(browser.getTitle()).startsWith("Overview");
+    WebElement emails = browser.findElement(By.cssSelector("#queues tr[data-queue=emails]"));
+    assertThat(emails.findElement(By.cssSelector("td[data-status=succeeded]")).getText())
+        .isEqualTo("12");
+    assertThat(text("chart-total")).isEqualTo("13 in the last hour");
+    assertThat(browser.findElement(By.cssSelector("#workers tr td:last-child")).getText())
+        .isEqualTo("alive");
+    screenshot("overview.png");
+
+    String[][] pages = {
+      {"Jobs", "Jobs"},
+      {"Tasks", "Tasks"},
+      {"Locks", "Locks"},
+      {"Periodic", "Periodic schedules"},
+      {"Workers", "Workers"},
+      {"Overview", "Overview"}
+    };
+    for (String[] page : pages) {
+      browser.findElement(By.linkText(page[0])).click();
+      wait.until(ExpectedConditions.textToBe(By.tagName("h1"), page[1]));
+    }
+    browser.findElement(By.linkText("Tasks")).click();
+    assertThat(browser.findElement(By.id("known-tasks")).getText())
+        .contains(DemoTasks.REPORT, "reports", "0 3 * * *");
+    assertThat(browser.findElement(By.id("seen-tasks")).getText()).contains(DemoTasks.WELCOME);
+    browser.findElement(By.linkText("Periodic")).click();
+    assertThat(browser.findElement(By.id("periodic")).getText())
+        .contains(DemoTasks.NIGHTLY, "0 3 * * *");
+  }
+
+  @Test
+  @Order(2)
+  void filtersTheListAndOpensAJob() throws Exception {
+    open("/jobs");
+    assertThat(browser.findElements(By.cssSelector("#jobs tbody tr"))).hasSize(13);
+    new Select(browser.findElement(By.id("f-status"))).selectByValue("failed");
+    browser.findElement(By.id("f-queue")).sendKeys("imports");
+    browser.findElement(By.id("apply-filter")).click();
+    wait.until(ExpectedConditions.urlContains("status=failed"));
+    assertThat(browser.getCurrentUrl()).contains("queue=imports");
+    List<WebElement> rows = browser.findElements(By.cssSelector("#jobs tbody tr"));
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0).getDomAttribute("data-job")).isEqualTo(String.valueOf(failedJob));
+
+    // The filter is in the URL: opening it again gives the same list.
+    String shared = browser.getCurrentUrl();
+    browser.get(shared);
+    assertThat(browser.findElements(By.cssSelector("#jobs tbody tr"))).hasSize(1);
+
+    browser.findElement(By.linkText("#" + failedJob)).click();
+    wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Job #" + failedJob));
+    assertThat(text("job-status")).isEqualTo("failed");
+    assertThat(text("job-args")).isEqualTo("{\n  \"file\" : \"customers-2026-11.csv\"\n}");
+    assertThat(text("timeline")).contains("deferred", "started", "failed");
+    screenshot("job.png");
+  }
+
+  @Test
+  @Order(3)
+  void retriesAFailedJobAndSeesItsStatusChangeLive() throws Exception {
+    open("/jobs/" + failedJob);
+    browser.findElement(By.id("action-retry")).click();
+    assertThat(text("question")).startsWith("Retry job #" + failedJob);
+    browser.findElement(By.id("confirm-button")).click();
+    wait.until(ExpectedConditions.textToBe(By.id("notice"), "Job retried."));
+    assertThat(text("job-status")).isEqualTo("todo");
+    markDocument();
+
+    runImports();
+    wait.until(ExpectedConditions.textToBe(By.id("job-status"), "succeeded"));
+    assertThat(documentNotReloaded()).as("the status changed without a reload").isTrue();
+    assertThat(text("timeline")).contains("retried", "succeeded");
+    assertThat(jobs.getStatus(failedJob)).contains(JobStatus.SUCCEEDED);
+  }
+
+  @Test
+  @Order(4)
+  void cancelsAWaitingJob() {
+    long later =
+        jobs.defer(
+            NewJob.builder(DemoTasks.WELCOME)
+                .queue("emails")
+                .scheduleIn(Duration.ofHours(2))
+                .arg("user_id", 77)
+                .arg("template", "welcome")
+                .build());
+    open("/jobs/" + later);
+    assertThat(text("job-status")).isEqualTo("todo");
+    browser.findElement(By.id("action-cancel")).click();
+    assertThat(text("question")).startsWith("Cancel job #" + later);
+    browser.findElement(By.id("confirm-button")).click();
+    wait.until(ExpectedConditions.textToBe(By.id("notice"), "Job cancelled."));
+    assertThat(text("job-status")).isEqualTo("cancelled");
+    assertThat(jobs.getStatus(later)).contains(JobStatus.CANCELLED);
+  }
+
+  @Test
+  @Order(5)
+  void abortsARunningJob() throws Exception {
+    long report =
+        jobs.defer(NewJob.builder(DemoTasks.REPORT).queue("reports").lock("reports").build());
+    Await.until(
+        Duration.ofSeconds(20),
+        () -> jobs.getStatus(report).orElseThrow() == JobStatus.DOING,
+        "the report to start");
+    open("/jobs/" + report);
+    assertThat(text("job-status")).isEqualTo("doing");
+    open("/locks");
+    assertThat(browser.findElement(By.cssSelector("#locks tr[data-lock=reports]")).getText())
+        .contains("reports 1 0");
+    open("/jobs/" + report);
+    browser.findElement(By.id("action-abort")).click();
+    browser.findElement(By.id("confirm-button")).click();
+    wait.until(
+        ExpectedConditions.textToBe(
+            By.id("notice"), "Abort requested: the job stops at its worker's next check."));
+    markDocument();
+    wait.until(ExpectedConditions.textToBe(By.id("job-status"), "aborted"));
+    assertThat(documentNotReloaded()).isTrue();
+    assertThat(jobs.getStatus(report)).contains(JobStatus.ABORTED);
+  }
+
+  @Test
+  @Order(6)
+  void retriesEveryFailedJobOfAFilter() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      jobs.defer(NewJob.builder(DemoTasks.FLAKY).queue("imports").arg("file", i + ".csv").build());
+    }
+    runImports();
+    open("/jobs?status=failed&queue=imports");
+    assertThat(browser.findElements(By.cssSelector("#jobs tbody tr"))).hasSize(3);
+    browser.findElement(By.id("bulk-retry")).click();
+    assertThat(text("question"))
+        .isEqualTo("Retry 3 failed jobs matching status failed, queue imports?");
+    browser.findElement(By.id("confirm-button")).click();
+    wait.until(ExpectedConditions.textToBe(By.id("notice"), "Retried 3 jobs."));
+    assertThat(browser.findElements(By.id("no-jobs"))).hasSize(1);
+  }
+
+  @Test
+  @Order(7)
+  void aReadOnlyDashboardRefusesAnAction() {
+    long waiting =
+        jobs.defer(
+            NewJob.builder(DemoTasks.WELCOME)
+                .queue("emails")
+                .scheduleIn(Duration.ofHours(2))
+                .arg("user_id", 5)
+                .arg("template", "welcome")
+                .build());
+    browser.get(readOnlyServer.uri().resolve("/jobs/" + waiting).toString());
+    assertThat(text("read-only")).isEqualTo("read-only");
+    assertThat(browser.findElements(By.id("action-cancel"))).isEmpty();
+    browser.get(readOnlyServer.uri().resolve("/jobs/" + waiting + "/cancel").toString());
+    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("403 · Read-only");
+    Object status =
+        ((JavascriptExecutor) browser)
+            .executeAsyncScript(
+                "var done = arguments[arguments.length - 1];"
+                    + "fetch('/jobs/"
+                    + waiting
+                    + "/cancel', {method: 'POST', body: new URLSearchParams({csrf: 'x'})})"
+                    + ".then(function (r) { done(r.status); });");
+    assertThat(((Number) status).intValue()).isEqualTo(403);
+    assertThat(jobs.getStatus(waiting)).contains(JobStatus.TODO);
+  }
+
+  @Test
+  @Order(8)
+  void badAddressesGetAPageThatSaysSo() {
+    open("/jobs/not-a-number");
+    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("400 · Bad request");
+    assertThat(text("problem")).contains("'not-a-number' is not a job id");
+    open("/jobs/424242");
+    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("404 · Not found");
+    open("/jobs?from=soon");
+    assertThat(text("problem")).contains("Parameter 'from' must be a time");
+  }
+}

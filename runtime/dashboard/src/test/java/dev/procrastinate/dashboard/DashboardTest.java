@@ -1,0 +1,357 @@
+package dev.procrastinate.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.procrastinate.App;
+import dev.procrastinate.AppConfig;
+import dev.procrastinate.JobManager;
+import dev.procrastinate.NewJob;
+import dev.procrastinate.Worker;
+import dev.procrastinate.WorkerOptions;
+import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.testing.Sql;
+import dev.procrastinate.testing.TestDatabase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The dashboard's handler and server over a real database, without a browser. */
+@Timeout(60)
+class DashboardTest {
+  @RegisterExtension static final TestDatabase DB = TestDatabase.migrated();
+
+  private static App app;
+  private static JobManager jobs;
+  private static Dashboard dashboard;
+  private static long failed;
+  private static long waiting;
+  private static long succeeded;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    app =
+        App.builder()
+            .dataSource(DB.dataSource())
+            .taskRegistrars(List.of(DemoTasks.registrar()))
+            .build();
+    jobs = app.jobManager();
+    succeeded =
+        jobs.defer(
+            NewJob.builder(DemoTasks.WELCOME)
+                .queue("emails")
+                .arg("user_id", 7)
+                .arg("template", "welcome <b>")
+                .build());
+    failed =
+        jobs.defer(
+            NewJob.builder(DemoTasks.FLAKY)
+                .queue("imports")
+                .lock("import-lock")
+                .queueingLock("import-q")
+                .arg("file", "a.csv")
+                .build());
+    try (Worker worker =
+        app.worker(
+            WorkerOptions.builder()
+                .installSignalHandlers(false)
+                .waitForJobs(false)
+                .queues("emails", "imports")
+                .build())) {
+      worker.run();
+    }
+    waiting =
+        jobs.defer(
+            NewJob.builder(DemoTasks.WELCOME)
+                .queue("emails")
+                .scheduleIn(Duration.ofHours(1))
+                .arg("user_id", 8)
+                .arg("template", "later")
+                .build());
+    dashboard = Dashboard.builder(app).build();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    app.close();
+  }
+
+  private static DashboardResponse get(Dashboard dashboard, String path, String query) {
+    return dashboard.handle(DashboardRequest.get(path, query));
+  }
+
+  private static DashboardResponse post(
+      Dashboard dashboard, String path, String query, String cookie, String body) {
+    return dashboard.handle(
+        new DashboardRequest(
+            "POST",
+            "",
+            path,
+            query,
+            cookie == null ? Map.of() : Map.of("Cookie", cookie),
+            body.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void everyPageAnswersWithItsFigures() {
+    assertThat(jobs.getStatus(succeeded)).contains(JobStatus.SUCCEEDED);
+    assertThat(jobs.getStatus(failed)).contains(JobStatus.FAILED);
+
+    String overview = get(dashboard, "/", "").bodyText();
+    assertThat(overview).contains("<h1>Overview</h1>", "data-queue=\"emails\"", "id=\"chart\"");
+    assertThat(overview).contains("2 in the last hour");
+
+    String list = get(dashboard, "/jobs", "").bodyText();
+    assertThat(list).contains("data-job=\"" + failed + "\"", "data-job=\"" + waiting + "\"");
+    assertThat(list.indexOf("data-job=\"" + waiting + "\""))
+        .as("newest first")
+        .isLessThan(list.indexOf("data-job=\"" + succeeded + "\""));
+
+    String job = get(dashboard, "/jobs/" + succeeded, "").bodyText();
+    assertThat(job)
+        .contains("Job #" + succeeded, "&quot;welcome &lt;b&gt;&quot;", "data-event=\"succeeded\"")
+        .doesNotContain("<b>\"");
+
+    assertThat(get(dashboard, "/tasks", "").bodyText())
+        .contains("id=\"known-tasks\"", DemoTasks.NIGHTLY, "0 3 * * *", "id=\"seen-tasks\"");
+    assertThat(get(dashboard, "/periodic", "").bodyText()).contains("0 3 * * *", "never");
+    assertThat(get(dashboard, "/workers", "").bodyText()).contains("No worker is registered");
+    assertThat(get(dashboard, "/locks", "").bodyText())
+        .contains("No waiting or running job holds a lock");
+    assertThat(get(dashboard, "/assets/dashboard.css", "").contentType()).startsWith("text/css");
+  }
+
+  @Test
+  void theListFiltersByEveryCriterionAndPages() {
+    assertThat(ids("status=failed")).containsExactly(failed);
+    assertThat(ids("status=todo,succeeded")).containsExactly(waiting, succeeded);
+    assertThat(ids("queue=imports")).containsExactly(failed);
+    assertThat(ids("task=" + DemoTasks.WELCOME)).containsExactly(waiting, succeeded);
+    assertThat(ids("lock=import-lock")).containsExactly(failed);
+    assertThat(ids("queueing_lock=import-q")).containsExactly(failed);
+    assertThat(ids("id=" + succeeded)).containsExactly(succeeded);
+    assertThat(ids("from=2000-01-01T00:00&to=2100-01-01")).hasSize(3);
+    assertThat(ids("to=2000-01-01T00:00Z")).isEmpty();
+    assertThat(ids("limit=1")).containsExactly(waiting);
+    assertThat(ids("limit=1&before=" + waiting)).containsExactly(failed);
+    String firstPage = get(dashboard, "/jobs", "limit=1").bodyText();
+    assertThat(firstPage).contains("href=\"/jobs?before=" + waiting + "&amp;limit=1\"");
+  }
+
+  private static List<Long> ids(String query) {
+    DashboardResponse response = get(dashboard, "/jobs", query);
+    assertThat(response.status()).as(query).isEqualTo(200);
+    List<Long> ids = new ArrayList<>();
+    java.util.regex.Matcher matcher =
+        java.util.regex.Pattern.compile("data-job=\"(\\d+)\"").matcher(response.bodyText());
+    while (matcher.find()) {
+      ids.add(Long.parseLong(matcher.group(1)));
+    }
+    return ids;
+  }
+
+  @Test
+  void badInputGetsAPageThatSaysSoWithoutAStackTrace() {
+    assertProblem(get(dashboard, "/jobs/abc", ""), 400, "is not a job id");
+    assertProblem(get(dashboard, "/jobs/987654321", ""), 404, "There is no job 987654321");
+    assertProblem(get(dashboard, "/jobs", "status=sleeping"), 400, "Parameter 'status'");
+    assertProblem(get(dashboard, "/jobs", "from=yesterday"), 400, "Parameter 'from'");
+    assertProblem(get(dashboard, "/jobs", "id=-3"), 400, "Parameter 'id'");
+    assertProblem(get(dashboard, "/jobs", "limit=100000"), 400, "Parameter 'limit'");
+    assertProblem(get(dashboard, "/jobs", "from=2026-01-02&to=2026-01-01"), 400, "swap them");
+    assertProblem(get(dashboard, "/jobs", "queue=%zz"), 400, "malformed");
+    assertProblem(get(dashboard, "/nowhere", ""), 404, "There is no page /nowhere");
+    assertProblem(get(dashboard, "/jobs/" + failed + "/explode", ""), 404, "no action");
+  }
+
+  private static void assertProblem(DashboardResponse response, int status, String message) {
+    assertThat(response.status()).isEqualTo(status);
+    assertThat(response.bodyText())
+        .contains(message)
+        .doesNotContain("Exception", "\tat ", "dev.procrastinate.");
+  }
+
+  @Test
+  void actionsNeedTheCsrfTokenOfTheCookie() {
+    DashboardResponse page = get(dashboard, "/jobs/" + waiting + "/cancel", "");
+    String cookie = page.headers().get("Set-Cookie");
+    assertThat(cookie).contains("SameSite=Strict", "HttpOnly");
+    String token = cookie.substring(cookie.indexOf('=') + 1, cookie.indexOf(';'));
+    assertThat(page.bodyText()).contains("name=\"csrf\" value=\"" + token + "\"");
+    String path = "/jobs/" + waiting + "/cancel";
+
+    assertThat(post(dashboard, path, "", null, "csrf=" + token).status()).isEqualTo(403);
+    assertThat(post(dashboard, path, "", Csrf.COOKIE + "=" + token, "").status()).isEqualTo(403);
+    assertThat(
+            post(dashboard, path, "", Csrf.COOKIE + "=" + token, "csrf=" + Csrf.newToken())
+                .status())
+        .isEqualTo(403);
+    DashboardResponse crossSite =
+        dashboard.handle(
+            new DashboardRequest(
+                "POST",
+                "",
+                path,
+                "",
+                Map.of(
+                    "Cookie", Csrf.COOKIE + "=" + token,
+                    "Origin", "https://evil.example",
+                    "Host", "127.0.0.1:8080"),
+                ("csrf=" + token).getBytes(StandardCharsets.UTF_8)));
+    assertThat(crossSite.status()).isEqualTo(403);
+    assertThat(jobs.getStatus(waiting)).contains(JobStatus.TODO);
+
+    DashboardResponse done = post(dashboard, path, "", Csrf.COOKIE + "=" + token, "csrf=" + token);
+    assertThat(done.status()).isEqualTo(303);
+    assertThat(done.headers().get("Location")).isEqualTo("/jobs/" + waiting + "?done=cancel");
+    assertThat(jobs.getStatus(waiting)).contains(JobStatus.CANCELLED);
+    assertThat(get(dashboard, "/jobs/" + waiting, "done=cancel").bodyText())
+        .contains("Job cancelled.");
+  }
+
+  @Test
+  void bulkActionsSayHowManyJobsTheyTouch() {
+    long first =
+        jobs.defer(NewJob.builder(DemoTasks.WELCOME).queue("bulk").arg("user_id", 1).build());
+    long second =
+        jobs.defer(NewJob.builder(DemoTasks.WELCOME).queue("bulk").arg("user_id", 2).build());
+    DashboardResponse confirm = get(dashboard, "/jobs/bulk/cancel", "queue=bulk");
+    assertThat(confirm.bodyText()).contains("Cancel 2 waiting jobs matching queue bulk?");
+    assertThat(get(dashboard, "/jobs/bulk/retry", "queue=bulk").bodyText())
+        .contains("No failed job matches queue bulk: nothing to do.");
+    String token = Csrf.newToken();
+    DashboardResponse done =
+        post(
+            dashboard,
+            "/jobs/bulk/cancel",
+            "queue=bulk",
+            Csrf.COOKIE + "=" + token,
+            "csrf=" + token);
+    assertThat(done.status()).isEqualTo(303);
+    assertThat(done.headers().get("Location")).isEqualTo("/jobs?queue=bulk&done=cancel&n=2");
+    assertThat(jobs.getStatus(first)).contains(JobStatus.CANCELLED);
+    assertThat(jobs.getStatus(second)).contains(JobStatus.CANCELLED);
+    assertThat(get(dashboard, "/jobs", "queue=bulk&done=cancel&n=2").bodyText())
+        .contains("Cancelled 2 jobs.");
+  }
+
+  @Test
+  void aReadOnlyDashboardHidesAndRefusesActions() {
+    Dashboard readOnly = Dashboard.builder(app).readOnly(true).build();
+    String page = get(readOnly, "/jobs/" + failed, "").bodyText();
+    assertThat(page).contains("id=\"read-only\"").doesNotContain("id=\"action-retry\"");
+    assertThat(get(readOnly, "/jobs", "").bodyText()).doesNotContain("id=\"bulk-retry\"");
+    assertProblem(get(readOnly, "/jobs/" + failed + "/retry", ""), 403, "read-only");
+    String token = Csrf.newToken();
+    DashboardResponse refused =
+        post(
+            readOnly, "/jobs/" + failed + "/retry", "", Csrf.COOKIE + "=" + token, "csrf=" + token);
+    assertProblem(refused, 403, "read-only");
+    assertThat(jobs.getStatus(failed)).contains(JobStatus.FAILED);
+  }
+
+  @Test
+  void theServerKeepsToThisMachineWithoutCredentials() {
+    assertThatThrownBy(
+            () ->
+                DashboardServer.start(
+                    dashboard,
+                    new DashboardServer.Options("0.0.0.0", 0, DashboardCredentials.none())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("without credentials")
+        .hasMessageContaining("PROCRASTINATE_DASHBOARD_USER")
+        .hasMessageContaining("bind to 127.0.0.1");
+    assertThatThrownBy(() -> DashboardCredentials.userAndPassword("ops", " "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("password");
+  }
+
+  @Test
+  void credentialsAreRequiredAndCheckedOnAnyOtherAddress() throws Exception {
+    String previousUser = System.setProperty("procrastinate.dashboard.user", "ops");
+    String previousPassword = System.setProperty("procrastinate.dashboard.password", "pa55-word");
+    String previousToken = System.setProperty("procrastinate.dashboard.token", "t0ken-t0ken");
+    DashboardCredentials credentials;
+    try {
+      credentials = DashboardCredentials.fromSettings(getClass().getClassLoader());
+    } finally {
+      restore("procrastinate.dashboard.user", previousUser);
+      restore("procrastinate.dashboard.password", previousPassword);
+      restore("procrastinate.dashboard.token", previousToken);
+    }
+    assertThat(credentials.toString()).doesNotContain("pa55-word", "t0ken-t0ken");
+    try (DashboardServer server =
+        DashboardServer.start(dashboard, new DashboardServer.Options("0.0.0.0", 0, credentials))) {
+      HttpClient client = HttpClient.newHttpClient();
+      URI uri = URI.create("http://127.0.0.1:" + server.port() + "/workers");
+      assertThat(send(client, uri, null).statusCode()).isEqualTo(401);
+      assertThat(send(client, uri, basic("ops", "wrong")).statusCode()).isEqualTo(401);
+      assertThat(send(client, uri, basic("ops", "pa55-word")).statusCode()).isEqualTo(200);
+      assertThat(send(client, uri, basic("anyone", "t0ken-t0ken")).statusCode()).isEqualTo(200);
+      assertThat(send(client, uri, "Bearer t0ken-t0ken").statusCode()).isEqualTo(200);
+      assertThat(send(client, uri, "Bearer nope").statusCode()).isEqualTo(401);
+    }
+  }
+
+  private static void restore(String property, String previous) {
+    if (previous == null) {
+      System.clearProperty(property);
+    } else {
+      System.setProperty(property, previous);
+    }
+  }
+
+  private static String basic(String user, String password) {
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static HttpResponse<String> send(HttpClient client, URI uri, String authorization)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void theDatabasePasswordNeverReachesAPage() throws Exception {
+    String password = "Dash-Secret-" + Long.toHexString(System.nanoTime());
+    Sql sql = new Sql(DB.dataSource());
+    sql.execute("DROP ROLE IF EXISTS dashboard_viewer");
+    sql.execute("CREATE ROLE dashboard_viewer LOGIN PASSWORD '" + password + "'");
+    sql.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO dashboard_viewer");
+    sql.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO dashboard_viewer");
+    AppConfig config =
+        AppConfig.builder().url(DB.url()).user("dashboard_viewer").password(password).build();
+    try (App viewer =
+        App.builder().config(config).taskRegistrars(List.of(DemoTasks.registrar())).build()) {
+      Dashboard own = Dashboard.builder(viewer).build();
+      for (String path :
+          List.of("/", "/jobs", "/jobs/" + failed, "/tasks", "/locks", "/periodic", "/workers")) {
+        DashboardResponse response = get(own, path, "");
+        assertThat(response.status()).as(path).isEqualTo(200);
+        assertThat(response.bodyText()).as(path).doesNotContain(password, DB.url());
+      }
+      DashboardResponse missing = get(own, "/jobs/55555555", "");
+      assertThat(missing.bodyText()).doesNotContain(password);
+    } finally {
+      sql.execute("DROP OWNED BY dashboard_viewer");
+      sql.execute("DROP ROLE dashboard_viewer");
+    }
+  }
+}

@@ -291,7 +291,7 @@ class CliTest {
         .hasSize(4) // three checks and the final newline
         .satisfies(lines -> assertThat(lines.get(0)).startsWith("database: OK (PostgreSQL "))
         .satisfies(lines -> assertThat(lines.get(1)).startsWith("schema: OK"))
-        .satisfies(lines -> assertThat(lines.get(2)).startsWith("tasks: OK (2 found"));
+        .satisfies(lines -> assertThat(lines.get(2)).startsWith("tasks: OK (3 found"));
 
     CliProcess.Result noTasks = cli("healthchecks");
     assertThat(noTasks.exitCode()).as(noTasks.toString()).isEqualTo(1);

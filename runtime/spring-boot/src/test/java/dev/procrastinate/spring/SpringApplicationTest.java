@@ -59,6 +59,7 @@ class SpringApplicationTest {
                 "spring.datasource.username=" + DB.user(),
                 "spring.datasource.password=" + DB.password(),
                 "spring.flyway.locations=classpath:db/spring-test",
+                "spring.liquibase.enabled=false", // Liquibase is on the class path for its own test
                 "spring.jpa.hibernate.ddl-auto=validate",
                 "procrastinate.worker.enabled=true",
                 "procrastinate.worker.concurrency=2",

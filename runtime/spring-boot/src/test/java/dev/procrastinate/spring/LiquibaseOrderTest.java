@@ -6,6 +6,7 @@ import dev.procrastinate.App;
 import dev.procrastinate.SchemaManager;
 import dev.procrastinate.testing.Sql;
 import dev.procrastinate.testing.TestDatabase;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -40,7 +41,7 @@ class LiquibaseOrderTest {
               assertThat(schema.currentVersion()).isEqualTo(schema.latestVersion());
               // The changelog's table references procrastinate_jobs: Liquibase ran after us.
               assertThat(
-                      new Sql(DB.dataSource())
+                      new Sql(context.getBean(DataSource.class))
                           .value(
                               "SELECT count(*) FROM pg_constraint"
                                   + " WHERE conrelid = 'shipments'::regclass AND contype = 'f'"))

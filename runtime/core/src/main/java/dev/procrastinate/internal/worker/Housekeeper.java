@@ -91,7 +91,9 @@ final class Housekeeper {
     scheduler.scheduleWithFixedDelay(
         this::pollAborts, abortPolling, abortPolling, TimeUnit.MILLISECONDS);
     if (options.rescueStalledJobs()) {
-      long every = options.stalledWorkerTimeout().toMillis();
+      // As often as heartbeats, so that a job is rescued within about a heartbeat of its worker
+      // going stale, not up to a second stalled timeout later.
+      long every = Math.min(options.stalledWorkerTimeout().toMillis(), heartbeat);
       scheduler.scheduleWithFixedDelay(
           this::rescueStalledJobs, Math.min(every, 1_000), every, TimeUnit.MILLISECONDS);
     }

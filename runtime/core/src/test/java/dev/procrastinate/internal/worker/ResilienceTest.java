@@ -172,6 +172,31 @@ class ResilienceTest {
     assertThat(runs.runsOf(id)).isZero();
   }
 
+  /**
+   * A rescuing worker looks for stalled workers as often as it beats, so a job is rescued within
+   * about a heartbeat of its worker going stale, not a whole stalled timeout later.
+   */
+  @Test
+  void aJobIsRescuedSoonAfterItsWorkerGoesStale() throws Exception {
+    long dying = registerWorker("-27 seconds"); // stale 3 s from now, for a 30 s timeout
+    long id = app.jobManager().defer(NewJob.builder("t.sleepy").build());
+    assertThat(sql.value("SELECT id FROM procrastinate_fetch_job_v2(NULL, ?)", dying))
+        .isEqualTo(String.valueOf(id));
+    try (Worker rescuer =
+        app.worker(
+            options()
+                .rescueStalledJobs(true)
+                .updateHeartbeatInterval(Duration.ofMillis(200))
+                .stalledWorkerTimeout(Duration.ofSeconds(30))
+                .build())) {
+      rescuer.start();
+      Await.until(
+          Duration.ofSeconds(15),
+          () -> app.jobManager().getStatus(id).orElseThrow() == JobStatus.SUCCEEDED,
+          "the job rescued within seconds of its worker going stale, not 30 s later");
+    }
+  }
+
   /** Registers a worker whose last heartbeat is {@code offset} (an interval) from now. */
   private long registerWorker(String offset) throws Exception {
     long id = Long.parseLong(sql.value("SELECT worker_id FROM procrastinate_register_worker_v1()"));

@@ -83,6 +83,14 @@ final class BenchDatabase implements AutoCloseable {
         + (query < 0 ? "" : adminUrl.substring(query));
   }
 
+  String user() {
+    return user;
+  }
+
+  String password() {
+    return password;
+  }
+
   HikariDataSource dataSource() {
     return dataSource;
   }

@@ -62,4 +62,39 @@ class BenchmarksSmokeIT {
     String printed = run(() -> DashboardBenchmark.main(new String[] {"20000", "1"}));
     assertThat(printed).contains("overview", "jobs, one hour", "workers", "summary:");
   }
+
+  @Test
+  void chaosBenchmarkMeasuresEveryFault() throws Exception {
+    String printed =
+        run(
+            () ->
+                ChaosBenchmark.main(
+                    new String[] {
+                      "workers=2",
+                      "rate=3",
+                      "kills=1",
+                      "killEvery=2",
+                      "terminations=1",
+                      "terminateEvery=2",
+                      "pauses=1",
+                      "pause=5",
+                      "heartbeat=0.5",
+                      "stalled=2",
+                      "warmup=2",
+                      "after=2",
+                      "logs=target/chaos-smoke-logs"
+                    }));
+    // Losing a job, or an outcome written over a rescued run, is a defect at any size.
+    assertThat(printed)
+        .contains(
+            "1 x SIGKILL + new worker",
+            "1 x pg_terminate_backend, all",
+            "1 x SIGSTOP 5.0 s, SIGCONT",
+            "not yet measured",
+            "summary: 3 faults measured, 0 lost,",
+            " 0 outcomes over a live run");
+    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive))
+        .as("worker processes left behind")
+        .isEmpty();
+  }
 }

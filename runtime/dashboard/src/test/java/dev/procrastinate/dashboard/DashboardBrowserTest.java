@@ -27,9 +27,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -172,8 +172,25 @@ class DashboardBrowserTest {
     browser.get(server.uri().resolve(path).toString());
   }
 
+  /** Reads an element's text; a live refresh may swap the element between finding and reading. */
   private static String text(String id) {
-    return browser.findElement(By.id(id)).getText();
+    return textOf(By.id(id));
+  }
+
+  /** Reads an element's text, found again if a live refresh swapped it meanwhile. */
+  private static String textOf(By by) {
+    return wait.ignoring(StaleElementReferenceException.class)
+        .until(driver -> driver.findElement(by).getText());
+  }
+
+  /** Clicks an element, found again if a live refresh swapped it meanwhile. */
+  private static void click(By by) {
+    wait.ignoring(StaleElementReferenceException.class)
+        .until(
+            driver -> {
+              driver.findElement(by).click();
+              return true;
+            });
   }
 
   private static void screenshot(String name) throws Exception {
@@ -198,12 +215,10 @@ class DashboardBrowserTest {
   void opensEveryPage() throws Exception {
     open("/");
     assertThat(browser.getTitle()).startsWith("Overview");
-    WebElement emails = browser.findElement(By.cssSelector("#queues tr[data-queue=emails]"));
-    assertThat(emails.findElement(By.cssSelector("td[data-status=succeeded]")).getText())
+    assertThat(textOf(By.cssSelector("#queues tr[data-queue=emails] td[data-status=succeeded]")))
         .isEqualTo("12");
     assertThat(text("chart-total")).isEqualTo("13 in the last hour");
-    assertThat(browser.findElement(By.cssSelector("#workers tr td:last-child")).getText())
-        .isEqualTo("alive");
+    assertThat(textOf(By.cssSelector("#workers tr td:last-child"))).isEqualTo("alive");
     screenshot("overview.png");
 
     String[][] pages = {
@@ -215,16 +230,14 @@ class DashboardBrowserTest {
       {"Overview", "Overview"}
     };
     for (String[] page : pages) {
-      browser.findElement(By.linkText(page[0])).click();
+      click(By.linkText(page[0]));
       wait.until(ExpectedConditions.textToBe(By.tagName("h1"), page[1]));
     }
-    browser.findElement(By.linkText("Tasks")).click();
-    assertThat(browser.findElement(By.id("known-tasks")).getText())
-        .contains(DemoTasks.REPORT, "reports", "0 3 * * *");
-    assertThat(browser.findElement(By.id("seen-tasks")).getText()).contains(DemoTasks.WELCOME);
-    browser.findElement(By.linkText("Periodic")).click();
-    assertThat(browser.findElement(By.id("periodic")).getText())
-        .contains(DemoTasks.NIGHTLY, "0 3 * * *");
+    click(By.linkText("Tasks"));
+    assertThat(textOf(By.id("known-tasks"))).contains(DemoTasks.REPORT, "reports", "0 3 * * *");
+    assertThat(textOf(By.id("seen-tasks"))).contains(DemoTasks.WELCOME);
+    click(By.linkText("Periodic"));
+    assertThat(textOf(By.id("periodic"))).contains(DemoTasks.NIGHTLY, "0 3 * * *");
   }
 
   @Test
@@ -234,19 +247,25 @@ class DashboardBrowserTest {
     assertThat(browser.findElements(By.cssSelector("#jobs tbody tr"))).hasSize(13);
     new Select(browser.findElement(By.id("f-status"))).selectByValue("failed");
     browser.findElement(By.id("f-queue")).sendKeys("imports");
-    browser.findElement(By.id("apply-filter")).click();
+    click(By.id("apply-filter"));
     wait.until(ExpectedConditions.urlContains("status=failed"));
     assertThat(browser.getCurrentUrl()).contains("queue=imports");
-    List<WebElement> rows = browser.findElements(By.cssSelector("#jobs tbody tr"));
-    assertThat(rows).hasSize(1);
-    assertThat(rows.get(0).getDomAttribute("data-job")).isEqualTo(String.valueOf(failedJob));
+    assertThat(browser.findElements(By.cssSelector("#jobs tbody tr"))).hasSize(1);
+    String listed =
+        wait.ignoring(StaleElementReferenceException.class)
+            .until(
+                driver ->
+                    driver
+                        .findElement(By.cssSelector("#jobs tbody tr"))
+                        .getDomAttribute("data-job"));
+    assertThat(listed).isEqualTo(String.valueOf(failedJob));
 
     // The filter is in the URL: opening it again gives the same list.
     String shared = browser.getCurrentUrl();
     browser.get(shared);
     assertThat(browser.findElements(By.cssSelector("#jobs tbody tr"))).hasSize(1);
 
-    browser.findElement(By.linkText("#" + failedJob)).click();
+    click(By.linkText("#" + failedJob));
     wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Job #" + failedJob));
     assertThat(text("job-status")).isEqualTo("failed");
     assertThat(text("job-args")).isEqualTo("{\n  \"file\" : \"customers-2026-11.csv\"\n}");
@@ -258,9 +277,9 @@ class DashboardBrowserTest {
   @Order(3)
   void retriesAFailedJobAndSeesItsStatusChangeLive() throws Exception {
     open("/jobs/" + failedJob);
-    browser.findElement(By.id("action-retry")).click();
+    click(By.id("action-retry"));
     assertThat(text("question")).startsWith("Retry job #" + failedJob);
-    browser.findElement(By.id("confirm-button")).click();
+    click(By.id("confirm-button"));
     wait.until(ExpectedConditions.textToBe(By.id("notice"), "Job retried."));
     assertThat(text("job-status")).isEqualTo("todo");
     markDocument();
@@ -268,6 +287,7 @@ class DashboardBrowserTest {
     runImports();
     wait.until(ExpectedConditions.textToBe(By.id("job-status"), "succeeded"));
     assertThat(documentNotReloaded()).as("the status changed without a reload").isTrue();
+    wait.until(driver -> text("timeline").contains("succeeded"));
     assertThat(text("timeline")).contains("retried", "succeeded");
     assertThat(jobs.getStatus(failedJob)).contains(JobStatus.SUCCEEDED);
   }
@@ -285,9 +305,9 @@ class DashboardBrowserTest {
                 .build());
     open("/jobs/" + later);
     assertThat(text("job-status")).isEqualTo("todo");
-    browser.findElement(By.id("action-cancel")).click();
+    click(By.id("action-cancel"));
     assertThat(text("question")).startsWith("Cancel job #" + later);
-    browser.findElement(By.id("confirm-button")).click();
+    click(By.id("confirm-button"));
     wait.until(ExpectedConditions.textToBe(By.id("notice"), "Job cancelled."));
     assertThat(text("job-status")).isEqualTo("cancelled");
     assertThat(jobs.getStatus(later)).contains(JobStatus.CANCELLED);
@@ -305,11 +325,10 @@ class DashboardBrowserTest {
     open("/jobs/" + report);
     assertThat(text("job-status")).isEqualTo("doing");
     open("/locks");
-    assertThat(browser.findElement(By.cssSelector("#locks tr[data-lock=reports]")).getText())
-        .contains("reports 1 0");
+    assertThat(textOf(By.cssSelector("#locks tr[data-lock=reports]"))).contains("reports 1 0");
     open("/jobs/" + report);
-    browser.findElement(By.id("action-abort")).click();
-    browser.findElement(By.id("confirm-button")).click();
+    click(By.id("action-abort"));
+    click(By.id("confirm-button"));
     wait.until(
         ExpectedConditions.textToBe(
             By.id("notice"), "Abort requested: the job stops at its worker's next check."));
@@ -328,10 +347,10 @@ class DashboardBrowserTest {
     runImports();
     open("/jobs?status=failed&queue=imports");
     assertThat(browser.findElements(By.cssSelector("#jobs tbody tr"))).hasSize(3);
-    browser.findElement(By.id("bulk-retry")).click();
+    click(By.id("bulk-retry"));
     assertThat(text("question"))
         .isEqualTo("Retry 3 failed jobs matching status failed, queue imports?");
-    browser.findElement(By.id("confirm-button")).click();
+    click(By.id("confirm-button"));
     wait.until(ExpectedConditions.textToBe(By.id("notice"), "Retried 3 jobs."));
     assertThat(browser.findElements(By.id("no-jobs"))).hasSize(1);
   }
@@ -351,7 +370,7 @@ class DashboardBrowserTest {
     assertThat(text("read-only")).isEqualTo("read-only");
     assertThat(browser.findElements(By.id("action-cancel"))).isEmpty();
     browser.get(readOnlyServer.uri().resolve("/jobs/" + waiting + "/cancel").toString());
-    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("403 · Read-only");
+    assertThat(textOf(By.tagName("h1"))).isEqualTo("403 · Read-only");
     Object status =
         ((JavascriptExecutor) browser)
             .executeAsyncScript(
@@ -368,10 +387,10 @@ class DashboardBrowserTest {
   @Order(8)
   void badAddressesGetAPageThatSaysSo() {
     open("/jobs/not-a-number");
-    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("400 · Bad request");
+    assertThat(textOf(By.tagName("h1"))).isEqualTo("400 · Bad request");
     assertThat(text("problem")).contains("'not-a-number' is not a job id");
     open("/jobs/424242");
-    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("404 · Not found");
+    assertThat(textOf(By.tagName("h1"))).isEqualTo("404 · Not found");
     open("/jobs?from=soon");
     assertThat(text("problem")).contains("Parameter 'from' must be a time");
   }

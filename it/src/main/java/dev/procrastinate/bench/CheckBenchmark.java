@@ -4,9 +4,6 @@ import dev.procrastinate.App;
 import dev.procrastinate.operations.CheckFinding;
 import dev.procrastinate.operations.CheckReport;
 import dev.procrastinate.operations.Operations;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -53,7 +50,7 @@ public final class CheckBenchmark {
 
       // Warm up the JIT on a first pass, then measure.
       new Operations(app).check();
-      resetPeakHeap();
+      PeakHeap.reset();
       start = System.nanoTime();
       CheckReport report = new Operations(app).check();
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -82,7 +79,7 @@ public final class CheckBenchmark {
           seconds,
           report.waitingJobs() / seconds);
       System.out.printf(
-          Locale.ROOT, "  peak heap during the check: %d MiB%n", peakHeap() / (1024 * 1024));
+          Locale.ROOT, "  peak heap during the check: %d MiB%n", PeakHeap.mebibytes());
       System.out.printf(
           Locale.ROOT,
           "summary: check of %,d waiting jobs in %.1f s (target: 1,000,000 within 60 s)%n",
@@ -125,24 +122,5 @@ public final class CheckBenchmark {
               + " FROM generate_series(1, 100)");
       statement.execute("VACUUM ANALYZE procrastinate_jobs");
     }
-  }
-
-  private static void resetPeakHeap() {
-    System.gc();
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        pool.resetPeakUsage();
-      }
-    }
-  }
-
-  private static long peakHeap() {
-    long peak = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        peak += pool.getPeakUsage().getUsed();
-      }
-    }
-    return peak;
   }
 }

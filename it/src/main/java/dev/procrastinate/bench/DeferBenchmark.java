@@ -3,9 +3,6 @@ package dev.procrastinate.bench;
 import dev.procrastinate.App;
 import dev.procrastinate.JobManager;
 import dev.procrastinate.NewJob;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -77,13 +74,13 @@ public final class DeferBenchmark {
         truncate(db);
       }
 
-      resetPeakHeap();
+      PeakHeap.reset();
       start = System.nanoTime();
       long[] ids = jobs.deferBatch(() -> jobs(streamed));
       long elapsed = System.nanoTime() - start;
       report("deferBatch streamed", ids.length, elapsed);
       System.out.printf(
-          Locale.ROOT, "  peak heap during streamed batch: %d MiB%n", peakHeap() / (1024 * 1024));
+          Locale.ROOT, "  peak heap during streamed batch: %d MiB%n", PeakHeap.mebibytes());
       System.out.printf(
           Locale.ROOT,
           "summary: deferBatch %.0f jobs/s (best of 3), PostgreSQL alone %.0f jobs/s, %.0f%% of"
@@ -150,24 +147,5 @@ public final class DeferBenchmark {
     System.out.printf(
         Locale.ROOT, "  %-40s %,10d jobs in %7.2f s = %,9.0f jobs/s%n", what, jobs, seconds, rate);
     return rate;
-  }
-
-  private static void resetPeakHeap() {
-    System.gc();
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        pool.resetPeakUsage();
-      }
-    }
-  }
-
-  private static long peakHeap() {
-    long peak = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        peak += pool.getPeakUsage().getUsed();
-      }
-    }
-    return peak;
   }
 }

@@ -10,8 +10,6 @@ import dev.procrastinate.spi.TaskParameter;
 import dev.procrastinate.spi.TaskRegistrar;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -441,10 +439,7 @@ public final class WorkerBenchmark {
                 IntStream.range(0, queued)
                     .mapToObj(i -> NewJob.builder(TASK).arg("n", i).build())
                     .iterator());
-    System.gc();
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      pool.resetPeakUsage();
-    }
+    PeakHeap.reset();
     long start = System.nanoTime();
     try (Worker worker =
         app.worker(
@@ -455,19 +450,13 @@ public final class WorkerBenchmark {
                 .build())) {
       worker.run();
     }
-    long peak = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        peak += pool.getPeakUsage().getUsed();
-      }
-    }
     System.out.printf(
         Locale.ROOT,
         "  memory: %,d queued jobs run by one worker (concurrency 50) in %.1f s, peak heap %d MiB"
             + " of %d MiB%n",
         queued,
         (System.nanoTime() - start) / 1e9,
-        peak / (1024 * 1024),
+        PeakHeap.mebibytes(),
         Runtime.getRuntime().maxMemory() / (1024 * 1024));
     deleteBenchJobs(db);
   }

@@ -46,6 +46,11 @@ public interface JobContext {
    * Tells whether the job has been asked to abort. A long task should check it now and then and
    * stop, by returning or throwing, when it is true.
    *
+   * <p>It also turns true, from the moment it happens, when the worker's lease runs out ({@link
+   * AbortReason#LEASE_EXPIRED}): a task that checks it before each step never begins a step after
+   * another worker may have taken the job over, not even in a process that was paused and has just
+   * resumed.
+   *
    * @return true if the job should stop
    */
   boolean shouldAbort();

@@ -72,6 +72,7 @@ final class Fetcher implements Runnable {
   private final boolean waitForJobs;
   private final Runnable onDrained;
   private final WorkerHooks hooks;
+  private final Lease lease;
   private final LongSupplier nanoTime;
   private final Wakeup wakeup = new Wakeup();
   private final AtomicBoolean notified = new AtomicBoolean(true);
@@ -97,8 +98,10 @@ final class Fetcher implements Runnable {
       boolean waitForJobs,
       Runnable onDrained,
       WorkerHooks hooks,
+      Lease lease,
       LongSupplier nanoTime) {
     this.name = name;
+    this.lease = lease;
     this.database = database;
     this.dao = dao;
     this.workers = workers;
@@ -132,6 +135,12 @@ final class Fetcher implements Runnable {
     if (retried) {
       scheduleChanged = true;
     }
+    mayBeDue.set(true);
+    wakeup.signal();
+  }
+
+  /** A heartbeat was recorded after the lease had run out: fetching may resume. */
+  void leaseRenewed() {
     mayBeDue.set(true);
     wakeup.signal();
   }
@@ -174,6 +183,12 @@ final class Fetcher implements Runnable {
         if (free <= 0 || !due || !worthIt) {
           // Due work waits for a slot (a freed slot signals); otherwise sleep until the next poll.
           wakeup.await(due ? pollNanos : Math.max(nextWake - now, MIN_WAIT_NANOS));
+          continue;
+        }
+        if (lease.expired()) {
+          // Other workers may count this one as dead: a job taken now could be rescued while it
+          // runs. A recorded heartbeat signals the wakeup.
+          wakeup.await(pollNanos);
           continue;
         }
         if (takeBackOrphans) {

@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -27,8 +28,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The worker's periodic chores, on one scheduler thread: the heartbeat (and registration again when
  * another worker pruned this one), abort polling while jobs run, and, with {@code
- * rescueStalledJobs}, the rescue of jobs whose worker went silent. The same thread fires per-job
- * timeouts. Each chore logs the first failure of an outage at WARN and goes on. Not API.
+ * rescueStalledJobs}, the rescue of jobs whose worker went silent. Each chore logs the first failure
+ * of an outage at WARN and goes on.
+ *
+ * <p>A second thread, the timer, never touches the database, so that a chore stuck on a silent
+ * network delays nothing time-critical: it fires per-job timeouts and watches the {@link Lease}
+ * that each recorded heartbeat renews. When the lease runs out while jobs run, it asks them to
+ * abort ({@link dev.procrastinate.AbortReason#LEASE_EXPIRED}). Not API.
  */
 final class Housekeeper {
   private static final Logger LOG = LoggerFactory.getLogger("procrastinate.worker");
@@ -44,9 +50,16 @@ final class Housekeeper {
   private final TaskRegistry registry;
   private final Supplier<long[]> heldIds;
   private final LongConsumer abortRequested;
+  private final Lease lease;
+  private final Runnable leaseExpired;
+  private final Runnable leaseRenewed;
+  private final WorkerHooks hooks;
   private final Clock clock;
+  private final LongSupplier nanoTime;
   private final ScheduledExecutorService scheduler;
+  private final ScheduledExecutorService timer;
   private final AtomicBoolean heartbeatOutage = new AtomicBoolean();
+  private boolean lapsed;
 
   Housekeeper(
       String name,
@@ -58,7 +71,12 @@ final class Housekeeper {
       TaskRegistry registry,
       Supplier<long[]> heldIds,
       LongConsumer abortRequested,
-      Clock clock) {
+      Lease lease,
+      Runnable leaseExpired,
+      Runnable leaseRenewed,
+      WorkerHooks hooks,
+      Clock clock,
+      LongSupplier nanoTime) {
     this.name = name;
     this.options = options;
     this.database = database;
@@ -68,19 +86,28 @@ final class Housekeeper {
     this.registry = registry;
     this.heldIds = heldIds;
     this.abortRequested = abortRequested;
+    this.lease = lease;
+    this.leaseExpired = leaseExpired;
+    this.leaseRenewed = leaseRenewed;
+    this.hooks = hooks;
     this.clock = clock;
-    this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "procrastinate-" + name + "-housekeeper");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.nanoTime = nanoTime;
+    this.scheduler = daemonScheduler("procrastinate-" + name + "-housekeeper");
+    this.timer = daemonScheduler("procrastinate-" + name + "-timer");
   }
 
-  /** Returns the scheduler that also fires per-job timeouts. */
-  ScheduledExecutorService scheduler() {
-    return scheduler;
+  private static ScheduledExecutorService daemonScheduler(String threadName) {
+    return Executors.newSingleThreadScheduledExecutor(
+        runnable -> {
+          Thread thread = new Thread(runnable, threadName);
+          thread.setDaemon(true);
+          return thread;
+        });
+  }
+
+  /** Returns the timer thread's scheduler, which fires per-job timeouts. */
+  ScheduledExecutorService timer() {
+    return timer;
   }
 
   /** Schedules the chores. */
@@ -97,17 +124,61 @@ final class Housekeeper {
       scheduler.scheduleWithFixedDelay(
           this::rescueStalledJobs, Math.min(every, 1_000), every, TimeUnit.MILLISECONDS);
     }
+    timer.execute(this::watchLease);
   }
 
   /** Stops every chore and pending timeout. */
   void stop() {
     scheduler.shutdownNow();
+    timer.shutdownNow();
+  }
+
+  /**
+   * On the timer thread, at the lease's end as last known: aborts the running jobs if the lease has
+   * run out, once per lapse; then looks again at its new end, or a quarter heartbeat later.
+   */
+  void watchLease() {
+    long remaining = lease.remainingNanos();
+    if (remaining > 0) {
+      synchronized (this) {
+        lapsed = false;
+      }
+    } else {
+      boolean first;
+      synchronized (this) {
+        first = !lapsed;
+        lapsed = true;
+      }
+      if (first) {
+        LOG.warn(
+            "{} - no heartbeat recorded for over {} (the worker's lease): its running jobs are"
+                + " asked to abort, before another worker may rescue them after {} of silence;"
+                + " no job is fetched until a heartbeat is recorded again",
+            name,
+            lease.length(),
+            options.stalledWorkerTimeout());
+      }
+      // Every time, not once: a job dispatched meanwhile must stop as well.
+      leaseExpired.run();
+    }
+    long next =
+        remaining > 0
+            ? remaining
+            : TimeUnit.MILLISECONDS.toNanos(
+                Math.max(1, options.updateHeartbeatInterval().toMillis() / 4));
+    try {
+      timer.schedule(this::watchLease, next, TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // Stopped.
+    }
   }
 
   /** Records the heartbeat; registers again if another worker pruned this one. */
   void heartbeat() {
     long workerId = registration.id();
+    long sentAt = nanoTime.getAsLong();
     try {
+      hooks.beforeHeartbeat();
       boolean registered =
           database.withConnection(
               "recording the worker's heartbeat", c -> workers.heartbeat(c, workerId));
@@ -116,11 +187,28 @@ final class Housekeeper {
       }
       if (!registered) {
         registration.registerAgain(workerId);
+      } else {
+        renewLease(sentAt);
       }
     } catch (RuntimeException e) {
       if (heartbeatOutage.compareAndSet(false, true)) {
         LOG.warn("{} - cannot record the heartbeat: {}", name, e.getMessage());
       }
+    }
+  }
+
+  /** Renews the lease; after a lapse, says so and lets the fetcher fetch again. */
+  void renewLease(long sentAt) {
+    boolean wasExpired = lease.expired();
+    lease.renew(sentAt);
+    if (wasExpired && !lease.expired()) {
+      synchronized (this) {
+        if (lapsed) {
+          LOG.info("{} - heartbeat recorded: the lease holds again, fetching resumes", name);
+        }
+        lapsed = false;
+      }
+      leaseRenewed.run();
     }
   }
 

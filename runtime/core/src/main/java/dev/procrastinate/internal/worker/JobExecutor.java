@@ -8,6 +8,7 @@ import dev.procrastinate.JobAbortedException;
 import dev.procrastinate.JobMiddleware;
 import dev.procrastinate.JobObserver;
 import dev.procrastinate.JobTimeoutException;
+import dev.procrastinate.ProcrastinateException;
 import dev.procrastinate.RetryDecision;
 import dev.procrastinate.TaskNotFoundException;
 import dev.procrastinate.WorkerOptions;
@@ -163,7 +164,8 @@ final class JobExecutor {
 
   private Completion execute(RunningJob context, long startNanos) {
     ProcrastinateJob job = context.job();
-    if (context.abortReason().orElse(null) == AbortReason.USER_REQUEST) {
+    AbortReason early = context.abortReason().orElse(null);
+    if (early == AbortReason.USER_REQUEST) {
       JOBS.info(
           "{} - job {} ({}) aborted on request before it started",
           workerName,
@@ -172,6 +174,9 @@ final class JobExecutor {
       return end(job, JobStatus.ABORTED);
     }
     @Nullable TaskDescriptor task = registry.find(job.taskName()).orElse(null);
+    if (early == AbortReason.LEASE_EXPIRED && task != null) {
+      return leaseExpired(context, task, null, startNanos);
+    }
     context.enter();
     // Opened before the worker middleware, closed after the outcome is logged.
     ContextPropagator.Scope scope = observers.extract(context);
@@ -242,6 +247,9 @@ final class JobExecutor {
       JOBS.info("{} - job {} ({}) aborted on request", workerName, job.id(), job.taskName());
       return end(job, JobStatus.ABORTED);
     }
+    if (reason == AbortReason.LEASE_EXPIRED) {
+      return leaseExpired(context, task, e, start);
+    }
     Throwable cause =
         reason == AbortReason.TIMEOUT
             ? new JobTimeoutException(
@@ -258,6 +266,30 @@ final class JobExecutor {
     }
     logFailure(job, "failed", null, cause, start);
     return end(job, JobStatus.FAILED);
+  }
+
+  /**
+   * A run stopped, or never started, because the worker's lease ran out: it goes through the retry
+   * strategy as a rescued job does, the cause naming the lapse. Its outcome is written only if the
+   * job is still running for this worker, that is if no one rescued it meanwhile.
+   */
+  private Completion leaseExpired(
+      RunningJob context, TaskDescriptor task, @Nullable Throwable thrown, long start) {
+    ProcrastinateJob job = context.job();
+    ProcrastinateException cause =
+        new ProcrastinateException(
+            "job "
+                + job.id()
+                + (thrown == null ? " was not started" : " was stopped")
+                + ": worker "
+                + workerName
+                + " could not record its heartbeat for over "
+                + Lease.length(options)
+                + " (its lease), after which another worker may rescue the job and run it again",
+            thrown);
+    RetryDecision retry = decideRetry(task, cause, job);
+    logFailure(job, "abandoned", retry, cause, start);
+    return retry != null ? new Completion(job, null, retry, false) : end(job, JobStatus.FAILED);
   }
 
   /** Whether a task stopped because of the abort: it said so, or it was interrupted. */

@@ -2,6 +2,8 @@ package dev.procrastinate.internal.worker;
 
 import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.internal.sql.WorkerDao;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +19,8 @@ final class Registration {
   private final Database database;
   private final WorkerDao dao;
   private final Supplier<long[]> runningIds;
+  private final LongConsumer heartbeatRecorded;
+  private final LongSupplier nanoTime;
   private volatile long workerId;
   private volatile boolean closed;
 
@@ -27,17 +31,30 @@ final class Registration {
    * @param database the database
    * @param dao the statements
    * @param runningIds the jobs this worker holds, re-attached on a new registration
+   * @param heartbeatRecorded told, with the time it was sent on {@code nanoTime}, of each
+   *     registration: it records a first heartbeat
+   * @param nanoTime the monotonic clock
    */
-  Registration(String name, Database database, WorkerDao dao, Supplier<long[]> runningIds) {
+  Registration(
+      String name,
+      Database database,
+      WorkerDao dao,
+      Supplier<long[]> runningIds,
+      LongConsumer heartbeatRecorded,
+      LongSupplier nanoTime) {
     this.name = name;
     this.database = database;
     this.dao = dao;
     this.runningIds = runningIds;
+    this.heartbeatRecorded = heartbeatRecorded;
+    this.nanoTime = nanoTime;
   }
 
   /** Registers the worker; returns its id. */
   long register() {
+    long sentAt = nanoTime.getAsLong();
     workerId = database.withConnection("registering the worker", dao::register);
+    heartbeatRecorded.accept(sentAt);
     return workerId;
   }
 
@@ -57,6 +74,7 @@ final class Registration {
     if (workerId != lostId || closed) {
       return;
     }
+    long sentAt = nanoTime.getAsLong();
     long newId = database.withConnection("registering the worker again", dao::register);
     long[] held = runningIds.get();
     int adopted =
@@ -65,6 +83,7 @@ final class Registration {
             : database.withConnection("re-attaching running jobs", c -> dao.adopt(c, newId, held));
     // Published last: a fetch failing meanwhile under the lost id waits on this object's lock.
     workerId = newId;
+    heartbeatRecorded.accept(sentAt);
     LOG.warn(
         "{} - worker id {} was pruned by another worker while this one could not heartbeat;"
             + " registered again as worker id {} and re-attached {} of {} running jobs",

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A job on its way through the worker, and the {@link JobContext} its task sees. The abort reason
- * may be set from any thread; setting it interrupts the job's thread while the task runs. Not API.
+ * may be set from any thread; setting it interrupts the job's thread while the task runs. With a
+ * {@link Lease}, the lease's end is an abort too, seen by the task's next check. Not API.
  */
 final class RunningJob implements JobContext {
   private final ProcrastinateJob job;
@@ -22,6 +23,7 @@ final class RunningJob implements JobContext {
   private final Map<String, Object> additionalContext;
   private final App app;
   private final Map<String, String> headers;
+  private final @Nullable Lease lease;
   private final Object lock = new Object();
   private volatile @Nullable AbortReason abortReason;
   private @Nullable Thread thread;
@@ -34,8 +36,10 @@ final class RunningJob implements JobContext {
       List<String> workerQueues,
       Map<String, Object> additionalContext,
       App app,
-      Map<String, String> headers) {
+      Map<String, String> headers,
+      @Nullable Lease lease) {
     this.job = job;
+    this.lease = lease;
     this.workerName = workerName;
     this.workerQueues = workerQueues;
     this.additionalContext = additionalContext;
@@ -65,11 +69,16 @@ final class RunningJob implements JobContext {
 
   @Override
   public boolean shouldAbort() {
-    return abortReason != null;
+    return abortReason().isPresent();
   }
 
   @Override
   public Optional<AbortReason> abortReason() {
+    // Read from the clock, not only from the watchdog: a paused process resumes every thread at
+    // once, and the task's next check must see the lapse before the watchdog has run.
+    if (abortReason == null && lease != null && lease.expired()) {
+      abort(AbortReason.LEASE_EXPIRED);
+    }
     return Optional.ofNullable(abortReason);
   }
 

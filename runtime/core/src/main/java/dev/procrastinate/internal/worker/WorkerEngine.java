@@ -54,6 +54,7 @@ public final class WorkerEngine {
   private final Map<Long, RunningJob> held = new ConcurrentHashMap<>();
   private final Slots slots;
   private final Registration registration;
+  private final Lease lease;
   private final Fetcher fetcher;
   private final JobExecutor jobExecutor;
   private final Housekeeper housekeeper;
@@ -130,7 +131,15 @@ public final class WorkerEngine {
     this.nanoTime = nanoTime;
     this.name = options.name();
     this.slots = new Slots(options.concurrency(), options.fetchBatchSize());
-    this.registration = new Registration(name, database, workers, this::heldIds);
+    this.lease = new Lease(Lease.length(options), nanoTime);
+    this.registration =
+        new Registration(
+            name,
+            database,
+            workers,
+            this::heldIds,
+            this::heartbeatRecorded,
+            nanoTime);
     AtomicInteger counter = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
@@ -153,10 +162,14 @@ public final class WorkerEngine {
             registry,
             this::heldIds,
             this::abortRequested,
-            clock);
+            lease,
+            this::leaseExpired,
+            this::leaseRenewed,
+            hooks,
+            clock,
+            nanoTime);
     this.jobExecutor =
-        new JobExecutor(
-            name, options, registry, json, observers, housekeeper.scheduler(), nanoTime);
+        new JobExecutor(name, options, registry, json, observers, housekeeper.timer(), nanoTime);
     this.fetcher =
         new Fetcher(
             name,
@@ -174,6 +187,7 @@ public final class WorkerEngine {
             options.waitForJobs(),
             this::stop,
             hooks,
+            lease,
             nanoTime);
     this.completer =
         new Completer(name, database, dao, registration::id, this::written, this::dropped, hooks);
@@ -348,6 +362,21 @@ public final class WorkerEngine {
     return held.keySet().stream().mapToLong(Long::longValue).toArray();
   }
 
+  /** Registration → housekeeper: a registration recorded a first heartbeat. */
+  private void heartbeatRecorded(long sentAt) {
+    housekeeper.renewLease(sentAt);
+  }
+
+  /** Housekeeper → fetcher: a heartbeat renewed a lease that had run out. */
+  private void leaseRenewed() {
+    fetcher.leaseRenewed();
+  }
+
+  /** Timer → running jobs: the lease ran out; each job is asked to abort. */
+  private void leaseExpired() {
+    held.values().forEach(context -> context.abort(AbortReason.LEASE_EXPIRED));
+  }
+
   /** Fetcher → executor: the job waits in the executor's queue until a thread is free. */
   private void dispatch(ProcrastinateJob job, @Nullable String headersJson) {
     RunningJob context =
@@ -357,7 +386,8 @@ public final class WorkerEngine {
             options.queues(),
             options.additionalContext(),
             app,
-            headersJson == null ? Map.of() : parseHeaders(job, headersJson));
+            headersJson == null ? Map.of() : parseHeaders(job, headersJson),
+            lease);
     held.put(job.id(), context);
     executor.execute(new JobRun(context));
   }

@@ -18,6 +18,9 @@ interface WorkerHooks {
    */
   default void afterOrphanList() {}
 
+  /** On the housekeeper thread, just before a heartbeat; may throw to make it fail. */
+  default void beforeHeartbeat() {}
+
   /** On the completer thread, after a batch of outcomes was written and before it is released. */
   default void afterOutcomesWritten() {}
 }

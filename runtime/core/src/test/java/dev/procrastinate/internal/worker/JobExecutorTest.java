@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -68,11 +69,15 @@ class JobExecutorTest {
   }
 
   private static RunningJob job(String task, String argsJson) {
+    return job(task, argsJson, null);
+  }
+
+  private static RunningJob job(String task, String argsJson, @Nullable Lease lease) {
     ProcrastinateJob job =
         new ProcrastinateJob(
             7, "default", task, 0, null, null, argsJson, JobStatus.DOING, null, 0, false, 1L);
     App app = App.builder().dataSource(new PGSimpleDataSource()).applyConfigurers(false).build();
-    return new RunningJob(job, "w", List.of(), Map.of(), app, Map.of());
+    return new RunningJob(job, "w", List.of(), Map.of(), app, Map.of(), lease);
   }
 
   @Test
@@ -187,6 +192,82 @@ class JobExecutorTest {
     context.abort(AbortReason.USER_REQUEST);
     assertThat(executor(task).run(context).status()).isEqualTo(JobStatus.ABORTED);
     assertThat(ran[0]).isFalse();
+  }
+
+  @Test
+  void aTaskSeesTheLeaseRunOutAtItsNextCheckWithoutAnyWatchdog() {
+    // A process paused past its lease resumes every thread at once: the task's own check, read
+    // from the clock, must stop it before its next step, whatever the timer thread does.
+    AtomicLong now = new AtomicLong();
+    Lease lease = new Lease(Duration.ofSeconds(3), now::get);
+    lease.renew(0);
+    List<Integer> steps = new java.util.ArrayList<>();
+    TaskDescriptor stepping =
+        task(
+            "t.steps",
+            ONE_RETRY,
+            (context, args) -> {
+              for (int step = 0; step < 5; step++) {
+                if (context.shouldAbort()) {
+                  throw new JobAbortedException();
+                }
+                steps.add(step);
+                if (step == 1) {
+                  now.addAndGet(Duration.ofSeconds(12).toNanos()); // the pause
+                }
+              }
+              return null;
+            });
+    Completion completion = executor(stepping).run(job("t.steps", "{}", lease));
+    assertThat(steps).as("no step begins after the lease ran out").containsExactly(0, 1);
+    assertThat(completion.retry())
+        .as("abandoned, not aborted: the job goes through its retry strategy as a rescue does")
+        .isNotNull();
+    assertThat(completion.status()).isNull();
+  }
+
+  @Test
+  void aJobWhoseLeaseRanOutBeforeItStartedIsNotRunAndFailsWithoutRetries() {
+    AtomicLong now = new AtomicLong();
+    Lease lease = new Lease(Duration.ofSeconds(3), now::get);
+    lease.renew(0);
+    now.set(Duration.ofSeconds(3).toNanos());
+    boolean[] ran = {false};
+    TaskDescriptor task =
+        task(
+            "t.late",
+            RetryStrategy.none(),
+            (context, args) -> {
+              ran[0] = true;
+              return null;
+            });
+    RunningJob context = job("t.late", "{}", lease);
+    Completion completion = executor(task).run(context);
+    assertThat(ran[0]).isFalse();
+    assertThat(context.abortReason()).contains(AbortReason.LEASE_EXPIRED);
+    assertThat(completion.status())
+        .as("no retry allowed: failed, as a rescued job without retries is")
+        .isEqualTo(JobStatus.FAILED);
+  }
+
+  @Test
+  void aLeaseHoldsFromTheHeartbeatsSendingTimeAndIsHalfwayToTheStalledTimeout() {
+    AtomicLong now = new AtomicLong(100);
+    Lease lease = new Lease(Duration.ofNanos(50), now::get);
+    assertThat(lease.expired()).as("not granted before the first heartbeat").isTrue();
+    lease.renew(90);
+    assertThat(lease.remainingNanos()).isEqualTo(40);
+    lease.renew(80);
+    assertThat(lease.remainingNanos()).as("an older heartbeat never shortens it").isEqualTo(40);
+    now.set(140);
+    assertThat(lease.expired()).isTrue();
+    assertThat(
+            Lease.length(
+                WorkerOptions.builder()
+                    .updateHeartbeatInterval(Duration.ofSeconds(10))
+                    .stalledWorkerTimeout(Duration.ofSeconds(30))
+                    .build()))
+        .isEqualTo(Duration.ofSeconds(20));
   }
 
   @Test

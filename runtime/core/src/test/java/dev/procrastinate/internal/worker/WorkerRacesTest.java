@@ -56,6 +56,12 @@ class WorkerRacesTest {
   private final AtomicInteger lockOverlaps = new AtomicInteger();
   private volatile CountDownLatch release = new CountDownLatch(1);
   private volatile CountDownLatch blockedStarted = new CountDownLatch(1);
+  private final java.util.concurrent.atomic.AtomicReference<Duration> silentWhenStopped =
+      new java.util.concurrent.atomic.AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicReference<dev.procrastinate.AbortReason>
+      stopReason = new java.util.concurrent.atomic.AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicLong workerOf =
+      new java.util.concurrent.atomic.AtomicLong();
   private App app;
   private Sql sql;
   private final List<WorkerEngine> engines = new ArrayList<>();
@@ -137,6 +143,31 @@ class WorkerRacesTest {
                     throw new JobAbortedException();
                   }
                   throw new IllegalStateException("failed while stopping");
+                }));
+    tasks.add(
+        TaskDescriptor.builder("t.leased")
+            .retryStrategy(RetryStrategy.builder().maxAttempts(1).build())
+            .source("WorkerRacesTest#leased")
+            .build(
+                (context, args) -> {
+                  count(context);
+                  if (context.job().attempts() > 0) {
+                    return null;
+                  }
+                  blockedStarted.countDown();
+                  while (!context.shouldAbort()) {
+                    Thread.onSpinWait();
+                  }
+                  // How long the worker has been silent, as a rescuer would see it now.
+                  silentWhenStopped.set(
+                      Duration.ofMillis(
+                          Long.parseLong(
+                              sql.value(
+                              "SELECT (extract(epoch FROM clock_timestamp() - last_heartbeat)"
+                                      + " * 1000)::bigint FROM procrastinate_workers WHERE id = ?",
+                                  workerOf.get()))));
+                  stopReason.set(context.abortReason().orElseThrow());
+                  throw new JobAbortedException();
                 }));
     tasks.add(
         TaskDescriptor.builder("t.typed")
@@ -246,6 +277,67 @@ class WorkerRacesTest {
     assertThat(status(held)).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(runsOf(held)).as("the held job ran once").isEqualTo(1);
     assertThat(runsOf(orphan[0])).as("the lost fetch's job was taken back").isEqualTo(1);
+  }
+
+  /**
+   * A worker that cannot record its heartbeat stops its running job when its lease runs out, while
+   * its silence is still shorter than the stalled timeout after which another worker may rescue the
+   * job; it fetches nothing until a heartbeat is recorded again, then runs the abandoned job's retry.
+   */
+  @Test
+  void aWorkerThatCannotHeartbeatStopsItsJobsBeforeAnyRescueAndFetchesNothing() throws Exception {
+    AtomicBoolean cutOff = new AtomicBoolean();
+    AtomicInteger failedHeartbeats = new AtomicInteger();
+    AtomicInteger fetchesWhileLapsed = new AtomicInteger();
+    WorkerHooks hooks =
+        new WorkerHooks() {
+          @Override
+          public void beforeHeartbeat() {
+            if (cutOff.get()) {
+              failedHeartbeats.incrementAndGet();
+              throw new DatabaseUnavailableException("network cut (test)", null);
+            }
+          }
+
+          @Override
+          public void beforeFetch() {
+            if (cutOff.get() && stopReason.get() != null) {
+              fetchesWhileLapsed.incrementAndGet();
+            }
+          }
+        };
+    Duration stalled = Duration.ofSeconds(3);
+    WorkerEngine engine =
+        engine(
+            WorkerOptions.builder()
+                .concurrency(2)
+                .updateHeartbeatInterval(Duration.ofMillis(200))
+                .stalledWorkerTimeout(stalled)
+                .fetchJobPollingInterval(NEVER_POLL),
+            hooks);
+    engine.start();
+    workerOf.set(engine.workerId());
+    long leased = defer(NewJob.builder("t.leased"));
+    assertThat(blockedStarted.await(60, TimeUnit.SECONDS)).isTrue();
+    cutOff.set(true);
+    await(() -> stopReason.get() != null, "the running job to stop");
+    assertThat(stopReason.get()).isEqualTo(dev.procrastinate.AbortReason.LEASE_EXPIRED);
+    assertThat(silentWhenStopped.get())
+        .as("stopped before any other worker could count this one as stalled")
+        .isLessThan(stalled);
+
+    // A new job notifies the worker, which has a free slot, but must not fetch while cut off.
+    long quick = defer(NewJob.builder("t.quick"));
+    int failed = failedHeartbeats.get();
+    await(() -> failedHeartbeats.get() >= failed + 3, "three more heartbeats to fail");
+    assertThat(fetchesWhileLapsed.get()).isZero();
+    assertThat(status(quick)).isEqualTo(JobStatus.TODO);
+
+    cutOff.set(false);
+    await(
+        () -> status(quick) == JobStatus.SUCCEEDED && status(leased) == JobStatus.SUCCEEDED,
+        "both jobs to run once the heartbeat is recorded again");
+    assertThat(runsOf(leased)).as("the abandoned run, then its retry").isEqualTo(2);
   }
 
   /** Scheduled jobs send no notification: a worker with a free slot wakes up when one is due. */

@@ -1,0 +1,83 @@
+package dev.procrastinate.internal.worker;
+
+import dev.procrastinate.WorkerOptions;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/**
+ * How long this worker may still run jobs: each recorded heartbeat renews the lease until the
+ * heartbeat's sending time plus the lease's length. Another worker rescues a job only once the
+ * heartbeat of its worker is older than the stalled-worker timeout, and the lease is shorter: a
+ * worker whose lease runs out aborts its jobs before anyone may take them, so that a job never runs
+ * in two places at once, whether the worker was cut off from the database or paused.
+ *
+ * <p>The length is halfway between the heartbeat interval and the stalled-worker timeout (20 s with
+ * the defaults 10 s and 30 s): a late heartbeat does not end it, and a job asked to abort has the
+ * other half to stop before a rescue. Times are read from a monotonic clock, so neither a change
+ * of the wall clock nor a clock difference with the database moves it. Thread-safe. Not API.
+ */
+final class Lease {
+  private final long lengthNanos;
+  private final LongSupplier nanoTime;
+  private final Object lock = new Object();
+  private long validUntil;
+  private boolean granted;
+
+  /**
+   * Creates a lease not yet granted: it counts as expired until the first {@link #renew(long)}.
+   *
+   * @param length how long a heartbeat keeps the lease
+   * @param nanoTime the monotonic clock
+   */
+  Lease(Duration length, LongSupplier nanoTime) {
+    this.lengthNanos = length.toNanos();
+    this.nanoTime = nanoTime;
+  }
+
+  /**
+   * Returns the lease's length for the given options: halfway between the heartbeat interval and
+   * the stalled-worker timeout.
+   *
+   * @param options the worker's options
+   * @return the length
+   */
+  static Duration length(WorkerOptions options) {
+    Duration heartbeat = options.updateHeartbeatInterval();
+    return heartbeat.plus(options.stalledWorkerTimeout().minus(heartbeat).dividedBy(2));
+  }
+
+  /** Returns the lease's length. */
+  Duration length() {
+    return Duration.ofNanos(lengthNanos);
+  }
+
+  /**
+   * Renews the lease after a heartbeat was recorded.
+   *
+   * @param sentAt when the heartbeat's statement was sent, on the monotonic clock: the database
+   *     recorded it at that time or later, so the lease never outlasts what others see
+   */
+  void renew(long sentAt) {
+    synchronized (lock) {
+      long until = sentAt + lengthNanos;
+      if (!granted || until - validUntil > 0) {
+        validUntil = until;
+      }
+      granted = true;
+    }
+  }
+
+  /** Tells whether the lease has run out (or was never granted). */
+  boolean expired() {
+    synchronized (lock) {
+      return !granted || nanoTime.getAsLong() - validUntil >= 0;
+    }
+  }
+
+  /** Returns how long the lease still holds, zero or negative once it ran out. */
+  long remainingNanos() {
+    synchronized (lock) {
+      return granted ? validUntil - nanoTime.getAsLong() : 0;
+    }
+  }
+}

@@ -3,6 +3,9 @@ package dev.procrastinate.bench;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.procrastinate.App;
+import dev.procrastinate.AppConfig;
+import dev.procrastinate.JobAbortedException;
+import dev.procrastinate.JobContext;
 import dev.procrastinate.NewJob;
 import dev.procrastinate.RetryStrategy;
 import dev.procrastinate.Worker;
@@ -10,22 +13,26 @@ import dev.procrastinate.WorkerOptions;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskParameter;
 import dev.procrastinate.spi.TaskRegistrar;
+import dev.procrastinate.testing.ScratchPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,48 +45,58 @@ import org.jspecify.annotations.Nullable;
  * heartbeat and stalled-worker timeouts), one fault after another, each followed by a drain; one
  * row per fault.
  *
- * <p>Each fault runs on fresh workers. A deferrer thread defers jobs of {@value #TASK} at a steady
- * rate, each sleeping a random 0.5 to 3 s; every run records its start and its end, with the pid of
- * its worker, in the table {@code chaos_runs} (through a pool of its own that no fault touches, so
- * the record survives the fault it measures). The harness records each worker death (a SIGKILL) and
- * each pause (SIGSTOP to SIGCONT) in {@code chaos_events}. After the fault the deferrer stops and
- * the workers drain the queue; then the row is computed from those tables and {@code
- * procrastinate_jobs}:
+ * <p>The queue lives on a PostgreSQL cluster of the harness's own ({@link ScratchPostgres}: {@code
+ * initdb} in a temporary folder, another port), which faults 2 and 6 stop; never the developer's
+ * server, which only keeps the records. Each fault runs on fresh workers. A deferrer thread defers
+ * jobs of {@value #TASK} at a steady rate, each working a random 0.5 to 3 s in steps of 100 ms, and
+ * checking {@code shouldAbort()} before each step as a well-behaved long task does; every run
+ * records its start, its end, the end of its last step and whether it ran to its end, with the pid
+ * of its worker, in the table {@code chaos_runs} on the records' server (through a pool of its own
+ * that no fault touches). The harness records each worker death (a SIGKILL), pause (SIGSTOP to
+ * SIGCONT), stall and server outage in {@code chaos_events}. After the fault the deferrer stops and
+ * the workers drain the queue; then the row is computed from those tables and from the jobs and
+ * final events copied over from the queue:
  *
  * <ul>
  *   <li><b>deferred</b>, <b>succeeded</b>, <b>failed</b> (the retry strategy allows 50 attempts, so
  *       none should);
  *   <li><b>lost</b>: still {@code todo} or {@code doing} after the drain;
- *   <li><b>2 at once</b>: jobs with two runs whose start-to-end intervals overlap (a run cut short
- *       by a SIGKILL ends at the kill; a paused run spans its pause, since its task resumes after
- *       it);
+ *   <li><b>2 at once</b>: jobs with two runs that worked at the same time: a run works from its
+ *       start to the end of its last step; one cut short by a SIGKILL, until the kill. A paused
+ *       process does no work: its run resumes only if its next check allows it;
  *   <li><b>done twice</b>: jobs whose task ran to its end more than once (at-least-once delivery: a
- *       worker died, or was paused and rescued, after the task's end and before its outcome was
- *       written);
+ *       worker died, or was cut off, after the task's end and before its outcome was written);
+ *   <li><b>abandoned</b>: runs that stopped before their end, asked to abort (the worker's lease
+ *       ran out); each job of them was retried;
  *   <li><b>over live</b>: jobs whose final outcome was written while their latest run was still
  *       running, i.e. an outcome of an older run written over the rescued one;
- *   <li><b>max death→restart</b>: the longest time from a worker's death (or pause) to the next
+ *   <li><b>max death→restart</b>: the longest time from a worker's death, pause or stall to the next
  *       start, on another worker, of a job that was running on it, against the goal of the stalled
  *       timeout plus two heartbeats.
  * </ul>
  *
- * <p>Faults measured: (1) workers killed with SIGKILL again and again, a new one started each time;
- * (3) every backend of the workers terminated with {@code pg_terminate_backend}; (7) a worker
- * paused with SIGSTOP past the stalled timeout, then woken with SIGCONT. The others of the list (2:
- * a PostgreSQL restart, 4: pool exhaustion, 5: a network stall, 6: a long outage) are printed as
- * not yet measured; each is a {@link Fault} to add.
+ * <p>The faults: (1) workers killed with SIGKILL again and again, a new one started each time; (2)
+ * the server restarted with a fast shutdown; (3) every backend of the workers terminated with
+ * {@code pg_terminate_backend}; (4) on every worker, a task that takes every connection of the
+ * worker's pool and holds it; (5) the traffic of one worker black-holed by a {@link StallProxy}
+ * for longer than the stalled timeout; (6) the server down for a long while; (7) a worker paused
+ * with SIGSTOP past the stalled timeout, then woken with SIGCONT.
  *
  * <p>Arguments, each {@code key=value}, all optional: {@code workers=3} worker processes, {@code
  * concurrency=4} per worker, {@code rate=4} jobs deferred per second, {@code heartbeat=1} and
  * {@code stalled=5} seconds, {@code warmup=4} seconds of load before each fault, {@code kills=8}
  * SIGKILLs {@code killEvery=5} seconds apart, {@code terminations=3} rounds {@code
- * terminateEvery=5} seconds apart, {@code pauses=3} pauses of {@code pause=12} seconds, {@code
- * after=6} seconds of load after each fault, {@code faults=1,3,7}, {@code logs=<dir>} for the
- * workers' logs (a new temporary directory by default). A tiny run: {@code workers=2 rate=3 kills=1
- * terminations=1 pauses=1 pause=4 heartbeat=0.5 stalled=2 warmup=2 after=2}.
+ * terminateEvery=5} seconds apart, {@code hold=20} seconds of pool exhaustion, {@code stall=30}
+ * seconds of network stall, {@code outage=60} seconds of server outage, {@code pauses=3} pauses of
+ * {@code pause=12} seconds, {@code after=6} seconds of load after each fault, {@code
+ * faults=1,2,3,4,5,6,7}, {@code logs=<dir>} for the workers' logs (a new temporary directory by
+ * default). A tiny run: {@code workers=2 rate=3 kills=1 terminations=1 pauses=1 pause=5 hold=4
+ * stall=5 outage=5 heartbeat=0.5 stalled=2 warmup=2 after=2}.
  */
 public final class ChaosBenchmark {
   static final String TASK = "bench.chaos";
+  static final String HOG_TASK = "bench.chaos.hog";
+  private static final long STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final String WORKER_CHILD = "--worker";
   private static final String WORKER_APP_PREFIX = "chaos-worker-";
 
@@ -114,32 +131,54 @@ public final class ChaosBenchmark {
             ? Files.createDirectories(settings.logs)
             : Files.createTempDirectory("procrastinate-chaos");
     System.out.println("  worker logs: " + logs.toAbsolutePath());
+    printTable(settings, run(settings, logs));
+  }
+
+  /**
+   * Runs the faults of the settings and returns their rows: the queue on a PostgreSQL cluster of
+   * the harness's own (which faults 2 and 6 stop), the records on the benchmark server.
+   *
+   * @param settings the settings
+   * @param logs where the workers' logs go
+   * @return one row per fault, in the order of the settings
+   * @throws Exception if a database or a worker process fails
+   */
+  static List<Row> run(Settings settings, Path logs) throws Exception {
     List<Fault> faults = new ArrayList<>();
     for (String number : settings.faults) {
       faults.add(
           switch (number) {
             case "1" -> new KillWorkers(settings.kills, settings.killEvery);
+            case "2" -> new RestartServer();
             case "3" -> new TerminateBackends(settings.terminations, settings.terminateEvery);
+            case "4" -> new ExhaustPools(settings.hold);
+            case "5" -> new StallNetwork(settings.stall);
+            case "6" -> new Outage(settings.outage);
             case "7" -> new PauseWorker(settings.pauses, settings.pause);
             default ->
                 throw new IllegalArgumentException(
-                    "faults: unknown or not yet measured fault '"
-                        + number
-                        + "'; measured are 1, 3 and 7");
+                    "faults: unknown fault '" + number + "'; the faults are 1 to 7");
           });
     }
     List<Row> rows = new ArrayList<>();
-    try (BenchDatabase db = BenchDatabase.create("chaos", 4);
+    try (ScratchPostgres server = ScratchPostgres.start();
+        BenchDatabase records = BenchDatabase.create("chaos", 4);
         App app =
             App.builder()
-                .dataSource(db.dataSource())
+                .config(
+                    AppConfig.builder()
+                        .url(server.url())
+                        .user("postgres")
+                        .poolSize(4)
+                        .connectionTimeout(Duration.ofSeconds(2))
+                        .build())
                 .taskRegistrars(List.of(registrar()))
                 .build()) {
       app.schemaManager().migrate();
-      createTables(db);
+      createTables(records);
       for (Fault fault : faults) {
         long start = System.nanoTime();
-        try (Run run = new Run(db, app, settings, fault, logs)) {
+        try (Run run = new Run(server, records, app, settings, fault, logs)) {
           rows.add(run.execute());
         }
         System.out.printf(
@@ -149,15 +188,30 @@ public final class ChaosBenchmark {
             (System.nanoTime() - start) / 1e9);
       }
     }
-    printTable(settings, rows);
+    return rows;
   }
 
   /** The task of every job: records its run, sleeps, records its end. */
   private static TaskRegistrar registrar() {
-    return registrar(null);
+    return registrar(null, null);
   }
 
-  private static TaskRegistrar registrar(@Nullable Recorder recorder) {
+  private static TaskRegistrar registrar(
+      @Nullable Recorder recorder, @Nullable HikariDataSource workerPool) {
+    TaskDescriptor hog =
+        TaskDescriptor.builder(HOG_TASK)
+            .parameter(TaskParameter.required("seconds", "int"))
+            .source("ChaosBenchmark")
+            .build(
+                (context, arguments) -> {
+                  if (workerPool == null) {
+                    throw new IllegalStateException("the harness runs no job");
+                  }
+                  if (context.job().attempts() == 0) {
+                    hogConnections(context, workerPool, arguments.getInt("seconds"));
+                  }
+                  return null;
+                });
     TaskDescriptor task =
         TaskDescriptor.builder(TASK)
             .parameter(TaskParameter.required("fault", "int"))
@@ -172,11 +226,66 @@ public final class ChaosBenchmark {
                   long run =
                       recorder.start(
                           context.job().id(), Integer.toString(arguments.getInt("fault")));
-                  Thread.sleep(arguments.getInt("millis"));
-                  recorder.end(run);
+                  long deadline =
+                      System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(arguments.getInt("millis"));
+                  Instant workedUntil = Instant.now();
+                  boolean completed = false;
+                  try {
+                    // Steps of at most 100 ms; each one, the last included, begins only after a
+                    // check that the job may still run here.
+                    while (!context.shouldAbort()) {
+                      long left = deadline - System.nanoTime();
+                      if (left <= 0) {
+                        completed = true;
+                        workedUntil = Instant.now();
+                        break;
+                      }
+                      long step = Math.min(left, STEP_NANOS);
+                      workedUntil = Instant.now().plusNanos(step);
+                      TimeUnit.NANOSECONDS.sleep(step);
+                    }
+                  } catch (InterruptedException e) {
+                    // Asked to abort: the step in progress is cut short.
+                    workedUntil = Instant.now();
+                  } finally {
+                    recorder.end(run, workedUntil, completed);
+                  }
+                  if (!completed) {
+                    throw new JobAbortedException();
+                  }
                   return null;
                 });
-    return () -> List.of(task);
+    return () -> List.of(task, hog);
+  }
+
+  /**
+   * Fault 4's task: takes every connection of the worker's pool and holds them for a while, or until
+   * the job is asked to abort. Only its first attempt does.
+   */
+  private static void hogConnections(JobContext context, HikariDataSource pool, int seconds)
+      throws InterruptedException {
+    List<Connection> held = new ArrayList<>();
+    try {
+      while (held.size() < pool.getMaximumPoolSize() && !context.shouldAbort()) {
+        try {
+          held.add(pool.getConnection());
+        } catch (SQLException e) {
+          break; // timed out or interrupted: the rest is held by others
+        }
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      while (System.nanoTime() < deadline && !context.shouldAbort()) {
+        TimeUnit.NANOSECONDS.sleep(STEP_NANOS);
+      }
+    } finally {
+      for (Connection connection : held) {
+        try {
+          connection.close();
+        } catch (SQLException e) {
+          // Back to the pool or gone with its server: either way not held.
+        }
+      }
+    }
   }
 
   private static void createTables(BenchDatabase db) throws SQLException {
@@ -184,8 +293,13 @@ public final class ChaosBenchmark {
         Statement statement = connection.createStatement()) {
       statement.execute(
           "CREATE TABLE chaos_runs (id bigserial PRIMARY KEY, job_id bigint NOT NULL,"
-              + " fault text NOT NULL, pid bigint NOT NULL,"
-              + " started_at timestamptz NOT NULL, ended_at timestamptz)");
+              + " fault text NOT NULL, pid bigint NOT NULL, started_at timestamptz NOT NULL,"
+              + " ended_at timestamptz, worked_until timestamptz, completed boolean)");
+      statement.execute(
+          "CREATE TABLE chaos_jobs (fault text NOT NULL, id bigint NOT NULL, status text NOT NULL)");
+      statement.execute(
+          "CREATE TABLE chaos_finals (fault text NOT NULL, job_id bigint NOT NULL,"
+              + " at timestamptz NOT NULL)");
       statement.execute("CREATE INDEX ON chaos_runs (job_id)");
       statement.execute(
           "CREATE TABLE chaos_events (fault text NOT NULL, pid bigint NOT NULL,"
@@ -215,13 +329,16 @@ public final class ChaosBenchmark {
             "chaos-orphan-watch");
     orphanWatch.setDaemon(true);
     orphanWatch.start();
-    try (BenchDatabase db = BenchDatabase.existing("chaos", 1);
-        HikariDataSource workerPool = pool(db, WORKER_APP_PREFIX + pid, settings.concurrency + 6);
-        HikariDataSource recorderPool = pool(db, "chaos-recorder", 2);
+    String queueUrl = Objects.requireNonNull(settings.queueUrl, "queue=<url> of the queue");
+    try (BenchDatabase records = BenchDatabase.existing("chaos", 1);
+        HikariDataSource workerPool =
+            pool(queueUrl, "postgres", "", WORKER_APP_PREFIX + pid, settings.concurrency + 6);
+        HikariDataSource recorderPool =
+            pool(records.url(), records.user(), records.password(), "chaos-recorder", 2);
         App app =
             App.builder()
                 .dataSource(workerPool)
-                .taskRegistrars(List.of(registrar(new Recorder(recorderPool, pid))))
+                .taskRegistrars(List.of(registrar(new Recorder(recorderPool, pid), workerPool)))
                 .build()) {
       try (Worker worker =
           app.worker(
@@ -241,11 +358,12 @@ public final class ChaosBenchmark {
     }
   }
 
-  private static HikariDataSource pool(BenchDatabase db, String applicationName, int size) {
+  private static HikariDataSource pool(
+      String url, String user, String password, String applicationName, int size) {
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(db.url());
-    config.setUsername(db.user());
-    config.setPassword(db.password());
+    config.setJdbcUrl(url);
+    config.setUsername(user);
+    config.setPassword(password);
     config.setMaximumPoolSize(size);
     config.setPoolName(applicationName);
     config.addDataSourceProperty("ApplicationName", applicationName);
@@ -284,14 +402,17 @@ public final class ChaosBenchmark {
           });
     }
 
-    void end(long run) throws Exception {
+    void end(long run, Instant workedUntil, boolean completed) throws Exception {
       retrying(
           () -> {
             try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement =
                     connection.prepareStatement(
-                        "UPDATE chaos_runs SET ended_at = clock_timestamp() WHERE id = ?")) {
-              statement.setLong(1, run);
+                        "UPDATE chaos_runs SET ended_at = clock_timestamp(), worked_until = ?,"
+                            + " completed = ? WHERE id = ?")) {
+              statement.setTimestamp(1, Timestamp.from(workedUntil));
+              statement.setBoolean(2, completed);
+              statement.setLong(3, run);
               statement.executeUpdate();
               return run;
             }
@@ -321,11 +442,7 @@ public final class ChaosBenchmark {
   // -----------------------------------------------------------------------------------------------
   // Faults.
 
-  /**
-   * One fault of the list: injected while the load runs, on the workers of a {@link Run}. Faults 2
-   * (a PostgreSQL restart, on a cluster of the harness's own), 4 (pool exhaustion), 5 (a network
-   * stall through a proxy of the harness) and 6 (a long outage) are to be added as implementations.
-   */
+  /** One fault of the list: injected while the load runs, on the workers of a {@link Run}. */
   interface Fault {
     /**
      * Returns the fault's number in the list.
@@ -348,6 +465,114 @@ public final class ChaosBenchmark {
      * @throws Exception if the fault cannot be injected
      */
     void inject(Run run) throws Exception;
+
+    /**
+     * Tells whether the run's first worker reaches PostgreSQL through the harness's {@link
+     * StallProxy}.
+     *
+     * @return true for the network stall
+     */
+    default boolean proxiesFirstWorker() {
+      return false;
+    }
+  }
+
+  /** Fault 2: the queue's server restarted with a fast shutdown while jobs run. */
+  private record RestartServer() implements Fault {
+    @Override
+    public String number() {
+      return "2";
+    }
+
+    @Override
+    public String description() {
+      return "PostgreSQL restart, fast shutdown";
+    }
+
+    @Override
+    public void inject(Run run) throws Exception {
+      run.recordOutage("restart", () -> run.server.restart(Duration.ofSeconds(1)));
+    }
+  }
+
+  /**
+   * Fault 4: on every worker, a task takes every connection of the worker's pool and holds them, so
+   * that the worker's own heartbeat, fetches and outcome writes wait for one.
+   */
+  private record ExhaustPools(Duration hold) implements Fault {
+    @Override
+    public String number() {
+      return "4";
+    }
+
+    @Override
+    public String description() {
+      return "tasks hold every pooled conn. " + hold.toSeconds() + " s";
+    }
+
+    @Override
+    public void inject(Run run) throws Exception {
+      for (int i = 0; i < run.workers.size(); i++) {
+        run.app
+            .jobManager()
+            .defer(
+                NewJob.builder(HOG_TASK)
+                    .arg("seconds", (int) hold.toSeconds())
+                    .priority(1_000)
+                    .build());
+      }
+      Thread.sleep(hold.toMillis());
+    }
+  }
+
+  /**
+   * Fault 5: the traffic between one worker and PostgreSQL black-holed for a while: its heartbeats
+   * stop, another worker rescues its jobs, and it must have stopped them before.
+   */
+  private record StallNetwork(Duration stall) implements Fault {
+    @Override
+    public String number() {
+      return "5";
+    }
+
+    @Override
+    public String description() {
+      return "network of 1 worker black-holed " + stall.toSeconds() + " s";
+    }
+
+    @Override
+    public boolean proxiesFirstWorker() {
+      return true;
+    }
+
+    @Override
+    public void inject(Run run) throws Exception {
+      WorkerProcess victim = run.workers.get(0);
+      StallProxy proxy = Objects.requireNonNull(run.proxy);
+      Timestamp at = run.now();
+      proxy.stall();
+      Thread.sleep(stall.toMillis());
+      proxy.resume();
+      run.recordSpan(victim, "stall", at, run.now());
+    }
+  }
+
+  /** Fault 6: the queue's server down for a long while, then back. */
+  private record Outage(Duration down) implements Fault {
+    @Override
+    public String number() {
+      return "6";
+    }
+
+    @Override
+    public String description() {
+      return "PostgreSQL down " + down.toSeconds() + " s";
+    }
+
+    @Override
+    public void inject(Run run) throws Exception {
+      run.recordOutage("outage", () -> run.server.restart(down));
+    }
   }
 
   /** Fault 1: a worker killed with SIGKILL, a new one started, again and again. */
@@ -371,7 +596,7 @@ public final class ChaosBenchmark {
         victim.process.destroyForcibly();
         victim.process.waitFor(10, TimeUnit.SECONDS);
         run.workers.remove(victim);
-        run.startWorker();
+        run.startWorker(false);
       }
     }
   }
@@ -392,7 +617,7 @@ public final class ChaosBenchmark {
     public void inject(Run run) throws Exception {
       for (int i = 0; i < rounds; i++) {
         Thread.sleep(every.toMillis());
-        try (Connection connection = run.db.newConnection();
+        try (Connection connection = run.queueConnection();
             PreparedStatement statement =
                 connection.prepareStatement(
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
@@ -429,7 +654,7 @@ public final class ChaosBenchmark {
         Thread.sleep(pause.toMillis());
         signal(victim, "CONT");
         victim.paused = false;
-        run.recordPause(victim, at, run.now());
+        run.recordSpan(victim, "pause", at, run.now());
         Thread.sleep(run.settings.after.toMillis());
       }
     }
@@ -458,9 +683,16 @@ public final class ChaosBenchmark {
     }
   }
 
+  /** What a fault does to the server. */
+  private interface ServerAction {
+    void run() throws Exception;
+  }
+
   /** The load, the workers and the measure of one fault. */
   static final class Run implements AutoCloseable {
+    final ScratchPostgres server;
     final BenchDatabase db;
+    final @Nullable StallProxy proxy;
     final App app;
     final Settings settings;
     final Fault fault;
@@ -471,8 +703,17 @@ public final class ChaosBenchmark {
     private final AtomicBoolean deferring = new AtomicBoolean(true);
     private final Thread deferrer;
 
-    Run(BenchDatabase db, App app, Settings settings, Fault fault, Path logs) {
-      this.db = db;
+    Run(
+        ScratchPostgres server,
+        BenchDatabase records,
+        App app,
+        Settings settings,
+        Fault fault,
+        Path logs)
+        throws IOException {
+      this.server = server;
+      this.db = records;
+      this.proxy = fault.proxiesFirstWorker() ? new StallProxy("127.0.0.1", server.port()) : null;
       this.app = app;
       this.settings = settings;
       this.fault = fault;
@@ -482,7 +723,7 @@ public final class ChaosBenchmark {
 
     Row execute() throws Exception {
       for (int i = 0; i < settings.workers; i++) {
-        startWorker();
+        startWorker(i == 0 && proxy != null);
       }
       deferrer.start();
       Thread.sleep(settings.warmup.toMillis());
@@ -498,7 +739,7 @@ public final class ChaosBenchmark {
       return measure();
     }
 
-    void startWorker() throws IOException {
+    void startWorker(boolean proxied) throws IOException {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-Xmx96m");
@@ -511,6 +752,12 @@ public final class ChaosBenchmark {
       command.add(ChaosBenchmark.class.getName());
       command.add(WORKER_CHILD);
       command.addAll(settings.childArguments());
+      StallProxy through = proxy;
+      command.add(
+          "queue="
+              + (proxied && through != null
+                  ? "jdbc:postgresql://127.0.0.1:" + through.port() + "/postgres"
+                  : server.url()));
       Path log = logs.resolve("fault-" + fault.number() + "-worker-" + everyWorker.size() + ".log");
       Process process =
           new ProcessBuilder(command)
@@ -572,18 +819,42 @@ public final class ChaosBenchmark {
       }
     }
 
-    void recordPause(WorkerProcess worker, Timestamp at, Timestamp until) throws SQLException {
+    /** Records a pause or a stall of one worker, from its start to its end. */
+    void recordSpan(WorkerProcess worker, String kind, Timestamp at, Timestamp until)
+        throws SQLException {
       try (Connection connection = db.newConnection();
           PreparedStatement statement =
               connection.prepareStatement(
                   "INSERT INTO chaos_events (fault, pid, kind, at, until)"
-                      + " VALUES (?, ?, 'pause', ?, ?)")) {
+                      + " VALUES (?, ?, ?, ?, ?)")) {
         statement.setString(1, fault.number());
         statement.setLong(2, worker.process.pid());
-        statement.setTimestamp(3, at);
-        statement.setTimestamp(4, until);
+        statement.setString(3, kind);
+        statement.setTimestamp(4, at);
+        statement.setTimestamp(5, until);
         statement.executeUpdate();
       }
+    }
+
+    /** Runs what a fault does to the server, and records it, for every worker, with its span. */
+    void recordOutage(String kind, ServerAction action) throws Exception {
+      Timestamp at = now();
+      action.run();
+      Timestamp until = now();
+      for (WorkerProcess worker : workers) {
+        recordSpan(worker, kind, at, until);
+      }
+      note(
+          String.format(
+              Locale.ROOT,
+              "server %s for %.1f s",
+              kind.equals("restart") ? "restarted, down" : "down",
+              (until.getTime() - at.getTime()) / 1e3));
+    }
+
+    /** A connection to the queue's server, outside every pool. */
+    Connection queueConnection() throws SQLException {
+      return DriverManager.getConnection(server.url(), "postgres", "");
     }
 
     void note(String text) {
@@ -628,7 +899,7 @@ public final class ChaosBenchmark {
 
     private boolean drain() throws SQLException, InterruptedException {
       long deadline = System.nanoTime() + drainTimeout().toNanos();
-      try (Connection connection = db.newConnection();
+      try (Connection connection = queueConnection();
           PreparedStatement statement =
               connection.prepareStatement(
                   "SELECT count(*) FROM procrastinate_jobs WHERE task_name = ?"
@@ -661,9 +932,11 @@ public final class ChaosBenchmark {
     }
 
     private Row measure() throws SQLException {
+      copyOutcomes();
       try (Connection connection = db.newConnection();
           PreparedStatement statement = connection.prepareStatement(MEASURE)) {
-        for (int i = 1; i <= 7; i++) {
+        int parameters = (int) MEASURE.chars().filter(c -> c == '?').count();
+        for (int i = 1; i <= parameters; i++) {
           statement.setString(i, fault.number());
         }
         try (ResultSet result = statement.executeQuery()) {
@@ -678,8 +951,8 @@ public final class ChaosBenchmark {
               result.getLong("failed"),
               result.getLong("lost"),
               result.getLong("overlapping"),
-              result.getLong("overlapping_in_pause"),
               result.getLong("done_twice"),
+              result.getLong("abandoned"),
               result.getLong("over_live"),
               result.getLong("deaths"),
               result.getLong("restarted"),
@@ -687,6 +960,52 @@ public final class ChaosBenchmark {
               noRestart ? -1 : median,
               List.copyOf(notes));
         }
+      }
+    }
+
+    /**
+     * Copies the fault's jobs (id, status) and the times of their final events from the queue's
+     * server to the records, where the measure joins them with the runs.
+     */
+    private void copyOutcomes() throws SQLException {
+      try (Connection queue = queueConnection();
+          Connection records = db.newConnection();
+          PreparedStatement jobs =
+              queue.prepareStatement(
+                  "SELECT id, status::text FROM procrastinate_jobs"
+                      + " WHERE task_name = ? AND args->>'fault' = ?");
+          PreparedStatement finals =
+              queue.prepareStatement(
+                  "SELECT e.job_id, max(e.at) FROM procrastinate_events e"
+                      + " JOIN procrastinate_jobs j ON j.id = e.job_id"
+                      + " WHERE j.task_name = ? AND j.args->>'fault' = ?"
+                      + " AND e.type IN ('succeeded', 'failed') GROUP BY e.job_id");
+          PreparedStatement insertJob =
+              records.prepareStatement("INSERT INTO chaos_jobs VALUES (?, ?, ?)");
+          PreparedStatement insertFinal =
+              records.prepareStatement("INSERT INTO chaos_finals VALUES (?, ?, ?)")) {
+        for (PreparedStatement query : List.of(jobs, finals)) {
+          query.setString(1, TASK);
+          query.setString(2, fault.number());
+        }
+        try (ResultSet result = jobs.executeQuery()) {
+          while (result.next()) {
+            insertJob.setString(1, fault.number());
+            insertJob.setLong(2, result.getLong(1));
+            insertJob.setString(3, result.getString(2));
+            insertJob.addBatch();
+          }
+        }
+        try (ResultSet result = finals.executeQuery()) {
+          while (result.next()) {
+            insertFinal.setString(1, fault.number());
+            insertFinal.setLong(2, result.getLong(1));
+            insertFinal.setTimestamp(3, result.getTimestamp(2));
+            insertFinal.addBatch();
+          }
+        }
+        insertJob.executeBatch();
+        insertFinal.executeBatch();
       }
     }
 
@@ -717,6 +1036,14 @@ public final class ChaosBenchmark {
           interrupted = true;
         }
       }
+      StallProxy through = proxy;
+      if (through != null) {
+        try {
+          through.close();
+        } catch (IOException e) {
+          // Its sockets die with the run anyway.
+        }
+      }
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
@@ -724,42 +1051,35 @@ public final class ChaosBenchmark {
   }
 
   /**
-   * The figures of one fault; each of the 7 parameters is the fault's number. A run cut short by a
-   * SIGKILL ends at the kill; a run still open otherwise counts as never ending.
+   * The figures of one fault; every parameter is the fault's number. A run works until the end of
+   * its last step (the end of the task, or the step an abort cut short); a run cut short by a
+   * SIGKILL works until the kill; a run still open otherwise counts as never ending.
    */
   private static final String MEASURE =
       """
       WITH jobs AS (
-          SELECT id, status FROM procrastinate_jobs
-           WHERE task_name = 'bench.chaos' AND args->>'fault' = ?),
+          SELECT id, status FROM chaos_jobs WHERE fault = ?),
       runs AS (
-          SELECT r.id, r.job_id, r.pid, r.started_at, r.ended_at,
-                 coalesce(r.ended_at,
+          SELECT r.id, r.job_id, r.pid, r.started_at, r.ended_at, r.completed,
+                 coalesce(r.worked_until,
                           (SELECT min(e.at) FROM chaos_events e
                             WHERE e.fault = r.fault AND e.pid = r.pid AND e.kind = 'kill'
                               AND e.at >= r.started_at),
                           'infinity') AS run_end
             FROM chaos_runs r WHERE r.fault = ?),
       pairs AS (
-          SELECT a.job_id,
-                 EXISTS (SELECT 1 FROM chaos_events p
-                          WHERE p.fault = ? AND p.kind = 'pause'
-                            AND ((p.pid = a.pid AND b.started_at >= p.at AND b.run_end <= p.until)
-                              OR (p.pid = b.pid AND a.started_at >= p.at
-                                  AND a.run_end <= p.until))) AS in_pause
+          SELECT DISTINCT a.job_id
             FROM runs a JOIN runs b
               ON a.job_id = b.job_id AND a.id < b.id
              AND a.started_at < b.run_end AND b.started_at < a.run_end),
       finals AS (
-          SELECT e.job_id, max(e.at) AS at FROM procrastinate_events e
-           WHERE e.type IN ('succeeded', 'failed') AND e.job_id IN (SELECT id FROM jobs)
-           GROUP BY e.job_id),
+          SELECT job_id, at FROM chaos_finals WHERE fault = ?),
       latest AS (
           SELECT DISTINCT ON (job_id) job_id, ended_at FROM runs
            ORDER BY job_id, started_at DESC),
       deaths AS (
           SELECT e.pid, e.at FROM chaos_events e
-           WHERE e.fault = ? AND e.kind IN ('kill', 'pause')),
+           WHERE e.fault = ? AND e.kind IN ('kill', 'pause', 'stall')),
       cut AS (
           SELECT d.pid, d.at, r.job_id,
                  (SELECT min(n.started_at) FROM chaos_runs n
@@ -772,14 +1092,11 @@ public final class ChaosBenchmark {
              (SELECT count(*) FROM jobs WHERE status = 'succeeded') AS succeeded,
              (SELECT count(*) FROM jobs WHERE status = 'failed') AS failed,
              (SELECT count(*) FROM jobs WHERE status IN ('todo', 'doing')) AS lost,
-             (SELECT count(DISTINCT job_id) FROM pairs) AS overlapping,
-             (SELECT count(DISTINCT job_id) FROM pairs o WHERE o.in_pause
-                AND NOT EXISTS (SELECT 1 FROM pairs x
-                                 WHERE x.job_id = o.job_id AND NOT x.in_pause))
-                 AS overlapping_in_pause,
-             (SELECT count(*) FROM (SELECT job_id FROM chaos_runs
-                                     WHERE fault = ? AND ended_at IS NOT NULL
+             (SELECT count(*) FROM pairs) AS overlapping,
+             (SELECT count(*) FROM (SELECT job_id FROM runs WHERE completed
                                      GROUP BY job_id HAVING count(*) > 1) t) AS done_twice,
+             (SELECT count(*) FROM runs WHERE ended_at IS NOT NULL AND NOT completed)
+                 AS abandoned,
              (SELECT count(*) FROM finals f JOIN latest l ON l.job_id = f.job_id
                WHERE l.ended_at IS NOT NULL AND f.at < l.ended_at) AS over_live,
              (SELECT count(*) FROM deaths) AS deaths,
@@ -793,16 +1110,33 @@ public final class ChaosBenchmark {
   // -----------------------------------------------------------------------------------------------
   // Output.
 
-  /** One row of the table. */
-  private record Row(
+  /**
+   * One row of the table: the figures of one fault.
+   *
+   * @param fault the fault
+   * @param deferred jobs deferred during its run
+   * @param succeeded of them, succeeded after the drain
+   * @param failed of them, failed after the drain
+   * @param lost of them, still to do or running after the drain
+   * @param overlapping jobs whose runs worked at the same time
+   * @param doneTwice jobs whose task ran to its end more than once
+   * @param abandoned runs that stopped before their end, asked to abort
+   * @param overLive jobs whose final outcome was written while their latest run still worked
+   * @param deaths worker deaths, pauses and stalls
+   * @param restarted jobs running on those that started again elsewhere
+   * @param maxRestart the longest death-to-restart time, in seconds, or -1
+   * @param medianRestart the median death-to-restart time, in seconds, or -1
+   * @param notes what else the run saw
+   */
+  record Row(
       Fault fault,
       long deferred,
       long succeeded,
       long failed,
       long lost,
       long overlapping,
-      long overlappingInPause,
       long doneTwice,
+      long abandoned,
       long overLive,
       long deaths,
       long restarted,
@@ -812,7 +1146,7 @@ public final class ChaosBenchmark {
 
   private static void printTable(Settings settings, List<Row> rows) {
     double goal = (settings.stalled.toMillis() + 2 * settings.heartbeat.toMillis()) / 1e3;
-    String format = "  %-2s %-36s %8s %9s %6s %5s %9s %10s %9s %18s%n";
+    String format = "  %-2s %-38s %8s %9s %6s %5s %9s %10s %9s %9s %18s%n";
     System.out.println();
     System.out.printf(
         Locale.ROOT,
@@ -825,6 +1159,7 @@ public final class ChaosBenchmark {
         "lost",
         "2 at once",
         "done twice",
+        "abandoned",
         "over live",
         "max death→restart");
     for (Row row : rows) {
@@ -839,24 +1174,16 @@ public final class ChaosBenchmark {
           row.lost,
           row.overlapping,
           row.doneTwice,
+          row.abandoned,
           row.overLive,
           row.maxRestart < 0 ? "-" : String.format(Locale.ROOT, "%.1f s", row.maxRestart));
-    }
-    String[][] later = {
-      {"2", "PostgreSQL restarted (fast shutdown)"},
-      {"4", "pool exhaustion"},
-      {"5", "network stall of one worker, 30 s"},
-      {"6", "PostgreSQL down for 60 s"}
-    };
-    for (String[] fault : later) {
-      System.out.printf(Locale.ROOT, "  %-2s %-36s not yet measured%n", fault[0], fault[1]);
     }
     System.out.println();
     for (Row row : rows) {
       if (row.deaths > 0) {
         System.out.printf(
             Locale.ROOT,
-            "  fault %s: %d deaths/pauses; %d jobs running on them restarted elsewhere%s%n",
+            "  fault %s: %d deaths/pauses/stalls; %d jobs running on them restarted elsewhere%s%n",
             row.fault.number(),
             row.deaths,
             row.restarted,
@@ -869,15 +1196,6 @@ public final class ChaosBenchmark {
                     row.medianRestart,
                     row.maxRestart,
                     goal));
-      }
-      if (row.overlappingInPause > 0) {
-        System.out.printf(
-            Locale.ROOT,
-            "  fault %s: of the %d jobs run twice at once, %d only interleaved across a pause"
-                + " (the rescued run began and ended while the paused worker was frozen)%n",
-            row.fault.number(),
-            row.overlapping,
-            row.overlappingInPause);
       }
       for (String note : row.notes) {
         System.out.printf(Locale.ROOT, "  fault %s: %s%n", row.fault.number(), note);
@@ -914,8 +1232,12 @@ public final class ChaosBenchmark {
     Duration terminateEvery = Duration.ofSeconds(5);
     int pauses = 3;
     Duration pause = Duration.ofSeconds(12);
-    List<String> faults = List.of("1", "3", "7");
+    Duration hold = Duration.ofSeconds(20);
+    Duration stall = Duration.ofSeconds(30);
+    Duration outage = Duration.ofSeconds(60);
+    List<String> faults = List.of("1", "2", "3", "4", "5", "6", "7");
     @Nullable Path logs;
+    @Nullable String queueUrl;
 
     static Settings parse(String[] args) {
       Settings settings = new Settings();
@@ -942,7 +1264,11 @@ public final class ChaosBenchmark {
             case "terminateEvery" -> settings.terminateEvery = seconds(value);
             case "pauses" -> settings.pauses = Integer.parseInt(value);
             case "pause" -> settings.pause = seconds(value);
+            case "hold" -> settings.hold = seconds(value);
+            case "stall" -> settings.stall = seconds(value);
+            case "outage" -> settings.outage = seconds(value);
             case "faults" -> settings.faults = List.of(value.split(","));
+            case "queue" -> settings.queueUrl = value;
             case "logs" -> settings.logs = Path.of(value);
             default ->
                 throw new IllegalArgumentException(
@@ -950,7 +1276,7 @@ public final class ChaosBenchmark {
                         + arg
                         + "': unknown key; known are workers, concurrency, rate, heartbeat,"
                         + " stalled, warmup, after, kills, killEvery, terminations,"
-                        + " terminateEvery, pauses, pause, faults, logs");
+                        + " terminateEvery, pauses, pause, hold, stall, outage, faults, logs");
           }
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException(

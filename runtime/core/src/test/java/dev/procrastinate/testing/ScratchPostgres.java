@@ -81,6 +81,15 @@ public final class ScratchPostgres implements AutoCloseable {
   }
 
   /**
+   * Returns the port the server listens on, at 127.0.0.1.
+   *
+   * @return the port
+   */
+  public int port() {
+    return port;
+  }
+
+  /**
    * Returns the JDBC URL of the {@code postgres} database.
    *
    * @return the URL

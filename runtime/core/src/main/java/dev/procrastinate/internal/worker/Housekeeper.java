@@ -60,6 +60,8 @@ final class Housekeeper {
   private final ScheduledExecutorService timer;
   private final AtomicBoolean heartbeatOutage = new AtomicBoolean();
   private boolean lapsed;
+  /** When the heartbeat in progress began, on the monotonic clock; 0 when none is. */
+  private volatile long heartbeatSince;
 
   Housekeeper(
       String name,
@@ -157,6 +159,14 @@ final class Housekeeper {
             name,
             lease.length(),
             options.stalledWorkerTimeout());
+        long since = heartbeatSince;
+        if (since != 0) {
+          LOG.warn(
+              "{} - a heartbeat has been waiting for {} ms: for a connection of the pool (tasks"
+                  + " may hold every pooled connection) or for the database's answer",
+              name,
+              TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - since));
+        }
       }
       // Every time, not once: a job dispatched meanwhile must stop as well.
       leaseExpired.run();
@@ -176,25 +186,56 @@ final class Housekeeper {
   /** Records the heartbeat; registers again if another worker pruned this one. */
   void heartbeat() {
     long workerId = registration.id();
-    long sentAt = nanoTime.getAsLong();
+    // When the statement leaves, a connection in hand: the server records it then or later.
+    long[] sentAt = {0};
+    heartbeatSince = nanoTime.getAsLong();
     try {
       hooks.beforeHeartbeat();
       boolean registered =
           database.withConnection(
-              "recording the worker's heartbeat", c -> workers.heartbeat(c, workerId));
+              "recording the worker's heartbeat",
+              c -> {
+                sentAt[0] = nanoTime.getAsLong();
+                return workers.heartbeat(c, workerId);
+              });
       if (heartbeatOutage.compareAndSet(true, false)) {
         LOG.info("{} - heartbeat recorded again", name);
       }
       if (!registered) {
         registration.registerAgain(workerId);
       } else {
-        renewLease(sentAt);
+        renewLease(sentAt[0]);
       }
     } catch (RuntimeException e) {
       if (heartbeatOutage.compareAndSet(false, true)) {
-        LOG.warn("{} - cannot record the heartbeat: {}", name, e.getMessage());
+        LOG.warn(
+            "{} - cannot record the heartbeat: {}{}; once it has failed for {}, running jobs are"
+                + " asked to abort",
+            name,
+            e.getMessage(),
+            poolExhausted(e)
+                ? " (no connection of the pool came free in time: tasks may hold every pooled"
+                    + " connection; give the pool more connections than the worker's concurrency"
+                    + " plus 3, or let tasks hold fewer)"
+                : "",
+            lease.length());
+      }
+    } finally {
+      heartbeatSince = 0;
+    }
+  }
+
+  /** Whether a failure is a wait for a pooled connection that timed out. */
+  static boolean poolExhausted(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLTransientConnectionException) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
       }
     }
+    return false;
   }
 
   /** Renews the lease; after a lapse, says so and lets the fetcher fetch again. */

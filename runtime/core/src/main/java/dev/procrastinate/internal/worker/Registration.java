@@ -52,9 +52,15 @@ final class Registration {
 
   /** Registers the worker; returns its id. */
   long register() {
-    long sentAt = nanoTime.getAsLong();
-    workerId = database.withConnection("registering the worker", dao::register);
-    heartbeatRecorded.accept(sentAt);
+    long[] sentAt = {0};
+    workerId =
+        database.withConnection(
+            "registering the worker",
+            c -> {
+              sentAt[0] = nanoTime.getAsLong();
+              return dao.register(c);
+            });
+    heartbeatRecorded.accept(sentAt[0]);
     return workerId;
   }
 
@@ -74,8 +80,14 @@ final class Registration {
     if (workerId != lostId || closed) {
       return;
     }
-    long sentAt = nanoTime.getAsLong();
-    long newId = database.withConnection("registering the worker again", dao::register);
+    long[] sentAt = {0};
+    long newId =
+        database.withConnection(
+            "registering the worker again",
+            c -> {
+              sentAt[0] = nanoTime.getAsLong();
+              return dao.register(c);
+            });
     long[] held = runningIds.get();
     int adopted =
         held.length == 0
@@ -83,7 +95,7 @@ final class Registration {
             : database.withConnection("re-attaching running jobs", c -> dao.adopt(c, newId, held));
     // Published last: a fetch failing meanwhile under the lost id waits on this object's lock.
     workerId = newId;
-    heartbeatRecorded.accept(sentAt);
+    heartbeatRecorded.accept(sentAt[0]);
     LOG.warn(
         "{} - worker id {} was pruned by another worker while this one could not heartbeat;"
             + " registered again as worker id {} and re-attached {} of {} running jobs",

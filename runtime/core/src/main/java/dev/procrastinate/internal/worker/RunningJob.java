@@ -77,7 +77,16 @@ final class RunningJob implements JobContext {
     // Read from the clock, not only from the watchdog: a paused process resumes every thread at
     // once, and the task's next check must see the lapse before the watchdog has run.
     if (abortReason == null && lease != null && lease.expired()) {
-      abort(AbortReason.LEASE_EXPIRED);
+      synchronized (lock) {
+        if (abortReason == null) {
+          abortReason = AbortReason.LEASE_EXPIRED;
+          // The task's own thread learns it from this answer; an interrupt would only fail what
+          // it does next to stop cleanly.
+          if (thread != null && thread != Thread.currentThread()) {
+            thread.interrupt();
+          }
+        }
+      }
     }
     return Optional.ofNullable(abortReason);
   }
@@ -124,15 +133,16 @@ final class RunningJob implements JobContext {
 
   /**
    * Asks the task to stop: {@link #shouldAbort()} turns true and its thread is interrupted. The
-   * first reason given wins.
+   * first reason given wins, and only it interrupts.
    *
    * @param reason why
    */
   void abort(AbortReason reason) {
     synchronized (lock) {
-      if (abortReason == null) {
-        abortReason = reason;
+      if (abortReason != null) {
+        return; // asked and interrupted once: the task's clean-up is not cut short again
       }
+      abortReason = reason;
       if (thread != null) {
         thread.interrupt();
       }

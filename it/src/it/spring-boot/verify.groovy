@@ -10,6 +10,9 @@
     assert text =~ /persist refused: cannot persist ProcrastinateJob/
     assert text.contains('health UP: database, schema, worker')
     assert text.contains('health with the database unreachable: DOWN')
+    // Boot's servlet stack with the dashboard enabled: mounted, and its form's action reaches the
+    // database.
+    assert text.contains('dashboard at /procrastinate: overview 200, job cancelled through its form')
 
     Properties config = new Properties()
     new File(basedir, "config/application-${line}.properties").withInputStream { config.load(it) }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The dashboard as a request handler, independent of any server: give it a {@link
  * DashboardRequest}, send back the {@link DashboardResponse}. {@link DashboardServer} serves it on
- * the JDK's HTTP server; another adapter can mount it under any path. Thread-safe.
+ * the JDK's HTTP server; another adapter can mount it under any path, as the Spring Boot starter's
+ * servlet does. Thread-safe.
  *
  * <p>Pages: {@code /} (overview), {@code /jobs} (filtered list), {@code /jobs/<id>}, {@code
  * /tasks}, {@code /locks}, {@code /periodic}, {@code /workers}. Actions, each confirmed on a page
@@ -159,6 +160,7 @@ public final class Dashboard {
             app,
             request.basePath(),
             token,
+            request.formFields(),
             Instant.now(),
             readOnly,
             refreshInterval,

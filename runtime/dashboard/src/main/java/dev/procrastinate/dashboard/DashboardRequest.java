@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param query the raw query string without {@code ?}, or empty
  * @param headers the request headers by lower-case name (the first value of each)
  * @param body the request body, for a POST's form
+ * @param formFields hidden fields that every form of the answer carries besides the dashboard's own
+ *     CSRF token, by name: for a filter in front of the dashboard that checks a token of its own on
+ *     POSTs, such as Spring Security's CSRF filter; usually empty
  */
 public record DashboardRequest(
     String method,
@@ -24,12 +27,14 @@ public record DashboardRequest(
     String path,
     String query,
     Map<String, String> headers,
-    byte[] body) {
+    byte[] body,
+    Map<String, String> formFields) {
 
   /**
    * Checks and normalises the components: header names in lower case, an empty path as {@code /}.
    *
-   * @throws IllegalArgumentException if the base path ends with a slash
+   * @throws IllegalArgumentException if the base path ends with a slash, or a form field is named
+   *     like the dashboard's own token field ({@code csrf})
    */
   public DashboardRequest {
     Objects.requireNonNull(method, "method");
@@ -37,6 +42,7 @@ public record DashboardRequest(
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(query, "query");
     Objects.requireNonNull(body, "body");
+    Objects.requireNonNull(formFields, "formFields");
     if (basePath.endsWith("/")) {
       throw new IllegalArgumentException(
           "basePath must not end with '/', got '" + basePath + "'; use '' for the root");
@@ -48,6 +54,32 @@ public record DashboardRequest(
     headers.forEach((name, value) -> lower.putIfAbsent(name.toLowerCase(Locale.ROOT), value));
     headers = Map.copyOf(lower);
     body = body.clone();
+    if (formFields.containsKey(Csrf.FIELD)) {
+      throw new IllegalArgumentException(
+          "formFields must not contain '" + Csrf.FIELD + "', the dashboard's own token field");
+    }
+    formFields = Map.copyOf(formFields);
+  }
+
+  /**
+   * Creates a request whose forms carry no further field.
+   *
+   * @param method the HTTP method, such as {@code GET}
+   * @param basePath where the dashboard is mounted, without a trailing slash
+   * @param path the path below the mount point, starting with {@code /}
+   * @param query the raw query string without {@code ?}, or empty
+   * @param headers the request headers (the first value of each)
+   * @param body the request body
+   * @throws IllegalArgumentException if the base path ends with a slash
+   */
+  public DashboardRequest(
+      String method,
+      String basePath,
+      String path,
+      String query,
+      Map<String, String> headers,
+      byte[] body) {
+    this(method, basePath, path, query, headers, body, Map.of());
   }
 
   /**
@@ -93,12 +125,14 @@ public record DashboardRequest(
         && path.equals(other.path)
         && query.equals(other.query)
         && headers.equals(other.headers)
-        && java.util.Arrays.equals(body, other.body);
+        && java.util.Arrays.equals(body, other.body)
+        && formFields.equals(other.formFields);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(method, basePath, path, query, headers, java.util.Arrays.hashCode(body));
+    return Objects.hash(
+        method, basePath, path, query, headers, java.util.Arrays.hashCode(body), formFields);
   }
 
   @Override

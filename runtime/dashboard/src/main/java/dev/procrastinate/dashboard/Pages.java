@@ -49,6 +49,7 @@ final class Pages {
   private final JobManager jobs;
   private final String base;
   private final String csrfToken;
+  private final Map<String, String> formFields;
   private final Instant now;
   private final boolean readOnly;
   private final Duration refreshInterval;
@@ -59,6 +60,7 @@ final class Pages {
       App app,
       String base,
       String csrfToken,
+      Map<String, String> formFields,
       Instant now,
       boolean readOnly,
       Duration refreshInterval,
@@ -68,6 +70,7 @@ final class Pages {
     this.jobs = app.jobManager();
     this.base = base;
     this.csrfToken = csrfToken;
+    this.formFields = formFields;
     this.now = now;
     this.readOnly = readOnly;
     this.refreshInterval = refreshInterval;
@@ -597,6 +600,9 @@ final class Pages {
       Html html, String target, Dashboard.Action action, String label, String back) {
     html.open("form", "method", "post", "action", target, "class", "confirm", "id", "confirm");
     html.open("input", "type", "hidden", "name", Csrf.FIELD, "value", csrfToken);
+    new TreeMap<>(formFields)
+        .forEach(
+            (name, value) -> html.open("input", "type", "hidden", "name", name, "value", value));
     html.open("button", "type", "submit", "class", "button " + action.path, "id", "confirm-button")
         .text(label)
         .close("button");

@@ -222,6 +222,30 @@ class DashboardTest {
   }
 
   @Test
+  void formsCarryTheFieldsOfAFilterInFront() {
+    DashboardRequest request =
+        new DashboardRequest(
+            "GET",
+            "/ops",
+            "/jobs/" + failed + "/retry",
+            "",
+            Map.of(),
+            new byte[0],
+            Map.of("_csrf", "spring\"<token>"));
+    String page = dashboard.handle(request).bodyText();
+    assertThat(page)
+        .contains("action=\"/ops/jobs/" + failed + "/retry\"")
+        .contains("name=\"_csrf\" value=\"spring&quot;&lt;token&gt;\"");
+    assertThat(request.toString()).doesNotContain("spring");
+    assertThatThrownBy(
+            () ->
+                new DashboardRequest(
+                    "GET", "", "/", "", Map.of(), new byte[0], Map.of("csrf", "mine")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the dashboard's own token field");
+  }
+
+  @Test
   void bulkActionsSayHowManyJobsTheyTouch() {
     long first =
         jobs.defer(NewJob.builder(DemoTasks.WELCOME).queue("bulk").arg("user_id", 1).build());

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
@@ -48,6 +49,9 @@ public class ProcrastinateProperties {
 
   /** Metrics, when Micrometer and a MeterRegistry are present. */
   private final Metrics metrics = new Metrics();
+
+  /** The dashboard mounted in a servlet web application. */
+  private final Dashboard dashboard = new Dashboard();
 
   /** Creates the defaults. */
   public ProcrastinateProperties() {}
@@ -122,6 +126,15 @@ public class ProcrastinateProperties {
    */
   public Metrics getMetrics() {
     return metrics;
+  }
+
+  /**
+   * Returns the dashboard settings.
+   *
+   * @return the dashboard settings
+   */
+  public Dashboard getDashboard() {
+    return dashboard;
   }
 
   /** The {@code procrastinate.worker.*} settings: upstream's worker options. */
@@ -516,6 +529,110 @@ public class ProcrastinateProperties {
      */
     public void setQueuePollInterval(@Nullable Duration interval) {
       this.queuePollInterval = interval;
+    }
+  }
+
+  /**
+   * The {@code procrastinate.dashboard.*} settings: the dashboard mounted in a servlet web
+   * application, which needs {@code procrastinate-dashboard} on the class path.
+   */
+  public static class Dashboard {
+    /** The default mount point. */
+    public static final String DEFAULT_PATH = "/procrastinate";
+
+    private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
+
+    /**
+     * Whether to mount the dashboard in the application (a servlet web application with
+     * procrastinate-dashboard on the class path). Access is the application's: Spring Security, if
+     * present, guards it like any other path.
+     */
+    private boolean enabled;
+
+    /** Where to mount the dashboard, such as /procrastinate or /admin/jobs. */
+    private String path = DEFAULT_PATH;
+
+    /** Whether to hide the actions (retry, cancel, abort) and refuse them with 403. */
+    private boolean readOnly;
+
+    /** Creates the defaults. */
+    public Dashboard() {}
+
+    /**
+     * Returns whether the dashboard is mounted.
+     *
+     * @return whether enabled
+     */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /**
+     * Sets whether the dashboard is mounted.
+     *
+     * @param enabled whether enabled
+     */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /**
+     * Returns the mount point as set.
+     *
+     * @return the path
+     */
+    public String getPath() {
+      return path;
+    }
+
+    /**
+     * Sets the mount point.
+     *
+     * @param path the path, such as {@code /procrastinate}
+     */
+    public void setPath(String path) {
+      this.path = path;
+    }
+
+    /**
+     * Returns whether actions are refused.
+     *
+     * @return whether read-only
+     */
+    public boolean isReadOnly() {
+      return readOnly;
+    }
+
+    /**
+     * Sets whether actions are refused.
+     *
+     * @param readOnly whether read-only
+     */
+    public void setReadOnly(boolean readOnly) {
+      this.readOnly = readOnly;
+    }
+
+    /**
+     * Returns the mount point checked, without a trailing slash.
+     *
+     * @return such as {@code /procrastinate}
+     * @throws IllegalArgumentException if the path is not one or more {@code /segment}s of letters,
+     *     digits, {@code .}, {@code _}, {@code ~} and {@code -}
+     */
+    public String mountPath() {
+      String mount = path.strip();
+      if (mount.length() > 1 && mount.endsWith("/")) {
+        mount = mount.substring(0, mount.length() - 1);
+      }
+      if (!PATH.matcher(mount).matches()) {
+        throw new IllegalArgumentException(
+            "procrastinate.dashboard.path must be a path below the root such as "
+                + DEFAULT_PATH
+                + " or /admin/jobs (letters, digits, '.', '_', '~' and '-' between slashes), got '"
+                + path
+                + "'");
+      }
+      return mount;
     }
   }
 }

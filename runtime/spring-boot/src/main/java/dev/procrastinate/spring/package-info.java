@@ -33,6 +33,11 @@
  *   <li><b>The worker</b> ({@link dev.procrastinate.spring.ProcrastinateWorkerLifecycle}) starts on
  *       {@code ApplicationReadyEvent} and stops gracefully when the context closes, before the data
  *       source closes.
+ *   <li><b>The dashboard</b>, when {@code procrastinate.dashboard.enabled=true} in a servlet web
+ *       application with {@code procrastinate-dashboard}: {@link
+ *       dev.procrastinate.spring.dashboard.ProcrastinateDashboardAutoConfiguration} mounts it at
+ *       {@code procrastinate.dashboard.path}, behind the application's filters (Spring Security's
+ *       included, whose CSRF token its forms carry).
  *   <li><b>Both Boot lines from one artifact.</b> Conditions and ordering name Boot's classes by
  *       string, with the class names of both lines (Boot 4 moved its auto-configurations into
  *       per-technology modules). Only the Actuator health API differs in type: {@link

@@ -1,13 +1,25 @@
 package com.example.shop;
 
+import dev.procrastinate.JobManager;
+import dev.procrastinate.NewJob;
 import dev.procrastinate.jpa.ProcrastinateJob;
+import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.spring.jpa.ProcrastinateJobRepository;
 import jakarta.persistence.EntityManager;
 import java.lang.reflect.Method;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.springframework.beans.BeanUtils;
 import org.springframework.boot.WebApplicationType;
@@ -98,6 +110,8 @@ public class Scenario {
             + String.join(", ", ((Map<?, ?>) up.get("details")).keySet().stream().map(String::valueOf).toList()));
 
     report.add("health with the database unreachable: " + healthWithoutDatabase().get("status"));
+
+    report.add(dashboard());
     return report;
   }
 
@@ -144,6 +158,75 @@ public class Scenario {
                 "--procrastinate.worker.enabled=false")) {
       return health(down);
     }
+  }
+
+  /**
+   * The same application as a servlet web application with procrastinate.dashboard.enabled: the
+   * overview at /procrastinate/, and a job cancelled through the dashboard's own form.
+   */
+  private String dashboard() throws Exception {
+    try (ConfigurableApplicationContext web =
+        new SpringApplicationBuilder(ShopApplication.class)
+            .run(
+                // The same database: this Boot line's profile.
+                "--spring.profiles.active="
+                    + String.join(",", context.getEnvironment().getActiveProfiles()),
+                "--spring.main.web-application-type=servlet",
+                "--server.port=0",
+                "--procrastinate.dashboard.enabled=true",
+                "--procrastinate.worker.enabled=false",
+                "--procrastinate.migrate=false",
+                "--spring.flyway.enabled=false")) {
+      String origin = "http://localhost:" + web.getEnvironment().getProperty("local.server.port");
+      HttpClient client =
+          HttpClient.newBuilder()
+              .cookieHandler(new CookieManager())
+              .followRedirects(HttpClient.Redirect.NEVER)
+              .build();
+      HttpResponse<String> bare = get(client, origin + "/procrastinate");
+      check(bare.statusCode() == 302, "the bare mount point redirects, got " + bare.statusCode());
+      HttpResponse<String> overview = get(client, origin + "/procrastinate/");
+      check(
+          overview.statusCode() == 200 && overview.body().contains("href=\"/procrastinate/jobs\""),
+          "the overview answers with links below /procrastinate, got " + overview.statusCode());
+
+      JobManager jobs = web.getBean(JobManager.class);
+      long id =
+          jobs.defer(
+              NewJob.builder("shop.ship_order")
+                  .arg("orderId", 0L)
+                  .scheduleIn(Duration.ofDays(1))
+                  .build());
+      HttpResponse<String> confirm = get(client, origin + "/procrastinate/jobs/" + id + "/cancel");
+      Matcher token =
+          Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(confirm.body());
+      check(confirm.statusCode() == 200 && token.find(), "the cancel form has its token");
+      HttpResponse<String> done =
+          client.send(
+              HttpRequest.newBuilder(URI.create(origin + "/procrastinate/jobs/" + id + "/cancel"))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(HttpRequest.BodyPublishers.ofString("csrf=" + token.group(1)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      check(done.statusCode() == 303, "the cancel POST redirects, got " + done.statusCode());
+      check(
+          jobs.getStatus(id).equals(Optional.of(JobStatus.CANCELLED)),
+          "the job is cancelled in the database");
+      // No job is left behind for verify.groovy.
+      try (var connection = web.getBean(DataSource.class).getConnection();
+          var statement =
+              connection.prepareStatement("DELETE FROM procrastinate_jobs WHERE id = ?")) {
+        statement.setLong(1, id);
+        statement.executeUpdate();
+      }
+      return "dashboard at /procrastinate: overview 200, job cancelled through its form";
+    }
+  }
+
+  private static HttpResponse<String> get(HttpClient client, String uri) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create(uri)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static void check(boolean condition, String what) {

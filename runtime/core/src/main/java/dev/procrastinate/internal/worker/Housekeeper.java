@@ -241,7 +241,12 @@ final class Housekeeper {
   /** Renews the lease; after a lapse, says so and lets the fetcher fetch again. */
   void renewLease(long sentAt) {
     boolean wasExpired = lease.expired();
+    int generation = lease.generation();
     lease.renew(sentAt);
+    if (lease.generation() != generation) {
+      // Renewed after a gap, by a registration again say: every job held now was taken before it.
+      leaseExpired.run();
+    }
     if (wasExpired && !lease.expired()) {
       synchronized (this) {
         if (lapsed) {

@@ -22,6 +22,7 @@ final class Lease {
   private final Object lock = new Object();
   private long validUntil;
   private boolean granted;
+  private int generation;
 
   /**
    * Creates a lease not yet granted: it counts as expired until the first {@link #renew(long)}.
@@ -59,11 +60,42 @@ final class Lease {
    */
   void renew(long sentAt) {
     synchronized (lock) {
+      if (granted && sentAt - validUntil >= 0) {
+        // A gap: from the lease's end to this heartbeat, other workers may have counted this one
+        // as dead and taken its jobs. What ran under the lease before the gap stays stopped.
+        generation++;
+      }
       long until = sentAt + lengthNanos;
       if (!granted || until - validUntil > 0) {
         validUntil = until;
       }
       granted = true;
+    }
+  }
+
+  /**
+   * Returns the lease's generation: it changes when a heartbeat renews a lease that had already
+   * run out. A job taken under one generation must not go on under the next.
+   *
+   * @return the generation
+   */
+  int generation() {
+    synchronized (lock) {
+      return generation;
+    }
+  }
+
+  /**
+   * Tells whether a job taken under the given generation must stop: the lease has run out, or
+   * has run out and been renewed since.
+   *
+   * @param taken the generation when the job was taken
+   * @return true if the job must stop
+   */
+  boolean lostSince(int taken) {
+    synchronized (lock) {
+      // One look at both, so that a renewal between them cannot hide the gap.
+      return generation != taken || !granted || nanoTime.getAsLong() - validUntil >= 0;
     }
   }
 

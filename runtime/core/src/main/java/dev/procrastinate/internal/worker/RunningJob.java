@@ -24,6 +24,7 @@ final class RunningJob implements JobContext {
   private final App app;
   private final Map<String, String> headers;
   private final @Nullable Lease lease;
+  private final int leaseGeneration;
   private final Object lock = new Object();
   private volatile @Nullable AbortReason abortReason;
   private @Nullable Thread thread;
@@ -40,6 +41,7 @@ final class RunningJob implements JobContext {
       @Nullable Lease lease) {
     this.job = job;
     this.lease = lease;
+    this.leaseGeneration = lease == null ? 0 : lease.generation();
     this.workerName = workerName;
     this.workerQueues = workerQueues;
     this.additionalContext = additionalContext;
@@ -76,7 +78,7 @@ final class RunningJob implements JobContext {
   public Optional<AbortReason> abortReason() {
     // Read from the clock, not only from the watchdog: a paused process resumes every thread at
     // once, and the task's next check must see the lapse before the watchdog has run.
-    if (abortReason == null && lease != null && lease.expired()) {
+    if (abortReason == null && lease != null && lease.lostSince(leaseGeneration)) {
       synchronized (lock) {
         if (abortReason == null) {
           abortReason = AbortReason.LEASE_EXPIRED;

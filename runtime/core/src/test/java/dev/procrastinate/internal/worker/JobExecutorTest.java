@@ -227,6 +227,25 @@ class JobExecutorTest {
   }
 
   @Test
+  void aJobTakenBeforeTheLeaseRanOutStaysStoppedWhenALaterHeartbeatRenewsIt() {
+    // On waking from a pause, the worker may register again (a fresh lease) before the task's
+    // next check: the job was rescued meanwhile, so the renewal must not let it go on.
+    AtomicLong now = new AtomicLong();
+    Lease lease = new Lease(Duration.ofSeconds(3), now::get);
+    lease.renew(0);
+    RunningJob taken = job("t.any", "{}", lease);
+    now.set(Duration.ofSeconds(2).toNanos());
+    lease.renew(now.get());
+    assertThat(taken.shouldAbort()).as("renewed in time: no gap").isFalse();
+    now.set(Duration.ofSeconds(14).toNanos());
+    lease.renew(now.get());
+    assertThat(lease.expired()).isFalse();
+    assertThat(taken.shouldAbort()).as("renewed after a gap").isTrue();
+    assertThat(taken.abortReason()).contains(AbortReason.LEASE_EXPIRED);
+    assertThat(job("t.any", "{}", lease).shouldAbort()).as("a job taken after it").isFalse();
+  }
+
+  @Test
   void aJobWhoseLeaseRanOutBeforeItStartedIsNotRunAndFailsWithoutRetries() {
     AtomicLong now = new AtomicLong();
     Lease lease = new Lease(Duration.ofSeconds(3), now::get);

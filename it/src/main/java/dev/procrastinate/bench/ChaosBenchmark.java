@@ -245,8 +245,12 @@ public final class ChaosBenchmark {
                       TimeUnit.NANOSECONDS.sleep(step);
                     }
                   } catch (InterruptedException e) {
-                    // Asked to abort: the step in progress is cut short.
-                    workedUntil = Instant.now();
+                    // Asked to abort: the step in progress is cut short, if it had not ended
+                    // already (a sleep whose end passed while the process was paused).
+                    Instant now = Instant.now();
+                    if (now.isBefore(workedUntil)) {
+                      workedUntil = now;
+                    }
                   } finally {
                     recorder.end(run, workedUntil, completed);
                   }
@@ -933,6 +937,7 @@ public final class ChaosBenchmark {
 
     private Row measure() throws SQLException {
       copyOutcomes();
+      describeOverlaps();
       try (Connection connection = db.newConnection();
           PreparedStatement statement = connection.prepareStatement(MEASURE)) {
         int parameters = (int) MEASURE.chars().filter(c -> c == '?').count();
@@ -959,6 +964,51 @@ public final class ChaosBenchmark {
               noRestart ? -1 : restart,
               noRestart ? -1 : median,
               List.copyOf(notes));
+        }
+      }
+    }
+
+    /** The SQL of when a run of {@code chaos_runs} stopped working; see {@link #MEASURE}. */
+    private static String runEnd(String run) {
+      return "coalesce(%1$s.worked_until, (SELECT min(e.at) FROM chaos_events e WHERE e.fault ="
+              .formatted(run)
+          + " %1$s.fault AND e.pid = %1$s.pid AND e.kind = 'kill' AND e.at >= %1$s.started_at),"
+              .formatted(run)
+          + " 'infinity')";
+    }
+
+    /** Notes the runs of the first few jobs that ran in two places at once, to explain them. */
+    private void describeOverlaps() throws SQLException {
+      try (Connection connection = db.newConnection();
+          PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT a.job_id, a.pid, a.started_at, a.worked_until, a.ended_at, a.completed,"
+                      + " b.pid, b.started_at, b.worked_until, b.ended_at, b.completed"
+                      + " FROM chaos_runs a JOIN chaos_runs b ON a.job_id = b.job_id"
+                      + " AND a.id < b.id AND a.fault = b.fault"
+                      + " AND a.started_at < " + runEnd("b")
+                      + " AND b.started_at < " + runEnd("a")
+                      + " WHERE a.fault = ? ORDER BY a.job_id LIMIT 5")) {
+        statement.setString(1, fault.number());
+        try (ResultSet result = statement.executeQuery()) {
+          while (result.next()) {
+            note(
+                String.format(
+                    Locale.ROOT,
+                    "job %d ran at once: pid %d %s..%s (ended %s, completed %s) and pid %d %s..%s"
+                        + " (ended %s, completed %s)",
+                    result.getLong(1),
+                    result.getLong(2),
+                    result.getTimestamp(3),
+                    result.getTimestamp(4),
+                    result.getTimestamp(5),
+                    result.getObject(6),
+                    result.getLong(7),
+                    result.getTimestamp(8),
+                    result.getTimestamp(9),
+                    result.getTimestamp(10),
+                    result.getObject(11)));
+          }
         }
       }
     }

@@ -70,17 +70,17 @@ import org.jspecify.annotations.Nullable;
  *       ran out); each job of them was retried;
  *   <li><b>over live</b>: jobs whose final outcome was written while their latest run was still
  *       running, i.e. an outcome of an older run written over the rescued one;
- *   <li><b>max death→restart</b>: the longest time from a worker's death, pause or stall to the next
- *       start, on another worker, of a job that was running on it, against the goal of the stalled
- *       timeout plus two heartbeats.
+ *   <li><b>max death→restart</b>: the longest time from a worker's death, pause or stall to the
+ *       next start, on another worker, of a job that was running on it, against the goal of the
+ *       stalled timeout plus two heartbeats.
  * </ul>
  *
  * <p>The faults: (1) workers killed with SIGKILL again and again, a new one started each time; (2)
  * the server restarted with a fast shutdown; (3) every backend of the workers terminated with
  * {@code pg_terminate_backend}; (4) on every worker, a task that takes every connection of the
- * worker's pool and holds it; (5) the traffic of one worker black-holed by a {@link StallProxy}
- * for longer than the stalled timeout; (6) the server down for a long while; (7) a worker paused
- * with SIGSTOP past the stalled timeout, then woken with SIGCONT.
+ * worker's pool and holds it; (5) the traffic of one worker black-holed by a {@link StallProxy} for
+ * longer than the stalled timeout; (6) the server down for a long while; (7) a worker paused with
+ * SIGSTOP past the stalled timeout, then woken with SIGCONT.
  *
  * <p>Arguments, each {@code key=value}, all optional: {@code workers=3} worker processes, {@code
  * concurrency=4} per worker, {@code rate=4} jobs deferred per second, {@code heartbeat=1} and
@@ -263,8 +263,8 @@ public final class ChaosBenchmark {
   }
 
   /**
-   * Fault 4's task: takes every connection of the worker's pool and holds them for a while, or until
-   * the job is asked to abort. Only its first attempt does.
+   * Fault 4's task: takes every connection of the worker's pool and holds them for a while, or
+   * until the job is asked to abort. Only its first attempt does.
    */
   private static void hogConnections(JobContext context, HikariDataSource pool, int seconds)
       throws InterruptedException {
@@ -986,8 +986,10 @@ public final class ChaosBenchmark {
                       + " b.pid, b.started_at, b.worked_until, b.ended_at, b.completed"
                       + " FROM chaos_runs a JOIN chaos_runs b ON a.job_id = b.job_id"
                       + " AND a.id < b.id AND a.fault = b.fault"
-                      + " AND a.started_at < " + runEnd("b")
-                      + " AND b.started_at < " + runEnd("a")
+                      + " AND a.started_at < "
+                      + runEnd("b")
+                      + " AND b.started_at < "
+                      + runEnd("a")
                       + " WHERE a.fault = ? ORDER BY a.job_id LIMIT 5")) {
         statement.setString(1, fault.number());
         try (ResultSet result = statement.executeQuery()) {

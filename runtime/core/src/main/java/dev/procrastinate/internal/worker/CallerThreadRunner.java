@@ -88,13 +88,7 @@ public final class CallerThreadRunner {
   public Outcome run(ProcrastinateJob job, Map<String, String> headers) {
     RunningJob running =
         new RunningJob(
-            job,
-            options.name(),
-            options.queues(),
-            options.additionalContext(),
-            app,
-            headers,
-            null);
+            job, options.name(), options.queues(), options.additionalContext(), app, headers, null);
     thrown.remove();
     try {
       Completion completion = executor.run(running);

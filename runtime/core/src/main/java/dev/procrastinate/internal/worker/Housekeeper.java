@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The worker's periodic chores, on one scheduler thread: the heartbeat (and registration again when
  * another worker pruned this one), abort polling while jobs run, and, with {@code
- * rescueStalledJobs}, the rescue of jobs whose worker went silent. Each chore logs the first failure
- * of an outage at WARN and goes on.
+ * rescueStalledJobs}, the rescue of jobs whose worker went silent. Each chore logs the first
+ * failure of an outage at WARN and goes on.
  *
  * <p>A second thread, the timer, never touches the database, so that a chore stuck on a silent
  * network delays nothing time-critical: it fires per-job timeouts and watches the {@link Lease}
@@ -60,6 +60,7 @@ final class Housekeeper {
   private final ScheduledExecutorService timer;
   private final AtomicBoolean heartbeatOutage = new AtomicBoolean();
   private boolean lapsed;
+
   /** When the heartbeat in progress began, on the monotonic clock; 0 when none is. */
   private volatile long heartbeatSince;
 

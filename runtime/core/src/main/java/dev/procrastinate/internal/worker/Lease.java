@@ -13,8 +13,8 @@ import java.util.function.LongSupplier;
  *
  * <p>The length is halfway between the heartbeat interval and the stalled-worker timeout (20 s with
  * the defaults 10 s and 30 s): a late heartbeat does not end it, and a job asked to abort has the
- * other half to stop before a rescue. Times are read from a monotonic clock, so neither a change
- * of the wall clock nor a clock difference with the database moves it. Thread-safe. Not API.
+ * other half to stop before a rescue. Times are read from a monotonic clock, so neither a change of
+ * the wall clock nor a clock difference with the database moves it. Thread-safe. Not API.
  */
 final class Lease {
   private final long lengthNanos;
@@ -74,8 +74,8 @@ final class Lease {
   }
 
   /**
-   * Returns the lease's generation: it changes when a heartbeat renews a lease that had already
-   * run out. A job taken under one generation must not go on under the next.
+   * Returns the lease's generation: it changes when a heartbeat renews a lease that had already run
+   * out. A job taken under one generation must not go on under the next.
    *
    * @return the generation
    */
@@ -86,8 +86,8 @@ final class Lease {
   }
 
   /**
-   * Tells whether a job taken under the given generation must stop: the lease has run out, or
-   * has run out and been renewed since.
+   * Tells whether a job taken under the given generation must stop: the lease has run out, or has
+   * run out and been renewed since.
    *
    * @param taken the generation when the job was taken
    * @return true if the job must stop

@@ -133,13 +133,7 @@ public final class WorkerEngine {
     this.slots = new Slots(options.concurrency(), options.fetchBatchSize());
     this.lease = new Lease(Lease.length(options), nanoTime);
     this.registration =
-        new Registration(
-            name,
-            database,
-            workers,
-            this::heldIds,
-            this::heartbeatRecorded,
-            nanoTime);
+        new Registration(name, database, workers, this::heldIds, this::heartbeatRecorded, nanoTime);
     AtomicInteger counter = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(

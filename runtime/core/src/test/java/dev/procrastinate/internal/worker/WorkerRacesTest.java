@@ -163,7 +163,7 @@ class WorkerRacesTest {
                       Duration.ofMillis(
                           Long.parseLong(
                               sql.value(
-                              "SELECT (extract(epoch FROM clock_timestamp() - last_heartbeat)"
+                                  "SELECT (extract(epoch FROM clock_timestamp() - last_heartbeat)"
                                       + " * 1000)::bigint FROM procrastinate_workers WHERE id = ?",
                                   workerOf.get()))));
                   stopReason.set(context.abortReason().orElseThrow());
@@ -282,7 +282,8 @@ class WorkerRacesTest {
   /**
    * A worker that cannot record its heartbeat stops its running job when its lease runs out, while
    * its silence is still shorter than the stalled timeout after which another worker may rescue the
-   * job; it fetches nothing until a heartbeat is recorded again, then runs the abandoned job's retry.
+   * job; it fetches nothing until a heartbeat is recorded again, then runs the abandoned job's
+   * retry.
    */
   @Test
   void aWorkerThatCannotHeartbeatStopsItsJobsBeforeAnyRescueAndFetchesNothing() throws Exception {

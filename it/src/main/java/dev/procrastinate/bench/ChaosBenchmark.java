@@ -144,6 +144,7 @@ public final class ChaosBenchmark {
    * @throws Exception if a database or a worker process fails
    */
   static List<Row> run(Settings settings, Path logs) throws Exception {
+    Files.createDirectories(logs);
     List<Fault> faults = new ArrayList<>();
     for (String number : settings.faults) {
       faults.add(

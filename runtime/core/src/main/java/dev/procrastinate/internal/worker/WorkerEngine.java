@@ -308,10 +308,12 @@ public final class WorkerEngine {
       terminated.countDown();
       return;
     }
-    LOG.info("{} - Shutdown initiated", name);
     stopping = true;
     fetcher.stop();
     daemon(this::shutdown, "procrastinate-" + name + "-shutdown").start();
+    // Logged once the stop is under way: a logger that fails while the JVM shuts down (Maven's,
+    // in a signal hook) must not keep the worker from stopping gracefully.
+    LOG.info("{} - Shutdown initiated", name);
   }
 
   /**

@@ -189,13 +189,18 @@ final class JobExecutor {
                 TimeUnit.NANOSECONDS));
       }
       Object result = chain(options.workerMiddleware(), 0, context, () -> runTask(context, task));
-      JOBS.info(
-          "{} - job {} ({}) succeeded in {} ms, returned {}",
-          workerName,
-          job.id(),
-          job.taskName(),
-          elapsedMillis(startNanos),
-          new Described(result));
+      // A logger that throws (one torn down by a JVM shutting down) does not fail a job that ran.
+      long millis = elapsedMillis(startNanos);
+      logSafely(
+          () ->
+              JOBS.info(
+                  "{} - job {} ({}) succeeded in {} ms, returned {}",
+                  workerName,
+                  job.id(),
+                  job.taskName(),
+                  millis,
+                  new Described(result)),
+          () -> {});
       return end(job, JobStatus.SUCCEEDED);
     } catch (TaskNotFoundException e) {
       JOBS.error("{} - job {} failed: {}", workerName, job.id(), e.getMessage());

@@ -260,7 +260,7 @@ public final class WorkerEngine {
       Thread hook =
           new Thread(
               () -> {
-                LOG.info("{} - signal received, stopping gracefully", name);
+                logStop(false, name + " - signal received, stopping gracefully");
                 stop();
                 awaitTerminationUninterruptibly();
               },
@@ -311,9 +311,7 @@ public final class WorkerEngine {
     stopping = true;
     fetcher.stop();
     daemon(this::shutdown, "procrastinate-" + name + "-shutdown").start();
-    // Logged once the stop is under way: a logger that fails while the JVM shuts down (Maven's,
-    // in a signal hook) must not keep the worker from stopping gracefully.
-    LOG.info("{} - Shutdown initiated", name);
+    logStop(false, name + " - Shutdown initiated");
   }
 
   /**
@@ -478,18 +476,21 @@ public final class WorkerEngine {
       releaseUnstarted();
       Duration graceful = options.shutdownGracefulTimeout();
       if (!held.isEmpty()) {
-        LOG.info(
-            "{} - waiting for {} running jobs{}",
-            name,
-            held.size(),
-            graceful == null ? "" : " for up to " + graceful);
+        logStop(
+            false,
+            name
+                + " - waiting for "
+                + held.size()
+                + " running jobs"
+                + (graceful == null ? "" : " for up to " + graceful));
       }
       long deadline = graceful == null ? Long.MAX_VALUE : nanoTime.getAsLong() + graceful.toNanos();
       while (!held.isEmpty() && nanoTime.getAsLong() - deadline < 0) {
         drained.awaitMillis(50);
       }
       if (!held.isEmpty()) {
-        LOG.warn("{} - aborting {} jobs still running after {}", name, held.size(), graceful);
+        logStop(
+            true, name + " - aborting " + held.size() + " jobs still running after " + graceful);
         held.values().forEach(context -> context.abort(AbortReason.SHUTDOWN));
         while (!held.isEmpty()) {
           drained.awaitMillis(50);
@@ -512,12 +513,29 @@ public final class WorkerEngine {
       executor.shutdown();
       registration.unregister();
       removeShutdownHook();
-      LOG.info("{} - Shutdown completed, {} jobs processed", name, processed.get());
+      logStop(false, name + " - Shutdown completed, " + processed.get() + " jobs processed");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      LOG.warn("{} - shutdown interrupted", name);
+      logStop(true, name + " - shutdown interrupted");
     } finally {
       terminated.countDown();
+    }
+  }
+
+  /**
+   * Logs on the way to a stop, where a failing logger must not keep the worker from stopping
+   * gracefully: in a JVM shutting down, a logging back end may already be half torn down by its own
+   * shutdown hook (Maven's logger has thrown there).
+   */
+  private static void logStop(boolean warn, String message) {
+    try {
+      if (warn) {
+        LOG.warn(message);
+      } else {
+        LOG.info(message);
+      }
+    } catch (RuntimeException e) {
+      System.err.println(message + " (the logger failed: " + e + ")");
     }
   }
 

@@ -38,7 +38,8 @@ public final class Migrator {
           "V3__java_job_headers.sql",
           "V4__java_batch_fetch_v2.sql",
           "V5__java_batch_fetch_v3.sql",
-          "V6__java_dashboard_indexes.sql");
+          "V6__java_dashboard_indexes.sql",
+          "V7__java_fetch_lock_head.sql");
 
   private static final String RESOURCE_FOLDER = "db/procrastinate/";
 

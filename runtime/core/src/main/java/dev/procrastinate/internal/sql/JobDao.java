@@ -312,14 +312,16 @@ public final class JobDao {
    */
   public @Nullable Long nextDueMillis(Connection connection, String @Nullable [] queues)
       throws SQLException {
-    return Jdbc.queryOne(
-        connection,
-        JobSql.JOB_NEXT_DUE,
-        p -> {
-          p.setArray("varchar", queues); // queue_name = ANY, or null
-          p.setArray("varchar", queues);
-        },
-        row -> Jdbc.nullableLong(row, "millis"));
+    List<Long> next =
+        Jdbc.query(
+            connection,
+            JobSql.JOB_NEXT_DUE,
+            p -> {
+              p.setArray("varchar", queues); // queue_name = ANY, or null
+              p.setArray("varchar", queues);
+            },
+            row -> row.getLong("millis"));
+    return next.isEmpty() ? null : next.get(0);
   }
 
   /**

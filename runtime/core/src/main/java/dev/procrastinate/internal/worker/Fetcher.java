@@ -81,6 +81,8 @@ final class Fetcher implements Runnable {
   private final Set<Long> dropped = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
   private boolean takeBackOrphans;
+  // Whether the last nextDue() lookup got an answer from the database.
+  private boolean lookupAnswered;
 
   Fetcher(
       String name,
@@ -172,6 +174,8 @@ final class Fetcher implements Runnable {
     // changed (a new job, a retry, a polling tick) or has passed, not after every fetch.
     long knownDue = 0;
     boolean dueKnown = false;
+    // Whether knownDue and dueKnown hold a lookup's answer; a failed lookup is made again.
+    boolean dueLookedUp = false;
     int failures = 0;
     while (!stopping) {
       try {
@@ -198,9 +202,9 @@ final class Fetcher implements Runnable {
         notified.set(false);
         mayBeDue.set(false);
         int limit = Math.min(free, batchSize);
-        // Jobs with a lock only for slots that run them at once: buffered, they would block their
-        // locks for every worker while they wait.
-        int lockLimit = Math.min(limit, slots.idle());
+        // Jobs with a lock for the slots that run them at once, and a few more only when a slot
+        // frees for them within about a round trip: buffered, they block their locks.
+        int lockLimit = Math.min(limit, slots.lockRoom());
         // Read before fetching: only outcomes written before the fetch are seen by it.
         boolean idleBeforeFetch = held.isEmpty();
         long workerId = registration.id();
@@ -252,9 +256,11 @@ final class Fetcher implements Runnable {
           return;
         }
         long after = nanoTime.getAsLong();
-        if (tick || scheduleChanged || !dueKnown || knownDue - after <= 0) {
+        if (tick || scheduleChanged || !dueLookedUp || (dueKnown && knownDue - after <= 0)) {
           scheduleChanged = false;
           Long next = nextDue();
+          // "None scheduled" holds too, until a new job, a retry or a tick may change it.
+          dueLookedUp = next != null || lookupAnswered;
           dueKnown = next != null;
           knownDue = next == null ? 0 : next;
         }
@@ -273,13 +279,15 @@ final class Fetcher implements Runnable {
 
   /**
    * Returns when the next scheduled job of this worker's queues becomes due, on the nano clock, or
-   * null if none is scheduled or the lookup failed.
+   * null if none is scheduled or the lookup failed ({@link #lookupAnswered} tells which).
    */
   private @Nullable Long nextDue() {
+    lookupAnswered = false;
     try {
       Long millis =
           database.withConnection(
               "looking for the next scheduled job", c -> dao.nextDueMillis(c, queues));
+      lookupAnswered = true;
       if (millis == null) {
         return null;
       }

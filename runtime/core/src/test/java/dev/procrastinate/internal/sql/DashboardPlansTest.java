@@ -129,7 +129,7 @@ class DashboardPlansTest {
   @Test
   void countsPerTaskUseTheTaskIndex() throws Exception {
     String plan = explain(JobSql.JOB_COUNT_BY_TASK_CAPPED, 10_000);
-    assertThat(plan).contains("procrastinate_java_jobs_task_idx_v1");
+    assertThat(plan).contains("procrastinate_java_jobs_task_idx_v2");
     assertNoTableScan(plan);
   }
 
@@ -150,7 +150,7 @@ class DashboardPlansTest {
     assertThat(explainList(all.status(JobStatus.ABORTED)))
         .contains("procrastinate_java_jobs_finished_queue_idx_v1");
     assertThat(explainList(all.task("app.no_such_task")))
-        .contains("procrastinate_java_jobs_task_idx_v1");
+        .contains("procrastinate_java_jobs_task_idx_v2");
     assertThat(explainList(all.lock("account-5"))).contains("procrastinate_java_jobs_lock_idx_v1");
     assertThat(explainList(all.queueingLock("unique-100")))
         .contains("procrastinate_java_jobs_queueing_lock_idx_v1");

@@ -28,6 +28,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * Measures the worker, every figure beside the baseline measured in the same run: upstream's
@@ -41,7 +43,8 @@ import java.util.stream.IntStream;
  *       logging to a file);
  *   <li>a lock-heavy case: jobs of 2 to 10 ms over 12 locks on 8 slots, against what the slots
  *       allow;
- *   <li>the defer-to-start latency of an idle worker, and an idle worker's CPU over 10 s;
+ *   <li>the defer-to-start latency of an idle worker, beside what PostgreSQL alone takes from a
+ *       defer to its notification (no worker running), and an idle worker's CPU over 10 s;
  *   <li>memory: a worker running with the large queue of the burn-downs in {@code -Xmx256m}.
  * </ul>
  *
@@ -165,7 +168,7 @@ public final class WorkerBenchmark {
         lockHeavy(db, app, lockJobs);
       }
       if (stages.contains("latency")) {
-        latency(app, latencies, started);
+        latency(db, app, latencies, started);
       }
       if (stages.contains("idle")) {
         idleCpu(app);
@@ -379,8 +382,9 @@ public final class WorkerBenchmark {
         0);
   }
 
-  private static void latency(App app, long[] latencies, CountDownLatch[] started)
+  private static void latency(BenchDatabase db, App app, long[] latencies, CountDownLatch[] started)
       throws Exception {
+    notificationFloor(db, app, latencies.length);
     try (Worker worker =
         app.worker(WorkerOptions.builder().concurrency(10).installSignalHandlers(false).build())) {
       worker.start();
@@ -410,6 +414,39 @@ public final class WorkerBenchmark {
         percentile(sorted, 95),
         percentile(sorted, 99),
         sorted[sorted.length - 1] / 1e6);
+  }
+
+  /**
+   * What PostgreSQL alone takes before any worker can know of a job: from before a defer to its
+   * {@code job_inserted} notification on a listening connection, no worker running. The worker's
+   * latency is read against it: it adds the fetch (a durable commit) and the start.
+   */
+  private static void notificationFloor(BenchDatabase db, App app, int samples) throws Exception {
+    long[] floor = new long[samples];
+    try (Connection listener = db.newConnection();
+        Statement statement = listener.createStatement()) {
+      statement.execute("LISTEN procrastinate_any_queue_v1");
+      PGConnection pg = listener.unwrap(PGConnection.class);
+      for (int i = 0; i < samples; i++) {
+        long sent = System.nanoTime();
+        app.jobManager().defer(NewJob.builder(TASK).arg("n", i).build());
+        PGNotification[] got = pg.getNotifications(10_000);
+        if (got == null || got.length == 0) {
+          throw new IllegalStateException("no notification within 10 s");
+        }
+        floor[i] = System.nanoTime() - sent;
+        Thread.sleep(2);
+      }
+    }
+    deleteBenchJobs(db);
+    Arrays.sort(floor);
+    System.out.printf(
+        Locale.ROOT,
+        "  defer->notification, PostgreSQL alone (no worker) over %d jobs: p50 %.2f ms, p99 %.2f"
+            + " ms%n",
+        samples,
+        percentile(floor, 50),
+        percentile(floor, 99));
   }
 
   /** An idle worker's CPU: this JVM's CPU time over 10 s with a started worker and no job. */

@@ -202,9 +202,10 @@ final class Fetcher implements Runnable {
         notified.set(false);
         mayBeDue.set(false);
         int limit = Math.min(free, batchSize);
-        // Jobs with a lock for the slots that run them at once, and a few more only when a slot
-        // frees for them within about a round trip: buffered, they block their locks.
-        int lockLimit = Math.min(limit, slots.lockRoom());
+        // Jobs with a lock only for slots that run them at once: buffered, they would block their
+        // locks for every worker while they wait (and a worker with fast jobs would take every
+        // lock in turn, leaving none to the workers beside it).
+        int lockLimit = Math.min(limit, slots.idle());
         // Read before fetching: only outcomes written before the fetch are seen by it.
         boolean idleBeforeFetch = held.isEmpty();
         long workerId = registration.id();

@@ -42,27 +42,9 @@ final class Slots {
     return concurrency + prefetch() - held.get();
   }
 
-  /**
-   * Returns how many jobs with a lock may be fetched now: one per executor thread that no held job
-   * waits for, plus {@link #lockBuffer()}.
-   */
-  int lockRoom() {
-    return Math.max(0, concurrency + lockBuffer() - held.get());
-  }
-
-  /**
-   * Returns how many jobs with a lock may wait in the prefetch buffer: the whole jobs the slots
-   * finish during one fetch round trip, at most {@link #prefetch()}. Such a job blocks its lock
-   * while it waits, but a slot frees for it within about one round trip, the time another worker
-   * would need to take it; where fewer than one job ends per round trip, none is buffered.
-   */
-  int lockBuffer() {
-    double run = runNanos;
-    double fetch = fetchNanos;
-    if (run < 0 || fetch < 0) {
-      return 0;
-    }
-    return (int) Math.min(prefetch(), Math.floor(concurrency * fetch / Math.max(run, 1_000)));
+  /** Returns how many executor threads no held job (executing or buffered) is waiting for. */
+  int idle() {
+    return Math.max(0, concurrency - held.get());
   }
 
   /** Returns the count below which a fetch is worth its round trip while jobs are buffered. */

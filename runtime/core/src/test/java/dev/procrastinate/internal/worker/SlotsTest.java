@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** How many jobs a worker fetches ahead, with and without a lock, from the measured run times. */
+/** How many jobs a worker fetches ahead, from the measured run and fetch times. */
 class SlotsTest {
   private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -22,27 +22,26 @@ class SlotsTest {
   void nothingIsFetchedAheadBeforeAnythingWasMeasured() {
     Slots slots = new Slots(8, 500);
     assertThat(slots.prefetch()).isZero();
-    assertThat(slots.lockBuffer()).isZero();
-    assertThat(slots.lockRoom()).isEqualTo(8);
     assertThat(slots.free()).isEqualTo(8);
+    assertThat(slots.idle()).isEqualTo(8);
   }
 
   @Test
-  void shortJobsGetABufferAndJobsWithALockTheWholeJobsEndingPerRoundTrip() {
+  void shortJobsGetABufferOfTwiceTheJobsEndingDuringAFetch() {
     // 8 slots of 6 ms jobs finish 2.67 jobs during a 2 ms fetch.
     Slots slots = measured(6, 2);
     assertThat(slots.prefetch()).isEqualTo(5);
-    assertThat(slots.lockBuffer()).isEqualTo(2);
-    assertThat(slots.lockRoom()).isEqualTo(8 + 2);
+    assertThat(slots.free()).isEqualTo(8 + 5);
   }
 
   @Test
-  void theRoomForJobsWithALockShrinksWithTheJobsHeld() {
+  void jobsWithALockOnlyGetTheThreadsNoHeldJobWaitsFor() {
     Slots slots = measured(6, 2);
-    slots.fetched(9, 2 * MS);
-    assertThat(slots.lockRoom()).isEqualTo(1);
+    slots.fetched(7, 2 * MS);
+    assertThat(slots.idle()).isEqualTo(1);
     slots.fetched(3, 2 * MS);
-    assertThat(slots.lockRoom()).as("never negative").isZero();
+    assertThat(slots.idle()).as("buffered jobs leave no thread idle, never below zero").isZero();
+    assertThat(slots.free()).isEqualTo(8 + 5 - 10);
   }
 
   @Test
@@ -50,15 +49,12 @@ class SlotsTest {
     // One job ends every 125 ms; a fetch takes 2 ms.
     Slots slots = measured(1_000, 2);
     assertThat(slots.prefetch()).isZero();
-    assertThat(slots.lockBuffer()).isZero();
-    assertThat(slots.lockRoom()).isEqualTo(8);
+    assertThat(slots.free()).isEqualTo(8);
   }
 
   @Test
-  void fewerThanOneJobEndingPerRoundTripBuffersNoJobWithALock() {
-    // 0.8 jobs end during a fetch: one job without a lock is worth buffering, none with one.
-    Slots slots = measured(20, 2);
-    assertThat(slots.prefetch()).isEqualTo(2);
-    assertThat(slots.lockBuffer()).isZero();
+  void theBufferNeverPassesItsCap() {
+    Slots slots = measured(0.01, 2);
+    assertThat(slots.prefetch()).isEqualTo(Math.min(499, Math.min(Slots.PREFETCH_CAP, 4 * 8 + 16)));
   }
 }

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -81,8 +82,6 @@ final class Fetcher implements Runnable {
   private final Set<Long> dropped = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
   private boolean takeBackOrphans;
-  // Whether the last nextDue() lookup got an answer from the database.
-  private boolean lookupAnswered;
 
   Fetcher(
       String name,
@@ -259,11 +258,11 @@ final class Fetcher implements Runnable {
         long after = nanoTime.getAsLong();
         if (tick || scheduleChanged || !dueLookedUp || (dueKnown && knownDue - after <= 0)) {
           scheduleChanged = false;
-          Long next = nextDue();
+          OptionalLong next = nextDue();
           // "None scheduled" holds too, until a new job, a retry or a tick may change it.
-          dueLookedUp = next != null || lookupAnswered;
-          dueKnown = next != null;
-          knownDue = next == null ? 0 : next;
+          dueLookedUp = next != null;
+          dueKnown = next != null && next.isPresent();
+          knownDue = dueKnown ? next.getAsLong() : 0;
         }
         if (dueKnown) {
           nextWake = nextWake - knownDue > 0 ? knownDue : nextWake;
@@ -279,20 +278,19 @@ final class Fetcher implements Runnable {
   }
 
   /**
-   * Returns when the next scheduled job of this worker's queues becomes due, on the nano clock, or
-   * null if none is scheduled or the lookup failed ({@link #lookupAnswered} tells which).
+   * Returns when the next scheduled job of this worker's queues becomes due, on the nano clock:
+   * empty if none is scheduled, null if the lookup failed.
    */
-  private @Nullable Long nextDue() {
-    lookupAnswered = false;
+  private @Nullable OptionalLong nextDue() {
     try {
       Long millis =
           database.withConnection(
               "looking for the next scheduled job", c -> dao.nextDueMillis(c, queues));
-      lookupAnswered = true;
       if (millis == null) {
-        return null;
+        return OptionalLong.empty();
       }
-      return nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(Math.max(millis, 1));
+      return OptionalLong.of(
+          nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(Math.max(millis, 1)));
     } catch (ProcrastinateException e) {
       LOG.debug("{} - cannot look for the next scheduled job: {}", name, e.getMessage());
       return null;

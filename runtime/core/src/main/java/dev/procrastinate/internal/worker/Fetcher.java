@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -173,8 +172,6 @@ final class Fetcher implements Runnable {
     // changed (a new job, a retry, a polling tick) or has passed, not after every fetch.
     long knownDue = 0;
     boolean dueKnown = false;
-    // Whether knownDue and dueKnown hold a lookup's answer; a failed lookup is made again.
-    boolean dueLookedUp = false;
     int failures = 0;
     while (!stopping) {
       try {
@@ -202,8 +199,7 @@ final class Fetcher implements Runnable {
         mayBeDue.set(false);
         int limit = Math.min(free, batchSize);
         // Jobs with a lock only for slots that run them at once: buffered, they would block their
-        // locks for every worker while they wait (and a worker with fast jobs would take every
-        // lock in turn, leaving none to the workers beside it).
+        // locks for every worker while they wait.
         int lockLimit = Math.min(limit, slots.idle());
         // Read before fetching: only outcomes written before the fetch are seen by it.
         boolean idleBeforeFetch = held.isEmpty();
@@ -256,13 +252,11 @@ final class Fetcher implements Runnable {
           return;
         }
         long after = nanoTime.getAsLong();
-        if (tick || scheduleChanged || !dueLookedUp || (dueKnown && knownDue - after <= 0)) {
+        if (tick || scheduleChanged || !dueKnown || knownDue - after <= 0) {
           scheduleChanged = false;
-          OptionalLong next = nextDue();
-          // "None scheduled" holds too, until a new job, a retry or a tick may change it.
-          dueLookedUp = next != null;
-          dueKnown = next != null && next.isPresent();
-          knownDue = dueKnown ? next.getAsLong() : 0;
+          Long next = nextDue();
+          dueKnown = next != null;
+          knownDue = next == null ? 0 : next;
         }
         if (dueKnown) {
           nextWake = nextWake - knownDue > 0 ? knownDue : nextWake;
@@ -278,19 +272,18 @@ final class Fetcher implements Runnable {
   }
 
   /**
-   * Returns when the next scheduled job of this worker's queues becomes due, on the nano clock:
-   * empty if none is scheduled, null if the lookup failed.
+   * Returns when the next scheduled job of this worker's queues becomes due, on the nano clock, or
+   * null if none is scheduled or the lookup failed.
    */
-  private @Nullable OptionalLong nextDue() {
+  private @Nullable Long nextDue() {
     try {
       Long millis =
           database.withConnection(
               "looking for the next scheduled job", c -> dao.nextDueMillis(c, queues));
       if (millis == null) {
-        return OptionalLong.empty();
+        return null;
       }
-      return OptionalLong.of(
-          nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(Math.max(millis, 1)));
+      return nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(Math.max(millis, 1));
     } catch (ProcrastinateException e) {
       LOG.debug("{} - cannot look for the next scheduled job: {}", name, e.getMessage());
       return null;

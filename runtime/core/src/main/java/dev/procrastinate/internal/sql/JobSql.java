@@ -96,6 +96,14 @@ final class JobSql {
    * 1 job ids (int8[]), 2 end statuses (text[]: succeeded, failed or aborted), 3 the job ids again
    * (so that the plan looks the jobs up by primary key), 4 the worker id ({@code worker_id} must be
    * it or NULL; 0 for NULL only).
+   *
+   * <p>Like the other outcome statements, it commits without waiting for its WAL to reach disk
+   * ({@code set_config('synchronous_commit', 'off', true)} in a one-row {@code FROM} item, which
+   * holds for the statement's own transaction). A server crash in the next few hundred milliseconds
+   * may lose the outcome and leave the job {@code doing} for its worker, which runs it again once
+   * it sees the server restarted: at least once, as Procrastinate promises. Never two at once: the
+   * fetch that takes a successor of the job's lock commits durably, which flushes the outcome's WAL
+   * before its own.
    */
   public static final String JOB_FINISH_RUNNING =
       """
@@ -103,7 +111,8 @@ final class JobSql {
          SET status = ending.status::procrastinate_job_status,
              abort_requested = false,
              attempts = jobs.attempts + 1
-        FROM unnest(?::int8[], ?::text[]) AS ending(id, status)
+        FROM unnest(?::int8[], ?::text[]) AS ending(id, status),
+             (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
        WHERE jobs.id = ending.id
          AND jobs.id = ANY (?::int8[])
          AND jobs.status = 'doing'
@@ -119,6 +128,7 @@ final class JobSql {
   public static final String JOB_DELETE_RUNNING =
       """
       DELETE FROM procrastinate_jobs
+       USING (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
        WHERE id = ANY (?::int8[])
          AND status = 'doing'
          AND (worker_id IS NULL OR worker_id = ?)
@@ -194,6 +204,7 @@ final class JobSql {
         FROM unnest(?::int8[], ?::text[], ?::int4[], ?::text[], ?::text[])
              AS r(id, retry_at, priority, queue, lock)
         JOIN running ON running.id = r.id
+       CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
       """;
 
   /**
@@ -238,13 +249,22 @@ final class JobSql {
 
   /**
    * Records a worker's heartbeat and tells whether the worker is still registered (another worker
-   * prunes it after a long silence). Parameters: 1-2 worker id.
+   * prunes it after a long silence) and when the server started (see {@link #SERVER_STARTED}).
+   * Parameters: 1-2 worker id.
    */
   public static final String WORKER_HEARTBEAT =
       """
       SELECT procrastinate_update_heartbeat_v1(?),
-             EXISTS (SELECT 1 FROM procrastinate_workers WHERE id = ?) AS registered
+             EXISTS (SELECT 1 FROM procrastinate_workers WHERE id = ?) AS registered,
+             (extract(epoch FROM pg_postmaster_start_time()) * 1000000)::int8 AS server_started
       """;
+
+  /**
+   * When the server started, in microseconds since the epoch: another value means it restarted in
+   * between, and may have lost what it had not yet written to disk. No parameters.
+   */
+  public static final String SERVER_STARTED =
+      "SELECT (extract(epoch FROM pg_postmaster_start_time()) * 1000000)::int8 AS server_started";
 
   /**
    * Deletes workers whose heartbeat is older than N seconds; returns their ids. Parameters: 1

@@ -41,14 +41,22 @@ public final class WorkerDao {
   }
 
   /**
+   * What a heartbeat read back.
+   *
+   * @param registered whether the worker is still registered; false once another worker pruned it
+   * @param serverStarted when the server started, in microseconds since the epoch
+   */
+  public record Heartbeat(boolean registered, long serverStarted) {}
+
+  /**
    * Records a heartbeat.
    *
    * @param connection the connection
    * @param workerId the worker id
-   * @return whether the worker is still registered; false once another worker pruned it
+   * @return whether the worker is still registered, and when the server started
    * @throws SQLException if the call fails
    */
-  public boolean heartbeat(Connection connection, long workerId) throws SQLException {
+  public Heartbeat heartbeat(Connection connection, long workerId) throws SQLException {
     return Jdbc.queryOne(
         connection,
         JobSql.WORKER_HEARTBEAT,
@@ -56,7 +64,22 @@ public final class WorkerDao {
           p.setLong(workerId); // procrastinate_update_heartbeat_v1(worker_id)
           p.setLong(workerId); // registered: workers.id
         },
-        row -> row.getBoolean("registered"));
+        row -> new Heartbeat(row.getBoolean("registered"), row.getLong("server_started")));
+  }
+
+  /**
+   * Reads when the server started.
+   *
+   * @param connection the connection
+   * @return microseconds since the epoch
+   * @throws SQLException if the call fails
+   */
+  public long serverStarted(Connection connection) throws SQLException {
+    return Jdbc.queryOne(
+        connection,
+        JobSql.SERVER_STARTED,
+        Jdbc.NO_PARAMETERS,
+        row -> row.getLong("server_started"));
   }
 
   /**

@@ -9,8 +9,8 @@ import dev.procrastinate.model.JobStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 final class Completer implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger("procrastinate.worker");
   private static final int MAX_BATCH = 2_000;
+  private static final long IDLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final String workerName;
   private final Database database;
@@ -40,7 +41,8 @@ final class Completer implements Runnable {
   private final Consumer<Completion> written;
   private final Consumer<Completion> dropped;
   private final WorkerHooks hooks;
-  private final BlockingQueue<Completion> queue = new LinkedBlockingQueue<>();
+  private final Queue<Completion> queue = new ConcurrentLinkedQueue<>();
+  private final Wakeup wakeup = new Wakeup();
   private volatile boolean stopping;
   private boolean outage;
 
@@ -80,11 +82,13 @@ final class Completer implements Runnable {
    */
   void submit(Completion completion) {
     queue.add(completion);
+    wakeup.signal();
   }
 
   /** Asks the thread to write what is queued and then end. */
   void stop() {
     stopping = true;
+    wakeup.signal();
   }
 
   @Override
@@ -93,15 +97,19 @@ final class Completer implements Runnable {
     while (true) {
       try {
         if (batch.isEmpty()) {
-          Completion first = queue.poll(50, TimeUnit.MILLISECONDS);
-          if (first == null) {
-            if (stopping && queue.isEmpty()) {
+          // Read before draining: a stop asked for after the last submit finds the queue drained.
+          boolean stop = stopping;
+          Completion next;
+          while (batch.size() < MAX_BATCH && (next = queue.poll()) != null) {
+            batch.add(next);
+          }
+          if (batch.isEmpty()) {
+            if (stop) {
               return;
             }
+            wakeup.await(IDLE_WAIT_NANOS);
             continue;
           }
-          batch.add(first);
-          queue.drainTo(batch, MAX_BATCH - 1);
         }
         if (write(batch)) {
           batch.clear();

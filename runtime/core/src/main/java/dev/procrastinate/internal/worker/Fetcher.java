@@ -77,6 +77,7 @@ final class Fetcher implements Runnable {
   private final Wakeup wakeup = new Wakeup();
   private final AtomicBoolean notified = new AtomicBoolean(true);
   private final AtomicBoolean mayBeDue = new AtomicBoolean(true);
+  private final AtomicBoolean restarted = new AtomicBoolean();
   private volatile boolean scheduleChanged = true;
   private final Set<Long> dropped = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
@@ -158,6 +159,15 @@ final class Fetcher implements Runnable {
     dropped.add(jobId);
   }
 
+  /**
+   * The server restarted: outcomes written shortly before may be lost (they commit without waiting
+   * for the disk), their jobs marked running for this worker again. They are taken back.
+   */
+  void serverRestarted() {
+    restarted.set(true);
+    wakeup.signal();
+  }
+
   /** Ends the loop; returns at once. */
   void stop() {
     stopping = true;
@@ -172,12 +182,22 @@ final class Fetcher implements Runnable {
     // changed (a new job, a retry, a polling tick) or has passed, not after every fetch.
     long knownDue = 0;
     boolean dueKnown = false;
+    boolean lockedLeft = false;
     int failures = 0;
     while (!stopping) {
       try {
+        if (restarted.getAndSet(false)) {
+          takeBackOrphans = true;
+        }
+        // Before any slot or due check: a job taken back needs no free slot, and nothing else may
+        // make the fetcher look.
+        if (takeBackOrphans && !lease.expired()) {
+          takeBackOrphans();
+          continue;
+        }
         long now = nanoTime.getAsLong();
         boolean tick = now - nextWake >= 0;
-        boolean due = notified.get() || mayBeDue.get() || tick;
+        boolean due = notified.get() || mayBeDue.get() || tick || (lockedLeft && slots.idle() > 0);
         int free = slots.free();
         boolean worthIt = free >= slots.refill() || slots.starving();
         if (free <= 0 || !due || !worthIt) {
@@ -189,10 +209,6 @@ final class Fetcher implements Runnable {
           // Other workers may count this one as dead: a job taken now could be rescued while it
           // runs. A recorded heartbeat signals the wakeup.
           wakeup.await(pollNanos);
-          continue;
-        }
-        if (takeBackOrphans) {
-          takeBackOrphans();
           continue;
         }
         notified.set(false);
@@ -238,6 +254,9 @@ final class Fetcher implements Runnable {
         }
         List<ProcrastinateJob> jobs = fetched.jobs();
         slots.fetched(jobs.size(), nanoTime.getAsLong() - start);
+        // Capped by the idle slots, the fetch may have left jobs with a lock: the next slot that
+        // frees fetches again, whatever the job that frees it (its outcome may release nothing).
+        lockedLeft = lockLimit < limit && withLock(jobs) >= lockLimit;
         for (ProcrastinateJob job : jobs) {
           dispatcher.dispatch(job, fetched.headers().get(job.id()));
         }
@@ -271,6 +290,16 @@ final class Fetcher implements Runnable {
     }
   }
 
+  private static int withLock(List<ProcrastinateJob> jobs) {
+    int count = 0;
+    for (ProcrastinateJob job : jobs) {
+      if (job.lock() != null) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   /**
    * Returns when the next scheduled job of this worker's queues becomes due, on the nano clock, or
    * null if none is scheduled or the lookup failed.
@@ -292,8 +321,9 @@ final class Fetcher implements Runnable {
 
   /**
    * Dispatches the jobs marked doing for this worker that it does not hold: those of a fetch whose
-   * answer was lost with its connection. What it holds is read before the list: a job dispatched
-   * earlier and ended since is then known, so it is not dispatched a second time.
+   * answer was lost with its connection, and those whose outcome a server restart lost. What it
+   * holds is read before the list: a job dispatched earlier and ended since is then known, so it is
+   * not dispatched a second time.
    */
   private void takeBackOrphans() {
     Set<Long> known = new HashSet<>(held);
@@ -326,7 +356,8 @@ final class Fetcher implements Runnable {
     }
     if (taken > 0) {
       LOG.warn(
-          "{} - took back {} jobs that a fetch whose answer was lost had marked as running",
+          "{} - took back {} jobs marked as running for this worker that it did not hold (a"
+              + " fetch whose answer was lost, or outcomes lost in a server restart)",
           name,
           taken);
     }

@@ -192,7 +192,7 @@ final class Housekeeper {
     heartbeatSince = nanoTime.getAsLong();
     try {
       hooks.beforeHeartbeat();
-      boolean registered =
+      WorkerDao.Heartbeat beat =
           database.withConnection(
               "recording the worker's heartbeat",
               c -> {
@@ -202,7 +202,8 @@ final class Housekeeper {
       if (heartbeatOutage.compareAndSet(true, false)) {
         LOG.info("{} - heartbeat recorded again", name);
       }
-      if (!registered) {
+      registration.heartbeatRead(beat.serverStarted());
+      if (!beat.registered()) {
         registration.registerAgain(workerId);
       } else {
         renewLease(sentAt[0]);

@@ -21,8 +21,10 @@ final class Registration {
   private final Supplier<long[]> runningIds;
   private final LongConsumer heartbeatRecorded;
   private final LongSupplier nanoTime;
+  private final Runnable serverRestarted;
   private volatile long workerId;
   private volatile boolean closed;
+  private volatile long serverStarted;
 
   /**
    * Creates the registration; nothing is written before {@link #register()}.
@@ -34,6 +36,9 @@ final class Registration {
    * @param heartbeatRecorded told, with the time it was sent on {@code nanoTime}, of each
    *     registration: it records a first heartbeat
    * @param nanoTime the monotonic clock
+   * @param serverRestarted told when a heartbeat finds that the server restarted since the last
+   *     one: it may have lost outcomes written shortly before (they commit without waiting for the
+   *     disk), leaving their jobs marked running for this worker
    */
   Registration(
       String name,
@@ -41,13 +46,15 @@ final class Registration {
       WorkerDao dao,
       Supplier<long[]> runningIds,
       LongConsumer heartbeatRecorded,
-      LongSupplier nanoTime) {
+      LongSupplier nanoTime,
+      Runnable serverRestarted) {
     this.name = name;
     this.database = database;
     this.dao = dao;
     this.runningIds = runningIds;
     this.heartbeatRecorded = heartbeatRecorded;
     this.nanoTime = nanoTime;
+    this.serverRestarted = serverRestarted;
   }
 
   /** Registers the worker; returns its id. */
@@ -58,10 +65,27 @@ final class Registration {
             "registering the worker",
             c -> {
               sentAt[0] = nanoTime.getAsLong();
-              return dao.register(c);
+              long id = dao.register(c);
+              serverStarted = dao.serverStarted(c);
+              return id;
             });
     heartbeatRecorded.accept(sentAt[0]);
     return workerId;
+  }
+
+  /**
+   * Takes the server's start time a heartbeat read; when it differs from the last one read, tells
+   * the worker that the server restarted.
+   *
+   * @param started when the server started, in microseconds since the epoch
+   */
+  void heartbeatRead(long started) {
+    long known = serverStarted;
+    serverStarted = started;
+    if (known != 0 && known != started) {
+      LOG.info("{} - the server restarted; looking for jobs whose outcome it may have lost", name);
+      serverRestarted.run();
+    }
   }
 
   /** Returns the current id, 0 before registration. */

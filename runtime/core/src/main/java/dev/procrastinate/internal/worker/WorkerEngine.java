@@ -133,7 +133,14 @@ public final class WorkerEngine {
     this.slots = new Slots(options.concurrency(), options.fetchBatchSize());
     this.lease = new Lease(Lease.length(options), nanoTime);
     this.registration =
-        new Registration(name, database, workers, this::heldIds, this::heartbeatRecorded, nanoTime);
+        new Registration(
+            name,
+            database,
+            workers,
+            this::heldIds,
+            this::heartbeatRecorded,
+            nanoTime,
+            this::serverRestarted);
     AtomicInteger counter = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
@@ -425,6 +432,11 @@ public final class WorkerEngine {
       LOG.warn("{} - headers of job {} are not valid JSON; ignored", name, job.id());
       return Map.of();
     }
+  }
+
+  /** Registration → fetcher: a heartbeat found that the server restarted. */
+  private void serverRestarted() {
+    fetcher.serverRestarted();
   }
 
   /** Completer → fetcher: an outcome is written; its lock or its retry may make work due. */

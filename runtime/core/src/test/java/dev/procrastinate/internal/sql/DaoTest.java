@@ -346,7 +346,10 @@ class DaoTest {
   @Test
   void aWorkerRegistersBeatsAndUnregisters() throws Exception {
     long worker = workers.register(connection);
-    assertThat(workers.heartbeat(connection, worker)).isTrue();
+    assertThat(workers.heartbeat(connection, worker).registered()).isTrue();
+    assertThat(workers.heartbeat(connection, worker).serverStarted())
+        .isEqualTo(workers.serverStarted(connection))
+        .isPositive();
     assertThat(queries.listWorkers(connection))
         .extracting(ProcrastinateWorker::id)
         .containsExactly(worker);
@@ -355,7 +358,7 @@ class DaoTest {
 
     workers.unregister(connection, worker);
     assertThat(queries.listWorkers(connection)).isEmpty();
-    assertThat(workers.heartbeat(connection, worker)).isFalse();
+    assertThat(workers.heartbeat(connection, worker).registered()).isFalse();
     assertThat(queries.get(connection, job).orElseThrow().workerId()).isNull();
   }
 

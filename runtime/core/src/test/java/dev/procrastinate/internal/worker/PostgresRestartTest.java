@@ -87,4 +87,63 @@ class PostgresRestartTest {
       assertThat(app.jobManager().countByStatus().getOrDefault(JobStatus.DOING, 0L)).isZero();
     }
   }
+
+  /**
+   * Outcomes commit without waiting for the disk: a server crash soon after may lose one, and the
+   * job is then back to {@code doing} for its worker. The worker sees the server restarted and runs
+   * the job again, so it ends. The loss is set up by hand (a crash cannot be timed to fall between
+   * a commit and PostgreSQL's WAL writer): the job is put back as the crash would leave it, then
+   * the server restarts.
+   */
+  @Test
+  void aJobWhoseOutcomeTheServerLostRunsAgainOnceTheWorkerSeesTheRestart() throws Exception {
+    TaskRegistrar registrar = () -> List.of(runs.task("t.count", Duration.ofMillis(1)));
+    try (ScratchPostgres server = ScratchPostgres.start();
+        App app =
+            App.builder()
+                .config(
+                    AppConfig.builder()
+                        .url(server.url())
+                        .user("postgres")
+                        .poolSize(6)
+                        .connectionTimeout(Duration.ofSeconds(2))
+                        .build())
+                .taskRegistrars(List.of(registrar))
+                .build()) {
+      app.schemaManager().migrate();
+      try (Worker worker =
+          app.worker(
+              WorkerOptions.builder()
+                  .installSignalHandlers(false)
+                  .concurrency(2)
+                  .fetchJobPollingInterval(Duration.ofHours(1))
+                  .updateHeartbeatInterval(Duration.ofMillis(200))
+                  .build())) {
+        worker.start();
+        long id = app.jobManager().defer(NewJob.builder("t.count").arg("n", 1).build());
+        await(() -> status(app, id) == JobStatus.SUCCEEDED, "the job to succeed");
+        try (java.sql.Connection connection =
+                java.sql.DriverManager.getConnection(server.url(), "postgres", "");
+            java.sql.PreparedStatement lose =
+                connection.prepareStatement(
+                    "UPDATE procrastinate_jobs SET status = 'doing', attempts = 0 WHERE id = ?")) {
+          lose.setLong(1, id);
+          assertThat(lose.executeUpdate()).isEqualTo(1);
+        }
+        server.restart(Duration.ofMillis(200));
+        await(
+            () -> status(app, id) == JobStatus.SUCCEEDED,
+            "the job whose outcome was lost to run again and succeed");
+        assertThat(runs.runsOf(id)).isEqualTo(2);
+      }
+    }
+  }
+
+  private static @org.jspecify.annotations.Nullable JobStatus status(App app, long id) {
+    try {
+      return app.jobManager().getStatus(id).orElseThrow();
+    } catch (DatabaseUnavailableException e) {
+      return null; // the server is down or coming back
+    }
+  }
 }

@@ -54,6 +54,8 @@ class WorkerRacesTest {
   private final Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> runningPerLock = new ConcurrentHashMap<>();
   private final AtomicInteger lockOverlaps = new AtomicInteger();
+  private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+  private final Map<String, CountDownLatch> gatesReached = new ConcurrentHashMap<>();
   private volatile CountDownLatch release = new CountDownLatch(1);
   private volatile CountDownLatch blockedStarted = new CountDownLatch(1);
   private final java.util.concurrent.atomic.AtomicReference<Duration> silentWhenStopped =
@@ -78,6 +80,7 @@ class WorkerRacesTest {
   @AfterEach
   void tearDown() throws Exception {
     release.countDown();
+    gates.values().forEach(CountDownLatch::countDown);
     for (WorkerEngine engine : engines) {
       engine.stop();
       engine.awaitTermination(Duration.ofSeconds(30));
@@ -118,6 +121,18 @@ class WorkerRacesTest {
                   }
                   Thread.sleep(3);
                   running.decrementAndGet();
+                  return null;
+                }));
+    tasks.add(
+        TaskDescriptor.builder("t.gated")
+            .parameter(TaskParameter.required("gate", "java.lang.String"))
+            .source("WorkerRacesTest#gated")
+            .build(
+                (context, args) -> {
+                  count(context);
+                  String gate = args.get("gate", String.class);
+                  reached(gate).countDown();
+                  gate(gate).await();
                   return null;
                 }));
     tasks.add(
@@ -184,6 +199,14 @@ class WorkerRacesTest {
 
   private void count(JobContext context) {
     runs.computeIfAbsent(context.job().id(), k -> new AtomicInteger()).incrementAndGet();
+  }
+
+  private CountDownLatch gate(String name) {
+    return gates.computeIfAbsent(name, k -> new CountDownLatch(1));
+  }
+
+  private CountDownLatch reached(String name) {
+    return gatesReached.computeIfAbsent(name, k -> new CountDownLatch(1));
   }
 
   private int runsOf(long id) {
@@ -377,6 +400,44 @@ class WorkerRacesTest {
         () -> ids.stream().allMatch(id -> status(id) == JobStatus.SUCCEEDED),
         "every locked job to run without waiting for a poll");
     assertThat(lockOverlaps).hasValue(0);
+  }
+
+  /**
+   * A fetch takes jobs with a lock only for idle slots; one it left for want of a slot runs as soon
+   * as a slot frees, even when the job that freed it has no lock (its outcome releases nothing).
+   */
+  @Test
+  void aJobWithALockLeftForWantOfASlotRunsWhenAnyJobFreesOne() throws Exception {
+    WorkerEngine engine =
+        engine(
+            WorkerOptions.builder().concurrency(2).fetchJobPollingInterval(NEVER_POLL),
+            WorkerHooks.NONE);
+    engine.start();
+    // Quick jobs first: with their run times measured, the worker fetches beyond its idle slots.
+    List<Long> quick = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      quick.add(defer(NewJob.builder("t.quick")));
+    }
+    await(
+        () -> quick.stream().allMatch(id -> status(id) == JobStatus.SUCCEEDED),
+        "the quick jobs to run");
+    long free = defer(NewJob.builder("t.gated").arg("gate", "free"));
+    assertThat(reached("free").await(60, TimeUnit.SECONDS)).isTrue();
+    // One fetch sees both; one slot is idle, so it takes the first and leaves the second.
+    long[] locked =
+        app.jobManager()
+            .deferBatch(
+                List.of(
+                    NewJob.builder("t.gated").arg("gate", "a").lock("a").build(),
+                    NewJob.builder("t.quick").lock("b").build()));
+    assertThat(reached("a").await(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(status(locked[1])).isEqualTo(JobStatus.TODO);
+    gate("free").countDown();
+    await(
+        () -> status(locked[1]) == JobStatus.SUCCEEDED,
+        "the job of lock b to run in the slot the job without a lock freed");
+    assertThat(status(free)).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(status(locked[0])).isEqualTo(JobStatus.DOING);
   }
 
   /** With some slots busy and nothing due, the fetcher sleeps instead of spinning. */

@@ -46,7 +46,7 @@ import org.jspecify.annotations.Nullable;
  * row per fault.
  *
  * <p>The queue lives on a PostgreSQL cluster of the harness's own ({@link ScratchPostgres}: {@code
- * initdb} in a temporary folder, another port), which faults 2 and 6 stop; never the developer's
+ * initdb} in a temporary folder, another port), which faults 2, 6 and 8 stop; never the developer's
  * server, which only keeps the records. Each fault runs on fresh workers. A deferrer thread defers
  * jobs of {@value #TASK} at a steady rate, each working a random 0.5 to 3 s in steps of 100 ms, and
  * checking {@code shouldAbort()} before each step as a well-behaved long task does; every run
@@ -80,7 +80,8 @@ import org.jspecify.annotations.Nullable;
  * {@code pg_terminate_backend}; (4) on every worker, a task that takes every connection of the
  * worker's pool and holds it; (5) the traffic of one worker black-holed by a {@link StallProxy} for
  * longer than the stalled timeout; (6) the server down for a long while; (7) a worker paused with
- * SIGSTOP past the stalled timeout, then woken with SIGCONT.
+ * SIGSTOP past the stalled timeout, then woken with SIGCONT; (8) the server crashed (an immediate
+ * shutdown, whose recovery loses the outcomes not yet written out) and started again.
  *
  * <p>Arguments, each {@code key=value}, all optional: {@code workers=3} worker processes, {@code
  * concurrency=4} per worker, {@code rate=4} jobs deferred per second, {@code heartbeat=1} and
@@ -89,7 +90,7 @@ import org.jspecify.annotations.Nullable;
  * terminateEvery=5} seconds apart, {@code hold=20} seconds of pool exhaustion, {@code stall=30}
  * seconds of network stall, {@code outage=60} seconds of server outage, {@code pauses=3} pauses of
  * {@code pause=12} seconds, {@code after=6} seconds of load after each fault, {@code
- * faults=1,2,3,4,5,6,7}, {@code logs=<dir>} for the workers' logs (a new temporary directory by
+ * faults=1,2,3,4,5,6,7,8}, {@code logs=<dir>} for the workers' logs (a new temporary directory by
  * default). A tiny run: {@code workers=2 rate=3 kills=1 terminations=1 pauses=1 pause=5 hold=4
  * stall=5 outage=5 heartbeat=0.5 stalled=2 warmup=2 after=2}.
  */
@@ -136,7 +137,7 @@ public final class ChaosBenchmark {
 
   /**
    * Runs the faults of the settings and returns their rows: the queue on a PostgreSQL cluster of
-   * the harness's own (which faults 2 and 6 stop), the records on the benchmark server.
+   * the harness's own (which faults 2, 6 and 8 stop), the records on the benchmark server.
    *
    * @param settings the settings
    * @param logs where the workers' logs go
@@ -156,6 +157,7 @@ public final class ChaosBenchmark {
             case "5" -> new StallNetwork(settings.stall);
             case "6" -> new Outage(settings.outage);
             case "7" -> new PauseWorker(settings.pauses, settings.pause);
+            case "8" -> new CrashServer();
             default ->
                 throw new IllegalArgumentException(
                     "faults: unknown fault '" + number + "'; the faults are 1 to 7");
@@ -497,6 +499,28 @@ public final class ChaosBenchmark {
     @Override
     public void inject(Run run) throws Exception {
       run.recordOutage("restart", () -> run.server.restart(Duration.ofSeconds(1)));
+    }
+  }
+
+  /**
+   * Fault 8: the queue's server crashed (an immediate shutdown: outcomes committed without waiting
+   * for the disk and not yet written out are lost, their jobs back to {@code doing}) and started
+   * again while jobs run.
+   */
+  private record CrashServer() implements Fault {
+    @Override
+    public String number() {
+      return "8";
+    }
+
+    @Override
+    public String description() {
+      return "PostgreSQL crash, immediate shutdown";
+    }
+
+    @Override
+    public void inject(Run run) throws Exception {
+      run.recordOutage("crash", () -> run.server.crash(Duration.ofSeconds(1)));
     }
   }
 
@@ -853,7 +877,11 @@ public final class ChaosBenchmark {
           String.format(
               Locale.ROOT,
               "server %s for %.1f s",
-              kind.equals("restart") ? "restarted, down" : "down",
+              switch (kind) {
+                case "restart" -> "restarted, down";
+                case "crash" -> "crashed, down";
+                default -> "down";
+              },
               (until.getTime() - at.getTime()) / 1e3));
     }
 
@@ -1288,7 +1316,7 @@ public final class ChaosBenchmark {
     Duration hold = Duration.ofSeconds(20);
     Duration stall = Duration.ofSeconds(30);
     Duration outage = Duration.ofSeconds(60);
-    List<String> faults = List.of("1", "2", "3", "4", "5", "6", "7");
+    List<String> faults = List.of("1", "2", "3", "4", "5", "6", "7", "8");
     @Nullable Path logs;
     @Nullable String queueUrl;
 

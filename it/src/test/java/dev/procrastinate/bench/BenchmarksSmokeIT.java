@@ -101,7 +101,7 @@ class BenchmarksSmokeIT {
                       });
               rows.addAll(ChaosBenchmark.run(settings, Path.of("target/chaos-smoke-logs")));
             });
-    assertThat(printed).contains("fault 7 done");
+    assertThat(printed).contains("fault 8 done");
     assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive))
         .as("worker processes left behind")
         .isEmpty();
@@ -120,5 +120,5 @@ class BenchmarksSmokeIT {
                     }));
   }
 
-  private static final String[] FAULTS = {"1", "2", "3", "4", "5", "6", "7"};
+  private static final String[] FAULTS = {"1", "2", "3", "4", "5", "6", "7", "8"};
 }

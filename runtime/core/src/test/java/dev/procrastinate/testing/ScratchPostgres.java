@@ -111,6 +111,20 @@ public final class ScratchPostgres implements AutoCloseable {
     startServer();
   }
 
+  /**
+   * Stops the server as a crash does (an immediate shutdown: no checkpoint, and the WAL records the
+   * WAL writer had not yet written out are gone, commits made without waiting for the disk
+   * included), waits, then starts it again, which runs crash recovery.
+   *
+   * @param down how long the server stays down
+   * @throws Exception if a command fails
+   */
+  public void crash(java.time.Duration down) throws Exception {
+    pg("pg_ctl", "-D", data.toString(), "-m", "immediate", "-w", "stop");
+    Thread.sleep(down.toMillis());
+    startServer();
+  }
+
   private void startServer() throws Exception {
     pg(
         "pg_ctl",

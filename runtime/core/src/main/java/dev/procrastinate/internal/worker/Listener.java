@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.procrastinate.internal.rules.NameLimits;
 import dev.procrastinate.internal.sql.Database;
+import dev.procrastinate.internal.sql.PromptNotifications;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -43,6 +44,7 @@ final class Listener implements Runnable {
   private final Runnable onReconnected;
   private volatile boolean stopping;
   private volatile @Nullable Connection connection;
+  private volatile @Nullable PromptNotifications prompt;
 
   Listener(
       String workerName,
@@ -94,9 +96,10 @@ final class Listener implements Runnable {
         statement.execute("LISTEN " + wakeChannel);
       }
     } catch (SQLException e) {
-      closeQuietly(opened);
+      closeQuietly(opened, null);
       throw e;
     }
+    prompt = PromptNotifications.apply(opened);
     connection = opened;
   }
 
@@ -159,7 +162,7 @@ final class Listener implements Runnable {
               e.getMessage());
         }
         if (current != null) {
-          closeQuietly(current);
+          closeQuietly(current, prompt);
           connection = null;
         }
         sleep(Backoff.delayMillis(failures));
@@ -167,7 +170,7 @@ final class Listener implements Runnable {
     }
     Connection last = connection;
     if (last != null) {
-      closeQuietly(last);
+      closeQuietly(last, prompt);
       connection = null;
     }
   }
@@ -215,7 +218,10 @@ final class Listener implements Runnable {
    * does not reset LISTEN: left listening, a pooled connection would gather every notification of
    * the queue until some caller's next statement reads them all into its heap.
    */
-  private static void closeQuietly(Connection connection) {
+  private static void closeQuietly(Connection connection, @Nullable PromptNotifications prompt) {
+    if (prompt != null) {
+      prompt.undo();
+    }
     try {
       if (!connection.isClosed()) {
         try (Statement statement = connection.createStatement()) {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -33,6 +34,8 @@ class WorkerTest {
   private final List<String> ran = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicInteger> runningPerLock = new ConcurrentHashMap<>();
   private final AtomicInteger lockViolations = new AtomicInteger();
+  private final Set<String> lockedRunners = ConcurrentHashMap.newKeySet();
+  private final CountDownLatch bothWorkersRunLocked = new CountDownLatch(1);
   private final List<JobContext> contexts = new CopyOnWriteArrayList<>();
   private volatile CountDownLatch slowStarted = new CountDownLatch(1);
   private App app;
@@ -110,6 +113,14 @@ class WorkerTest {
                   if (count.incrementAndGet() > 1) {
                     lockViolations.incrementAndGet();
                   }
+                  // The first jobs hold their slots until two workers run jobs: a worker with
+                  // fewer slots than there are locks then leaves a lock to the other, which the
+                  // test needs to see two workers take turns on one lock.
+                  lockedRunners.add(context.workerName());
+                  if (lockedRunners.size() >= 2) {
+                    bothWorkersRunLocked.countDown();
+                  }
+                  bothWorkersRunLocked.await(30, TimeUnit.SECONDS);
                   Thread.sleep(2);
                   count.decrementAndGet();
                   ran.add(lock + ":" + args.getInt("n"));

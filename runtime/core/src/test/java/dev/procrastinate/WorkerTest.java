@@ -577,10 +577,27 @@ class WorkerTest {
     worker.start();
     assertThat(slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
     long lost = worker.workerId();
-    // What another worker's prune does to a worker it believes dead.
-    sql.value("SELECT procrastinate_unregister_worker_v1(?)", lost);
-    assertThat(sql.column("SELECT id::text FROM procrastinate_workers")).isEmpty();
-    assertThat(app.jobManager().getJob(slow).orElseThrow().workerId()).isNull();
+    // What another worker's prune does to a worker it believes dead, seen inside the prune's own
+    // transaction: the worker, beating every 100 ms, registers again as soon as it commits.
+    try (java.sql.Connection connection = DB.newConnection()) {
+      connection.setAutoCommit(false);
+      try (java.sql.PreparedStatement prune =
+              connection.prepareStatement("SELECT procrastinate_unregister_worker_v1(?)");
+          java.sql.PreparedStatement owner =
+              connection.prepareStatement(
+                  "SELECT (SELECT count(*) FROM procrastinate_workers),"
+                      + " (SELECT worker_id FROM procrastinate_jobs WHERE id = ?)")) {
+        prune.setLong(1, lost);
+        prune.execute();
+        owner.setLong(1, slow);
+        try (java.sql.ResultSet row = owner.executeQuery()) {
+          assertThat(row.next()).isTrue();
+          assertThat(row.getLong(1)).as("workers left").isZero();
+          assertThat(row.getObject(2)).as("the running job's worker").isNull();
+        }
+      }
+      connection.commit();
+    }
 
     await(() -> worker.workerId() != lost, "the worker to register again");
     long again = worker.workerId();

@@ -439,9 +439,19 @@ public final class WorkerEngine {
     fetcher.serverRestarted();
   }
 
+  /**
+   * Lets go of the run a completion ends. Only that run: once the outcome has committed, and before
+   * this note, the job may have been fetched again (a retry due at once), and its new run, held
+   * under the same id, stays held.
+   */
+  private void release(Completion completion) {
+    held.computeIfPresent(
+        completion.job().id(), (id, run) -> run.job() == completion.job() ? null : run);
+  }
+
   /** Completer → fetcher: an outcome is written; its lock or its retry may make work due. */
   private void written(Completion completion) {
-    held.remove(completion.job().id());
+    release(completion);
     processed.incrementAndGet();
     if (completion.retry() != null || completion.job().lock() != null) {
       fetcher.workMayBeDue(completion.retry() != null);
@@ -456,7 +466,7 @@ public final class WorkerEngine {
 
   private void dropped(Completion completion) {
     fetcher.outcomeDropped(completion.job().id());
-    held.remove(completion.job().id());
+    release(completion);
     fetcher.slotFreed();
     drained.signal();
   }

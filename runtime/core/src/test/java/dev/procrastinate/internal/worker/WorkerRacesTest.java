@@ -136,6 +136,20 @@ class WorkerRacesTest {
                   return null;
                 }));
     tasks.add(
+        TaskDescriptor.builder("t.twice")
+            .retryStrategy(RetryStrategy.builder().maxAttempts(1).build())
+            .source("WorkerRacesTest#twice")
+            .build(
+                (context, args) -> {
+                  count(context);
+                  if (context.job().attempts() == 0) {
+                    throw new IllegalStateException("first run fails");
+                  }
+                  reached("again").countDown();
+                  gate("again").await();
+                  return null;
+                }));
+    tasks.add(
         TaskDescriptor.builder("t.broken")
             .source("WorkerRacesTest#broken")
             .build(
@@ -438,6 +452,46 @@ class WorkerRacesTest {
         "the job of lock b to run in the slot the job without a lock freed");
     assertThat(status(free)).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(status(locked[0])).isEqualTo(JobStatus.DOING);
+  }
+
+  /**
+   * A job retried at once may be fetched again before the worker has taken note that its first
+   * outcome is written (the write commits, then the completer tells the worker). That note must not
+   * take the job's new run out of what the worker holds: the worker would no longer wait for it on
+   * a stop, pass it an abort request, nor know it when taking back orphans.
+   */
+  @Test
+  void aJobFetchedAgainBeforeItsLastOutcomeIsNotedStaysHeldForItsNewRun() throws Exception {
+    CountDownLatch retryWritten = new CountDownLatch(1);
+    AtomicBoolean first = new AtomicBoolean(true);
+    WorkerEngine engine =
+        engine(
+            WorkerOptions.builder().concurrency(2).fetchJobPollingInterval(NEVER_POLL),
+            new WorkerHooks() {
+              @Override
+              public void afterOutcomesWritten() {
+                if (first.compareAndSet(true, false)) {
+                  retryWritten.countDown();
+                  try {
+                    // Committed, not yet noted: the job's second run starts meanwhile.
+                    reached("again").await(60, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }
+              }
+            });
+    engine.start();
+    long id = defer(NewJob.builder("t.twice"));
+    assertThat(retryWritten.await(60, TimeUnit.SECONDS)).isTrue();
+    long other = defer(NewJob.builder("t.quick")); // its notification makes the worker fetch
+    assertThat(reached("again").await(60, TimeUnit.SECONDS)).isTrue();
+    await(() -> engine.processedJobs() >= 2, "the first outcome and the other job to be noted");
+    assertThat(status(other)).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(engine.runningJobs()).as("jobs held: the second run").isEqualTo(1);
+    gate("again").countDown();
+    await(() -> status(id) == JobStatus.SUCCEEDED, "the second run to succeed");
+    assertThat(runsOf(id)).isEqualTo(2);
   }
 
   /** With some slots busy and nothing due, the fetcher sleeps instead of spinning. */

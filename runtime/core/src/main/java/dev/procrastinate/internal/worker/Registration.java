@@ -9,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's row in {@code procrastinate_workers}: its id, and its registration again after
- * another worker pruned it. Thread-safe. Not API.
+ * The worker's row in {@code procrastinate_workers}: its id, its registration again after another
+ * worker pruned it, and the server's start time, read at registration and with each heartbeat, by
+ * which the worker learns that the server restarted. Thread-safe. Not API.
  */
 final class Registration {
   private static final Logger LOG = LoggerFactory.getLogger("procrastinate.worker");

@@ -38,23 +38,29 @@ class PostgresRestartTest {
     }
   }
 
+  /** An app on the scratch server, its schema migrated, running {@code t.count} tasks. */
+  private App migratedApp(ScratchPostgres server, Duration taskTime, int poolSize) {
+    TaskRegistrar registrar = () -> List.of(runs.task("t.count", taskTime));
+    App app =
+        App.builder()
+            .config(
+                AppConfig.builder()
+                    .url(server.url())
+                    .user("postgres")
+                    .poolSize(poolSize)
+                    .connectionTimeout(Duration.ofSeconds(2))
+                    .build())
+            .taskRegistrars(List.of(registrar))
+            .build();
+    app.schemaManager().migrate();
+    return app;
+  }
+
   @Test
   void restartingTheServerMidRunLosesNoJobAndRunsNoneTwice() throws Exception {
-    TaskRegistrar registrar = () -> List.of(runs.task("t.count", Duration.ofMillis(2)));
     int count = 3_000;
     try (ScratchPostgres server = ScratchPostgres.start();
-        App app =
-            App.builder()
-                .config(
-                    AppConfig.builder()
-                        .url(server.url())
-                        .user("postgres")
-                        .poolSize(8)
-                        .connectionTimeout(Duration.ofSeconds(2))
-                        .build())
-                .taskRegistrars(List.of(registrar))
-                .build()) {
-      app.schemaManager().migrate();
+        App app = migratedApp(server, Duration.ofMillis(2), 8)) {
       long[] ids =
           app.jobManager()
               .deferBatch(
@@ -97,20 +103,8 @@ class PostgresRestartTest {
    */
   @Test
   void aJobWhoseOutcomeTheServerLostRunsAgainOnceTheWorkerSeesTheRestart() throws Exception {
-    TaskRegistrar registrar = () -> List.of(runs.task("t.count", Duration.ofMillis(1)));
     try (ScratchPostgres server = ScratchPostgres.start();
-        App app =
-            App.builder()
-                .config(
-                    AppConfig.builder()
-                        .url(server.url())
-                        .user("postgres")
-                        .poolSize(6)
-                        .connectionTimeout(Duration.ofSeconds(2))
-                        .build())
-                .taskRegistrars(List.of(registrar))
-                .build()) {
-      app.schemaManager().migrate();
+        App app = migratedApp(server, Duration.ofMillis(1), 6)) {
       try (Worker worker =
           app.worker(
               WorkerOptions.builder()

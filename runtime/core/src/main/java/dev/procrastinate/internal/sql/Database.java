@@ -74,7 +74,14 @@ public final class Database {
   }
 
   /**
-   * Runs work on a pooled connection in its autocommit mode.
+   * Runs work on a pooled connection in autocommit mode: each statement commits as it ends. A pool
+   * that hands out connections with autocommit off (one tuned for an ORM, say) gets its connection
+   * back as it lent it, with the mode restored; without this, what the work wrote would be rolled
+   * back when the connection returns to the pool, a job deferred and then gone.
+   *
+   * <p>A connection bound to a transaction of the caller's framework (the Spring starter's data
+   * source hands out the transaction's own connection) ignores the mode change and joins that
+   * transaction, as meant.
    *
    * @param action what is being done, for messages
    * @param work the work
@@ -83,7 +90,16 @@ public final class Database {
    */
   public <T> T withConnection(String action, SqlWork<T> work) {
     try (Connection connection = connect(action)) {
-      return work.run(connection);
+      boolean autoCommit = connection.getAutoCommit();
+      if (autoCommit) {
+        return work.run(connection);
+      }
+      connection.setAutoCommit(true);
+      try {
+        return work.run(connection);
+      } finally {
+        restoreAutoCommit(connection, false);
+      }
     } catch (SQLException e) {
       throw translate(action, e);
     }

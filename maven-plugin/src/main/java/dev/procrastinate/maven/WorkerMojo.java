@@ -93,6 +93,21 @@ public final class WorkerMojo extends AbstractProcrastinateMojo {
   @Parameter(property = "procrastinate.rescueStalledJobs")
   private @Nullable String rescueStalledJobs;
 
+  /**
+   * Whether something in the fleet may rescue stalled jobs (default true); false only when nothing
+   * rescues, and jobs then run on through an outage. Also configurable with
+   * -Dprocrastinate.fleetRescuesStalledJobs.
+   */
+  @Parameter(property = "procrastinate.fleetRescuesStalledJobs")
+  private @Nullable String fleetRescuesStalledJobs;
+
+  /**
+   * Whether job outcomes commit without waiting for the disk (default false). Also configurable
+   * with -Dprocrastinate.asynchronousOutcomes.
+   */
+  @Parameter(property = "procrastinate.asynchronousOutcomes")
+  private @Nullable String asynchronousOutcomes;
+
   /** Creates the goal. */
   public WorkerMojo() {}
 
@@ -163,6 +178,8 @@ public final class WorkerMojo extends AbstractProcrastinateMojo {
         .listenNotify(listenNotify)
         .deleteJobs(deleteJobs)
         .rescueStalledJobs(rescueStalledJobs)
+        .fleetRescuesStalledJobs(fleetRescuesStalledJobs)
+        .asynchronousOutcomes(asynchronousOutcomes)
         .build()
         .toOptions();
   }

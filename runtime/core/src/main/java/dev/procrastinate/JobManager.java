@@ -440,26 +440,30 @@ public final class JobManager {
   }
 
   /**
-   * Retries a failed (or running) job now, keeping its queue, priority and lock.
+   * Retries a failed (or stalled) job now, keeping its queue, priority and lock.
    *
    * @param id the job id
-   * @throws ProcrastinateException if the job is missing or neither {@code failed} nor {@code
-   *     doing}
+   * @throws ProcrastinateException if the job is missing, neither {@code failed} nor {@code doing},
+   *     or running on a live worker
    */
   public void retry(long id) {
     retry(id, Instant.now(), null, null, null);
   }
 
   /**
-   * Retries a failed or running job through {@code procrastinate_retry_job_v2}: it goes back to
-   * {@code todo}, due at {@code retryAt}.
+   * Retries a failed or stalled job through {@code procrastinate_retry_job_v2}: it goes back to
+   * {@code todo}, due at {@code retryAt}. A job running on a live worker (one that recorded a
+   * heartbeat within the default stalled-worker timeout) is refused: retried while it runs, it
+   * could start a second time at once and free its lock for another job. A running job whose worker
+   * is gone or silent (a stalled job) is retried, as upstream does.
    *
    * @param id the job id
    * @param retryAt when the job becomes due again
    * @param priority a new priority, or null to keep it
    * @param queue a new queue, or null to keep it
    * @param lock a new lock, or null to keep it
-   * @throws ProcrastinateException if the job is missing or in another status, with the reason
+   * @throws ProcrastinateException if the job is missing, in another status, or running on a live
+   *     worker, with the reason
    */
   public void retry(
       long id,
@@ -471,13 +475,19 @@ public final class JobManager {
     if (queue != null) {
       NewJob.validateQueueName(queue);
     }
+    JobDao.RunningOn runningOn;
     try {
-      database.withConnection(
-          "retrying job " + id,
-          c -> {
-            dao.retry(c, new JobDao.Retry(id, retryAt, priority, queue, lock));
-            return null;
-          });
+      runningOn =
+          database.inTransaction(
+              "retrying job " + id,
+              c -> {
+                JobDao.RunningOn live =
+                    dao.lockUnlessRunningLive(c, id, WorkerOptions.DEFAULT_STALLED_WORKER_TIMEOUT);
+                if (live == null) {
+                  dao.retry(c, new JobDao.Retry(id, 0, retryAt, priority, queue, lock));
+                }
+                return live;
+              });
     } catch (ProcrastinateException e) {
       if (e.getMessage() != null && e.getMessage().contains("check_not_todo_abort_requested")) {
         throw new ProcrastinateException(
@@ -488,6 +498,20 @@ public final class JobManager {
             e);
       }
       throw e;
+    }
+    if (runningOn != null) {
+      throw new ProcrastinateException(
+          "Job "
+              + id
+              + " is running on worker "
+              + runningOn.workerId()
+              + ", which recorded a heartbeat "
+              + runningOn.heartbeatAge().toSeconds()
+              + " s ago: a retry now would let a second run of it start while this one goes on"
+              + " (and free its lock). Abort it and retry it once it has ended, or retry it once"
+              + " its worker has been silent for "
+              + WorkerOptions.DEFAULT_STALLED_WORKER_TIMEOUT.toSeconds()
+              + " s (a stalled job). Nothing was changed.");
     }
   }
 

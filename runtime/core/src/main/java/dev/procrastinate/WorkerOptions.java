@@ -43,6 +43,10 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>fetchBatchSize</td><td>PROCRASTINATE_WORKER_FETCH_BATCH_SIZE</td><td>at least 1</td></tr>
  *   <tr><td>rescueStalledJobs</td><td>PROCRASTINATE_WORKER_RESCUE_STALLED_JOBS</td>
  *       <td>boolean</td></tr>
+ *   <tr><td>fleetRescuesStalledJobs</td><td>PROCRASTINATE_WORKER_FLEET_RESCUES_STALLED_JOBS</td>
+ *       <td>boolean</td></tr>
+ *   <tr><td>asynchronousOutcomes</td><td>PROCRASTINATE_WORKER_ASYNCHRONOUS_OUTCOMES</td>
+ *       <td>boolean</td></tr>
  * </table>
  *
  * <p>Durations are seconds ({@code 2.5}) or ISO-8601 ({@code PT2.5S}); booleans are {@code
@@ -74,6 +78,16 @@ import org.jspecify.annotations.Nullable;
  * @param rescueStalledJobs whether this worker retries, through their task's retry strategy,
  *     running jobs whose worker stopped heart-beating for {@code stalledWorkerTimeout}; off by
  *     default, as upstream leaves stalled jobs alone
+ * @param fleetRescuesStalledJobs whether some process of the fleet may rescue stalled jobs (a Java
+ *     worker with {@code rescueStalledJobs}, or a task of your own that retries stalled jobs, as
+ *     upstream documents): then this worker stops its jobs when it cannot record a heartbeat for
+ *     longer than its lease, so that no job runs twice at once. On by default; turn it off only
+ *     when nothing rescues, and jobs then run on through a database outage
+ * @param asynchronousOutcomes whether job outcomes commit without waiting for the disk
+ *     (PostgreSQL's {@code synchronous_commit = off} for their transactions): faster for short
+ *     jobs, but a server crash may lose the last few hundred milliseconds of outcomes, whose jobs
+ *     then run again; off by default, when outcomes are as durable as the server's setting makes
+ *     them
  */
 public record WorkerOptions(
     List<String> queues,
@@ -92,7 +106,9 @@ public record WorkerOptions(
     int fetchBatchSize,
     List<JobMiddleware> workerMiddleware,
     List<JobMiddleware> taskMiddleware,
-    boolean rescueStalledJobs) {
+    boolean rescueStalledJobs,
+    boolean fleetRescuesStalledJobs,
+    boolean asynchronousOutcomes) {
 
   /** Default name, as upstream. */
   public static final String DEFAULT_NAME = "worker";
@@ -222,6 +238,8 @@ public record WorkerOptions(
         source.getPositiveDuration("worker.stalledWorkerTimeout", DEFAULT_STALLED_WORKER_TIMEOUT));
     builder.fetchBatchSize(source.getInt("worker.fetchBatchSize", DEFAULT_FETCH_BATCH_SIZE, 1));
     builder.rescueStalledJobs(source.getBoolean("worker.rescueStalledJobs", false));
+    builder.fleetRescuesStalledJobs(source.getBoolean("worker.fleetRescuesStalledJobs", true));
+    builder.asynchronousOutcomes(source.getBoolean("worker.asynchronousOutcomes", false));
     try {
       return builder.build();
     } catch (IllegalArgumentException e) {
@@ -280,6 +298,8 @@ public record WorkerOptions(
     builder.workerMiddleware.addAll(workerMiddleware);
     builder.taskMiddleware.addAll(taskMiddleware);
     builder.rescueStalledJobs = rescueStalledJobs;
+    builder.fleetRescuesStalledJobs = fleetRescuesStalledJobs;
+    builder.asynchronousOutcomes = asynchronousOutcomes;
     return builder;
   }
 
@@ -302,6 +322,8 @@ public record WorkerOptions(
     private final List<JobMiddleware> workerMiddleware = new ArrayList<>();
     private final List<JobMiddleware> taskMiddleware = new ArrayList<>();
     private boolean rescueStalledJobs;
+    private boolean fleetRescuesStalledJobs = true;
+    private boolean asynchronousOutcomes;
 
     private Builder() {}
 
@@ -338,6 +360,30 @@ public record WorkerOptions(
      */
     public Builder rescueStalledJobs(boolean rescue) {
       this.rescueStalledJobs = rescue;
+      return this;
+    }
+
+    /**
+     * Sets whether some process of the fleet may rescue stalled jobs, so that this worker must stop
+     * its jobs when its lease runs out (see {@link WorkerOptions#fleetRescuesStalledJobs()}).
+     *
+     * @param rescued false only when no worker and no task of the fleet rescues stalled jobs
+     * @return this builder
+     */
+    public Builder fleetRescuesStalledJobs(boolean rescued) {
+      this.fleetRescuesStalledJobs = rescued;
+      return this;
+    }
+
+    /**
+     * Sets whether job outcomes commit without waiting for the disk (see {@link
+     * WorkerOptions#asynchronousOutcomes()} for what a server crash may then cost).
+     *
+     * @param asynchronous whether to trade durability of outcomes for speed
+     * @return this builder
+     */
+    public Builder asynchronousOutcomes(boolean asynchronous) {
+      this.asynchronousOutcomes = asynchronous;
       return this;
     }
 
@@ -531,7 +577,9 @@ public record WorkerOptions(
           fetchBatchSize,
           workerMiddleware,
           taskMiddleware,
-          rescueStalledJobs);
+          rescueStalledJobs,
+          fleetRescuesStalledJobs,
+          asynchronousOutcomes);
     }
   }
 }

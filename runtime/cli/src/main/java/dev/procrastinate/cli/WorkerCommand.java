@@ -98,6 +98,23 @@ final class WorkerCommand implements Callable<Integer> {
       description = "Retry the running jobs of workers that stopped heart-beating.")
   @Nullable Boolean rescueStalledJobs;
 
+  @Option(
+      names = "--fleet-rescues-stalled-jobs",
+      negatable = true,
+      description =
+          "Whether something in the fleet may rescue stalled jobs (default true): a worker that"
+              + " cannot heartbeat for its lease then stops its jobs. --no-fleet-rescues-stalled-jobs"
+              + " only when nothing rescues.")
+  @Nullable Boolean fleetRescuesStalledJobs;
+
+  @Option(
+      names = "--asynchronous-outcomes",
+      negatable = true,
+      description =
+          "Commit job outcomes without waiting for the disk (default false): faster for short"
+              + " jobs; a server crash may lose the last outcomes, whose jobs then run again.")
+  @Nullable Boolean asynchronousOutcomes;
+
   /** Called by picocli. */
   WorkerCommand() {}
 
@@ -125,6 +142,12 @@ final class WorkerCommand implements Callable<Integer> {
     }
     if (rescueStalledJobs != null) {
       request.rescueStalledJobs(rescueStalledJobs.booleanValue());
+    }
+    if (fleetRescuesStalledJobs != null) {
+      request.fleetRescuesStalledJobs(fleetRescuesStalledJobs.booleanValue());
+    }
+    if (asynchronousOutcomes != null) {
+      request.asynchronousOutcomes(asynchronousOutcomes.booleanValue());
     }
     return request.build().toOptions();
   }

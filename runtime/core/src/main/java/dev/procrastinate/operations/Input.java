@@ -45,7 +45,11 @@ public enum Input {
   /** Which ended jobs the worker deletes. */
   DELETE_JOBS("deleteJobs"),
   /** Whether the worker retries the jobs of stalled workers. */
-  RESCUE_STALLED_JOBS("rescueStalledJobs");
+  RESCUE_STALLED_JOBS("rescueStalledJobs"),
+  /** Whether something in the fleet may rescue stalled jobs. */
+  FLEET_RESCUES_STALLED_JOBS("fleetRescuesStalledJobs"),
+  /** Whether job outcomes commit without waiting for the disk. */
+  ASYNCHRONOUS_OUTCOMES("asynchronousOutcomes");
 
   private final String key;
 

@@ -28,6 +28,8 @@ public final class WorkerRequest {
   private final @Nullable Boolean listenNotify;
   private final @Nullable DeleteJobs deleteJobs;
   private final @Nullable Boolean rescueStalledJobs;
+  private final @Nullable Boolean fleetRescuesStalledJobs;
+  private final @Nullable Boolean asynchronousOutcomes;
 
   private WorkerRequest(Builder b) {
     InputNames names = b.names;
@@ -52,6 +54,8 @@ public final class WorkerRequest {
     this.deleteJobs =
         b.deleteJobs == null ? null : Inputs.deleteJobs(Input.DELETE_JOBS, b.deleteJobs, names);
     this.rescueStalledJobs = b.rescueStalledJobs;
+    this.fleetRescuesStalledJobs = b.fleetRescuesStalledJobs;
+    this.asynchronousOutcomes = b.asynchronousOutcomes;
   }
 
   /**
@@ -113,6 +117,12 @@ public final class WorkerRequest {
     if (rescueStalledJobs != null) {
       options.rescueStalledJobs(rescueStalledJobs);
     }
+    if (fleetRescuesStalledJobs != null) {
+      options.fleetRescuesStalledJobs(fleetRescuesStalledJobs);
+    }
+    if (asynchronousOutcomes != null) {
+      options.asynchronousOutcomes(asynchronousOutcomes);
+    }
     return options.build();
   }
 
@@ -129,6 +139,8 @@ public final class WorkerRequest {
     private @Nullable Boolean listenNotify;
     private @Nullable String deleteJobs;
     private @Nullable Boolean rescueStalledJobs;
+    private @Nullable Boolean fleetRescuesStalledJobs;
+    private @Nullable Boolean asynchronousOutcomes;
 
     private Builder(InputNames names) {
       this.names = Objects.requireNonNull(names, "names");
@@ -278,6 +290,54 @@ public final class WorkerRequest {
      */
     public Builder rescueStalledJobs(@Nullable String rescue) {
       this.rescueStalledJobs = yesNo(Input.RESCUE_STALLED_JOBS, rescue);
+      return this;
+    }
+
+    /**
+     * Sets whether something in the fleet may rescue stalled jobs (see {@link
+     * WorkerOptions#fleetRescuesStalledJobs()}).
+     *
+     * @param rescued false only when nothing rescues stalled jobs
+     * @return this builder
+     */
+    public Builder fleetRescuesStalledJobs(boolean rescued) {
+      this.fleetRescuesStalledJobs = rescued;
+      return this;
+    }
+
+    /**
+     * Sets whether something in the fleet may rescue stalled jobs, from text.
+     *
+     * @param rescued a yes/no value, or null to keep the setting
+     * @return this builder
+     * @throws InputException if the text is not a yes/no value
+     */
+    public Builder fleetRescuesStalledJobs(@Nullable String rescued) {
+      this.fleetRescuesStalledJobs = yesNo(Input.FLEET_RESCUES_STALLED_JOBS, rescued);
+      return this;
+    }
+
+    /**
+     * Sets whether job outcomes commit without waiting for the disk (see {@link
+     * WorkerOptions#asynchronousOutcomes()}).
+     *
+     * @param asynchronous whether to trade the outcomes' durability for speed
+     * @return this builder
+     */
+    public Builder asynchronousOutcomes(boolean asynchronous) {
+      this.asynchronousOutcomes = asynchronous;
+      return this;
+    }
+
+    /**
+     * Sets whether job outcomes commit without waiting for the disk, from text.
+     *
+     * @param asynchronous a yes/no value, or null to keep the setting
+     * @return this builder
+     * @throws InputException if the text is not a yes/no value
+     */
+    public Builder asynchronousOutcomes(@Nullable String asynchronous) {
+      this.asynchronousOutcomes = yesNo(Input.ASYNCHRONOUS_OUTCOMES, asynchronous);
       return this;
     }
 

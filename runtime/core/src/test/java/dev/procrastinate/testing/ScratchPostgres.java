@@ -125,6 +125,25 @@ public final class ScratchPostgres implements AutoCloseable {
     startServer();
   }
 
+  /**
+   * Stops the server at once and leaves it down until {@link #startAgain()}: an outage of the
+   * database.
+   *
+   * @throws Exception if the command fails
+   */
+  public void stopServer() throws Exception {
+    pg("pg_ctl", "-D", data.toString(), "-m", "fast", "-w", "stop");
+  }
+
+  /**
+   * Starts the server stopped by {@link #stopServer()}.
+   *
+   * @throws Exception if the command fails
+   */
+  public void startAgain() throws Exception {
+    startServer();
+  }
+
   private void startServer() throws Exception {
     pg(
         "pg_ctl",

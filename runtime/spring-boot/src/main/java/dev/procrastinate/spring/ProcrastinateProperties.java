@@ -190,6 +190,9 @@ public class ProcrastinateProperties {
     /** Whether this worker retries running jobs of workers that stopped heart-beating. */
     private boolean rescueStalledJobs;
 
+    private boolean fleetRescuesStalledJobs = true;
+    private boolean asynchronousOutcomes;
+
     /** Values copied into each job's JobContext.additionalContext(). */
     private Map<String, String> additionalContext = new LinkedHashMap<>();
 
@@ -431,6 +434,44 @@ public class ProcrastinateProperties {
     }
 
     /**
+     * Returns whether something in the fleet may rescue stalled jobs.
+     *
+     * @return true unless nothing rescues
+     */
+    public boolean isFleetRescuesStalledJobs() {
+      return fleetRescuesStalledJobs;
+    }
+
+    /**
+     * Sets whether something in the fleet may rescue stalled jobs; false only when nothing does,
+     * and jobs then run on through an outage.
+     *
+     * @param fleetRescuesStalledJobs whether a rescue may happen
+     */
+    public void setFleetRescuesStalledJobs(boolean fleetRescuesStalledJobs) {
+      this.fleetRescuesStalledJobs = fleetRescuesStalledJobs;
+    }
+
+    /**
+     * Returns whether job outcomes commit without waiting for the disk.
+     *
+     * @return whether outcomes are asynchronous
+     */
+    public boolean isAsynchronousOutcomes() {
+      return asynchronousOutcomes;
+    }
+
+    /**
+     * Sets whether job outcomes commit without waiting for the disk: faster for short jobs, but a
+     * server crash may lose the last outcomes, whose jobs then run again.
+     *
+     * @param asynchronousOutcomes whether outcomes are asynchronous
+     */
+    public void setAsynchronousOutcomes(boolean asynchronousOutcomes) {
+      this.asynchronousOutcomes = asynchronousOutcomes;
+    }
+
+    /**
      * Returns the additional context.
      *
      * @return the values
@@ -469,6 +510,8 @@ public class ProcrastinateProperties {
               .stalledWorkerTimeout(stalledWorkerTimeout)
               .fetchBatchSize(fetchBatchSize)
               .rescueStalledJobs(rescueStalledJobs)
+              .fleetRescuesStalledJobs(fleetRescuesStalledJobs)
+              .asynchronousOutcomes(asynchronousOutcomes)
               .installSignalHandlers(false);
       additionalContext.forEach(builder::additionalContext);
       try {

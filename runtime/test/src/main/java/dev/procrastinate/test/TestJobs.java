@@ -344,12 +344,16 @@ public final class TestJobs {
     CallerThreadRunner.Outcome outcome = jobRunner.run(job, headers(connection, ids));
     if (outcome.retry() != null) {
       dao.retryRunning(
-          connection, List.of(JobDao.Retry.of(job.id(), outcome.retry(), Instant.now())), workerId);
+          connection, List.of(JobDao.Retry.of(job, outcome.retry(), Instant.now())), workerId);
     } else if (outcome.delete()) {
-      dao.deleteRunning(connection, ids, workerId);
+      dao.deleteRunning(connection, ids, new int[] {job.attempts()}, workerId);
     } else {
       dao.finishRunning(
-          connection, ids, new JobStatus[] {Objects.requireNonNull(outcome.status())}, workerId);
+          connection,
+          ids,
+          new int[] {job.attempts()},
+          new JobStatus[] {Objects.requireNonNull(outcome.status())},
+          workerId);
     }
     return new JobRun(job, outcome.status(), outcome.retry(), outcome.failure());
   }

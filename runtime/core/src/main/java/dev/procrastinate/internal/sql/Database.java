@@ -28,6 +28,7 @@ public final class Database {
 
   private final DataSource dataSource;
   private final String description;
+  private final Runnable connectionLost;
 
   /**
    * Wraps a data source.
@@ -36,8 +37,33 @@ public final class Database {
    * @param description the database's URL without password, for messages
    */
   public Database(DataSource dataSource, String description) {
+    this(dataSource, description, () -> {});
+  }
+
+  private Database(DataSource dataSource, String description, Runnable connectionLost) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.description = Objects.requireNonNull(description, "description");
+    this.connectionLost = connectionLost;
+  }
+
+  /**
+   * Returns the same database, which also tells {@code listener} of every connection it finds lost
+   * or refused (a failure it reports as {@link DatabaseUnavailableException}): a worker learns so
+   * that a write whose answer was lost with its connection, or that a server's crash recovery
+   * undid, may have left jobs marked running for it.
+   *
+   * @param listener called on the thread that saw the failure, before the exception is thrown
+   * @return a database sharing this one's data source
+   */
+  public Database observingConnectionLoss(Runnable listener) {
+    Runnable previous = connectionLost;
+    return new Database(
+        dataSource,
+        description,
+        () -> {
+          previous.run();
+          listener.run();
+        });
   }
 
   /**
@@ -69,6 +95,7 @@ public final class Database {
     try {
       return dataSource.getConnection();
     } catch (SQLException e) {
+      connectionLost.run();
       throw unavailable(action, e);
     }
   }
@@ -190,6 +217,62 @@ public final class Database {
   }
 
   /**
+   * Tells whether a failure is one that the same statement may not meet again later, so that a
+   * write refused by it must be kept and tried again rather than given up: the connection was lost
+   * or refused (SQLSTATE classes 08, 57P, a pool's wait that timed out), or the server cancelled
+   * the statement for now: statement or lock timeout (57014, 55P03), serialization failure or
+   * deadlock (40001, 40P01), a read-only server after a failover (25006), insufficient resources
+   * such as a full disk or too many connections (class 53), or an operator's intervention (class
+   * 57, 58).
+   *
+   * @param failure what was thrown
+   * @return true if trying again later may succeed
+   */
+  public static boolean isTransient(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof DatabaseUnavailableException
+          || t instanceof SQLTransientConnectionException) {
+        return true;
+      }
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        if (state.startsWith("08")
+            || state.startsWith("53")
+            || state.startsWith("57")
+            || state.startsWith("58")
+            || state.equals("55P03")
+            || state.equals("40001")
+            || state.equals("40P01")
+            || state.equals("25006")) {
+          return true;
+        }
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Returns the SQLSTATE a failure carries, the first found in its causes.
+   *
+   * @param failure what was thrown
+   * @return the first SQLSTATE found, or null
+   */
+  public static @Nullable String sqlState(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        return sql.getSQLState();
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  /**
    * Turns a JDBC failure into the procrastinate exception that fits it.
    *
    * @param action what was being done, e.g. "deferring a job of task x"
@@ -199,6 +282,7 @@ public final class Database {
   public ProcrastinateException translate(String action, SQLException e) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     if (isConnectionFailure(e)) {
+      connectionLost.run();
       return unavailable(action, e);
     }
     if ("23505".equals(state)) {

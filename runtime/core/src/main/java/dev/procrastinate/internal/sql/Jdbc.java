@@ -139,6 +139,15 @@ final class Jdbc {
       statement.setObject(++index, literal.append('}').toString(), Types.OTHER);
     }
 
+    /** Binds numbers as an {@code int4[]}. */
+    void setIntArray(int[] values) throws SQLException {
+      Integer[] boxed = new Integer[values.length];
+      for (int i = 0; i < values.length; i++) {
+        boxed[i] = values[i];
+      }
+      setArray("int4", boxed);
+    }
+
     /** Binds ids as an {@code int8[]}. */
     void setLongArray(long[] values) throws SQLException {
       Long[] boxed = new Long[values.length];

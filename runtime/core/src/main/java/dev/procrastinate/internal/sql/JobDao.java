@@ -27,8 +27,22 @@ public final class JobDao {
    */
   public static final long NO_WORKER = 0;
 
-  /** Creates the DAO. */
-  public JobDao() {}
+  private final boolean asynchronousOutcomes;
+
+  /** Creates the DAO; outcomes commit as the server's {@code synchronous_commit} says. */
+  public JobDao() {
+    this(false);
+  }
+
+  /**
+   * Creates the DAO.
+   *
+   * @param asynchronousOutcomes whether the outcome statements commit without waiting for the disk
+   *     (see {@link JobSql#JOB_FINISH_RUNNING} for what a server crash may then lose)
+   */
+  public JobDao(boolean asynchronousOutcomes) {
+    this.asynchronousOutcomes = asynchronousOutcomes;
+  }
 
   /**
    * A job ready for the database: every value already checked and serialised.
@@ -233,19 +247,22 @@ public final class JobDao {
   }
 
   /**
-   * Ends jobs still running for a worker, a status each, in one statement. A job that is no longer
-   * {@code doing} for that worker (or for none) is left alone: the write may be a replay of one
-   * whose answer was lost, or the job may have been rescued and fetched by another worker.
+   * Ends jobs still in the run a worker fetched, a status each, in one statement. A job no longer
+   * in that run is left alone: the write may be a replay of one whose answer was lost, or the job
+   * may have been rescued or retried, and fetched again, meanwhile (see {@link
+   * JobSql#JOB_FINISH_RUNNING}).
    *
    * @param connection the connection
    * @param ids the job ids
+   * @param attempts the attempts of each job when it was fetched, which name its run
    * @param statuses the end status of each (succeeded, failed or aborted)
    * @param workerId the worker the jobs must still run for, or {@link #NO_WORKER}
    * @return the ids that were ended
    * @throws SQLException if the statement fails
    */
   public long[] finishRunning(
-      Connection connection, long[] ids, JobStatus[] statuses, long workerId) throws SQLException {
+      Connection connection, long[] ids, int[] attempts, JobStatus[] statuses, long workerId)
+      throws SQLException {
     String[] values = new String[statuses.length];
     for (int i = 0; i < statuses.length; i++) {
       values[i] = statuses[i].dbValue();
@@ -256,42 +273,76 @@ public final class JobDao {
         p -> {
           p.setLongArray(ids); // ids
           p.setArray("text", values); // statuses
+          p.setIntArray(attempts); // attempts
+          p.setBoolean(asynchronousOutcomes); // commit mode
           p.setLongArray(ids); // ids, for the plan
           p.setLong(workerId); // worker_id
         });
   }
 
   /**
-   * Deletes ended jobs still running for a worker (the delete-jobs policy); see {@link
+   * Deletes ended jobs still in the run a worker fetched (the delete-jobs policy); see {@link
    * #finishRunning}.
    *
    * @param connection the connection
    * @param ids the job ids
+   * @param attempts the attempts of each job when it was fetched
    * @param workerId the worker the jobs must still run for
    * @return the ids deleted
    * @throws SQLException if the statement fails
    */
-  public long[] deleteRunning(Connection connection, long[] ids, long workerId)
+  public long[] deleteRunning(Connection connection, long[] ids, int[] attempts, long workerId)
       throws SQLException {
     return Jdbc.queryIds(
         connection,
         JobSql.JOB_DELETE_RUNNING,
         p -> {
           p.setLongArray(ids); // ids
+          p.setIntArray(attempts); // attempts
+          p.setBoolean(asynchronousOutcomes); // commit mode
+          p.setLongArray(ids); // ids, for the plan
           p.setLong(workerId); // worker_id
         });
   }
 
   /**
-   * Hands jobs a worker fetched but never started back to the queue.
+   * Hands jobs a worker fetched but never started back to the queue, all in one statement, or, if
+   * that fails (a defer took a job's queueing lock between the statement's check and its write),
+   * one by one, so that a job that cannot go back keeps none of the others from going. A job a
+   * newer waiting job took the queueing lock of goes back without it (see {@link
+   * JobSql#JOB_RELEASE_UNSTARTED}).
    *
-   * @param connection the connection
+   * @param connection the connection, in autocommit mode
    * @param ids the job ids
    * @param workerId the worker they were fetched for
    * @return the ids handed back
-   * @throws SQLException if the statement fails
+   * @throws SQLException if the database cannot be reached (a job refused on its own is only left
+   *     out of the result)
    */
   public long[] releaseUnstarted(Connection connection, long[] ids, long workerId)
+      throws SQLException {
+    try {
+      return releaseUnstartedAtOnce(connection, ids, workerId);
+    } catch (SQLException e) {
+      if (ids.length == 1 || isConnectionLoss(e)) {
+        if (ids.length == 1 && !isConnectionLoss(e)) {
+          return new long[0];
+        }
+        throw e;
+      }
+    }
+    long[] released = new long[ids.length];
+    int count = 0;
+    for (long id : ids) {
+      long[] one = releaseUnstarted(connection, new long[] {id}, workerId);
+      if (one.length == 1) {
+        released[count++] = one[0];
+      }
+    }
+    return java.util.Arrays.copyOf(released, count);
+  }
+
+  private static long[] releaseUnstartedAtOnce(Connection connection, long[] ids, long workerId)
       throws SQLException {
     return Jdbc.queryIds(
         connection,
@@ -300,6 +351,11 @@ public final class JobDao {
           p.setLongArray(ids); // ids
           p.setLong(workerId); // worker_id
         });
+  }
+
+  private static boolean isConnectionLoss(SQLException e) {
+    String state = e.getSQLState();
+    return state == null || state.startsWith("08") || state.startsWith("57P");
   }
 
   /**
@@ -328,6 +384,7 @@ public final class JobDao {
    * A retry to write.
    *
    * @param id the job id
+   * @param attempts the attempts of the job when it was fetched, which name its run
    * @param retryAt when it becomes due
    * @param priority new priority or null
    * @param queue new queue or null
@@ -335,27 +392,65 @@ public final class JobDao {
    */
   public record Retry(
       long id,
+      int attempts,
       Instant retryAt,
       @Nullable Integer priority,
       @Nullable String queue,
       @Nullable String lock) {
 
     /**
-     * Builds the retry a strategy decided for a job.
+     * Builds the retry a strategy decided for a job's run.
      *
-     * @param id the job id
+     * @param job the job as fetched, whose id and attempts name the run
      * @param decision the strategy's decision
      * @param now the instant a {@code retryIn} delay counts from
      * @return the retry to write
      */
-    public static Retry of(long id, RetryDecision decision, Instant now) {
+    public static Retry of(ProcrastinateJob job, RetryDecision decision, Instant now) {
       return new Retry(
-          id,
+          job.id(),
+          job.attempts(),
           decision.scheduledAt(now),
           decision.priority().isPresent() ? decision.priority().getAsInt() : null,
           decision.queue().orElse(null),
           decision.lock().orElse(null));
     }
+  }
+
+  /**
+   * A running job's worker and how long ago it recorded its heartbeat.
+   *
+   * @param workerId the worker
+   * @param heartbeatAge the time since its last heartbeat, as the database's clock tells
+   */
+  public record RunningOn(long workerId, Duration heartbeatAge) {}
+
+  /**
+   * Locks a job's row for a manual retry in the caller's transaction, unless the job is running on
+   * a live worker.
+   *
+   * @param connection a connection in a transaction, which keeps the row locked until it ends
+   * @param id the job id
+   * @param stalledAfter how long a worker may be silent and still count as live
+   * @return the live worker the job runs on, or null if the job may be retried (or is missing,
+   *     which the retry then reports)
+   * @throws SQLException if the statement fails
+   */
+  public @Nullable RunningOn lockUnlessRunningLive(
+      Connection connection, long id, Duration stalledAfter) throws SQLException {
+    List<RunningOn> live =
+        Jdbc.query(
+            connection,
+            JobSql.JOB_LOCK_FOR_RETRY,
+            p -> {
+              p.setSeconds(stalledAfter); // live within
+              p.setLong(id); // id
+            },
+            row ->
+                new RunningOn(
+                    row.getBoolean("live") ? row.getLong("worker_id") : 0,
+                    Duration.ofMillis(row.getLong("silent_ms"))));
+    return live.isEmpty() || live.get(0).workerId() == 0 ? null : live.get(0);
   }
 
   /**
@@ -393,6 +488,7 @@ public final class JobDao {
       throws SQLException {
     int size = retries.size();
     long[] ids = new long[size];
+    int[] attempts = new int[size];
     String[] at = new String[size];
     Integer[] priorities = new Integer[size];
     String[] queues = new String[size];
@@ -400,6 +496,7 @@ public final class JobDao {
     for (int i = 0; i < size; i++) {
       Retry retry = retries.get(i);
       ids[i] = retry.id();
+      attempts[i] = retry.attempts();
       at[i] = retry.retryAt().toString();
       priorities[i] = retry.priority();
       queues[i] = retry.queue();
@@ -412,10 +509,12 @@ public final class JobDao {
           p.setLongArray(ids); // running: id = ANY
           p.setLong(workerId); // running: worker_id
           p.setLongArray(ids); // job_id
+          p.setIntArray(attempts); // attempts when fetched
           p.setArray("text", at); // retry_at
           p.setArray("int4", priorities); // new_priority
           p.setArray("text", queues); // new_queue_name
           p.setArray("text", locks); // new_lock
+          p.setBoolean(asynchronousOutcomes); // commit mode
         });
   }
 

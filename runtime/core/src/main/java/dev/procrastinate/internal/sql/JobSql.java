@@ -89,21 +89,22 @@ final class JobSql {
       """;
 
   /**
-   * Ends jobs still running for a worker, a status each, as {@code procrastinate_finish_job_v1}
-   * does one by one: the status is set, the abort request cleared, and the run counted in attempts;
-   * returns the ids that were ended. A job no longer {@code doing} for the worker (rescued, retried
-   * and fetched by another worker, ended by a replay of this very write) is left alone. Parameters:
-   * 1 job ids (int8[]), 2 end statuses (text[]: succeeded, failed or aborted), 3 the job ids again
-   * (so that the plan looks the jobs up by primary key), 4 the worker id ({@code worker_id} must be
-   * it or NULL; 0 for NULL only).
+   * Ends jobs still in the run a worker fetched, a status each, as {@code
+   * procrastinate_finish_job_v1} does one by one: the status is set, the abort request cleared, and
+   * the run counted in attempts; returns the ids that were ended. A job no longer in that run is
+   * left alone: no longer {@code doing} for the worker (rescued, or ended by a replay of this very
+   * write), or {@code doing} again with other attempts (retried by hand or rescued, then fetched
+   * again, by this worker or another). Parameters: 1 job ids (int8[]), 2 end statuses (text[]:
+   * succeeded, failed or aborted), 3 the attempts each job had when fetched (int4[]), 4 whether to
+   * commit without waiting for the disk, 5 the job ids again (so that the plan looks the jobs up by
+   * primary key), 6 the worker id ({@code worker_id} must be it or NULL; 0 for NULL only).
    *
-   * <p>Like the other outcome statements, it commits without waiting for its WAL to reach disk
-   * ({@code set_config('synchronous_commit', 'off', true)} in a one-row {@code FROM} item, which
-   * holds for the statement's own transaction). A server crash in the next few hundred milliseconds
-   * may lose the outcome and leave the job {@code doing} for its worker, which runs it again once
-   * it sees the server restarted: at least once, as Procrastinate promises. Never two at once: the
-   * fetch that takes a successor of the job's lock commits durably, which flushes the outcome's WAL
-   * before its own.
+   * <p>By default, like the other outcome statements, it commits as the server's {@code
+   * synchronous_commit} says. A worker with asynchronous outcomes (an opt-in) sets it {@code off}
+   * for the statement's own transaction ({@code set_config(..., true)} in a one-row {@code FROM}
+   * item): a server crash in the next few hundred milliseconds may then lose the outcome and leave
+   * the job {@code doing} for its worker, which runs it again once it sees the connection loss or
+   * the restart.
    */
   public static final String JOB_FINISH_RUNNING =
       """
@@ -111,45 +112,64 @@ final class JobSql {
          SET status = ending.status::procrastinate_job_status,
              abort_requested = false,
              attempts = jobs.attempts + 1
-        FROM unnest(?::int8[], ?::text[]) AS ending(id, status),
-             (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
+        FROM unnest(?::int8[], ?::text[], ?::int4[]) AS ending(id, status, attempts),
+             (SELECT CASE WHEN ?::boolean THEN set_config('synchronous_commit', 'off', true) END)
+             AS commit_mode
        WHERE jobs.id = ending.id
          AND jobs.id = ANY (?::int8[])
          AND jobs.status = 'doing'
+         AND jobs.attempts = ending.attempts
          AND (jobs.worker_id IS NULL OR jobs.worker_id = ?)
       RETURNING jobs.id
       """;
 
   /**
-   * Deletes ended jobs still running for a worker, as {@code procrastinate_finish_job_v1} with
-   * {@code delete_job} does; returns the deleted ids. Parameters: 1 job ids (int8[]), 2 the worker
-   * id ({@code worker_id} must be it or NULL).
+   * Deletes ended jobs still in the run a worker fetched, as {@code procrastinate_finish_job_v1}
+   * with {@code delete_job} does; returns the deleted ids. Parameters: 1 job ids (int8[]), 2 the
+   * attempts each had when fetched (int4[]), 3 whether to commit without waiting for the disk (see
+   * {@link #JOB_FINISH_RUNNING}), 4 the job ids again, 5 the worker id ({@code worker_id} must be
+   * it or NULL).
    */
   public static final String JOB_DELETE_RUNNING =
       """
-      DELETE FROM procrastinate_jobs
-       USING (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
-       WHERE id = ANY (?::int8[])
-         AND status = 'doing'
-         AND (worker_id IS NULL OR worker_id = ?)
-      RETURNING id
+      DELETE FROM procrastinate_jobs AS jobs
+       USING unnest(?::int8[], ?::int4[]) AS ending(id, attempts),
+             (SELECT CASE WHEN ?::boolean THEN set_config('synchronous_commit', 'off', true) END)
+             AS commit_mode
+       WHERE jobs.id = ending.id
+         AND jobs.id = ANY (?::int8[])
+         AND jobs.status = 'doing'
+         AND jobs.attempts = ending.attempts
+         AND (jobs.worker_id IS NULL OR jobs.worker_id = ?)
+      RETURNING jobs.id
       """;
 
   /**
    * Hands jobs a worker fetched but never started back to the queue (a stopping worker's prefetch
-   * buffer): they wait again, or end cancelled if an abort was requested meanwhile; their attempts
-   * are unchanged. Returns the ids handed back. Parameters: 1 job ids (int8[]), 2 the worker id.
+   * buffer, or one whose lease ran out): they wait again, or end cancelled if an abort was
+   * requested meanwhile; their attempts are unchanged. A job whose queueing lock a newer waiting
+   * job took meanwhile (a defer is refused only while a job of the lock waits, not while one runs)
+   * waits again without it: the newer job keeps the lock, and neither is lost. Returns the ids
+   * handed back. Parameters: 1 job ids (int8[]), 2 the worker id.
    */
   public static final String JOB_RELEASE_UNSTARTED =
       """
-      UPDATE procrastinate_jobs
-         SET status = CASE WHEN abort_requested THEN 'cancelled'::procrastinate_job_status
+      UPDATE procrastinate_jobs AS jobs
+         SET status = CASE WHEN jobs.abort_requested THEN 'cancelled'::procrastinate_job_status
                            ELSE 'todo'::procrastinate_job_status END,
-             worker_id = NULL
-       WHERE id = ANY (?::int8[])
-         AND status = 'doing'
-         AND worker_id = ?
-      RETURNING id
+             worker_id = NULL,
+             queueing_lock =
+                 CASE WHEN jobs.queueing_lock IS NOT NULL
+                           AND NOT jobs.abort_requested
+                           AND EXISTS (SELECT 1 FROM procrastinate_jobs AS newer
+                                        WHERE newer.queueing_lock = jobs.queueing_lock
+                                          AND newer.status = 'todo')
+                      THEN NULL
+                      ELSE jobs.queueing_lock END
+       WHERE jobs.id = ANY (?::int8[])
+         AND jobs.status = 'doing'
+         AND jobs.worker_id = ?
+      RETURNING jobs.id
       """;
 
   /**
@@ -176,6 +196,23 @@ final class JobSql {
       """;
 
   /**
+   * Locks a job for a manual retry and tells whether it runs on a live worker: {@code doing} for a
+   * worker whose last heartbeat is younger than N seconds. Parameters: 1 seconds (float8), 2 job
+   * id.
+   */
+  public static final String JOB_LOCK_FOR_RETRY =
+      """
+      SELECT jobs.worker_id,
+             (jobs.status = 'doing' AND workers.last_heartbeat >= now() - make_interval(secs => ?))
+                 IS TRUE AS live,
+             (extract(epoch FROM now() - workers.last_heartbeat) * 1000)::int8 AS silent_ms
+        FROM procrastinate_jobs AS jobs
+        LEFT JOIN procrastinate_workers AS workers ON workers.id = jobs.worker_id
+       WHERE jobs.id = ?
+         FOR UPDATE OF jobs
+      """;
+
+  /**
    * Retries a doing or failed job through {@code procrastinate_retry_job_v2}. Parameters: 1 job id,
    * 2 retry at (timestamptz), 3 new priority or null, 4 new queue or null, 5 new lock or null.
    */
@@ -185,15 +222,17 @@ final class JobSql {
   /**
    * Retries jobs still running for a worker through {@code procrastinate_retry_job_v2}, one call
    * per job in one statement; returns the ids retried. The rows are locked and checked first, so a
-   * job that is no longer {@code doing} for the worker (see {@link #JOB_FINISH_RUNNING}) is left
+   * job that is no longer in the run the worker fetched (see {@link #JOB_FINISH_RUNNING}) is left
    * alone. Parameters: 1 ids (int8[]), 2 the worker id ({@code worker_id} must be it or NULL; 0 for
-   * NULL only), then arrays of one element per job: 3 ids (int8[]), 4 retry at (text[] of ISO-8601
-   * instants), 5 new priorities (int4[], null keeps), 6 new queues (text[]), 7 new locks (text[]).
+   * NULL only), then arrays of one element per job: 3 ids (int8[]), 4 the attempts each had when
+   * fetched (int4[]), 5 retry at (text[] of ISO-8601 instants), 6 new priorities (int4[], null
+   * keeps), 7 new queues (text[]), 8 new locks (text[]); then 9 whether to commit without waiting
+   * for the disk.
    */
   public static final String JOB_RETRY_RUNNING =
       """
       WITH running AS (
-          SELECT id FROM procrastinate_jobs
+          SELECT id, attempts FROM procrastinate_jobs
            WHERE id = ANY (?::int8[])
              AND status = 'doing'
              AND (worker_id IS NULL OR worker_id = ?)
@@ -201,10 +240,12 @@ final class JobSql {
       SELECT r.id,
              procrastinate_retry_job_v2(r.id, r.retry_at::timestamptz, r.priority,
                                         r.queue::varchar, r.lock::varchar)
-        FROM unnest(?::int8[], ?::text[], ?::int4[], ?::text[], ?::text[])
-             AS r(id, retry_at, priority, queue, lock)
-        JOIN running ON running.id = r.id
-       CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
+        FROM unnest(?::int8[], ?::int4[], ?::text[], ?::int4[], ?::text[], ?::text[])
+             AS r(id, attempts, retry_at, priority, queue, lock)
+        JOIN running ON running.id = r.id AND running.attempts = r.attempts
+       CROSS JOIN
+             (SELECT CASE WHEN ?::boolean THEN set_config('synchronous_commit', 'off', true) END)
+             AS commit_mode
       """;
 
   /**

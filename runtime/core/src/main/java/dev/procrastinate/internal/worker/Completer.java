@@ -1,6 +1,5 @@
 package dev.procrastinate.internal.worker;
 
-import dev.procrastinate.DatabaseUnavailableException;
 import dev.procrastinate.ProcrastinateException;
 import dev.procrastinate.RetryDecision;
 import dev.procrastinate.internal.sql.Database;
@@ -20,14 +19,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes completions in batches on its own thread: ended jobs in one {@code UPDATE}, deleted ones
  * in one {@code DELETE}, retried ones in one {@code SELECT procrastinate_retry_job_v2(...)}, all in
- * one transaction. A completion leaves memory only once written (or once PostgreSQL refused it for
- * good, which is logged). Not API.
+ * one transaction. A completion leaves memory only once written. Not API.
  *
- * <p>Every write applies only to a job still {@code doing} for this worker (or for no worker, when
- * another worker pruned this one and nobody rescued the job yet). A batch whose answer was lost is
- * sent again, and the server may have committed it the first time; the job may also have been
- * rescued, retried and fetched by another worker meanwhile. Such a job is left alone: the replay or
- * the late outcome changes nothing.
+ * <p>Every write applies only to a job still in the run this worker fetched: {@code doing} for this
+ * worker (or for no worker, when another worker pruned this one and nobody rescued the job yet),
+ * with the attempts it had when fetched. A batch whose answer was lost is sent again, and the
+ * server may have committed it the first time; the job may also have been rescued or retried by
+ * hand, and fetched again meanwhile. Such a job is left alone: the replay or the late outcome
+ * changes nothing.
+ *
+ * <p>A write that fails for now (the connection lost, a statement or lock timeout, a deadlock or
+ * serialization failure, a server turned read-only by a failover, a full disk: see {@link
+ * Database#isTransient}) is kept and tried again with backoff, for as long as it takes. Only a
+ * write PostgreSQL refuses for the data itself is given up, and then the job still ends: a retry or
+ * a delete refused so is written as {@code failed} instead, the reason logged. Only if even that is
+ * refused does the job stay as it is, logged at ERROR.
+ *
+ * <p>A stop writes what is queued and ends; past its deadline (the database unreachable, say) it
+ * ends with what it could not write still unwritten, its jobs left marked running for this worker
+ * for a rescue, and says so.
  */
 final class Completer implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger("procrastinate.worker");
@@ -44,7 +54,9 @@ final class Completer implements Runnable {
   private final Queue<Completion> queue = new ConcurrentLinkedQueue<>();
   private final Wakeup wakeup = new Wakeup();
   private volatile boolean stopping;
+  private volatile long stopDeadline;
   private boolean outage;
+  private int unwrittenAtStop;
 
   /**
    * Creates the completer; nothing runs before its thread starts.
@@ -85,10 +97,25 @@ final class Completer implements Runnable {
     wakeup.signal();
   }
 
-  /** Asks the thread to write what is queued and then end. */
-  void stop() {
+  /**
+   * Asks the thread to write what is queued and then end, giving up on what it could not write by
+   * the deadline.
+   *
+   * @param deadline the {@link System#nanoTime()} after which a write that fails is not tried again
+   */
+  void stop(long deadline) {
+    stopDeadline = deadline;
     stopping = true;
     wakeup.signal();
+  }
+
+  /**
+   * Returns how many outcomes the stop left unwritten, their jobs still marked running.
+   *
+   * @return the count, 0 unless the stop's deadline passed with writes failing
+   */
+  int unwrittenAtStop() {
+    return unwrittenAtStop;
   }
 
   @Override
@@ -113,8 +140,18 @@ final class Completer implements Runnable {
         }
         if (write(batch)) {
           batch.clear();
+        } else if (stopping && System.nanoTime() - stopDeadline >= 0) {
+          unwrittenAtStop = batch.size() + queue.size();
+          LOG.warn(
+              "{} - stopping with the outcome of {} jobs unwritten: the database still refuses"
+                  + " them after the stop's deadline; the jobs stay marked running for this"
+                  + " worker, and run again once rescued (rescueStalledJobs) or retried by hand",
+              workerName,
+              unwrittenAtStop);
+          return;
         } else {
-          Thread.sleep(Backoff.delayMillis(++failures));
+          hooks.outcomeWriteFailed();
+          wakeup.await(TimeUnit.MILLISECONDS.toNanos(Backoff.delayMillis(++failures)));
         }
       } catch (InterruptedException e) {
         // Ignored: everything queued must still be written; stop() is the way to end.
@@ -153,17 +190,11 @@ final class Completer implements Runnable {
       hooks.afterOutcomesWritten();
       batch.forEach(written);
       return true;
-    } catch (DatabaseUnavailableException e) {
-      if (!outage) {
-        LOG.warn(
-            "{} - cannot write the outcome of {} jobs, keeping them until the database is back: {}",
-            workerName,
-            batch.size(),
-            e.getMessage());
-        outage = true;
-      }
-      return false;
     } catch (ProcrastinateException e) {
+      if (Database.isTransient(e)) {
+        keeping(batch.size(), e);
+        return false;
+      }
       // One job's write was refused (e.g. deleted meanwhile): write them one by one.
       LOG.debug("{} - batch write failed, writing one by one", workerName, e);
       while (!batch.isEmpty()) {
@@ -173,6 +204,21 @@ final class Completer implements Runnable {
         batch.remove(0);
       }
       return true;
+    }
+  }
+
+  /** Says, once per outage, that outcomes are kept to be written later. */
+  private void keeping(int count, ProcrastinateException e) {
+    if (!outage) {
+      String state = Database.sqlState(e);
+      LOG.warn(
+          "{} - cannot write the outcome of {} jobs for now{}, keeping them and trying again with"
+              + " backoff: {}",
+          workerName,
+          count,
+          state == null ? "" : " (SQLSTATE " + state + ")",
+          e.getMessage());
+      outage = true;
     }
   }
 
@@ -203,7 +249,7 @@ final class Completer implements Runnable {
     for (Completion completion : batch) {
       RetryDecision retry = completion.retry();
       if (retry != null) {
-        retries.add(JobDao.Retry.of(completion.job().id(), retry, now));
+        retries.add(JobDao.Retry.of(completion.job(), retry, now));
       } else if (completion.delete()) {
         deleted.add(completion);
       } else {
@@ -212,16 +258,19 @@ final class Completer implements Runnable {
     }
     if (!ended.isEmpty()) {
       long[] ids = new long[ended.size()];
+      int[] attempts = new int[ended.size()];
       JobStatus[] statuses = new JobStatus[ended.size()];
       for (int i = 0; i < ids.length; i++) {
         ids[i] = ended.get(i).job().id();
+        attempts[i] = ended.get(i).job().attempts();
         statuses[i] = ended.get(i).status();
       }
-      notRunning(ids.length, dao.finishRunning(connection, ids, statuses, worker).length);
+      notRunning(ids.length, dao.finishRunning(connection, ids, attempts, statuses, worker).length);
     }
     if (!deleted.isEmpty()) {
       long[] ids = deleted.stream().mapToLong(c -> c.job().id()).toArray();
-      notRunning(ids.length, dao.deleteRunning(connection, ids, worker).length);
+      int[] attempts = deleted.stream().mapToInt(c -> c.job().attempts()).toArray();
+      notRunning(ids.length, dao.deleteRunning(connection, ids, attempts, worker).length);
     }
     if (!retries.isEmpty()) {
       notRunning(retries.size(), dao.retryRunning(connection, retries, worker).length);
@@ -231,15 +280,18 @@ final class Completer implements Runnable {
   private void notRunning(int written, int applied) {
     if (applied != written) {
       LOG.warn(
-          "{} - {} of {} jobs were no longer running for this worker when their outcome was"
-              + " written (rescued by another worker, or written already); left as they are",
+          "{} - {} of {} jobs were no longer in the run this worker fetched when their outcome"
+              + " was written (rescued, retried by hand, or written already); left as they are",
           workerName,
           written - applied,
           written);
     }
   }
 
-  /** Writes one completion; returns false, keeping it, if the database cannot be reached. */
+  /**
+   * Writes one completion; returns false, keeping it, if the write fails for now. A write refused
+   * for its data ends the job failed instead.
+   */
   private boolean writeOne(Completion completion) {
     long id = completion.job().id();
     try {
@@ -249,9 +301,11 @@ final class Completer implements Runnable {
             writeBatch(c, List.of(completion));
             return null;
           });
-    } catch (DatabaseUnavailableException e) {
-      return false;
     } catch (ProcrastinateException e) {
+      if (Database.isTransient(e)) {
+        keeping(1, e);
+        return false;
+      }
       if (completion.delete() && completion.retry() == null && Database.isForeignKeyViolation(e)) {
         // A row of the application references the job under ON DELETE RESTRICT or NO ACTION:
         // the job cannot go, but its end must still be recorded.
@@ -265,11 +319,26 @@ final class Completer implements Runnable {
             completion.status());
         return writeOne(new Completion(completion.job(), completion.status(), null, false));
       }
+      boolean failedAlready =
+          completion.retry() == null
+              && !completion.delete()
+              && completion.status() == JobStatus.FAILED;
+      if (!failedAlready) {
+        LOG.error(
+            "{} - writing the outcome of job {} ({}) was refused for its data, so the job ends"
+                + " failed instead: {}",
+            workerName,
+            id,
+            completion.retry() != null ? "retry " + completion.retry() : completion.status(),
+            e.getMessage());
+        return writeOne(new Completion(completion.job(), JobStatus.FAILED, null, false));
+      }
       LOG.error(
-          "{} - writing the outcome of job {} ({}) was refused, so it is dropped (a write whose answer was lost may have stored it already): {}",
+          "{} - ending job {} as failed was refused too, so it stays as it is (a write whose"
+              + " answer was lost may have stored it already); fix what refuses it (a trigger or a"
+              + " constraint of the application, say), then retry or cancel the job by hand: {}",
           workerName,
           id,
-          completion.retry() != null ? "retry" : completion.status(),
           e.getMessage());
       dropped.accept(completion);
       return true;

@@ -77,7 +77,7 @@ final class Fetcher implements Runnable {
   private final Wakeup wakeup = new Wakeup();
   private final AtomicBoolean notified = new AtomicBoolean(true);
   private final AtomicBoolean mayBeDue = new AtomicBoolean(true);
-  private final AtomicBoolean restarted = new AtomicBoolean();
+  private final AtomicBoolean lookForOrphans = new AtomicBoolean();
   private volatile boolean scheduleChanged = true;
   private final Set<Long> dropped = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
@@ -140,9 +140,32 @@ final class Fetcher implements Runnable {
     wakeup.signal();
   }
 
-  /** A heartbeat was recorded after the lease had run out: fetching may resume. */
+  /**
+   * A heartbeat was recorded after the lease had run out: fetching may resume, and the runs
+   * abandoned meanwhile whose jobs are still marked running for this worker are taken back.
+   */
   void leaseRenewed() {
+    lookForOrphans.set(true);
     mayBeDue.set(true);
+    wakeup.signal();
+  }
+
+  /**
+   * A connection of this worker was lost or refused, on any thread: a write whose answer was lost
+   * with it, or that a server's crash recovery undid (an outcome, say), may have left jobs marked
+   * running for this worker that it no longer holds. They are taken back once the database answers.
+   */
+  void connectionLost() {
+    lookForOrphans.set(true);
+    wakeup.signal();
+  }
+
+  /**
+   * A run was abandoned when the lease ran out, its job left marked running for this worker: it is
+   * taken back once the lease holds again.
+   */
+  void runAbandoned() {
+    lookForOrphans.set(true);
     wakeup.signal();
   }
 
@@ -160,11 +183,12 @@ final class Fetcher implements Runnable {
   }
 
   /**
-   * The server restarted: outcomes written shortly before may be lost (they commit without waiting
-   * for the disk), their jobs marked running for this worker again. They are taken back.
+   * The server restarted: outcomes written shortly before may be lost (with asynchronous outcomes,
+   * which commit without waiting for the disk), their jobs marked running for this worker again.
+   * They are taken back.
    */
   void serverRestarted() {
-    restarted.set(true);
+    lookForOrphans.set(true);
     wakeup.signal();
   }
 
@@ -186,7 +210,7 @@ final class Fetcher implements Runnable {
     int failures = 0;
     while (!stopping) {
       try {
-        if (restarted.getAndSet(false)) {
+        if (lookForOrphans.getAndSet(false)) {
           takeBackOrphans = true;
         }
         // Before any slot or due check: a job taken back needs no free slot, and nothing else may

@@ -26,10 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's periodic chores, on one scheduler thread: the heartbeat (and registration again when
- * another worker pruned this one), abort polling while jobs run, and, with {@code
- * rescueStalledJobs}, the rescue of jobs whose worker went silent. Each chore logs the first
- * failure of an outage at WARN and goes on.
+ * The worker's periodic chores. The heartbeat (and registration again when another worker pruned
+ * this one) has a thread of its own and a connection of its own, borrowed once and kept: no chore
+ * and no task holding every pooled connection can delay it past the lease. Abort polling while jobs
+ * run and, with {@code rescueStalledJobs}, the rescue of jobs whose worker went silent share a
+ * second thread and borrow from the pool. Each chore logs the first failure of an outage at WARN
+ * and goes on.
  *
  * <p>A second thread, the timer, never touches the database, so that a chore stuck on a silent
  * network delays nothing time-critical: it fires per-job timeouts and watches the {@link Lease}
@@ -57,7 +59,9 @@ final class Housekeeper {
   private final Clock clock;
   private final LongSupplier nanoTime;
   private final ScheduledExecutorService scheduler;
+  private final ScheduledExecutorService beats;
   private final ScheduledExecutorService timer;
+  private final DedicatedConnection heartbeatConnection;
   private final AtomicBoolean heartbeatOutage = new AtomicBoolean();
   private boolean lapsed;
 
@@ -96,7 +100,9 @@ final class Housekeeper {
     this.clock = clock;
     this.nanoTime = nanoTime;
     this.scheduler = daemonScheduler("procrastinate-" + name + "-housekeeper");
+    this.beats = daemonScheduler("procrastinate-" + name + "-heartbeat");
     this.timer = daemonScheduler("procrastinate-" + name + "-timer");
+    this.heartbeatConnection = new DedicatedConnection(database);
   }
 
   private static ScheduledExecutorService daemonScheduler(String threadName) {
@@ -116,7 +122,7 @@ final class Housekeeper {
   /** Schedules the chores. */
   void start() {
     long heartbeat = options.updateHeartbeatInterval().toMillis();
-    scheduler.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+    beats.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
     long abortPolling = options.abortJobPollingInterval().toMillis();
     scheduler.scheduleWithFixedDelay(
         this::pollAborts, abortPolling, abortPolling, TimeUnit.MILLISECONDS);
@@ -130,10 +136,17 @@ final class Housekeeper {
     timer.execute(this::watchLease);
   }
 
-  /** Stops every chore and pending timeout. */
+  /** Stops every chore and pending timeout, and gives the heartbeat's connection back. */
   void stop() {
     scheduler.shutdownNow();
+    beats.shutdownNow();
     timer.shutdownNow();
+    try {
+      beats.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    heartbeatConnection.close();
   }
 
   /**
@@ -153,13 +166,24 @@ final class Housekeeper {
         lapsed = true;
       }
       if (first) {
-        LOG.warn(
-            "{} - no heartbeat recorded for over {} (the worker's lease): its running jobs are"
-                + " asked to abort, before another worker may rescue them after {} of silence;"
-                + " no job is fetched until a heartbeat is recorded again",
-            name,
-            lease.length(),
-            options.stalledWorkerTimeout());
+        if (options.fleetRescuesStalledJobs()) {
+          LOG.warn(
+              "{} - no heartbeat recorded for over {} (the worker's lease): its running jobs are"
+                  + " asked to abort, before another worker may rescue them after {} of silence,"
+                  + " and nothing is written for them; no job is fetched until a heartbeat is"
+                  + " recorded again, when the jobs still marked running for this worker run"
+                  + " again",
+              name,
+              lease.length(),
+              options.stalledWorkerTimeout());
+        } else {
+          LOG.warn(
+              "{} - no heartbeat recorded for over {} (the worker's lease): its running jobs go"
+                  + " on, as nothing of the fleet rescues stalled jobs (fleetRescuesStalledJobs is"
+                  + " off); no job is fetched until a heartbeat is recorded again",
+              name,
+              lease.length());
+        }
         long since = heartbeatSince;
         if (since != 0) {
           LOG.warn(
@@ -193,7 +217,7 @@ final class Housekeeper {
     try {
       hooks.beforeHeartbeat();
       WorkerDao.Heartbeat beat =
-          database.withConnection(
+          heartbeatConnection.run(
               "recording the worker's heartbeat",
               c -> {
                 sentAt[0] = nanoTime.getAsLong();
@@ -338,13 +362,14 @@ final class Housekeeper {
                 decision != null
                     ? dao.retryRunning(
                                 c,
-                                List.of(JobDao.Retry.of(job.id(), decision, clock.instant())),
+                                List.of(JobDao.Retry.of(job, decision, clock.instant())),
                                 JobDao.NO_WORKER)
                             .length
                         == 1
                     : dao.finishRunning(
                                 c,
                                 new long[] {job.id()},
+                                new int[] {job.attempts()},
                                 new JobStatus[] {JobStatus.FAILED},
                                 JobDao.NO_WORKER)
                             .length

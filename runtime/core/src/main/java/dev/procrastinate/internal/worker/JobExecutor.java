@@ -48,7 +48,10 @@ import org.slf4j.MDC;
  *       the database turns a retry of a job whose abort was requested into {@code failed};
  *   <li>the task's timeout elapsed: the retry policy sees a {@link JobTimeoutException};
  *   <li>the worker shuts down past its graceful timeout: the retry policy decides, else {@code
- *       aborted};
+ *       aborted} if the task stopped because of the abort and {@code failed} if it threw anything
+ *       else;
+ *   <li>the worker's lease ran out (see {@link Lease}): the run is abandoned and nothing is written
+ *       (see {@link Completion.Abandoned});
  *   <li>the task is unknown: {@code failed}, no retry (nothing could run it);
  *   <li>the arguments do not fit the task's parameters: the retry policy decides, as upstream's
  *       retry strategy sees a Python {@code TypeError}: a newer worker of a rolling deploy may know
@@ -173,10 +176,10 @@ final class JobExecutor {
           job.taskName());
       return end(job, JobStatus.ABORTED);
     }
-    @Nullable TaskDescriptor task = registry.find(job.taskName()).orElse(null);
-    if (early == AbortReason.LEASE_EXPIRED && task != null) {
-      return leaseExpired(context, task, null, startNanos);
+    if (early == AbortReason.LEASE_EXPIRED) {
+      return leaseExpired(job, null, startNanos);
     }
+    @Nullable TaskDescriptor task = registry.find(job.taskName()).orElse(null);
     context.enter();
     // Opened before the worker middleware, closed after the outcome is logged.
     ContextPropagator.Scope scope = observers.extract(context);
@@ -253,7 +256,7 @@ final class JobExecutor {
       return end(job, JobStatus.ABORTED);
     }
     if (reason == AbortReason.LEASE_EXPIRED) {
-      return leaseExpired(context, task, e, start);
+      return leaseExpired(job, e, start);
     }
     Throwable cause =
         reason == AbortReason.TIMEOUT
@@ -265,7 +268,8 @@ final class JobExecutor {
       logFailure(job, "failed", retry, cause, start);
       return new Completion(job, null, retry, false);
     }
-    if (reason == AbortReason.SHUTDOWN) {
+    if (reason == AbortReason.SHUTDOWN && stoppedByAbort(e)) {
+      // As upstream: only the abort itself ends a job aborted; any other exception is a failure.
       JOBS.warn("{} - job {} ({}) aborted by shutdown", workerName, job.id(), job.taskName());
       return end(job, JobStatus.ABORTED);
     }
@@ -274,13 +278,12 @@ final class JobExecutor {
   }
 
   /**
-   * A run stopped, or never started, because the worker's lease ran out: it goes through the retry
-   * strategy as a rescued job does, the cause naming the lapse. Its outcome is written only if the
-   * job is still running for this worker, that is if no one rescued it meanwhile.
+   * A run stopped, or never started, because the worker's lease ran out: it is abandoned, not
+   * ended. Its failure is the lapse, not the task's, so no retry policy sees it and nothing is
+   * written: a job never started goes back to the queue untouched, and a stopped one runs again,
+   * here once the lease holds again if it is still this worker's, or wherever a rescue sends it.
    */
-  private Completion leaseExpired(
-      RunningJob context, TaskDescriptor task, @Nullable Throwable thrown, long start) {
-    ProcrastinateJob job = context.job();
+  private Completion leaseExpired(ProcrastinateJob job, @Nullable Throwable thrown, long start) {
     ProcrastinateException cause =
         new ProcrastinateException(
             "job "
@@ -290,11 +293,12 @@ final class JobExecutor {
                 + workerName
                 + " could not record its heartbeat for over "
                 + Lease.length(options)
-                + " (its lease), after which another worker may rescue the job and run it again",
+                + " (its lease), after which another worker may rescue the job and run it again;"
+                + " nothing is written for this run",
             thrown);
-    RetryDecision retry = decideRetry(task, cause, job);
-    logFailure(job, "abandoned", retry, cause, start);
-    return retry != null ? new Completion(job, null, retry, false) : end(job, JobStatus.FAILED);
+    logFailure(job, "abandoned", null, cause, start);
+    return Completion.abandoned(
+        job, thrown == null ? Completion.Abandoned.UNSTARTED : Completion.Abandoned.STOPPED);
   }
 
   /** Whether a task stopped because of the abort: it said so, or it was interrupted. */

@@ -109,6 +109,22 @@ final class RunningJob implements JobContext {
     return start == null ? Instant.now() : start;
   }
 
+  private volatile boolean ended;
+
+  /** Marks the run as ended: its task returned or threw, and its outcome is decided. */
+  void markEnded() {
+    ended = true;
+  }
+
+  /**
+   * Tells whether the run has ended (its outcome may not be written yet).
+   *
+   * @return true once {@link #markEnded()} was called
+   */
+  boolean ended() {
+    return ended;
+  }
+
   /** Marks the task as running on the current thread. */
   void enter() {
     synchronized (lock) {

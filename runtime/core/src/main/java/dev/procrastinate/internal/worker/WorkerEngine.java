@@ -48,10 +48,18 @@ public final class WorkerEngine {
   private final Database database;
   private final ObjectMapper json;
   private final Duration periodicMaxDelay;
-  private final JobDao dao = new JobDao();
+  private final JobDao dao;
   private final WorkerDao workers = new WorkerDao();
   private final String name;
   private final Map<Long, RunningJob> held = new ConcurrentHashMap<>();
+
+  /**
+   * Jobs fetched again while an earlier run of theirs is still held (retried by hand or by another
+   * process while it ran): each starts once that run lets go. Guarded by itself, with {@link
+   * #held}.
+   */
+  private final Map<Long, Parked> parked = new LinkedHashMap<>();
+
   private final Slots slots;
   private final Registration registration;
   private final Lease lease;
@@ -68,6 +76,10 @@ public final class WorkerEngine {
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final AtomicLong processed = new AtomicLong();
+
+  /** Runs started on an executor thread and not yet ended. */
+  private final AtomicInteger running = new AtomicInteger();
+
   private final Wakeup drained = new Wakeup();
   private volatile boolean stopping;
   private @Nullable Thread fetcherThread;
@@ -123,7 +135,10 @@ public final class WorkerEngine {
     this.app = app;
     this.options = options;
     this.registry = registry;
+    // Every part of the worker learns of a lost connection, whoever met it.
+    database = database.observingConnectionLoss(this::connectionLost);
     this.database = database;
+    this.dao = new JobDao(options.asynchronousOutcomes());
     this.json = json;
     this.periodicMaxDelay = periodicMaxDelay;
     this.hooks = hooks;
@@ -201,7 +216,7 @@ public final class WorkerEngine {
                 json,
                 fetcher::jobsInserted,
                 this::abortRequested,
-                fetcher::jobsInserted)
+                this::listenerReconnected)
             : null;
   }
 
@@ -234,6 +249,7 @@ public final class WorkerEngine {
               + " META-INF/services/dev.procrastinate.spi.TaskRegistrar",
           name);
     }
+    warnIfOthersMayRescueEarly();
     if (PeriodicDeferrer.hasSchedules(registry)) {
       periodic = new PeriodicDeferrer(name, database, dao, registry, json, clock, periodicMaxDelay);
     }
@@ -373,25 +389,100 @@ public final class WorkerEngine {
     fetcher.leaseRenewed();
   }
 
-  /** Timer → running jobs: the lease ran out; each job is asked to abort. */
+  /**
+   * Timer → running jobs: the lease ran out; each job is asked to abort, unless nothing of the
+   * fleet rescues stalled jobs.
+   */
   private void leaseExpired() {
-    held.values().forEach(context -> context.abort(AbortReason.LEASE_EXPIRED));
+    if (options.fleetRescuesStalledJobs()) {
+      held.values().forEach(context -> context.abort(AbortReason.LEASE_EXPIRED));
+    }
   }
 
-  /** Fetcher → executor: the job waits in the executor's queue until a thread is free. */
-  private void dispatch(ProcrastinateJob job, @Nullable String headersJson) {
-    RunningJob context =
-        new RunningJob(
-            job,
-            name,
-            options.queues(),
-            options.additionalContext(),
-            app,
-            headersJson == null ? Map.of() : parseHeaders(job, headersJson),
-            lease);
-    held.put(job.id(), context);
-    executor.execute(new JobRun(context));
+  /** Any thread → fetcher: a connection was lost; jobs may be marked running but not held. */
+  private void connectionLost() {
+    Fetcher current = fetcher;
+    if (current != null) {
+      current.connectionLost();
+    }
   }
+
+  /** Listener → fetcher: the notification connection is back after a loss. */
+  private void listenerReconnected() {
+    fetcher.connectionLost();
+    fetcher.jobsInserted();
+  }
+
+  /** Warns when another worker may count this one as dead while its lease still holds. */
+  private void warnIfOthersMayRescueEarly() {
+    String warning = earlyRescueWarning(options);
+    if (warning != null) {
+      LOG.warn("{} - {}", name, warning);
+    }
+  }
+
+  /**
+   * Says why a worker with these options may see a job of its own rescued while it still runs it:
+   * its lease outlasts upstream's default stalled timeout, with which every Python worker (and a
+   * Java worker left at the default) prunes the workers it finds silent.
+   *
+   * @param options the worker's options
+   * @return the warning, or null when the lease ends before that timeout
+   */
+  static @Nullable String earlyRescueWarning(WorkerOptions options) {
+    Duration leaseLength = Lease.length(options);
+    if (!options.fleetRescuesStalledJobs()
+        || leaseLength.compareTo(WorkerOptions.DEFAULT_STALLED_WORKER_TIMEOUT) < 0) {
+      return null;
+    }
+    return "this worker runs a job for up to "
+        + leaseLength
+        + " after its last recorded heartbeat (its lease, from stalledWorkerTimeout "
+        + options.stalledWorkerTimeout()
+        + "), while a Python worker, or a Java worker with the default timeout, counts it as dead"
+        + " after "
+        + WorkerOptions.DEFAULT_STALLED_WORKER_TIMEOUT
+        + " and may prune it, and a rescue may then run its job a second time at once. Give every"
+        + " worker of the fleet the same stalledWorkerTimeout, of "
+        + WorkerOptions.DEFAULT_STALLED_WORKER_TIMEOUT
+        + " or less unless the Python workers are given the same";
+  }
+
+  /**
+   * Fetcher → executor: the job waits in the executor's queue until a thread is free. A job whose
+   * earlier run still goes on here waits for that run to end and let go: one job never runs twice
+   * at once in this worker. (An earlier run that has ended, its outcome not yet noted, is replaced
+   * at once; its note lets go of that run only.)
+   */
+  private void dispatch(ProcrastinateJob job, @Nullable String headersJson) {
+    synchronized (parked) {
+      RunningJob earlier = held.get(job.id());
+      if (earlier != null && !earlier.ended()) {
+        parked.put(job.id(), new Parked(job, headersJson));
+        LOG.warn(
+            "{} - job {} was fetched again while its earlier run here goes on (retried by hand or"
+                + " by another process meanwhile): it starts once that run ends, whose outcome is"
+                + " then not written",
+            name,
+            job.id());
+        return;
+      }
+      RunningJob context =
+          new RunningJob(
+              job,
+              name,
+              options.queues(),
+              options.additionalContext(),
+              app,
+              headersJson == null ? Map.of() : parseHeaders(job, headersJson),
+              options.fleetRescuesStalledJobs() ? lease : null);
+      held.put(job.id(), context);
+      executor.execute(new JobRun(context));
+    }
+  }
+
+  /** A job fetched again while its earlier run was held. */
+  private record Parked(ProcrastinateJob job, @Nullable String headersJson) {}
 
   /** One job's run on an executor thread; what the executor's queue holds. */
   private final class JobRun implements Runnable {
@@ -403,6 +494,7 @@ public final class WorkerEngine {
 
     @Override
     public void run() {
+      running.incrementAndGet();
       slots.started();
       long start = nanoTime.getAsLong();
       Completion completion = null;
@@ -413,10 +505,17 @@ public final class WorkerEngine {
           // Only an Error thrown past the executor's own guard can leave it null.
           completion = jobExecutor.end(context.job(), dev.procrastinate.model.JobStatus.FAILED);
         }
-        completer.submit(completion);
+        context.markEnded();
+        if (completion.abandoned() != null) {
+          abandon(completion);
+        } else {
+          completer.submit(completion);
+        }
         // The slot is free once the task has returned; its outcome is written in the background.
         slots.ended(nanoTime.getAsLong() - start);
+        running.decrementAndGet();
         fetcher.slotFreed();
+        drained.signal();
       }
     }
   }
@@ -434,6 +533,32 @@ public final class WorkerEngine {
     }
   }
 
+  /**
+   * Lets go of a run abandoned because the lease ran out, writing nothing for it. A job that never
+   * started goes back to the queue untouched, if the database answers; one that was stopped, or
+   * could not go back, stays marked running for this worker, which takes it back and runs it again
+   * once the lease holds, unless a rescue took it first.
+   */
+  private void abandon(Completion completion) {
+    ProcrastinateJob job = completion.job();
+    if (completion.abandoned() == Completion.Abandoned.UNSTARTED) {
+      try {
+        long[] back =
+            database.withConnection(
+                "handing back job " + job.id() + ", never started",
+                c -> dao.releaseUnstarted(c, new long[] {job.id()}, registration.id()));
+        if (back.length == 1) {
+          JOBS.info("{} - job {} handed back to the queue, never started", name, job.id());
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("{} - cannot hand back job {}: {}", name, job.id(), e.getMessage());
+      }
+    }
+    releaseRun(job);
+    fetcher.runAbandoned();
+    drained.signal();
+  }
+
   /** Registration → fetcher: a heartbeat found that the server restarted. */
   private void serverRestarted() {
     fetcher.serverRestarted();
@@ -445,8 +570,23 @@ public final class WorkerEngine {
    * under the same id, stays held.
    */
   private void release(Completion completion) {
-    held.computeIfPresent(
-        completion.job().id(), (id, run) -> run.job() == completion.job() ? null : run);
+    releaseRun(completion.job());
+  }
+
+  /** Lets go of one run, and starts the job's next run if one was fetched meanwhile. */
+  private void releaseRun(ProcrastinateJob job) {
+    Parked next;
+    synchronized (parked) {
+      held.computeIfPresent(job.id(), (id, run) -> run.job() == job ? null : run);
+      RunningJob still = held.get(job.id());
+      if (still != null && !still.ended()) {
+        return;
+      }
+      next = parked.remove(job.id());
+    }
+    if (next != null) {
+      dispatch(next.job(), next.headersJson());
+    }
   }
 
   /** Completer → fetcher: an outcome is written; its lock or its retry may make work due. */
@@ -497,28 +637,42 @@ public final class WorkerEngine {
       }
       releaseUnstarted();
       Duration graceful = options.shutdownGracefulTimeout();
-      if (!held.isEmpty()) {
+      if (running.get() > 0) {
         logStop(
             false,
             name
                 + " - waiting for "
-                + held.size()
+                + running.get()
                 + " running jobs"
                 + (graceful == null ? "" : " for up to " + graceful));
       }
       long deadline = graceful == null ? Long.MAX_VALUE : nanoTime.getAsLong() + graceful.toNanos();
-      while (!held.isEmpty() && nanoTime.getAsLong() - deadline < 0) {
+      while (running.get() > 0 && nanoTime.getAsLong() - deadline < 0) {
         drained.awaitMillis(50);
       }
-      if (!held.isEmpty()) {
+      // Past it, other workers may rescue what is left: the stop does not wait longer, whether a
+      // task ignores its abort or the database refuses the outcomes.
+      long drainDeadline = System.nanoTime() + options.stalledWorkerTimeout().toNanos();
+      if (running.get() > 0) {
         logStop(
-            true, name + " - aborting " + held.size() + " jobs still running after " + graceful);
+            true, name + " - aborting " + running.get() + " jobs still running after " + graceful);
         held.values().forEach(context -> context.abort(AbortReason.SHUTDOWN));
-        while (!held.isEmpty()) {
+        while (running.get() > 0 && System.nanoTime() - drainDeadline < 0) {
           drained.awaitMillis(50);
         }
+        if (running.get() > 0) {
+          logStop(
+              true,
+              name
+                  + " - "
+                  + running.get()
+                  + " jobs still run "
+                  + options.stalledWorkerTimeout()
+                  + " after they were asked to abort; stopping without them: they stay marked"
+                  + " running for this worker and run again once rescued");
+        }
       }
-      completer.stop();
+      completer.stop(drainDeadline);
       Thread completerRef = completerThread;
       if (completerRef != null) {
         completerRef.join();
@@ -568,13 +722,18 @@ public final class WorkerEngine {
   private void releaseUnstarted() {
     List<Runnable> queued = new ArrayList<>();
     executor.getQueue().drainTo(queued);
-    if (queued.isEmpty()) {
+    List<Long> waiting = new ArrayList<>();
+    for (Runnable run : queued) {
+      waiting.add(((JobRun) run).context.job().id());
+    }
+    synchronized (parked) {
+      waiting.addAll(parked.keySet());
+      parked.clear();
+    }
+    if (waiting.isEmpty()) {
       return;
     }
-    long[] ids = new long[queued.size()];
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = ((JobRun) queued.get(i)).context.job().id();
-    }
+    long[] ids = waiting.stream().mapToLong(Long::longValue).toArray();
     try {
       long workerId = registration.id();
       long[] released =
@@ -592,8 +751,8 @@ public final class WorkerEngine {
           ids.length,
           e.getMessage());
     }
-    for (long id : ids) {
-      held.remove(id);
+    for (Runnable run : queued) {
+      held.remove(((JobRun) run).context.job().id());
     }
     slots.released(ids.length);
   }

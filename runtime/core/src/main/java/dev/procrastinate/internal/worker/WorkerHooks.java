@@ -23,4 +23,7 @@ interface WorkerHooks {
 
   /** On the completer thread, after a batch of outcomes was written and before it is released. */
   default void afterOutcomesWritten() {}
+
+  /** On the completer thread, after a write of outcomes failed for now, before its backoff. */
+  default void outcomeWriteFailed() {}
 }

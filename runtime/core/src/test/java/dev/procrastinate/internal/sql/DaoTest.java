@@ -237,6 +237,7 @@ class DaoTest {
         jobs.finishRunning(
             connection,
             new long[] {a, b},
+            new int[2],
             new JobStatus[] {JobStatus.SUCCEEDED, JobStatus.FAILED},
             worker);
     assertThat(ids(ended)).containsExactlyInAnyOrder(a, b);
@@ -245,14 +246,14 @@ class DaoTest {
     assertThat(queries.get(connection, a).orElseThrow().attempts()).isEqualTo(1);
     assertThat(
             jobs.finishRunning(
-                connection, new long[] {a}, new JobStatus[] {JobStatus.FAILED}, worker))
+                connection, new long[] {a}, new int[1], new JobStatus[] {JobStatus.FAILED}, worker))
         .isEmpty();
 
     assertThat(ids(jobs.releaseUnstarted(connection, new long[] {c}, worker))).containsExactly(c);
     assertThat(status(c)).isEqualTo(JobStatus.TODO);
     assertThat(jobs.nextDueMillis(connection, null)).isNull();
     jobs.fetchMany(connection, new String[] {"qa"}, worker, 1);
-    assertThat(ids(jobs.deleteRunning(connection, new long[] {waiting, c}, worker)))
+    assertThat(ids(jobs.deleteRunning(connection, new long[] {waiting, c}, new int[2], worker)))
         .containsExactly(c);
     assertThat(queries.get(connection, c)).isEmpty();
     assertThat(status(waiting)).isEqualTo(JobStatus.TODO);
@@ -267,7 +268,7 @@ class DaoTest {
     jobs.fetchMany(connection, null, worker, 3);
     Instant at = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.MICROS);
 
-    jobs.retry(connection, new JobDao.Retry(a, at, 7, "qz", "lz"));
+    jobs.retry(connection, new JobDao.Retry(a, 0, at, 7, "qz", "lz"));
     ProcrastinateJob retried = queries.get(connection, a).orElseThrow();
     assertThat(retried.status()).isEqualTo(JobStatus.TODO);
     assertThat(retried.scheduledAt()).isEqualTo(at);
@@ -280,14 +281,38 @@ class DaoTest {
                 jobs.retryRunning(
                     connection,
                     List.of(
-                        JobDao.Retry.of(b, RetryDecision.retryAt(at), Instant.now()),
-                        new JobDao.Retry(c, at, null, null, null)),
+                        JobDao.Retry.of(
+                            queries.get(connection, b).orElseThrow(),
+                            RetryDecision.retryAt(at),
+                            Instant.now()),
+                        new JobDao.Retry(c, 0, at, null, null, null)),
                     worker)))
         .containsExactlyInAnyOrder(b, c);
     assertThat(status(b)).isEqualTo(JobStatus.TODO);
     assertThat(queries.get(connection, c).orElseThrow().queueName()).isEqualTo("qa");
-    assertThatThrownBy(() -> jobs.retry(connection, new JobDao.Retry(b, at, null, null, null)))
+    assertThatThrownBy(() -> jobs.retry(connection, new JobDao.Retry(b, 0, at, null, null, null)))
         .isInstanceOf(SQLException.class);
+  }
+
+  @Test
+  void aManualRetryLocksAJobUnlessItRunsOnALiveWorker() throws Exception {
+    long worker = workers.register(connection);
+    long running = defer("qa", "t");
+    long waiting = defer("qb", "t");
+    jobs.fetchMany(connection, new String[] {"qa"}, worker, 1);
+    Duration live = Duration.ofSeconds(30);
+    JobDao.RunningOn on = jobs.lockUnlessRunningLive(connection, running, live);
+    assertThat(on).isNotNull();
+    assertThat(on.workerId()).isEqualTo(worker);
+    assertThat(jobs.lockUnlessRunningLive(connection, waiting, live)).isNull();
+    assertThat(jobs.lockUnlessRunningLive(connection, Long.MAX_VALUE, live)).isNull();
+    sql.execute(
+        "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 minute'"
+            + " WHERE id = ?",
+        worker);
+    assertThat(jobs.lockUnlessRunningLive(connection, running, live))
+        .as("a stalled job may be retried")
+        .isNull();
   }
 
   @Test
@@ -321,12 +346,13 @@ class DaoTest {
     jobs.finishRunning(
         connection,
         new long[] {succeeded, failed, otherQueue},
+        new int[3],
         new JobStatus[] {JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.SUCCEEDED},
         worker);
     long recent = defer("qa", "t");
     jobs.fetchMany(connection, null, worker, 1);
     jobs.finishRunning(
-        connection, new long[] {recent}, new JobStatus[] {JobStatus.SUCCEEDED}, worker);
+        connection, new long[] {recent}, new int[1], new JobStatus[] {JobStatus.SUCCEEDED}, worker);
     sql.execute(
         "UPDATE procrastinate_events SET at = now() - interval '3 hours' WHERE job_id <> ?",
         recent);
@@ -457,7 +483,8 @@ class DaoTest {
     long b = defer("qa", "t.a");
     long c = defer("qb", "t.b");
     jobs.fetchMany(connection, new String[] {"qa"}, worker, 2);
-    jobs.finishRunning(connection, new long[] {a}, new JobStatus[] {JobStatus.SUCCEEDED}, worker);
+    jobs.finishRunning(
+        connection, new long[] {a}, new int[1], new JobStatus[] {JobStatus.SUCCEEDED}, worker);
 
     assertThat(ids(queries.list(connection, JobFilter.all().beforeId(Long.MAX_VALUE))))
         .containsExactly(c, b, a);

@@ -51,7 +51,7 @@ class OutcomeWritesTest {
   }
 
   private static JobDao.Retry retryNow(long id) {
-    return new JobDao.Retry(id, Instant.now().minusSeconds(1), null, null, null);
+    return new JobDao.Retry(id, 0, Instant.now().minusSeconds(1), null, null, null);
   }
 
   @Test
@@ -62,9 +62,11 @@ class OutcomeWritesTest {
       assertThat(dao.fetchMany(c, null, second, 1)).hasSize(1);
       // The first write's answer was lost: the completer sends it again.
       assertThat(dao.retryRunning(c, List.of(retryNow(id)), first)).isEmpty();
-      assertThat(dao.finishRunning(c, new long[] {id}, new JobStatus[] {JobStatus.FAILED}, first))
+      assertThat(
+              dao.finishRunning(
+                  c, new long[] {id}, new int[1], new JobStatus[] {JobStatus.FAILED}, first))
           .isEmpty();
-      assertThat(dao.deleteRunning(c, new long[] {id}, first)).isEmpty();
+      assertThat(dao.deleteRunning(c, new long[] {id}, new int[1], first)).isEmpty();
     }
     assertThat(status(id)).isEqualTo("doing/1");
     assertThat(sql.value("SELECT worker_id FROM procrastinate_jobs WHERE id = ?", id))
@@ -77,8 +79,9 @@ class OutcomeWritesTest {
     try (Connection c = DB.dataSource().getConnection()) {
       long[] ids = {id};
       JobStatus[] statuses = {JobStatus.SUCCEEDED};
-      assertThat(dao.finishRunning(c, ids, statuses, first)).containsExactly(id);
-      assertThat(dao.finishRunning(c, ids, statuses, first)).isEmpty();
+      assertThat(dao.finishRunning(c, ids, new int[ids.length], statuses, first))
+          .containsExactly(id);
+      assertThat(dao.finishRunning(c, ids, new int[ids.length], statuses, first)).isEmpty();
     }
     assertThat(status(id)).as("attempts counted once").isEqualTo("succeeded/1");
   }
@@ -96,6 +99,7 @@ class OutcomeWritesTest {
               dao.finishRunning(
                   c,
                   new long[] {pruned, rescued},
+                  new int[2],
                   new JobStatus[] {JobStatus.SUCCEEDED, JobStatus.SUCCEEDED},
                   first))
           .containsExactly(pruned);
@@ -111,7 +115,11 @@ class OutcomeWritesTest {
       assertThat(dao.retryRunning(c, List.of(retryNow(mine)), JobDao.NO_WORKER)).isEmpty();
       assertThat(
               dao.finishRunning(
-                  c, new long[] {mine}, new JobStatus[] {JobStatus.FAILED}, JobDao.NO_WORKER))
+                  c,
+                  new long[] {mine},
+                  new int[1],
+                  new JobStatus[] {JobStatus.FAILED},
+                  JobDao.NO_WORKER))
           .isEmpty();
     }
     assertThat(status(mine)).isEqualTo("doing/0");

@@ -220,9 +220,10 @@ class JobExecutorTest {
             });
     Completion completion = executor(stepping).run(job("t.steps", "{}", lease));
     assertThat(steps).as("no step begins after the lease ran out").containsExactly(0, 1);
-    assertThat(completion.retry())
-        .as("abandoned, not aborted: the job goes through its retry strategy as a rescue does")
-        .isNotNull();
+    assertThat(completion.abandoned())
+        .as("abandoned, not ended: nothing is written, no retry strategy is asked")
+        .isEqualTo(Completion.Abandoned.STOPPED);
+    assertThat(completion.retry()).isNull();
     assertThat(completion.status()).isNull();
   }
 
@@ -246,7 +247,7 @@ class JobExecutorTest {
   }
 
   @Test
-  void aJobWhoseLeaseRanOutBeforeItStartedIsNotRunAndFailsWithoutRetries() {
+  void aJobWhoseLeaseRanOutBeforeItStartedIsNotRunAndIsHandedBackUntouched() {
     AtomicLong now = new AtomicLong();
     Lease lease = new Lease(Duration.ofSeconds(3), now::get);
     lease.renew(0);
@@ -264,9 +265,10 @@ class JobExecutorTest {
     Completion completion = executor(task).run(context);
     assertThat(ran[0]).isFalse();
     assertThat(context.abortReason()).contains(AbortReason.LEASE_EXPIRED);
-    assertThat(completion.status())
-        .as("no retry allowed: failed, as a rescued job without retries is")
-        .isEqualTo(JobStatus.FAILED);
+    assertThat(completion.abandoned())
+        .as("never started: handed back, neither failed nor retried")
+        .isEqualTo(Completion.Abandoned.UNSTARTED);
+    assertThat(completion.status()).isNull();
   }
 
   @Test

@@ -16,7 +16,10 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
  * default; any other address needs a user and password ({@code procrastinate.dashboard.user} and
  * {@code procrastinate.dashboard.password}, or {@code PROCRASTINATE_DASHBOARD_USER} and {@code
  * PROCRASTINATE_DASHBOARD_PASSWORD}) or a token ({@code procrastinate.dashboard.token}), as the
- * command line's {@code dashboard} does. Interrupting the goal's thread stops it too.
+ * command line's {@code dashboard} does. Without credentials it answers only to the host names
+ * {@code localhost}, {@code 127.0.0.1} and {@code [::1]}, against DNS rebinding; {@code
+ * -Dprocrastinate.dashboard.allowed-hosts=queue.example.com} (comma-separated) adds others.
+ * Interrupting the goal's thread stops it too.
  *
  * <pre>mvn compile procrastinate:dashboard -Dprocrastinate.port=8080 -Dprocrastinate.readOnly=true
  * </pre>
@@ -50,7 +53,10 @@ public final class DashboardMojo extends AbstractProcrastinateMojo {
   protected void doExecute() throws Exception {
     DashboardServer.Options options =
         new DashboardServer.Options(
-            bind, port, DashboardCredentials.fromSettings(projectClassLoader()));
+            bind,
+            port,
+            DashboardCredentials.fromSettings(projectClassLoader()),
+            DashboardServer.allowedHostsFromSettings(projectClassLoader()));
     App app = openApp();
     DashboardServer server;
     try {

@@ -354,6 +354,20 @@ public final class JobManager {
   }
 
   /**
+   * Tells how long ago a worker's last heartbeat was, measured on the database's clock, which wrote
+   * the heartbeat: unlike comparing {@link ProcrastinateWorker#lastHeartbeat()} with this JVM's
+   * clock, the answer does not depend on how far the two machines' clocks are apart. Read-only.
+   *
+   * @param workerId the worker's id
+   * @return the age, never negative; empty if no such worker is registered (it stopped, or was
+   *     pruned as stalled)
+   */
+  public Optional<Duration> workerHeartbeatAge(long workerId) {
+    return database.withConnection(
+        "reading a worker's heartbeat age", c -> queries.workerHeartbeatAge(c, workerId));
+  }
+
+  /**
    * Cancels a waiting job: upstream's {@code cancel_job_by_id(id)}, through {@code
    * procrastinate_cancel_job_v1(id, abort => false, delete_job => false)}. A {@code todo} job
    * becomes {@code cancelled} (event {@code cancelled}) and no worker will take it. A running job

@@ -254,6 +254,8 @@ class JobQueriesTest {
     assertThat(workers).extracting(ProcrastinateWorker::id).containsExactly(worker, other);
     assertThat(Duration.between(workers.get(1).lastHeartbeat(), workers.get(0).lastHeartbeat()))
         .isBetween(Duration.ofMinutes(59), Duration.ofMinutes(61));
+    assertThat(jobs.workerHeartbeatAge(other).orElseThrow())
+        .isBetween(Duration.ofMinutes(59), Duration.ofMinutes(61));
 
     // The stalled-jobs query sees the running job once its worker is gone.
     assertThat(ids(jobs.listStalledJobs(Duration.ofSeconds(30), null, null))).isEmpty();

@@ -4,6 +4,8 @@ import dev.procrastinate.App;
 import dev.procrastinate.dashboard.Dashboard;
 import dev.procrastinate.dashboard.DashboardCredentials;
 import dev.procrastinate.dashboard.DashboardServer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -17,7 +19,9 @@ import picocli.CommandLine.ParentCommand;
       "Serve the web dashboard (queues, jobs, tasks, locks, periodic schedules, workers; retry,"
           + " cancel and abort) until Ctrl-C.",
       "Any address but a loopback one needs a user and password (PROCRASTINATE_DASHBOARD_USER,"
-          + " PROCRASTINATE_DASHBOARD_PASSWORD) or a token (PROCRASTINATE_DASHBOARD_TOKEN)."
+          + " PROCRASTINATE_DASHBOARD_PASSWORD) or a token (PROCRASTINATE_DASHBOARD_TOKEN).",
+      "Without credentials it answers only to the host names localhost, 127.0.0.1 and [::1]"
+          + " (against DNS rebinding), and to those given with --allowed-host."
     })
 final class DashboardCommand implements Callable<Integer> {
   @ParentCommand Main main;
@@ -35,6 +39,15 @@ final class DashboardCommand implements Callable<Integer> {
   String bind = DashboardServer.DEFAULT_BIND;
 
   @Option(
+      names = "--allowed-host",
+      paramLabel = "HOST",
+      description =
+          "A further host name to answer to (repeatable; .example.com for every name under it, *"
+              + " for any), besides localhost, 127.0.0.1 and [::1]; also"
+              + " PROCRASTINATE_DASHBOARD_ALLOWED_HOSTS, comma-separated.")
+  List<String> allowedHosts = new ArrayList<>();
+
+  @Option(
       names = "--read-only",
       description = "Show jobs without the retry, cancel and abort actions.")
   boolean readOnly;
@@ -46,7 +59,12 @@ final class DashboardCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ClassLoader loader = main.applicationClassLoader();
     DashboardServer.Options options =
-        new DashboardServer.Options(bind, port, DashboardCredentials.fromSettings(loader));
+        new DashboardServer.Options(
+                bind,
+                port,
+                DashboardCredentials.fromSettings(loader),
+                DashboardServer.allowedHostsFromSettings(loader))
+            .withAllowedHosts(allowedHosts);
     App app = main.openApp();
     DashboardServer server;
     try {

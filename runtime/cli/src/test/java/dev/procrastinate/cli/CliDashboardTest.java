@@ -3,10 +3,14 @@ package dev.procrastinate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.procrastinate.testing.TestDatabase;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,6 +45,19 @@ class CliDashboardTest {
     return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Sends a GET of /jobs with the given Host header, and returns the whole answer. */
+  private static String rawGet(int port, String host) throws Exception {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET /jobs HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
   private static URI started(CliProcess process) throws Exception {
     process.awaitErr("Dashboard started at", Duration.ofSeconds(60));
     Matcher matcher = STARTED.matcher(process.err());
@@ -51,7 +68,10 @@ class CliDashboardTest {
   @Test
   void servesTheDashboardUntilSigterm() throws Exception {
     CliProcess dashboard =
-        CliProcess.launcher().start(withDb("dashboard", "--port", "0", "--read-only"));
+        CliProcess.launcher()
+            .start(
+                withDb(
+                    "dashboard", "--port", "0", "--read-only", "--allowed-host", "queue.internal"));
     try {
       URI uri = started(dashboard);
       assertThat(uri.getHost()).isEqualTo("127.0.0.1");
@@ -59,6 +79,10 @@ class CliDashboardTest {
       assertThat(jobs.statusCode()).isEqualTo(200);
       assertThat(jobs.body()).contains("<h1>Jobs</h1>", "id=\"read-only\"");
       assertThat(get(uri.resolve("/jobs/12345"), null).statusCode()).isEqualTo(404);
+      assertThat(rawGet(uri.getPort(), "queue.internal")).startsWith("HTTP/1.1 200");
+      assertThat(rawGet(uri.getPort(), "rebound.example"))
+          .startsWith("HTTP/1.1 403")
+          .contains("--allowed-host");
       assertThat(dashboard.process().toHandle().destroy()).isTrue();
       CliProcess.Result result = dashboard.await(Duration.ofSeconds(30));
       assertThat(result.exitCode()).as(result.toString()).isEqualTo(143);

@@ -26,7 +26,12 @@
  *   <li>Access: {@link dev.procrastinate.dashboard.DashboardServer} binds to 127.0.0.1 unless told
  *       otherwise, and refuses any other address without {@link
  *       dev.procrastinate.dashboard.DashboardCredentials} (HTTP Basic with a user and password, or
- *       a token). No page shows the database's settings.
+ *       a token). Without credentials it answers only to requests whose {@code Host} names this
+ *       machine ({@code localhost}, {@code 127.0.0.1}, {@code [::1]}) or a name of {@code
+ *       procrastinate.dashboard.allowed-hosts}, so that a page of another site cannot reach it
+ *       through DNS rebinding. An adapter that mounts the handler in an application (the Spring
+ *       Boot starter's servlet) leaves access to the application's own security. No page shows the
+ *       database's settings.
  *   <li>Bad input (an unknown id, a malformed filter) gives a 404 or 400 page that names the
  *       problem; an unexpected failure gives a 500 page without a stack trace, which goes to the
  *       log.

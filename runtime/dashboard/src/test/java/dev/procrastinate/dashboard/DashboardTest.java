@@ -12,6 +12,9 @@ import dev.procrastinate.WorkerOptions;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.testing.Sql;
 import dev.procrastinate.testing.TestDatabase;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -326,6 +329,97 @@ class DashboardTest {
       assertThat(send(client, uri, basic("anyone", "t0ken-t0ken")).statusCode()).isEqualTo(200);
       assertThat(send(client, uri, "Bearer t0ken-t0ken").statusCode()).isEqualTo(200);
       assertThat(send(client, uri, "Bearer nope").statusCode()).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void withoutCredentialsTheServerAnswersOnlyToLoopbackHostNames() throws Exception {
+    try (DashboardServer server =
+        DashboardServer.start(dashboard, DashboardServer.Options.local(0))) {
+      int port = server.port();
+      for (String host :
+          List.of(
+              "localhost",
+              "LocalHost:" + port,
+              "127.0.0.1:" + port,
+              "127.0.0.1",
+              "[::1]:" + port,
+              "grafana.localhost:" + port)) {
+        assertThat(rawGet(port, host)).as(host).startsWith("HTTP/1.1 200");
+      }
+      for (String host :
+          List.of(
+              "attacker.example:" + port,
+              "attacker.example",
+              "localhost.attacker.example",
+              "127.0.0.1.nip.io:" + port,
+              "192.168.1.20:" + port)) {
+        String answer = rawGet(port, host);
+        assertThat(answer).as(host).startsWith("HTTP/1.1 403");
+        assertThat(answer)
+            .as(host)
+            .contains("text/plain")
+            .contains("procrastinate.dashboard.allowed-hosts")
+            .doesNotContain("failed");
+      }
+    }
+  }
+
+  @Test
+  void allowedHostsOpenTheServerToOtherNames() throws Exception {
+    DashboardServer.Options options =
+        new DashboardServer.Options(
+            "127.0.0.1", 0, DashboardCredentials.none(), List.of("queue.internal", ".ops.test"));
+    try (DashboardServer server = DashboardServer.start(dashboard, options)) {
+      int port = server.port();
+      for (String host :
+          List.of("queue.internal:" + port, "QUEUE.internal", "a.ops.test", "localhost")) {
+        assertThat(rawGet(port, host)).as(host).startsWith("HTTP/1.1 200");
+      }
+      for (String host : List.of("other.internal", "ops.test.example", "xqueue.internal")) {
+        assertThat(rawGet(port, host)).as(host).startsWith("HTTP/1.1 403");
+      }
+    }
+    DashboardServer.Options any =
+        new DashboardServer.Options("127.0.0.1", 0, DashboardCredentials.none(), List.of("*"));
+    try (DashboardServer server = DashboardServer.start(dashboard, any)) {
+      assertThat(rawGet(server.port(), "anything.example")).startsWith("HTTP/1.1 200");
+    }
+    assertThatThrownBy(
+            () ->
+                new DashboardServer.Options(
+                    "127.0.0.1", 0, DashboardCredentials.none(), List.of("bad host")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bad host");
+    String previous =
+        System.setProperty("procrastinate.dashboard.allowed-hosts", "a.test, .b.test");
+    try {
+      assertThat(DashboardServer.allowedHostsFromSettings(getClass().getClassLoader()))
+          .containsExactly("a.test", ".b.test");
+    } finally {
+      restore("procrastinate.dashboard.allowed-hosts", previous);
+    }
+  }
+
+  @Test
+  void withCredentialsAnyHostNameMayAskAndMustSignIn() throws Exception {
+    DashboardServer.Options options =
+        new DashboardServer.Options("127.0.0.1", 0, DashboardCredentials.token("t0ken-t0ken"));
+    try (DashboardServer server = DashboardServer.start(dashboard, options)) {
+      assertThat(rawGet(server.port(), "queue.example")).startsWith("HTTP/1.1 401");
+    }
+  }
+
+  /** Sends a GET of /workers with the given Host header, and returns the whole answer. */
+  private static String rawGet(int port, String host) throws Exception {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET /workers HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 

@@ -4,10 +4,8 @@ import dev.procrastinate.App;
 import dev.procrastinate.HealthReport;
 import dev.procrastinate.Worker;
 import dev.procrastinate.WorkerOptions;
-import dev.procrastinate.model.ProcrastinateWorker;
 import dev.procrastinate.operations.Operations;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +17,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What the Actuator health contributor {@code procrastinate} reports, for either Boot line: the
  * database answers, the schema is migrated and up to date, and, when the application runs a worker,
- * the worker runs and its heartbeat is recent. Never throws. Thread-safe.
+ * the worker runs and its heartbeat is recent, by the database's clock (the one that wrote it).
+ * Never throws. Thread-safe.
  */
 public final class ProcrastinateHealth {
   private final App app;
@@ -82,11 +81,8 @@ public final class ProcrastinateHealth {
     }
     WorkerOptions options = lifecycle.options();
     try {
-      Optional<ProcrastinateWorker> row =
-          app.jobManager().listWorkers().stream()
-              .filter(w -> w.id() == running.workerId())
-              .findFirst();
-      if (row.isEmpty()) {
+      Optional<Duration> heartbeatAge = app.jobManager().workerHeartbeatAge(running.workerId());
+      if (heartbeatAge.isEmpty()) {
         return new HealthReport.Check(
             "worker",
             false,
@@ -95,7 +91,8 @@ public final class ProcrastinateHealth {
                 + " is not registered in procrastinate_workers: another worker pruned it as"
                 + " stalled");
       }
-      Duration age = Duration.between(row.get().lastHeartbeat(), Instant.now());
+      // Measured on the database's clock, which wrote the heartbeat: the JVM's may differ.
+      Duration age = heartbeatAge.get();
       boolean fresh = age.compareTo(options.stalledWorkerTimeout()) < 0;
       return new HealthReport.Check(
           "worker",

@@ -17,7 +17,8 @@
  *       injected dependencies, its proxies); a class that is no bean falls back to its constructor
  *       without parameters.
  *   <li><b>Flyway's baseline.</b> {@link dev.procrastinate.spring.FlywayBaselineAfterProcrastinate}
- *       lets the application's Flyway start on a database whose only tables are ours.
+ *       lets the application's Flyway start on a database whose only tables are ours, when they are
+ *       in a schema that Flyway manages and the application has not chosen a baseline.
  *   <li><b>Transactions.</b> The wrapper hands out the connection of the current Spring-managed
  *       transaction when there is one, with commit, rollback and close left to the transaction
  *       manager: a defer inside {@code @Transactional} is written on the transaction's connection

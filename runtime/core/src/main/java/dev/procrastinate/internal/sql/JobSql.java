@@ -534,6 +534,15 @@ final class JobSql {
       "SELECT id, last_heartbeat FROM procrastinate_workers ORDER BY id";
 
   /**
+   * How long ago, in milliseconds on the database's clock, one worker's last heartbeat was: the
+   * heartbeat is written with the database's {@code now()}, so its age is measured with it too, not
+   * with a clock of another machine. Parameter: the worker id.
+   */
+  public static final String WORKER_HEARTBEAT_AGE =
+      "SELECT (extract(epoch FROM now() - last_heartbeat) * 1000)::bigint AS age_ms"
+          + " FROM procrastinate_workers WHERE id = ?";
+
+  /**
    * Counts the waiting jobs per queue, the due ones, and the wait of the due job with the smallest
    * id since its last defer, retry or schedule. No parameters.
    */

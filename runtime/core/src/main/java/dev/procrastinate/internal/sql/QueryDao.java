@@ -360,6 +360,23 @@ public final class QueryDao {
   }
 
   /**
+   * Reads how long ago a worker's last heartbeat was, on the database's clock.
+   *
+   * @param connection the connection
+   * @param workerId the worker
+   * @return the age, never negative; empty if the worker is not registered
+   * @throws SQLException if the query fails
+   */
+  public Optional<Duration> workerHeartbeatAge(Connection connection, long workerId)
+      throws SQLException {
+    return Jdbc.queryFirst(
+        connection,
+        JobSql.WORKER_HEARTBEAT_AGE,
+        p -> p.setLong(workerId),
+        row -> Duration.ofMillis(Math.max(0, row.getLong("age_ms"))));
+  }
+
+  /**
    * Reads the backlog of each queue with waiting jobs.
    *
    * @param connection the connection

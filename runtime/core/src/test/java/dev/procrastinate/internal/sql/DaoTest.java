@@ -21,6 +21,7 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -379,11 +380,28 @@ class DaoTest {
     assertThat(queries.listWorkers(connection))
         .extracting(ProcrastinateWorker::id)
         .containsExactly(worker);
+    // The heartbeat's age is measured on the database's clock; one ahead of it counts as zero.
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(
+          "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '90 seconds'"
+              + " WHERE id = "
+              + worker);
+    }
+    assertThat(queries.workerHeartbeatAge(connection, worker).orElseThrow())
+        .isBetween(Duration.ofSeconds(89), Duration.ofSeconds(91));
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(
+          "UPDATE procrastinate_workers SET last_heartbeat = now() + interval '1 minute'"
+              + " WHERE id = "
+              + worker);
+    }
+    assertThat(queries.workerHeartbeatAge(connection, worker)).contains(Duration.ZERO);
     long job = defer("qa", "t");
     jobs.fetchMany(connection, null, worker, 1);
 
     workers.unregister(connection, worker);
     assertThat(queries.listWorkers(connection)).isEmpty();
+    assertThat(queries.workerHeartbeatAge(connection, worker)).isEmpty();
     assertThat(workers.heartbeat(connection, worker).registered()).isFalse();
     assertThat(queries.get(connection, job).orElseThrow().workerId()).isNull();
   }

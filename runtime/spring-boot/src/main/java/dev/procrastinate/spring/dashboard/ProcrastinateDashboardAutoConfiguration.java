@@ -23,9 +23,10 @@ import org.springframework.context.annotation.Bean;
  * default). Nothing changes for an application that does not enable it.
  *
  * <p>The servlet is behind the application's own filters, Spring Security's among them, which
- * decide who may see the pages and act on jobs; the credentials and loopback-only rule of the
- * stand-alone {@code DashboardServer} do not apply. Both beans back off when the application
- * defines its own ({@code Dashboard}, or a bean named {@code procrastinateDashboardServlet}).
+ * decide who may see the pages and act on jobs; the credentials, the loopback-only rule and the
+ * {@code Host} check of the stand-alone {@code DashboardServer} do not apply. Both beans back off
+ * when the application defines its own ({@code Dashboard}, or a bean named {@code
+ * procrastinateDashboardServlet}).
  */
 @AutoConfiguration(after = ProcrastinateAutoConfiguration.class)
 @ConditionalOnClass({Dashboard.class, Servlet.class})

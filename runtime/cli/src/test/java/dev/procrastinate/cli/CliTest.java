@@ -429,7 +429,8 @@ class CliTest {
             "procrastinate> q1: 1 jobs (todo: 1, doing: 0, succeeded: 0, failed: 0, cancelled: 0,"
                 + " aborted: 0)",
             "procrastinate> procrastinate> procrastinate> *** Unknown syntax: frobnicate",
-            "procrastinate> Retry a failed (or running) job now (it goes back to todo).",
+            "procrastinate> Retry a failed or stalled job now (it goes back to todo); a job running"
+                + " on a live worker is refused.",
             "Usage: retry JOB_ID",
             "procrastinate> ");
     assertThat(result.errLines())

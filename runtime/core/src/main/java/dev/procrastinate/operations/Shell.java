@@ -111,7 +111,8 @@ public final class Shell {
         words -> change(words, "abort", jobs::abort));
     command(
         "retry",
-        "Retry a failed (or running) job now (it goes back to todo).\nUsage: retry JOB_ID",
+        "Retry a failed or stalled job now (it goes back to todo); a job running on a live worker"
+            + " is refused.\nUsage: retry JOB_ID",
         words ->
             change(
                 words,

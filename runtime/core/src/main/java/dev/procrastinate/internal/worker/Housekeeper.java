@@ -119,8 +119,17 @@ final class Housekeeper {
     return timer;
   }
 
-  /** Schedules the chores. */
+  /**
+   * Borrows the heartbeat's own connection, before any task may take the pool's others, and
+   * schedules the chores.
+   */
   void start() {
+    try {
+      heartbeatConnection.run("opening the heartbeat's connection", c -> null);
+    } catch (RuntimeException e) {
+      LOG.debug(
+          "{} - the heartbeat's connection opens at its first beat: {}", name, e.getMessage());
+    }
     long heartbeat = options.updateHeartbeatInterval().toMillis();
     beats.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
     long abortPolling = options.abortJobPollingInterval().toMillis();

@@ -337,7 +337,8 @@ public final class ChaosBenchmark {
     orphanWatch.setDaemon(true);
     orphanWatch.start();
     String queueUrl = Objects.requireNonNull(settings.queueUrl, "queue=<url> of the queue");
-    try (BenchDatabase records = BenchDatabase.existing("chaos", 1);
+    String recordsName = Objects.requireNonNull(settings.records, "records=<database>");
+    try (BenchDatabase records = BenchDatabase.existing(recordsName, 1);
         HikariDataSource workerPool =
             pool(queueUrl, "postgres", "", WORKER_APP_PREFIX + pid, settings.concurrency + 6);
         HikariDataSource recorderPool =
@@ -781,6 +782,7 @@ public final class ChaosBenchmark {
       command.add(ChaosBenchmark.class.getName());
       command.add(WORKER_CHILD);
       command.addAll(settings.childArguments());
+      command.add("records=" + db.name());
       StallProxy through = proxy;
       command.add(
           "queue="
@@ -1319,6 +1321,7 @@ public final class ChaosBenchmark {
     List<String> faults = List.of("1", "2", "3", "4", "5", "6", "7", "8");
     @Nullable Path logs;
     @Nullable String queueUrl;
+    @Nullable String records;
 
     static Settings parse(String[] args) {
       Settings settings = new Settings();
@@ -1350,6 +1353,7 @@ public final class ChaosBenchmark {
             case "outage" -> settings.outage = seconds(value);
             case "faults" -> settings.faults = List.of(value.split(","));
             case "queue" -> settings.queueUrl = value;
+            case "records" -> settings.records = value;
             case "logs" -> settings.logs = Path.of(value);
             default ->
                 throw new IllegalArgumentException(

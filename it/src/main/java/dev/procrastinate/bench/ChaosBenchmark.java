@@ -83,6 +83,13 @@ import org.jspecify.annotations.Nullable;
  * SIGSTOP past the stalled timeout, then woken with SIGCONT; (8) the server crashed (an immediate
  * shutdown, whose recovery loses the outcomes not yet written out) and started again.
  *
+ * <p>Each fault also records the evidence that it struck, counted in {@link Row#evidence()}: a
+ * SIGKILL, a pause or a stall only of a worker that holds running jobs at that moment (open runs
+ * whose jobs are {@code doing} on the queue), its exit status 137 for a kill, the jobs it held
+ * started again on another worker, the server's start time changed, crash recoveries in the
+ * server's log, backends terminated, pools found empty. {@link Fault#proofs()} names the evidence a
+ * fault must show; a row without it measured nothing.
+ *
  * <p>Arguments, each {@code key=value}, all optional: {@code workers=3} worker processes, {@code
  * concurrency=4} per worker, {@code rate=4} jobs deferred per second, {@code heartbeat=1} and
  * {@code stalled=5} seconds, {@code warmup=4} seconds of load before each fault, {@code kills=8}
@@ -100,6 +107,30 @@ public final class ChaosBenchmark {
   private static final long STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final String WORKER_CHILD = "--worker";
   private static final String WORKER_APP_PREFIX = "chaos-worker-";
+
+  /** Evidence: a worker holding running jobs was SIGKILLed and exited with status 137. */
+  static final String KILLED_BUSY = "SIGKILLs (exit 137) of a worker holding running jobs";
+
+  /** Evidence: a worker holding running jobs was paused with SIGSTOP. */
+  static final String PAUSED_BUSY = "SIGSTOPs of a worker holding running jobs";
+
+  /** Evidence: the traffic of a worker holding running jobs was black-holed. */
+  static final String STALLED_BUSY = "stalls of a worker holding running jobs";
+
+  /** Evidence: jobs running on a killed, paused or stalled worker started again on another. */
+  static final String RERUN = "jobs of a struck worker started again on another";
+
+  /** Evidence: {@code pg_postmaster_start_time()} differs after the fault. */
+  static final String START_CHANGED = "server start time changed";
+
+  /** Evidence: the server's log shows a crash recovery. */
+  static final String RECOVERED = "crash recoveries in the server log";
+
+  /** Evidence: {@code pg_terminate_backend} returned true. */
+  static final String TERMINATED = "backends terminated";
+
+  /** Evidence: a task took every free connection of its worker's pool. */
+  static final String POOL_EMPTIED = "worker pools emptied by a task";
 
   private ChaosBenchmark() {}
 
@@ -160,7 +191,7 @@ public final class ChaosBenchmark {
             case "8" -> new CrashServer();
             default ->
                 throw new IllegalArgumentException(
-                    "faults: unknown fault '" + number + "'; the faults are 1 to 7");
+                    "faults: unknown fault '" + number + "'; the faults are 1 to 8");
           });
     }
     List<Row> rows = new ArrayList<>();
@@ -203,15 +234,21 @@ public final class ChaosBenchmark {
       @Nullable Recorder recorder, @Nullable HikariDataSource workerPool) {
     TaskDescriptor hog =
         TaskDescriptor.builder(HOG_TASK)
+            .parameter(TaskParameter.required("fault", "int"))
             .parameter(TaskParameter.required("seconds", "int"))
             .source("ChaosBenchmark")
             .build(
                 (context, arguments) -> {
-                  if (workerPool == null) {
+                  if (workerPool == null || recorder == null) {
                     throw new IllegalStateException("the harness runs no job");
                   }
                   if (context.job().attempts() == 0) {
-                    hogConnections(context, workerPool, arguments.getInt("seconds"));
+                    hogConnections(
+                        context,
+                        workerPool,
+                        arguments.getInt("seconds"),
+                        recorder,
+                        Integer.toString(arguments.getInt("fault")));
                   }
                   return null;
                 });
@@ -267,17 +304,25 @@ public final class ChaosBenchmark {
 
   /**
    * Fault 4's task: takes every connection of the worker's pool and holds them for a while, or
-   * until the job is asked to abort. Only its first attempt does.
+   * until the job is asked to abort. Only its first attempt does. Records, once, that the pool is
+   * empty: every connection checked out, by this task or the worker.
    */
-  private static void hogConnections(JobContext context, HikariDataSource pool, int seconds)
-      throws InterruptedException {
+  private static void hogConnections(
+      JobContext context, HikariDataSource pool, int seconds, Recorder recorder, String fault)
+      throws Exception {
     List<Connection> held = new ArrayList<>();
+    boolean emptied = false;
     try {
       while (held.size() < pool.getMaximumPoolSize() && !context.shouldAbort()) {
         try {
           held.add(pool.getConnection());
         } catch (SQLException e) {
           break; // timed out or interrupted: the rest is held by others
+        }
+        if (!emptied
+            && pool.getHikariPoolMXBean().getActiveConnections() >= pool.getMaximumPoolSize()) {
+          emptied = true;
+          recorder.event(fault, "pool-emptied");
         }
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -410,6 +455,23 @@ public final class ChaosBenchmark {
           });
     }
 
+    /** Records an event of this worker process in {@code chaos_events}. */
+    void event(String fault, String kind) throws Exception {
+      retrying(
+          () -> {
+            try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement =
+                    connection.prepareStatement(
+                        "INSERT INTO chaos_events (fault, pid, kind, at)"
+                            + " VALUES (?, ?, ?, clock_timestamp())")) {
+              statement.setString(1, fault);
+              statement.setLong(2, pid);
+              statement.setString(3, kind);
+              return statement.executeUpdate();
+            }
+          });
+    }
+
     void end(long run, Instant workedUntil, boolean completed) throws Exception {
       retrying(
           () -> {
@@ -467,12 +529,21 @@ public final class ChaosBenchmark {
     String description();
 
     /**
-     * Injects the fault; returns when it is over (a paused worker woken, say).
+     * Injects the fault, recording in the run the evidence that it struck; returns when it is over
+     * (a paused worker woken, say).
      *
      * @param run the run, its workers and database
      * @throws Exception if the fault cannot be injected
      */
     void inject(Run run) throws Exception;
+
+    /**
+     * Returns the evidence that shows this fault struck: keys of {@link Row#evidence()}, each of
+     * which a run of the fault must count above zero.
+     *
+     * @return the keys, e.g. {@link #KILLED_BUSY}
+     */
+    List<String> proofs();
 
     /**
      * Tells whether the run's first worker reaches PostgreSQL through the harness's {@link
@@ -501,6 +572,11 @@ public final class ChaosBenchmark {
     public void inject(Run run) throws Exception {
       run.recordOutage("restart", () -> run.server.restart(Duration.ofSeconds(1)));
     }
+
+    @Override
+    public List<String> proofs() {
+      return List.of(START_CHANGED);
+    }
   }
 
   /**
@@ -521,7 +597,14 @@ public final class ChaosBenchmark {
 
     @Override
     public void inject(Run run) throws Exception {
+      long recoveries = run.serverLogCount(RECOVERY_LINE);
       run.recordOutage("crash", () -> run.server.crash(Duration.ofSeconds(1)));
+      run.evidence(RECOVERED, run.serverLogCount(RECOVERY_LINE) - recoveries);
+    }
+
+    @Override
+    public List<String> proofs() {
+      return List.of(START_CHANGED, RECOVERED);
     }
   }
 
@@ -547,17 +630,24 @@ public final class ChaosBenchmark {
             .jobManager()
             .defer(
                 NewJob.builder(HOG_TASK)
+                    .arg("fault", Integer.parseInt(number()))
                     .arg("seconds", (int) hold.toSeconds())
                     .priority(1_000)
                     .build());
       }
       Thread.sleep(hold.toMillis());
     }
+
+    @Override
+    public List<String> proofs() {
+      return List.of(POOL_EMPTIED);
+    }
   }
 
   /**
    * Fault 5: the traffic between one worker and PostgreSQL black-holed for a while: its heartbeats
-   * stop, another worker rescues its jobs, and it must have stopped them before.
+   * stop, another worker rescues its jobs, and it must have stopped them before. The stall begins
+   * once the worker holds running jobs.
    */
   private record StallNetwork(Duration stall) implements Fault {
     @Override
@@ -579,11 +669,20 @@ public final class ChaosBenchmark {
     public void inject(Run run) throws Exception {
       WorkerProcess victim = run.workers.get(0);
       StallProxy proxy = Objects.requireNonNull(run.proxy);
+      Busy busy = run.busy(List.of(victim));
       Timestamp at = run.now();
       proxy.stall();
+      if (busy.held() > 0) {
+        run.evidence(STALLED_BUSY, 1);
+      }
       Thread.sleep(stall.toMillis());
       proxy.resume();
       run.recordSpan(victim, "stall", at, run.now());
+    }
+
+    @Override
+    public List<String> proofs() {
+      return List.of(STALLED_BUSY, RERUN);
     }
   }
 
@@ -603,9 +702,17 @@ public final class ChaosBenchmark {
     public void inject(Run run) throws Exception {
       run.recordOutage("outage", () -> run.server.restart(down));
     }
+
+    @Override
+    public List<String> proofs() {
+      return List.of(START_CHANGED);
+    }
   }
 
-  /** Fault 1: a worker killed with SIGKILL, a new one started, again and again. */
+  /**
+   * Fault 1: the worker holding the most running jobs killed with SIGKILL, a new one started, again
+   * and again.
+   */
   private record KillWorkers(int kills, Duration every) implements Fault {
     @Override
     public String number() {
@@ -621,13 +728,23 @@ public final class ChaosBenchmark {
     public void inject(Run run) throws Exception {
       for (int i = 0; i < kills; i++) {
         Thread.sleep(every.toMillis());
-        WorkerProcess victim = run.busiestWorker();
+        Busy busy = run.busy(run.workers);
+        WorkerProcess victim = busy.worker();
         run.recordEvent(victim, "kill");
         victim.process.destroyForcibly();
-        victim.process.waitFor(10, TimeUnit.SECONDS);
+        if (victim.process.waitFor(10, TimeUnit.SECONDS)
+            && victim.process.exitValue() == 128 + 9
+            && busy.held() > 0) {
+          run.evidence(KILLED_BUSY, 1);
+        }
         run.workers.remove(victim);
         run.startWorker(false);
       }
+    }
+
+    @Override
+    public List<String> proofs() {
+      return List.of(KILLED_BUSY, RERUN);
     }
   }
 
@@ -650,19 +767,29 @@ public final class ChaosBenchmark {
         try (Connection connection = run.queueConnection();
             PreparedStatement statement =
                 connection.prepareStatement(
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))"
+                        + " FROM pg_stat_activity"
                         + " WHERE datname = current_database() AND application_name LIKE ?")) {
           statement.setString(1, WORKER_APP_PREFIX + "%");
           try (ResultSet result = statement.executeQuery()) {
             result.next();
+            run.evidence(TERMINATED, result.getLong(1));
             run.note("round " + (i + 1) + ": " + result.getLong(1) + " backends terminated");
           }
         }
       }
     }
+
+    @Override
+    public List<String> proofs() {
+      return List.of(TERMINATED);
+    }
   }
 
-  /** Fault 7: the busiest worker paused with SIGSTOP past the stalled timeout, then SIGCONT. */
+  /**
+   * Fault 7: the worker holding the most running jobs paused with SIGSTOP past the stalled timeout,
+   * then SIGCONT.
+   */
   private record PauseWorker(int pauses, Duration pause) implements Fault {
     @Override
     public String number() {
@@ -677,10 +804,14 @@ public final class ChaosBenchmark {
     @Override
     public void inject(Run run) throws Exception {
       for (int i = 0; i < pauses; i++) {
-        WorkerProcess victim = run.busiestWorker();
+        Busy busy = run.busy(run.workers);
+        WorkerProcess victim = busy.worker();
         Timestamp at = run.now();
         signal(victim, "STOP");
         victim.paused = true;
+        if (busy.held() > 0) {
+          run.evidence(PAUSED_BUSY, 1);
+        }
         Thread.sleep(pause.toMillis());
         signal(victim, "CONT");
         victim.paused = false;
@@ -688,7 +819,16 @@ public final class ChaosBenchmark {
         Thread.sleep(run.settings.after.toMillis());
       }
     }
+
+    @Override
+    public List<String> proofs() {
+      return List.of(PAUSED_BUSY, RERUN);
+    }
   }
+
+  /** What the server logs when it starts its crash recovery. */
+  private static final String RECOVERY_LINE =
+      "database system was not properly shut down; automatic recovery in progress";
 
   static void signal(WorkerProcess worker, String signal) throws IOException, InterruptedException {
     Process kill =
@@ -713,6 +853,14 @@ public final class ChaosBenchmark {
     }
   }
 
+  /**
+   * The worker a fault strikes, and how many running jobs it held just before.
+   *
+   * @param worker the worker
+   * @param held its open runs whose jobs were {@code doing}, 0 if no worker held any
+   */
+  record Busy(WorkerProcess worker, long held) {}
+
   /** What a fault does to the server. */
   private interface ServerAction {
     void run() throws Exception;
@@ -730,6 +878,7 @@ public final class ChaosBenchmark {
     final List<WorkerProcess> workers = new ArrayList<>();
     final List<WorkerProcess> everyWorker = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
+    final Map<String, Long> evidence = new LinkedHashMap<>();
     private final AtomicBoolean deferring = new AtomicBoolean(true);
     private final Thread deferrer;
 
@@ -800,31 +949,123 @@ public final class ChaosBenchmark {
       everyWorker.add(worker);
     }
 
-    /** The live worker running the most jobs now, the first one if none runs any. */
-    WorkerProcess busiestWorker() throws SQLException {
-      Map<Long, Long> running = new LinkedHashMap<>();
+    /**
+     * Of the given live workers, the one holding the most running jobs now: runs it started that
+     * have not ended, whose jobs are {@code doing} on the queue. Waits up to 30 s for one to hold
+     * any; then the first live one, holding none, which the fault's evidence then leaves out.
+     */
+    Busy busy(List<WorkerProcess> candidates) throws SQLException, InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (true) {
+        Map<Long, Long> held = heldJobs();
+        WorkerProcess busiest = null;
+        long most = 0;
+        for (WorkerProcess worker : candidates) {
+          long count = held.getOrDefault(worker.process.pid(), 0L);
+          if (worker.process.isAlive() && !worker.paused && count > most) {
+            most = count;
+            busiest = worker;
+          }
+        }
+        if (busiest != null) {
+          return new Busy(busiest, most);
+        }
+        if (System.nanoTime() > deadline) {
+          note("no worker held a running job within 30 s");
+          for (WorkerProcess worker : candidates) {
+            if (worker.process.isAlive()) {
+              return new Busy(worker, 0);
+            }
+          }
+          throw new IllegalStateException("no live worker");
+        }
+        Thread.sleep(100);
+      }
+    }
+
+    /** The jobs each worker process runs now, by pid: open runs whose jobs are doing. */
+    private Map<Long, Long> heldJobs() throws SQLException {
+      Map<Long, Long> pidOfJob = new LinkedHashMap<>();
       try (Connection connection = db.newConnection();
           PreparedStatement statement =
               connection.prepareStatement(
-                  "SELECT pid, count(*) FROM chaos_runs WHERE fault = ? AND ended_at IS NULL"
-                      + " GROUP BY pid")) {
+                  "SELECT job_id, pid FROM chaos_runs WHERE fault = ? AND ended_at IS NULL")) {
         statement.setString(1, fault.number());
         try (ResultSet result = statement.executeQuery()) {
           while (result.next()) {
-            running.put(result.getLong(1), result.getLong(2));
+            pidOfJob.put(result.getLong(1), result.getLong(2));
           }
         }
       }
-      WorkerProcess busiest = workers.get(0);
-      long most = -1;
-      for (WorkerProcess worker : workers) {
-        long count = running.getOrDefault(worker.process.pid(), 0L);
-        if (worker.process.isAlive() && count > most) {
-          most = count;
-          busiest = worker;
+      Map<Long, Long> held = new LinkedHashMap<>();
+      if (pidOfJob.isEmpty()) {
+        return held;
+      }
+      try (Connection connection = queueConnection();
+          PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT id FROM procrastinate_jobs WHERE status = 'doing' AND id = ANY(?)")) {
+        statement.setArray(1, connection.createArrayOf("bigint", pidOfJob.keySet().toArray()));
+        try (ResultSet result = statement.executeQuery()) {
+          while (result.next()) {
+            held.merge(pidOfJob.get(result.getLong(1)), 1L, Long::sum);
+          }
         }
       }
-      return busiest;
+      return held;
+    }
+
+    /**
+     * Counts one piece of evidence that the fault struck.
+     *
+     * @param what one of the evidence keys, e.g. {@link #KILLED_BUSY}
+     * @param count how many more
+     */
+    void evidence(String what, long count) {
+      evidence.merge(what, count, Long::sum);
+    }
+
+    /** How many lines of the queue server's log contain the text. */
+    long serverLogCount(String text) throws IOException {
+      try (var lines = Files.lines(server.log())) {
+        return lines.filter(line -> line.contains(text)).count();
+      }
+    }
+
+    /** When the queue's server started, in microseconds since the epoch. */
+    long serverStarted() throws SQLException {
+      try (Connection connection = queueConnection();
+          Statement statement = connection.createStatement();
+          ResultSet result =
+              statement.executeQuery(
+                  "SELECT (extract(epoch FROM pg_postmaster_start_time()) * 1000000)::int8")) {
+        result.next();
+        return result.getLong(1);
+      }
+    }
+
+    /**
+     * Waits, up to 60 s, until the server's log shows one more crash recovery than before and the
+     * server accepts connections again.
+     */
+    void awaitRecovery(long recoveriesBefore) throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (true) {
+        if (serverLogCount(RECOVERY_LINE) > recoveriesBefore) {
+          try (Connection connection = queueConnection()) {
+            if (connection.isValid(5)) {
+              return;
+            }
+          } catch (SQLException e) {
+            // Still replaying.
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          note("the server did not recover within 60 s");
+          return;
+        }
+        Thread.sleep(100);
+      }
     }
 
     Timestamp now() throws SQLException {
@@ -867,11 +1108,18 @@ public final class ChaosBenchmark {
       }
     }
 
-    /** Runs what a fault does to the server, and records it, for every worker, with its span. */
+    /**
+     * Runs what a fault does to the server, and records it, for every worker, with its span; counts
+     * as evidence that the server's start time changed.
+     */
     void recordOutage(String kind, ServerAction action) throws Exception {
+      long started = serverStarted();
       Timestamp at = now();
       action.run();
       Timestamp until = now();
+      if (serverStarted() != started) {
+        evidence(START_CHANGED, 1);
+      }
       for (WorkerProcess worker : workers) {
         recordSpan(worker, kind, at, until);
       }
@@ -980,6 +1228,8 @@ public final class ChaosBenchmark {
           double restart = result.getDouble("max_restart");
           boolean noRestart = result.wasNull();
           double median = result.getDouble("median_restart");
+          evidence(RERUN, result.getLong("restarted"));
+          evidence(POOL_EMPTIED, result.getLong("pools_emptied"));
           return new Row(
               fault,
               result.getLong("deferred"),
@@ -994,7 +1244,8 @@ public final class ChaosBenchmark {
               result.getLong("restarted"),
               noRestart ? -1 : restart,
               noRestart ? -1 : median,
-              List.copyOf(notes));
+              List.copyOf(notes),
+              Map.copyOf(evidence));
         }
       }
     }
@@ -1187,7 +1438,9 @@ public final class ChaosBenchmark {
              (SELECT extract(epoch FROM max(next_start - at)) FROM cut) AS max_restart,
              (SELECT percentile_cont(0.5) WITHIN GROUP
                        (ORDER BY extract(epoch FROM next_start - at))
-                FROM cut WHERE next_start IS NOT NULL) AS median_restart
+                FROM cut WHERE next_start IS NOT NULL) AS median_restart,
+             (SELECT count(*) FROM chaos_events
+               WHERE fault = ? AND kind = 'pool-emptied') AS pools_emptied
       """;
 
   // -----------------------------------------------------------------------------------------------
@@ -1210,6 +1463,7 @@ public final class ChaosBenchmark {
    * @param maxRestart the longest death-to-restart time, in seconds, or -1
    * @param medianRestart the median death-to-restart time, in seconds, or -1
    * @param notes what else the run saw
+   * @param evidence what shows the fault struck, by key (e.g. {@link #KILLED_BUSY}): counts
    */
   record Row(
       Fault fault,
@@ -1225,9 +1479,16 @@ public final class ChaosBenchmark {
       long restarted,
       double maxRestart,
       double medianRestart,
-      List<String> notes) {}
+      List<String> notes,
+      Map<String, Long> evidence) {}
 
-  private static void printTable(Settings settings, List<Row> rows) {
+  /**
+   * Prints the rows as a table, then each fault's deaths, notes and evidence.
+   *
+   * @param settings the settings of the run
+   * @param rows its rows
+   */
+  static void printTable(Settings settings, List<Row> rows) {
     double goal = (settings.stalled.toMillis() + 2 * settings.heartbeat.toMillis()) / 1e3;
     String format = "  %-2s %-38s %8s %9s %6s %5s %9s %10s %9s %9s %18s%n";
     System.out.println();
@@ -1282,6 +1543,14 @@ public final class ChaosBenchmark {
       }
       for (String note : row.notes) {
         System.out.printf(Locale.ROOT, "  fault %s: %s%n", row.fault.number(), note);
+      }
+      for (String proof : row.fault.proofs()) {
+        System.out.printf(
+            Locale.ROOT,
+            "  fault %s: evidence: %s: %d%n",
+            row.fault.number(),
+            proof,
+            row.evidence.getOrDefault(proof, 0L));
       }
     }
     long lost = rows.stream().mapToLong(Row::lost).sum();

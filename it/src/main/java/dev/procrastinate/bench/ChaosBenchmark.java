@@ -81,14 +81,19 @@ import org.jspecify.annotations.Nullable;
  * worker's pool and holds it; (5) the traffic of one worker black-holed by a {@link StallProxy} for
  * longer than the stalled timeout; (6) the server down for a long while; (7) a worker paused with
  * SIGSTOP past the stalled timeout, then woken with SIGCONT; (8) the server crashed (an immediate
- * shutdown, whose recovery loses the outcomes not yet written out) and started again.
+ * shutdown, whose recovery loses the outcomes not yet written out) and started again; (9) one
+ * backend of a worker killed with SIGKILL: the postmaster stays up, but ends every other backend
+ * and replays the WAL, as a crash does, without its start time changing; (10) a {@code
+ * statement_timeout} of a few milliseconds on the workers' sessions (never the harness's), while
+ * the harness locks the jobs table for a moment again and again, so that the workers' own fetches
+ * and outcome writes are cancelled (SQLSTATE 57014).
  *
  * <p>Each fault also records the evidence that it struck, counted in {@link Row#evidence()}: a
  * SIGKILL, a pause or a stall only of a worker that holds running jobs at that moment (open runs
  * whose jobs are {@code doing} on the queue), its exit status 137 for a kill, the jobs it held
- * started again on another worker, the server's start time changed, crash recoveries in the
- * server's log, backends terminated, pools found empty. {@link Fault#proofs()} names the evidence a
- * fault must show; a row without it measured nothing.
+ * started again on another worker, the server's start time changed, crash recoveries, killed
+ * backends and cancelled statements in the server's log, backends terminated, pools found empty.
+ * {@link Fault#proofs()} names the evidence a fault must show; a row without it measured nothing.
  *
  * <p>Arguments, each {@code key=value}, all optional: {@code workers=3} worker processes, {@code
  * concurrency=4} per worker, {@code rate=4} jobs deferred per second, {@code heartbeat=1} and
@@ -97,9 +102,11 @@ import org.jspecify.annotations.Nullable;
  * terminateEvery=5} seconds apart, {@code hold=20} seconds of pool exhaustion, {@code stall=30}
  * seconds of network stall, {@code outage=60} seconds of server outage, {@code pauses=3} pauses of
  * {@code pause=12} seconds, {@code after=6} seconds of load after each fault, {@code
- * faults=1,2,3,4,5,6,7,8}, {@code logs=<dir>} for the workers' logs (a new temporary directory by
+ * faults=1,2,3,4,5,6,7,8,9,10}, {@code backendKills=2} SIGKILLed backends {@code
+ * backendKillEvery=5} seconds apart, {@code timeouts=10} seconds of a {@code statementTimeout=0.01}
+ * second statement timeout, {@code logs=<dir>} for the workers' logs (a new temporary directory by
  * default). A tiny run: {@code workers=2 rate=3 kills=1 terminations=1 pauses=1 pause=5 hold=4
- * stall=5 outage=5 heartbeat=0.5 stalled=2 warmup=2 after=2}.
+ * stall=5 outage=5 backendKills=1 timeouts=4 heartbeat=0.5 stalled=2 warmup=2 after=2}.
  */
 public final class ChaosBenchmark {
   static final String TASK = "bench.chaos";
@@ -107,6 +114,12 @@ public final class ChaosBenchmark {
   private static final long STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final String WORKER_CHILD = "--worker";
   private static final String WORKER_APP_PREFIX = "chaos-worker-";
+
+  /**
+   * The harness's own sessions on the queue's server: no statement timeout, whatever fault 10 sets
+   * for the server's other sessions.
+   */
+  private static final String HARNESS_OPTIONS = "?options=-c%20statement_timeout%3D0";
 
   /** Evidence: a worker holding running jobs was SIGKILLed and exited with status 137. */
   static final String KILLED_BUSY = "SIGKILLs (exit 137) of a worker holding running jobs";
@@ -131,6 +144,12 @@ public final class ChaosBenchmark {
 
   /** Evidence: a task took every free connection of its worker's pool. */
   static final String POOL_EMPTIED = "worker pools emptied by a task";
+
+  /** Evidence: the server's log shows a backend killed by signal 9. */
+  static final String BACKEND_KILLED = "backends killed by signal 9 in the server log";
+
+  /** Evidence: the server's log shows statements cancelled by the statement timeout. */
+  static final String CANCELLED = "statements cancelled by statement_timeout in the server log";
 
   private ChaosBenchmark() {}
 
@@ -189,9 +208,11 @@ public final class ChaosBenchmark {
             case "6" -> new Outage(settings.outage);
             case "7" -> new PauseWorker(settings.pauses, settings.pause);
             case "8" -> new CrashServer();
+            case "9" -> new KillBackend(settings.backendKills, settings.backendKillEvery);
+            case "10" -> new StatementTimeouts(settings.timeouts, settings.statementTimeout);
             default ->
                 throw new IllegalArgumentException(
-                    "faults: unknown fault '" + number + "'; the faults are 1 to 8");
+                    "faults: unknown fault '" + number + "'; the faults are 1 to 10");
           });
     }
     List<Row> rows = new ArrayList<>();
@@ -201,7 +222,7 @@ public final class ChaosBenchmark {
             App.builder()
                 .config(
                     AppConfig.builder()
-                        .url(server.url())
+                        .url(server.url() + HARNESS_OPTIONS)
                         .user("postgres")
                         .poolSize(4)
                         .connectionTimeout(Duration.ofSeconds(2))
@@ -826,9 +847,134 @@ public final class ChaosBenchmark {
     }
   }
 
+  /**
+   * Fault 9: one backend of a worker killed with SIGKILL, as the kernel's OOM killer does. The
+   * postmaster stays up (its start time does not change), but it ends every other backend, the
+   * workers' and the harness's, and replays the WAL before it accepts connections again: outcomes
+   * committed without waiting for the disk and not yet written out are lost, as in a crash, yet no
+   * worker sees a restart.
+   */
+  private record KillBackend(int kills, Duration every) implements Fault {
+    @Override
+    public String number() {
+      return "9";
+    }
+
+    @Override
+    public String description() {
+      return kills + " x SIGKILL of a worker's backend";
+    }
+
+    @Override
+    public void inject(Run run) throws Exception {
+      for (int i = 0; i < kills; i++) {
+        Thread.sleep(every.toMillis());
+        long killed = run.serverLogCount(KILLED_LINE);
+        long recoveries = run.serverLogCount(RECOVERY_LINE);
+        long started = run.serverStarted();
+        long backend;
+        try (Connection connection = run.queueConnection();
+            PreparedStatement statement =
+                connection.prepareStatement(
+                    "SELECT pid FROM pg_stat_activity"
+                        + " WHERE datname = current_database() AND application_name LIKE ?"
+                        + " ORDER BY state = 'active' DESC, pid LIMIT 1")) {
+          statement.setString(1, WORKER_APP_PREFIX + "%");
+          try (ResultSet result = statement.executeQuery()) {
+            if (!result.next()) {
+              run.note("round " + (i + 1) + ": no backend of a worker to kill");
+              continue;
+            }
+            backend = result.getLong(1);
+          }
+        }
+        Timestamp at = run.now();
+        Process kill = new ProcessBuilder("kill", "-KILL", Long.toString(backend)).start();
+        if (kill.waitFor() != 0) {
+          throw new IllegalStateException("kill -KILL " + backend + " failed");
+        }
+        // Back once the postmaster has reset every backend and replayed the WAL.
+        run.awaitRecovery(recoveries);
+        for (WorkerProcess worker : run.workers) {
+          run.recordSpan(worker, "backend-kill", at, run.now());
+        }
+        run.evidence(BACKEND_KILLED, run.serverLogCount(KILLED_LINE) - killed);
+        run.evidence(RECOVERED, run.serverLogCount(RECOVERY_LINE) - recoveries);
+        run.note(
+            "round "
+                + (i + 1)
+                + ": backend "
+                + backend
+                + " killed; server start time "
+                + (run.serverStarted() == started ? "unchanged" : "changed"));
+      }
+    }
+
+    @Override
+    public List<String> proofs() {
+      return List.of(BACKEND_KILLED, RECOVERED);
+    }
+  }
+
+  /**
+   * Fault 10: a statement timeout of a few milliseconds on every session of the server but the
+   * harness's (which connect with their own), set with {@code ALTER SYSTEM} and a reload so that
+   * the workers' open sessions take it at once, while the harness locks the jobs table for 200 ms
+   * every 500 ms: the workers' fetches and outcome writes that wait for the lock are cancelled
+   * (SQLSTATE 57014). Lifted at the end of the window.
+   */
+  private record StatementTimeouts(Duration window, Duration timeout) implements Fault {
+    @Override
+    public String number() {
+      return "10";
+    }
+
+    @Override
+    public String description() {
+      return "statement_timeout " + timeout.toMillis() + " ms, " + window.toSeconds() + " s";
+    }
+
+    @Override
+    public void inject(Run run) throws Exception {
+      long cancelled = run.serverLogCount(CANCELLED_LINE);
+      try (Connection connection = run.queueConnection();
+          Statement statement = connection.createStatement()) {
+        statement.execute("ALTER SYSTEM SET statement_timeout = '" + timeout.toMillis() + "ms'");
+        statement.execute("SELECT pg_reload_conf()");
+        try {
+          long end = System.nanoTime() + window.toNanos();
+          while (System.nanoTime() < end) {
+            connection.setAutoCommit(false);
+            statement.execute("LOCK TABLE procrastinate_jobs IN EXCLUSIVE MODE");
+            statement.execute("SELECT pg_sleep(0.2)");
+            connection.commit();
+            connection.setAutoCommit(true);
+            Thread.sleep(300);
+          }
+        } finally {
+          connection.setAutoCommit(true);
+          statement.execute("ALTER SYSTEM RESET statement_timeout");
+          statement.execute("SELECT pg_reload_conf()");
+        }
+      }
+      run.evidence(CANCELLED, run.serverLogCount(CANCELLED_LINE) - cancelled);
+    }
+
+    @Override
+    public List<String> proofs() {
+      return List.of(CANCELLED);
+    }
+  }
+
+  /** What the server logs for a backend killed by SIGKILL (with {@code lc_messages=C}). */
+  private static final String KILLED_LINE = "was terminated by signal 9";
+
   /** What the server logs when it starts its crash recovery. */
   private static final String RECOVERY_LINE =
       "database system was not properly shut down; automatic recovery in progress";
+
+  /** What the server logs for a statement its statement timeout cancelled. */
+  private static final String CANCELLED_LINE = "canceling statement due to statement timeout";
 
   static void signal(WorkerProcess worker, String signal) throws IOException, InterruptedException {
     Process kill =
@@ -912,7 +1058,7 @@ public final class ChaosBenchmark {
       deferrer.join();
       boolean drained = drain();
       if (!drained) {
-        note("the queue did not drain within " + drainTimeout().toSeconds() + " s");
+        note("the queue did not drain within " + drainTimeout().toSeconds() + " s; " + stranded());
       }
       stopWorkers();
       return measure();
@@ -1135,9 +1281,9 @@ public final class ChaosBenchmark {
               (until.getTime() - at.getTime()) / 1e3));
     }
 
-    /** A connection to the queue's server, outside every pool. */
+    /** A connection to the queue's server, outside every pool, without a statement timeout. */
     Connection queueConnection() throws SQLException {
-      return DriverManager.getConnection(server.url(), "postgres", "");
+      return DriverManager.getConnection(server.url() + HARNESS_OPTIONS, "postgres", "");
     }
 
     void note(String text) {
@@ -1200,6 +1346,34 @@ public final class ChaosBenchmark {
         }
       }
       return false;
+    }
+
+    /** Where the jobs left undone are: waiting, or running for a worker that still beats. */
+    private String stranded() throws SQLException {
+      try (Connection connection = queueConnection();
+          PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT count(*) FILTER (WHERE j.status = 'todo'),"
+                      + " count(*) FILTER (WHERE j.status = 'doing'),"
+                      + " count(*) FILTER (WHERE j.status = 'doing' AND w.last_heartbeat"
+                      + " >= now() - make_interval(secs => ?))"
+                      + " FROM procrastinate_jobs j"
+                      + " LEFT JOIN procrastinate_workers w ON w.id = j.worker_id"
+                      + " WHERE j.task_name = ? AND j.args->>'fault' = ?"
+                      + " AND j.status IN ('todo', 'doing')")) {
+        statement.setDouble(1, settings.stalled.toMillis() / 1e3);
+        statement.setString(2, TASK);
+        statement.setString(3, fault.number());
+        try (ResultSet result = statement.executeQuery()) {
+          result.next();
+          return String.format(
+              Locale.ROOT,
+              "%d still todo, %d still doing, %d of them for a worker that still beats",
+              result.getLong(1),
+              result.getLong(2),
+              result.getLong(3));
+        }
+      }
     }
 
     private void stopWorkers() throws InterruptedException {
@@ -1587,7 +1761,11 @@ public final class ChaosBenchmark {
     Duration hold = Duration.ofSeconds(20);
     Duration stall = Duration.ofSeconds(30);
     Duration outage = Duration.ofSeconds(60);
-    List<String> faults = List.of("1", "2", "3", "4", "5", "6", "7", "8");
+    int backendKills = 2;
+    Duration backendKillEvery = Duration.ofSeconds(5);
+    Duration timeouts = Duration.ofSeconds(10);
+    Duration statementTimeout = Duration.ofMillis(10);
+    List<String> faults = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
     @Nullable Path logs;
     @Nullable String queueUrl;
     @Nullable String records;
@@ -1620,6 +1798,10 @@ public final class ChaosBenchmark {
             case "hold" -> settings.hold = seconds(value);
             case "stall" -> settings.stall = seconds(value);
             case "outage" -> settings.outage = seconds(value);
+            case "backendKills" -> settings.backendKills = Integer.parseInt(value);
+            case "backendKillEvery" -> settings.backendKillEvery = seconds(value);
+            case "timeouts" -> settings.timeouts = seconds(value);
+            case "statementTimeout" -> settings.statementTimeout = seconds(value);
             case "faults" -> settings.faults = List.of(value.split(","));
             case "queue" -> settings.queueUrl = value;
             case "records" -> settings.records = value;
@@ -1630,7 +1812,8 @@ public final class ChaosBenchmark {
                         + arg
                         + "': unknown key; known are workers, concurrency, rate, heartbeat,"
                         + " stalled, warmup, after, kills, killEvery, terminations,"
-                        + " terminateEvery, pauses, pause, hold, stall, outage, faults, logs");
+                        + " terminateEvery, pauses, pause, hold, stall, outage, backendKills,"
+                        + " backendKillEvery, timeouts, statementTimeout, faults, logs");
           }
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException(

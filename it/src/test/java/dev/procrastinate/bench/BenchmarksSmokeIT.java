@@ -97,6 +97,9 @@ class BenchmarksSmokeIT {
                         "hold=4",
                         "stall=5",
                         "outage=5",
+                        "backendKills=1",
+                        "backendKillEvery=2",
+                        "timeouts=4",
                         "heartbeat=0.5",
                         "stalled=2",
                         "warmup=2",
@@ -105,7 +108,7 @@ class BenchmarksSmokeIT {
               rows.addAll(ChaosBenchmark.run(settings, Path.of("target/chaos-smoke-logs")));
               ChaosBenchmark.printTable(settings, rows);
             });
-    assertThat(printed).contains("fault 8 done");
+    assertThat(printed).contains("fault 10 done");
     assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive))
         .as("worker processes left behind")
         .isEmpty();
@@ -129,5 +132,5 @@ class BenchmarksSmokeIT {
                     }));
   }
 
-  private static final String[] FAULTS = {"1", "2", "3", "4", "5", "6", "7", "8"};
+  private static final String[] FAULTS = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10"};
 }

@@ -40,16 +40,10 @@
         connection.close()
     }
 }
-// The databases go with the scenario.
-Properties admin = new Properties()
-admin['user'] = dbUser
-admin['password'] = dbPassword
-def server = new org.postgresql.Driver().connect(dbUrl, admin)
-try {
-    ['boot4', 'boot3'].each { line ->
-        server.createStatement().execute("DROP DATABASE IF EXISTS pt_it_spring_${line} WITH (FORCE)")
-    }
-} finally {
-    server.close()
+// The databases go with the scenario: this run's own, named in the configuration setup wrote.
+['boot4', 'boot3'].each { line ->
+    Properties config = new Properties()
+    new File(basedir, "config/application-${line}.properties").withInputStream { config.load(it) }
+    dev.procrastinate.scenarios.ScenarioDatabase.drop(dbUrl, dbUser, dbPassword, config['spring.datasource.url'])
 }
 return true

@@ -8,8 +8,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Objects;
 
-/** A throw-away database for one benchmark run. */
+/**
+ * A throw-away database for one benchmark run, named uniquely for the run (see {@link
+ * RunDatabaseNames}), so that two runs on one server never drop each other's.
+ */
 final class BenchDatabase implements AutoCloseable {
+  private static final String PREFIX = "procrastinate_bench_";
+
   private final String adminUrl;
   private final String user;
   private final String password;
@@ -18,7 +23,13 @@ final class BenchDatabase implements AutoCloseable {
   private final boolean owned;
 
   private BenchDatabase(
-      String adminUrl, String user, String password, String name, int pool, boolean owned)
+      String adminUrl,
+      String user,
+      String password,
+      String benchmark,
+      String name,
+      int pool,
+      boolean owned)
       throws SQLException {
     this.adminUrl = adminUrl;
     this.user = user;
@@ -28,7 +39,7 @@ final class BenchDatabase implements AutoCloseable {
     if (owned) {
       try (Connection admin = DriverManager.getConnection(adminUrl, user, password);
           Statement statement = admin.createStatement()) {
-        statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        RunDatabaseNames.dropStale(admin, PREFIX + benchmark);
         statement.execute("CREATE DATABASE " + name);
       }
     }
@@ -42,7 +53,8 @@ final class BenchDatabase implements AutoCloseable {
   }
 
   /**
-   * Creates a fresh database named after the benchmark.
+   * Creates a fresh database named after the benchmark and this run; drops the benchmark's
+   * databases left behind more than a day ago.
    *
    * @param benchmark a short lowercase name
    * @param pool the pool size
@@ -50,29 +62,38 @@ final class BenchDatabase implements AutoCloseable {
    * @throws SQLException if PostgreSQL refuses
    */
   static BenchDatabase create(String benchmark, int pool) throws SQLException {
-    return open(benchmark, pool, true);
+    return open(benchmark, RunDatabaseNames.unique(PREFIX + benchmark), pool, true);
   }
 
   /**
    * Opens the database of a benchmark another process created, for a child process of it.
    *
-   * @param benchmark the name given to {@link #create}
+   * @param name the database's {@link #name()} in the process that created it
    * @param pool the pool size
    * @return the database, left in place on close
    * @throws SQLException if PostgreSQL refuses
    */
-  static BenchDatabase existing(String benchmark, int pool) throws SQLException {
-    return open(benchmark, pool, false);
+  static BenchDatabase existing(String name, int pool) throws SQLException {
+    if (!name.startsWith(PREFIX)) {
+      throw new IllegalArgumentException("not a benchmark database: " + name);
+    }
+    return open(name.substring(PREFIX.length()), name, pool, false);
   }
 
-  private static BenchDatabase open(String benchmark, int pool, boolean owned) throws SQLException {
+  private static BenchDatabase open(String benchmark, String name, int pool, boolean owned)
+      throws SQLException {
     String url =
         Objects.requireNonNullElse(
             System.getenv("PROCRASTINATE_BENCH_URL"), "jdbc:postgresql://localhost:5432/postgres");
     String user = Objects.requireNonNullElse(System.getenv("PROCRASTINATE_BENCH_USER"), "postgres");
     String password =
         Objects.requireNonNullElse(System.getenv("PROCRASTINATE_BENCH_PASSWORD"), "postgres");
-    return new BenchDatabase(url, user, password, "procrastinate_bench_" + benchmark, pool, owned);
+    return new BenchDatabase(url, user, password, benchmark, name, pool, owned);
+  }
+
+  /** The database's name, unique to the run that created it. */
+  String name() {
+    return name;
   }
 
   String url() {
@@ -99,6 +120,7 @@ final class BenchDatabase implements AutoCloseable {
     return DriverManager.getConnection(url(), user, password);
   }
 
+  /** Closes the pool; the run that created the database drops it (its own only). */
   @Override
   public void close() throws SQLException {
     dataSource.close();

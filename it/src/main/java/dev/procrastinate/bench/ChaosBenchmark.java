@@ -81,7 +81,19 @@ import org.jspecify.annotations.Nullable;
  * worker's pool and holds it; (5) the traffic of one worker black-holed by a {@link StallProxy} for
  * longer than the stalled timeout; (6) the server down for a long while; (7) a worker paused with
  * SIGSTOP past the stalled timeout, then woken with SIGCONT; (8) the server crashed (an immediate
- * shutdown, whose recovery loses the outcomes not yet written out) and started again.
+ * shutdown, whose recovery loses the outcomes not yet written out) and started again; (9) one
+ * backend of a worker killed with SIGKILL: the postmaster stays up, but ends every other backend
+ * and replays the WAL, as a crash does, without its start time changing; (10) a {@code
+ * statement_timeout} of a few milliseconds on the workers' sessions (never the harness's), while
+ * the harness locks the jobs table for a moment again and again, so that the workers' own fetches
+ * and outcome writes are cancelled (SQLSTATE 57014).
+ *
+ * <p>Each fault also records the evidence that it struck, counted in {@link Row#evidence()}: a
+ * SIGKILL, a pause or a stall only of a worker that holds running jobs at that moment (open runs
+ * whose jobs are {@code doing} on the queue), its exit status 137 for a kill, the jobs it held
+ * started again on another worker, the server's start time changed, crash recoveries, killed
+ * backends and cancelled statements in the server's log, backends terminated, pools found empty.
+ * {@link Fault#proofs()} names the evidence a fault must show; a row without it measured nothing.
  *
  * <p>Arguments, each {@code key=value}, all optional: {@code workers=3} worker processes, {@code
  * concurrency=4} per worker, {@code rate=4} jobs deferred per second, {@code heartbeat=1} and
@@ -90,9 +102,11 @@ import org.jspecify.annotations.Nullable;
  * terminateEvery=5} seconds apart, {@code hold=20} seconds of pool exhaustion, {@code stall=30}
  * seconds of network stall, {@code outage=60} seconds of server outage, {@code pauses=3} pauses of
  * {@code pause=12} seconds, {@code after=6} seconds of load after each fault, {@code
- * faults=1,2,3,4,5,6,7,8}, {@code logs=<dir>} for the workers' logs (a new temporary directory by
+ * faults=1,2,3,4,5,6,7,8,9,10}, {@code backendKills=2} SIGKILLed backends {@code
+ * backendKillEvery=5} seconds apart, {@code timeouts=10} seconds of a {@code statementTimeout=0.01}
+ * second statement timeout, {@code logs=<dir>} for the workers' logs (a new temporary directory by
  * default). A tiny run: {@code workers=2 rate=3 kills=1 terminations=1 pauses=1 pause=5 hold=4
- * stall=5 outage=5 heartbeat=0.5 stalled=2 warmup=2 after=2}.
+ * stall=5 outage=5 backendKills=1 timeouts=4 heartbeat=0.5 stalled=2 warmup=2 after=2}.
  */
 public final class ChaosBenchmark {
   static final String TASK = "bench.chaos";
@@ -100,6 +114,42 @@ public final class ChaosBenchmark {
   private static final long STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final String WORKER_CHILD = "--worker";
   private static final String WORKER_APP_PREFIX = "chaos-worker-";
+
+  /**
+   * The harness's own sessions on the queue's server: no statement timeout, whatever fault 10 sets
+   * for the server's other sessions.
+   */
+  private static final String HARNESS_OPTIONS = "?options=-c%20statement_timeout%3D0";
+
+  /** Evidence: a worker holding running jobs was SIGKILLed and exited with status 137. */
+  static final String KILLED_BUSY = "SIGKILLs (exit 137) of a worker holding running jobs";
+
+  /** Evidence: a worker holding running jobs was paused with SIGSTOP. */
+  static final String PAUSED_BUSY = "SIGSTOPs of a worker holding running jobs";
+
+  /** Evidence: the traffic of a worker holding running jobs was black-holed. */
+  static final String STALLED_BUSY = "stalls of a worker holding running jobs";
+
+  /** Evidence: jobs running on a killed, paused or stalled worker started again on another. */
+  static final String RERUN = "jobs of a struck worker started again on another";
+
+  /** Evidence: {@code pg_postmaster_start_time()} differs after the fault. */
+  static final String START_CHANGED = "server start time changed";
+
+  /** Evidence: the server's log shows a crash recovery. */
+  static final String RECOVERED = "crash recoveries in the server log";
+
+  /** Evidence: {@code pg_terminate_backend} returned true. */
+  static final String TERMINATED = "backends terminated";
+
+  /** Evidence: a task took every free connection of its worker's pool. */
+  static final String POOL_EMPTIED = "worker pools emptied by a task";
+
+  /** Evidence: the server's log shows a backend killed by signal 9. */
+  static final String BACKEND_KILLED = "backends killed by signal 9 in the server log";
+
+  /** Evidence: the server's log shows statements cancelled by the statement timeout. */
+  static final String CANCELLED = "statements cancelled by statement_timeout in the server log";
 
   private ChaosBenchmark() {}
 
@@ -158,9 +208,11 @@ public final class ChaosBenchmark {
             case "6" -> new Outage(settings.outage);
             case "7" -> new PauseWorker(settings.pauses, settings.pause);
             case "8" -> new CrashServer();
+            case "9" -> new KillBackend(settings.backendKills, settings.backendKillEvery);
+            case "10" -> new StatementTimeouts(settings.timeouts, settings.statementTimeout);
             default ->
                 throw new IllegalArgumentException(
-                    "faults: unknown fault '" + number + "'; the faults are 1 to 7");
+                    "faults: unknown fault '" + number + "'; the faults are 1 to 10");
           });
     }
     List<Row> rows = new ArrayList<>();
@@ -170,7 +222,7 @@ public final class ChaosBenchmark {
             App.builder()
                 .config(
                     AppConfig.builder()
-                        .url(server.url())
+                        .url(server.url() + HARNESS_OPTIONS)
                         .user("postgres")
                         .poolSize(4)
                         .connectionTimeout(Duration.ofSeconds(2))
@@ -203,15 +255,21 @@ public final class ChaosBenchmark {
       @Nullable Recorder recorder, @Nullable HikariDataSource workerPool) {
     TaskDescriptor hog =
         TaskDescriptor.builder(HOG_TASK)
+            .parameter(TaskParameter.required("fault", "int"))
             .parameter(TaskParameter.required("seconds", "int"))
             .source("ChaosBenchmark")
             .build(
                 (context, arguments) -> {
-                  if (workerPool == null) {
+                  if (workerPool == null || recorder == null) {
                     throw new IllegalStateException("the harness runs no job");
                   }
                   if (context.job().attempts() == 0) {
-                    hogConnections(context, workerPool, arguments.getInt("seconds"));
+                    hogConnections(
+                        context,
+                        workerPool,
+                        arguments.getInt("seconds"),
+                        recorder,
+                        Integer.toString(arguments.getInt("fault")));
                   }
                   return null;
                 });
@@ -267,17 +325,25 @@ public final class ChaosBenchmark {
 
   /**
    * Fault 4's task: takes every connection of the worker's pool and holds them for a while, or
-   * until the job is asked to abort. Only its first attempt does.
+   * until the job is asked to abort. Only its first attempt does. Records, once, that the pool is
+   * empty: every connection checked out, by this task or the worker.
    */
-  private static void hogConnections(JobContext context, HikariDataSource pool, int seconds)
-      throws InterruptedException {
+  private static void hogConnections(
+      JobContext context, HikariDataSource pool, int seconds, Recorder recorder, String fault)
+      throws Exception {
     List<Connection> held = new ArrayList<>();
+    boolean emptied = false;
     try {
       while (held.size() < pool.getMaximumPoolSize() && !context.shouldAbort()) {
         try {
           held.add(pool.getConnection());
         } catch (SQLException e) {
           break; // timed out or interrupted: the rest is held by others
+        }
+        if (!emptied
+            && pool.getHikariPoolMXBean().getActiveConnections() >= pool.getMaximumPoolSize()) {
+          emptied = true;
+          recorder.event(fault, "pool-emptied");
         }
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -337,7 +403,8 @@ public final class ChaosBenchmark {
     orphanWatch.setDaemon(true);
     orphanWatch.start();
     String queueUrl = Objects.requireNonNull(settings.queueUrl, "queue=<url> of the queue");
-    try (BenchDatabase records = BenchDatabase.existing("chaos", 1);
+    String recordsName = Objects.requireNonNull(settings.records, "records=<database>");
+    try (BenchDatabase records = BenchDatabase.existing(recordsName, 1);
         HikariDataSource workerPool =
             pool(queueUrl, "postgres", "", WORKER_APP_PREFIX + pid, settings.concurrency + 6);
         HikariDataSource recorderPool =
@@ -409,6 +476,23 @@ public final class ChaosBenchmark {
           });
     }
 
+    /** Records an event of this worker process in {@code chaos_events}. */
+    void event(String fault, String kind) throws Exception {
+      retrying(
+          () -> {
+            try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement =
+                    connection.prepareStatement(
+                        "INSERT INTO chaos_events (fault, pid, kind, at)"
+                            + " VALUES (?, ?, ?, clock_timestamp())")) {
+              statement.setString(1, fault);
+              statement.setLong(2, pid);
+              statement.setString(3, kind);
+              return statement.executeUpdate();
+            }
+          });
+    }
+
     void end(long run, Instant workedUntil, boolean completed) throws Exception {
       retrying(
           () -> {
@@ -466,12 +550,21 @@ public final class ChaosBenchmark {
     String description();
 
     /**
-     * Injects the fault; returns when it is over (a paused worker woken, say).
+     * Injects the fault, recording in the run the evidence that it struck; returns when it is over
+     * (a paused worker woken, say).
      *
      * @param run the run, its workers and database
      * @throws Exception if the fault cannot be injected
      */
     void inject(Run run) throws Exception;
+
+    /**
+     * Returns the evidence that shows this fault struck: keys of {@link Row#evidence()}, each of
+     * which a run of the fault must count above zero.
+     *
+     * @return the keys, e.g. {@link #KILLED_BUSY}
+     */
+    List<String> proofs();
 
     /**
      * Tells whether the run's first worker reaches PostgreSQL through the harness's {@link
@@ -500,6 +593,11 @@ public final class ChaosBenchmark {
     public void inject(Run run) throws Exception {
       run.recordOutage("restart", () -> run.server.restart(Duration.ofSeconds(1)));
     }
+
+    @Override
+    public List<String> proofs() {
+      return List.of(START_CHANGED);
+    }
   }
 
   /**
@@ -520,7 +618,14 @@ public final class ChaosBenchmark {
 
     @Override
     public void inject(Run run) throws Exception {
+      long recoveries = run.serverLogCount(RECOVERY_LINE);
       run.recordOutage("crash", () -> run.server.crash(Duration.ofSeconds(1)));
+      run.evidence(RECOVERED, run.serverLogCount(RECOVERY_LINE) - recoveries);
+    }
+
+    @Override
+    public List<String> proofs() {
+      return List.of(START_CHANGED, RECOVERED);
     }
   }
 
@@ -546,17 +651,24 @@ public final class ChaosBenchmark {
             .jobManager()
             .defer(
                 NewJob.builder(HOG_TASK)
+                    .arg("fault", Integer.parseInt(number()))
                     .arg("seconds", (int) hold.toSeconds())
                     .priority(1_000)
                     .build());
       }
       Thread.sleep(hold.toMillis());
     }
+
+    @Override
+    public List<String> proofs() {
+      return List.of(POOL_EMPTIED);
+    }
   }
 
   /**
    * Fault 5: the traffic between one worker and PostgreSQL black-holed for a while: its heartbeats
-   * stop, another worker rescues its jobs, and it must have stopped them before.
+   * stop, another worker rescues its jobs, and it must have stopped them before. The stall begins
+   * once the worker holds running jobs.
    */
   private record StallNetwork(Duration stall) implements Fault {
     @Override
@@ -578,11 +690,20 @@ public final class ChaosBenchmark {
     public void inject(Run run) throws Exception {
       WorkerProcess victim = run.workers.get(0);
       StallProxy proxy = Objects.requireNonNull(run.proxy);
+      Busy busy = run.busy(List.of(victim));
       Timestamp at = run.now();
       proxy.stall();
+      if (busy.held() > 0) {
+        run.evidence(STALLED_BUSY, 1);
+      }
       Thread.sleep(stall.toMillis());
       proxy.resume();
       run.recordSpan(victim, "stall", at, run.now());
+    }
+
+    @Override
+    public List<String> proofs() {
+      return List.of(STALLED_BUSY, RERUN);
     }
   }
 
@@ -602,9 +723,17 @@ public final class ChaosBenchmark {
     public void inject(Run run) throws Exception {
       run.recordOutage("outage", () -> run.server.restart(down));
     }
+
+    @Override
+    public List<String> proofs() {
+      return List.of(START_CHANGED);
+    }
   }
 
-  /** Fault 1: a worker killed with SIGKILL, a new one started, again and again. */
+  /**
+   * Fault 1: the worker holding the most running jobs killed with SIGKILL, a new one started, again
+   * and again.
+   */
   private record KillWorkers(int kills, Duration every) implements Fault {
     @Override
     public String number() {
@@ -620,13 +749,23 @@ public final class ChaosBenchmark {
     public void inject(Run run) throws Exception {
       for (int i = 0; i < kills; i++) {
         Thread.sleep(every.toMillis());
-        WorkerProcess victim = run.busiestWorker();
+        Busy busy = run.busy(run.workers);
+        WorkerProcess victim = busy.worker();
         run.recordEvent(victim, "kill");
         victim.process.destroyForcibly();
-        victim.process.waitFor(10, TimeUnit.SECONDS);
+        if (victim.process.waitFor(10, TimeUnit.SECONDS)
+            && victim.process.exitValue() == 128 + 9
+            && busy.held() > 0) {
+          run.evidence(KILLED_BUSY, 1);
+        }
         run.workers.remove(victim);
         run.startWorker(false);
       }
+    }
+
+    @Override
+    public List<String> proofs() {
+      return List.of(KILLED_BUSY, RERUN);
     }
   }
 
@@ -649,19 +788,29 @@ public final class ChaosBenchmark {
         try (Connection connection = run.queueConnection();
             PreparedStatement statement =
                 connection.prepareStatement(
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))"
+                        + " FROM pg_stat_activity"
                         + " WHERE datname = current_database() AND application_name LIKE ?")) {
           statement.setString(1, WORKER_APP_PREFIX + "%");
           try (ResultSet result = statement.executeQuery()) {
             result.next();
+            run.evidence(TERMINATED, result.getLong(1));
             run.note("round " + (i + 1) + ": " + result.getLong(1) + " backends terminated");
           }
         }
       }
     }
+
+    @Override
+    public List<String> proofs() {
+      return List.of(TERMINATED);
+    }
   }
 
-  /** Fault 7: the busiest worker paused with SIGSTOP past the stalled timeout, then SIGCONT. */
+  /**
+   * Fault 7: the worker holding the most running jobs paused with SIGSTOP past the stalled timeout,
+   * then SIGCONT.
+   */
   private record PauseWorker(int pauses, Duration pause) implements Fault {
     @Override
     public String number() {
@@ -676,10 +825,14 @@ public final class ChaosBenchmark {
     @Override
     public void inject(Run run) throws Exception {
       for (int i = 0; i < pauses; i++) {
-        WorkerProcess victim = run.busiestWorker();
+        Busy busy = run.busy(run.workers);
+        WorkerProcess victim = busy.worker();
         Timestamp at = run.now();
         signal(victim, "STOP");
         victim.paused = true;
+        if (busy.held() > 0) {
+          run.evidence(PAUSED_BUSY, 1);
+        }
         Thread.sleep(pause.toMillis());
         signal(victim, "CONT");
         victim.paused = false;
@@ -687,7 +840,141 @@ public final class ChaosBenchmark {
         Thread.sleep(run.settings.after.toMillis());
       }
     }
+
+    @Override
+    public List<String> proofs() {
+      return List.of(PAUSED_BUSY, RERUN);
+    }
   }
+
+  /**
+   * Fault 9: one backend of a worker killed with SIGKILL, as the kernel's OOM killer does. The
+   * postmaster stays up (its start time does not change), but it ends every other backend, the
+   * workers' and the harness's, and replays the WAL before it accepts connections again: outcomes
+   * committed without waiting for the disk and not yet written out are lost, as in a crash, yet no
+   * worker sees a restart.
+   */
+  private record KillBackend(int kills, Duration every) implements Fault {
+    @Override
+    public String number() {
+      return "9";
+    }
+
+    @Override
+    public String description() {
+      return kills + " x SIGKILL of a worker's backend";
+    }
+
+    @Override
+    public void inject(Run run) throws Exception {
+      for (int i = 0; i < kills; i++) {
+        Thread.sleep(every.toMillis());
+        long killed = run.serverLogCount(KILLED_LINE);
+        long recoveries = run.serverLogCount(RECOVERY_LINE);
+        long started = run.serverStarted();
+        long backend;
+        try (Connection connection = run.queueConnection();
+            PreparedStatement statement =
+                connection.prepareStatement(
+                    "SELECT pid FROM pg_stat_activity"
+                        + " WHERE datname = current_database() AND application_name LIKE ?"
+                        + " ORDER BY state = 'active' DESC, pid LIMIT 1")) {
+          statement.setString(1, WORKER_APP_PREFIX + "%");
+          try (ResultSet result = statement.executeQuery()) {
+            if (!result.next()) {
+              run.note("round " + (i + 1) + ": no backend of a worker to kill");
+              continue;
+            }
+            backend = result.getLong(1);
+          }
+        }
+        Timestamp at = run.now();
+        Process kill = new ProcessBuilder("kill", "-KILL", Long.toString(backend)).start();
+        if (kill.waitFor() != 0) {
+          throw new IllegalStateException("kill -KILL " + backend + " failed");
+        }
+        // Back once the postmaster has reset every backend and replayed the WAL.
+        run.awaitRecovery(recoveries);
+        for (WorkerProcess worker : run.workers) {
+          run.recordSpan(worker, "backend-kill", at, run.now());
+        }
+        run.evidence(BACKEND_KILLED, run.serverLogCount(KILLED_LINE) - killed);
+        run.evidence(RECOVERED, run.serverLogCount(RECOVERY_LINE) - recoveries);
+        run.note(
+            "round "
+                + (i + 1)
+                + ": backend "
+                + backend
+                + " killed; server start time "
+                + (run.serverStarted() == started ? "unchanged" : "changed"));
+      }
+    }
+
+    @Override
+    public List<String> proofs() {
+      return List.of(BACKEND_KILLED, RECOVERED);
+    }
+  }
+
+  /**
+   * Fault 10: a statement timeout of a few milliseconds on every session of the server but the
+   * harness's (which connect with their own), set with {@code ALTER SYSTEM} and a reload so that
+   * the workers' open sessions take it at once, while the harness locks the jobs table for 200 ms
+   * every 500 ms: the workers' fetches and outcome writes that wait for the lock are cancelled
+   * (SQLSTATE 57014). Lifted at the end of the window.
+   */
+  private record StatementTimeouts(Duration window, Duration timeout) implements Fault {
+    @Override
+    public String number() {
+      return "10";
+    }
+
+    @Override
+    public String description() {
+      return "statement_timeout " + timeout.toMillis() + " ms, " + window.toSeconds() + " s";
+    }
+
+    @Override
+    public void inject(Run run) throws Exception {
+      long cancelled = run.serverLogCount(CANCELLED_LINE);
+      try (Connection connection = run.queueConnection();
+          Statement statement = connection.createStatement()) {
+        statement.execute("ALTER SYSTEM SET statement_timeout = '" + timeout.toMillis() + "ms'");
+        statement.execute("SELECT pg_reload_conf()");
+        try {
+          long end = System.nanoTime() + window.toNanos();
+          while (System.nanoTime() < end) {
+            connection.setAutoCommit(false);
+            statement.execute("LOCK TABLE procrastinate_jobs IN EXCLUSIVE MODE");
+            statement.execute("SELECT pg_sleep(0.2)");
+            connection.commit();
+            connection.setAutoCommit(true);
+            Thread.sleep(300);
+          }
+        } finally {
+          connection.setAutoCommit(true);
+          statement.execute("ALTER SYSTEM RESET statement_timeout");
+          statement.execute("SELECT pg_reload_conf()");
+        }
+      }
+      run.evidence(CANCELLED, run.serverLogCount(CANCELLED_LINE) - cancelled);
+    }
+
+    @Override
+    public List<String> proofs() {
+      return List.of(CANCELLED);
+    }
+  }
+
+  /** What the server logs for a backend killed by SIGKILL (with {@code lc_messages=C}). */
+  private static final String KILLED_LINE = "was terminated by signal 9";
+
+  /** What the server logs when it starts its crash recovery. */
+  private static final String RECOVERY_LINE =
+      "database system was not properly shut down; automatic recovery in progress";
+
+  /** What the server logs for a statement its statement timeout cancelled. */
+  private static final String CANCELLED_LINE = "canceling statement due to statement timeout";
 
   static void signal(WorkerProcess worker, String signal) throws IOException, InterruptedException {
     Process kill =
@@ -712,6 +999,14 @@ public final class ChaosBenchmark {
     }
   }
 
+  /**
+   * The worker a fault strikes, and how many running jobs it held just before.
+   *
+   * @param worker the worker
+   * @param held its open runs whose jobs were {@code doing}, 0 if no worker held any
+   */
+  record Busy(WorkerProcess worker, long held) {}
+
   /** What a fault does to the server. */
   private interface ServerAction {
     void run() throws Exception;
@@ -729,6 +1024,7 @@ public final class ChaosBenchmark {
     final List<WorkerProcess> workers = new ArrayList<>();
     final List<WorkerProcess> everyWorker = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
+    final Map<String, Long> evidence = new LinkedHashMap<>();
     private final AtomicBoolean deferring = new AtomicBoolean(true);
     private final Thread deferrer;
 
@@ -762,7 +1058,7 @@ public final class ChaosBenchmark {
       deferrer.join();
       boolean drained = drain();
       if (!drained) {
-        note("the queue did not drain within " + drainTimeout().toSeconds() + " s");
+        note("the queue did not drain within " + drainTimeout().toSeconds() + " s; " + stranded());
       }
       stopWorkers();
       return measure();
@@ -781,6 +1077,7 @@ public final class ChaosBenchmark {
       command.add(ChaosBenchmark.class.getName());
       command.add(WORKER_CHILD);
       command.addAll(settings.childArguments());
+      command.add("records=" + db.name());
       StallProxy through = proxy;
       command.add(
           "queue="
@@ -798,31 +1095,123 @@ public final class ChaosBenchmark {
       everyWorker.add(worker);
     }
 
-    /** The live worker running the most jobs now, the first one if none runs any. */
-    WorkerProcess busiestWorker() throws SQLException {
-      Map<Long, Long> running = new LinkedHashMap<>();
+    /**
+     * Of the given live workers, the one holding the most running jobs now: runs it started that
+     * have not ended, whose jobs are {@code doing} on the queue. Waits up to 30 s for one to hold
+     * any; then the first live one, holding none, which the fault's evidence then leaves out.
+     */
+    Busy busy(List<WorkerProcess> candidates) throws SQLException, InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (true) {
+        Map<Long, Long> held = heldJobs();
+        WorkerProcess busiest = null;
+        long most = 0;
+        for (WorkerProcess worker : candidates) {
+          long count = held.getOrDefault(worker.process.pid(), 0L);
+          if (worker.process.isAlive() && !worker.paused && count > most) {
+            most = count;
+            busiest = worker;
+          }
+        }
+        if (busiest != null) {
+          return new Busy(busiest, most);
+        }
+        if (System.nanoTime() > deadline) {
+          note("no worker held a running job within 30 s");
+          for (WorkerProcess worker : candidates) {
+            if (worker.process.isAlive()) {
+              return new Busy(worker, 0);
+            }
+          }
+          throw new IllegalStateException("no live worker");
+        }
+        Thread.sleep(100);
+      }
+    }
+
+    /** The jobs each worker process runs now, by pid: open runs whose jobs are doing. */
+    private Map<Long, Long> heldJobs() throws SQLException {
+      Map<Long, Long> pidOfJob = new LinkedHashMap<>();
       try (Connection connection = db.newConnection();
           PreparedStatement statement =
               connection.prepareStatement(
-                  "SELECT pid, count(*) FROM chaos_runs WHERE fault = ? AND ended_at IS NULL"
-                      + " GROUP BY pid")) {
+                  "SELECT job_id, pid FROM chaos_runs WHERE fault = ? AND ended_at IS NULL")) {
         statement.setString(1, fault.number());
         try (ResultSet result = statement.executeQuery()) {
           while (result.next()) {
-            running.put(result.getLong(1), result.getLong(2));
+            pidOfJob.put(result.getLong(1), result.getLong(2));
           }
         }
       }
-      WorkerProcess busiest = workers.get(0);
-      long most = -1;
-      for (WorkerProcess worker : workers) {
-        long count = running.getOrDefault(worker.process.pid(), 0L);
-        if (worker.process.isAlive() && count > most) {
-          most = count;
-          busiest = worker;
+      Map<Long, Long> held = new LinkedHashMap<>();
+      if (pidOfJob.isEmpty()) {
+        return held;
+      }
+      try (Connection connection = queueConnection();
+          PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT id FROM procrastinate_jobs WHERE status = 'doing' AND id = ANY(?)")) {
+        statement.setArray(1, connection.createArrayOf("bigint", pidOfJob.keySet().toArray()));
+        try (ResultSet result = statement.executeQuery()) {
+          while (result.next()) {
+            held.merge(pidOfJob.get(result.getLong(1)), 1L, Long::sum);
+          }
         }
       }
-      return busiest;
+      return held;
+    }
+
+    /**
+     * Counts one piece of evidence that the fault struck.
+     *
+     * @param what one of the evidence keys, e.g. {@link #KILLED_BUSY}
+     * @param count how many more
+     */
+    void evidence(String what, long count) {
+      evidence.merge(what, count, Long::sum);
+    }
+
+    /** How many lines of the queue server's log contain the text. */
+    long serverLogCount(String text) throws IOException {
+      try (var lines = Files.lines(server.log())) {
+        return lines.filter(line -> line.contains(text)).count();
+      }
+    }
+
+    /** When the queue's server started, in microseconds since the epoch. */
+    long serverStarted() throws SQLException {
+      try (Connection connection = queueConnection();
+          Statement statement = connection.createStatement();
+          ResultSet result =
+              statement.executeQuery(
+                  "SELECT (extract(epoch FROM pg_postmaster_start_time()) * 1000000)::int8")) {
+        result.next();
+        return result.getLong(1);
+      }
+    }
+
+    /**
+     * Waits, up to 60 s, until the server's log shows one more crash recovery than before and the
+     * server accepts connections again.
+     */
+    void awaitRecovery(long recoveriesBefore) throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (true) {
+        if (serverLogCount(RECOVERY_LINE) > recoveriesBefore) {
+          try (Connection connection = queueConnection()) {
+            if (connection.isValid(5)) {
+              return;
+            }
+          } catch (SQLException e) {
+            // Still replaying.
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          note("the server did not recover within 60 s");
+          return;
+        }
+        Thread.sleep(100);
+      }
     }
 
     Timestamp now() throws SQLException {
@@ -865,11 +1254,18 @@ public final class ChaosBenchmark {
       }
     }
 
-    /** Runs what a fault does to the server, and records it, for every worker, with its span. */
+    /**
+     * Runs what a fault does to the server, and records it, for every worker, with its span; counts
+     * as evidence that the server's start time changed.
+     */
     void recordOutage(String kind, ServerAction action) throws Exception {
+      long started = serverStarted();
       Timestamp at = now();
       action.run();
       Timestamp until = now();
+      if (serverStarted() != started) {
+        evidence(START_CHANGED, 1);
+      }
       for (WorkerProcess worker : workers) {
         recordSpan(worker, kind, at, until);
       }
@@ -885,9 +1281,9 @@ public final class ChaosBenchmark {
               (until.getTime() - at.getTime()) / 1e3));
     }
 
-    /** A connection to the queue's server, outside every pool. */
+    /** A connection to the queue's server, outside every pool, without a statement timeout. */
     Connection queueConnection() throws SQLException {
-      return DriverManager.getConnection(server.url(), "postgres", "");
+      return DriverManager.getConnection(server.url() + HARNESS_OPTIONS, "postgres", "");
     }
 
     void note(String text) {
@@ -952,6 +1348,34 @@ public final class ChaosBenchmark {
       return false;
     }
 
+    /** Where the jobs left undone are: waiting, or running for a worker that still beats. */
+    private String stranded() throws SQLException {
+      try (Connection connection = queueConnection();
+          PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT count(*) FILTER (WHERE j.status = 'todo'),"
+                      + " count(*) FILTER (WHERE j.status = 'doing'),"
+                      + " count(*) FILTER (WHERE j.status = 'doing' AND w.last_heartbeat"
+                      + " >= now() - make_interval(secs => ?))"
+                      + " FROM procrastinate_jobs j"
+                      + " LEFT JOIN procrastinate_workers w ON w.id = j.worker_id"
+                      + " WHERE j.task_name = ? AND j.args->>'fault' = ?"
+                      + " AND j.status IN ('todo', 'doing')")) {
+        statement.setDouble(1, settings.stalled.toMillis() / 1e3);
+        statement.setString(2, TASK);
+        statement.setString(3, fault.number());
+        try (ResultSet result = statement.executeQuery()) {
+          result.next();
+          return String.format(
+              Locale.ROOT,
+              "%d still todo, %d still doing, %d of them for a worker that still beats",
+              result.getLong(1),
+              result.getLong(2),
+              result.getLong(3));
+        }
+      }
+    }
+
     private void stopWorkers() throws InterruptedException {
       for (WorkerProcess worker : workers) {
         worker.process.destroy();
@@ -978,6 +1402,8 @@ public final class ChaosBenchmark {
           double restart = result.getDouble("max_restart");
           boolean noRestart = result.wasNull();
           double median = result.getDouble("median_restart");
+          evidence(RERUN, result.getLong("restarted"));
+          evidence(POOL_EMPTIED, result.getLong("pools_emptied"));
           return new Row(
               fault,
               result.getLong("deferred"),
@@ -992,7 +1418,8 @@ public final class ChaosBenchmark {
               result.getLong("restarted"),
               noRestart ? -1 : restart,
               noRestart ? -1 : median,
-              List.copyOf(notes));
+              List.copyOf(notes),
+              Map.copyOf(evidence));
         }
       }
     }
@@ -1185,7 +1612,9 @@ public final class ChaosBenchmark {
              (SELECT extract(epoch FROM max(next_start - at)) FROM cut) AS max_restart,
              (SELECT percentile_cont(0.5) WITHIN GROUP
                        (ORDER BY extract(epoch FROM next_start - at))
-                FROM cut WHERE next_start IS NOT NULL) AS median_restart
+                FROM cut WHERE next_start IS NOT NULL) AS median_restart,
+             (SELECT count(*) FROM chaos_events
+               WHERE fault = ? AND kind = 'pool-emptied') AS pools_emptied
       """;
 
   // -----------------------------------------------------------------------------------------------
@@ -1208,6 +1637,7 @@ public final class ChaosBenchmark {
    * @param maxRestart the longest death-to-restart time, in seconds, or -1
    * @param medianRestart the median death-to-restart time, in seconds, or -1
    * @param notes what else the run saw
+   * @param evidence what shows the fault struck, by key (e.g. {@link #KILLED_BUSY}): counts
    */
   record Row(
       Fault fault,
@@ -1223,9 +1653,16 @@ public final class ChaosBenchmark {
       long restarted,
       double maxRestart,
       double medianRestart,
-      List<String> notes) {}
+      List<String> notes,
+      Map<String, Long> evidence) {}
 
-  private static void printTable(Settings settings, List<Row> rows) {
+  /**
+   * Prints the rows as a table, then each fault's deaths, notes and evidence.
+   *
+   * @param settings the settings of the run
+   * @param rows its rows
+   */
+  static void printTable(Settings settings, List<Row> rows) {
     double goal = (settings.stalled.toMillis() + 2 * settings.heartbeat.toMillis()) / 1e3;
     String format = "  %-2s %-38s %8s %9s %6s %5s %9s %10s %9s %9s %18s%n";
     System.out.println();
@@ -1281,6 +1718,14 @@ public final class ChaosBenchmark {
       for (String note : row.notes) {
         System.out.printf(Locale.ROOT, "  fault %s: %s%n", row.fault.number(), note);
       }
+      for (String proof : row.fault.proofs()) {
+        System.out.printf(
+            Locale.ROOT,
+            "  fault %s: evidence: %s: %d%n",
+            row.fault.number(),
+            proof,
+            row.evidence.getOrDefault(proof, 0L));
+      }
     }
     long lost = rows.stream().mapToLong(Row::lost).sum();
     long overlapping = rows.stream().mapToLong(Row::overlapping).sum();
@@ -1316,9 +1761,14 @@ public final class ChaosBenchmark {
     Duration hold = Duration.ofSeconds(20);
     Duration stall = Duration.ofSeconds(30);
     Duration outage = Duration.ofSeconds(60);
-    List<String> faults = List.of("1", "2", "3", "4", "5", "6", "7", "8");
+    int backendKills = 2;
+    Duration backendKillEvery = Duration.ofSeconds(5);
+    Duration timeouts = Duration.ofSeconds(10);
+    Duration statementTimeout = Duration.ofMillis(10);
+    List<String> faults = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
     @Nullable Path logs;
     @Nullable String queueUrl;
+    @Nullable String records;
 
     static Settings parse(String[] args) {
       Settings settings = new Settings();
@@ -1348,8 +1798,13 @@ public final class ChaosBenchmark {
             case "hold" -> settings.hold = seconds(value);
             case "stall" -> settings.stall = seconds(value);
             case "outage" -> settings.outage = seconds(value);
+            case "backendKills" -> settings.backendKills = Integer.parseInt(value);
+            case "backendKillEvery" -> settings.backendKillEvery = seconds(value);
+            case "timeouts" -> settings.timeouts = seconds(value);
+            case "statementTimeout" -> settings.statementTimeout = seconds(value);
             case "faults" -> settings.faults = List.of(value.split(","));
             case "queue" -> settings.queueUrl = value;
+            case "records" -> settings.records = value;
             case "logs" -> settings.logs = Path.of(value);
             default ->
                 throw new IllegalArgumentException(
@@ -1357,7 +1812,8 @@ public final class ChaosBenchmark {
                         + arg
                         + "': unknown key; known are workers, concurrency, rate, heartbeat,"
                         + " stalled, warmup, after, kills, killEvery, terminations,"
-                        + " terminateEvery, pauses, pause, hold, stall, outage, faults, logs");
+                        + " terminateEvery, pauses, pause, hold, stall, outage, backendKills,"
+                        + " backendKillEvery, timeouts, statementTimeout, faults, logs");
           }
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException(

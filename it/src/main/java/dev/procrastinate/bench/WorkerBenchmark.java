@@ -211,7 +211,7 @@ public final class WorkerBenchmark {
       command.add(System.getProperty("java.class.path"));
       command.add(WorkerBenchmark.class.getName());
       command.add(INFO_CHILD);
-      command.add("worker");
+      command.add(db.name());
       command.add(Integer.toString(jobs));
       Process child =
           new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

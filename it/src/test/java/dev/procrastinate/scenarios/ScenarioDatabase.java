@@ -1,5 +1,6 @@
 package dev.procrastinate.scenarios;
 
+import dev.procrastinate.bench.RunDatabaseNames;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,10 @@ import java.util.Properties;
  * A database of its own for one plugin scenario, written into the scenario project's {@code
  * src/main/resources/procrastinate.properties} (the file the application, and so the plugin,
  * reads), so that scenarios never see each other's jobs. Called from the scenarios' Groovy hooks.
+ *
+ * <p>Each database is named for its run ({@link RunDatabaseNames}): two builds on one server, each
+ * running the scenarios, never drop each other's databases; each drops its own when its scenario is
+ * verified.
  */
 public final class ScenarioDatabase {
   private static final String PROPERTIES = "src/main/resources/procrastinate.properties";
@@ -26,27 +31,26 @@ public final class ScenarioDatabase {
   private ScenarioDatabase() {}
 
   /**
-   * Creates (or re-creates, empty) a database on the test server and points the project at it.
+   * Creates an empty database of this run on the test server and points the project at it; drops
+   * the databases of the same prefix left behind by runs more than a day old.
    *
    * @param basedir the scenario project's folder
    * @param serverUrl the JDBC URL of any database on the server, e.g. {@code
    *     jdbc:postgresql://localhost:5432/postgres}
    * @param user the user
    * @param password the password
-   * @param name the database to create, a plain identifier
+   * @param prefix the start of the database's name, a plain identifier; the run's suffix follows
    * @return the JDBC URL of the new database
    * @throws SQLException if PostgreSQL refuses
    * @throws IOException if the properties file cannot be written
    */
   public static String create(
-      File basedir, String serverUrl, String user, String password, String name)
+      File basedir, String serverUrl, String user, String password, String prefix)
       throws SQLException, IOException {
-    if (!name.matches("[a-z_][a-z0-9_]*")) {
-      throw new IllegalArgumentException("not a plain database name: " + name);
-    }
+    String name = RunDatabaseNames.unique(prefix);
     try (Connection admin = DriverManager.getConnection(serverUrl, user, password);
         Statement statement = admin.createStatement()) {
-      statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      RunDatabaseNames.dropStale(admin, prefix);
       statement.execute("CREATE DATABASE " + name);
     }
     int query = serverUrl.indexOf('?');
@@ -106,7 +110,7 @@ public final class ScenarioDatabase {
   }
 
   /**
-   * Drops the scenario's database.
+   * Drops the scenario's database, the one {@link #create} made for this run.
    *
    * @param basedir the scenario project's folder
    * @param serverUrl the JDBC URL of another database on the server, to drop from
@@ -115,14 +119,31 @@ public final class ScenarioDatabase {
    */
   public static void drop(File basedir, String serverUrl) throws SQLException, IOException {
     Properties properties = properties(basedir);
-    String url = properties.getProperty("procrastinate.url");
+    drop(
+        serverUrl,
+        properties.getProperty("procrastinate.user"),
+        properties.getProperty("procrastinate.password"),
+        properties.getProperty("procrastinate.url"));
+  }
+
+  /**
+   * Drops a database {@link #create} made for this run, named by its URL.
+   *
+   * @param serverUrl the JDBC URL of another database on the server, to drop from
+   * @param user the user
+   * @param password the password
+   * @param url the JDBC URL {@link #create} returned
+   * @throws SQLException if PostgreSQL refuses
+   */
+  public static void drop(String serverUrl, String user, String password, String url)
+      throws SQLException {
     String name = url.substring(url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
-    try (Connection admin =
-            DriverManager.getConnection(
-                serverUrl,
-                properties.getProperty("procrastinate.user"),
-                properties.getProperty("procrastinate.password"));
+    if (!name.matches("[a-z_][a-z0-9_]*_r\\d+_\\d+_[0-9a-f]{4}")) {
+      throw new IllegalArgumentException("not a database of a scenario run: " + name);
+    }
+    try (Connection admin = DriverManager.getConnection(serverUrl, user, password);
         Statement statement = admin.createStatement()) {
+      // Its own database: a connection a failed scenario left open must not keep it.
       statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     }
   }

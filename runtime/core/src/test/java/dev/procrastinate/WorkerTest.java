@@ -37,6 +37,8 @@ class WorkerTest {
   private final Set<String> lockedRunners = ConcurrentHashMap.newKeySet();
   private final CountDownLatch bothWorkersRunLocked = new CountDownLatch(1);
   private final List<JobContext> contexts = new CopyOnWriteArrayList<>();
+  // The abort reason a run of t.slow saw when its sleep was interrupted, "none" if it saw none.
+  private final List<String> slowAbortReasons = new CopyOnWriteArrayList<>();
   private volatile CountDownLatch slowStarted = new CountDownLatch(1);
   private App app;
   private Sql sql;
@@ -85,7 +87,12 @@ class WorkerTest {
             .build(
                 (context, args) -> {
                   slowStarted.countDown();
-                  Thread.sleep(args.getLong("millis"));
+                  try {
+                    Thread.sleep(args.getLong("millis"));
+                  } catch (InterruptedException e) {
+                    slowAbortReasons.add(context.abortReason().map(Enum::name).orElse("none"));
+                    throw e;
+                  }
                   ran.add("slow");
                   return null;
                 }));
@@ -423,6 +430,12 @@ class WorkerTest {
     worker.stop();
     assertThat(worker.awaitTermination(Duration.ofSeconds(20))).isTrue();
     assertThat(status(id)).isEqualTo(JobStatus.ABORTED);
+    // Aborted by the shutdown, not by a request (which ends a job aborted too): the task saw the
+    // reason SHUTDOWN when it was interrupted, and no one asked for the abort.
+    assertThat(slowAbortReasons).containsExactly(AbortReason.SHUTDOWN.name());
+    assertThat(sql.value("SELECT abort_requested FROM procrastinate_jobs WHERE id = ?", id))
+        .isEqualTo("f");
+    assertThat(sql.events(id)).doesNotContain("abort_requested").endsWith("aborted");
     assertThat(sql.value("SELECT count(*) FROM procrastinate_workers")).isEqualTo("0");
   }
 

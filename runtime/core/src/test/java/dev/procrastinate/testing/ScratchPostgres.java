@@ -90,6 +90,16 @@ public final class ScratchPostgres implements AutoCloseable {
   }
 
   /**
+   * Returns the server's log file, in English: what a test reads to show that a fault struck (a
+   * backend killed by a signal, a crash recovery, a statement cancelled).
+   *
+   * @return the path of the log, readable by this process
+   */
+  public Path log() {
+    return root.resolve("server.log");
+  }
+
+  /**
    * Returns the JDBC URL of the {@code postgres} database.
    *
    * @return the URL
@@ -150,9 +160,9 @@ public final class ScratchPostgres implements AutoCloseable {
         "-D",
         data.toString(),
         "-l",
-        root.resolve("server.log").toString(),
+        log().toString(),
         "-o",
-        "-p " + port + " -c listen_addresses=127.0.0.1 -k " + root,
+        "-p " + port + " -c listen_addresses=127.0.0.1 -c lc_messages=C -k " + root,
         "-w",
         "start");
   }

@@ -8,13 +8,20 @@ import dev.procrastinate.DatabaseUnavailableException;
 import dev.procrastinate.NewJob;
 import dev.procrastinate.Worker;
 import dev.procrastinate.WorkerOptions;
+import dev.procrastinate.internal.json.Json;
+import dev.procrastinate.internal.observe.Observers;
+import dev.procrastinate.internal.registry.TaskRegistry;
+import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.spi.TaskRegistrar;
 import dev.procrastinate.testing.Await;
 import dev.procrastinate.testing.RunCounter;
 import dev.procrastinate.testing.ScratchPostgres;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -38,9 +45,14 @@ class PostgresRestartTest {
     }
   }
 
+  /** The {@code t.count} task, counting its runs. */
+  private TaskRegistrar registrar(Duration taskTime) {
+    return () -> List.of(runs.task("t.count", taskTime));
+  }
+
   /** An app on the scratch server, its schema migrated, running {@code t.count} tasks. */
   private App migratedApp(ScratchPostgres server, Duration taskTime, int poolSize) {
-    TaskRegistrar registrar = () -> List.of(runs.task("t.count", taskTime));
+    TaskRegistrar registrar = registrar(taskTime);
     App app =
         App.builder()
             .config(
@@ -100,22 +112,55 @@ class PostgresRestartTest {
    * the job again, so it ends. The loss is set up by hand (a crash cannot be timed to fall between
    * a commit and PostgreSQL's WAL writer): the job is put back as the crash would leave it, then
    * the server restarts.
+   *
+   * <p>A worker also takes back its jobs after a failed fetch (whose answer may have been lost), so
+   * this one never fetches after its first: no notifications, no polling, and the job deferred
+   * before it starts. Hooks count its fetches and its takebacks: the job's second run must come
+   * from a takeback with no fetch since the first run, which only the restart, seen by a heartbeat,
+   * starts.
    */
   @Test
   void aJobWhoseOutcomeTheServerLostRunsAgainOnceTheWorkerSeesTheRestart() throws Exception {
+    AtomicInteger fetches = new AtomicInteger();
+    List<Integer> fetchesAtTakeBacks = new CopyOnWriteArrayList<>();
+    WorkerHooks hooks =
+        new WorkerHooks() {
+          @Override
+          public void beforeFetch() {
+            fetches.incrementAndGet();
+          }
+
+          @Override
+          public void afterOrphanList() {
+            fetchesAtTakeBacks.add(fetches.get());
+          }
+        };
     try (ScratchPostgres server = ScratchPostgres.start();
         App app = migratedApp(server, Duration.ofMillis(1), 6)) {
-      try (Worker worker =
-          app.worker(
+      long id = app.jobManager().defer(NewJob.builder("t.count").arg("n", 1).build());
+      WorkerEngine worker =
+          new WorkerEngine(
+              app,
+              new Database(app.dataSource(), "scratch server"),
+              TaskRegistry.of(List.of(registrar(Duration.ofMillis(1)))),
               WorkerOptions.builder()
                   .installSignalHandlers(false)
+                  .listenNotify(false)
                   .concurrency(2)
                   .fetchJobPollingInterval(Duration.ofHours(1))
                   .updateHeartbeatInterval(Duration.ofMillis(200))
-                  .build())) {
+                  .build(),
+              new Observers(List.of(), null),
+              Json.newMapper(),
+              Duration.ofMinutes(10),
+              hooks,
+              Clock.systemUTC(),
+              System::nanoTime);
+      try {
         worker.start();
-        long id = app.jobManager().defer(NewJob.builder("t.count").arg("n", 1).build());
         await(() -> status(app, id) == JobStatus.SUCCEEDED, "the job to succeed");
+        assertThat(fetches.get()).as("fetches before the loss: the first one").isEqualTo(1);
+        assertThat(fetchesAtTakeBacks).as("takebacks before the restart").isEmpty();
         try (java.sql.Connection connection =
                 java.sql.DriverManager.getConnection(server.url(), "postgres", "");
             java.sql.PreparedStatement lose =
@@ -129,6 +174,13 @@ class PostgresRestartTest {
             () -> status(app, id) == JobStatus.SUCCEEDED,
             "the job whose outcome was lost to run again and succeed");
         assertThat(runs.runsOf(id)).isEqualTo(2);
+        assertThat(fetches.get()).as("fetches since the first: none could fail").isEqualTo(1);
+        assertThat(fetchesAtTakeBacks)
+            .as("the takeback that ran the job again, with no fetch before it but the first")
+            .containsExactly(1);
+      } finally {
+        worker.stop();
+        worker.awaitTermination(Duration.ofSeconds(30));
       }
     }
   }

@@ -22,7 +22,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -103,30 +102,35 @@ class ResilienceTest {
     }
     assertThat(app.jobManager().getStatus(id)).contains(JobStatus.DOING);
 
-    // Its worker went silent an hour ago: any rescue pass would take the job.
+    // Its worker went silent a minute ago.
     String dead = sql.value("SELECT worker_id FROM procrastinate_jobs WHERE id = ?", id);
     sql.execute(
-        "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour' WHERE id = ?",
+        "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 minute' WHERE id = ?",
         Long.parseLong(dead));
 
-    // A worker that does not rescue leaves the job alone, however long it has been running: its
-    // heartbeats, observed for longer than a rescuing worker's first pass waits, show it is alive.
+    // A rescuing worker leaves the job alone while its worker's silence is shorter than the
+    // stalled timeout (here an hour). A sentinel job of a worker silent for two hours shows that
+    // a rescue pass ran and looked at both: a pass lists the stalled jobs in id order, the killed
+    // worker's job first, and only then rescues the sentinel, which the bystander then runs.
+    long silent = registerWorker("-2 hours");
+    long sentinel = app.jobManager().defer(NewJob.builder("t.sleepy").build());
+    assertThat(sql.value("SELECT id FROM procrastinate_fetch_job_v2(NULL, ?)", silent))
+        .isEqualTo(String.valueOf(sentinel));
     try (Worker bystander =
         app.worker(
             options()
+                .rescueStalledJobs(true)
                 .updateHeartbeatInterval(Duration.ofMillis(100))
-                .stalledWorkerTimeout(Duration.ofSeconds(1))
+                .stalledWorkerTimeout(Duration.ofHours(1))
                 .build())) {
       bystander.start();
-      String beat =
-          "(SELECT max(last_heartbeat) FROM procrastinate_workers WHERE id <> " + dead + ")";
-      await(() -> holds(beat + " IS NOT NULL"), "the bystander to register");
-      String first = sql.value("SELECT " + beat);
       await(
-          () -> holds(beat + " > '" + first + "'::timestamptz + interval '1500 milliseconds'"),
-          "the bystander to beat for 1.5 s");
+          () -> app.jobManager().getStatus(sentinel).orElseThrow() == JobStatus.SUCCEEDED,
+          "the bystander to rescue and run the sentinel");
     }
     assertThat(app.jobManager().getStatus(id)).contains(JobStatus.DOING);
+    assertThat(runs.runsOf(id)).isZero();
+    assertThat(sql.events(id)).doesNotContain("deferred_for_retry");
 
     try (Worker rescuer =
         app.worker(
@@ -230,14 +234,6 @@ class ResilienceTest {
     assertThat(runs.notRunExactlyOnce(ids)).as("jobs not run exactly once").isEmpty();
     assertThat(sql.value("SELECT count(*) FROM procrastinate_events WHERE type = 'started'"))
         .isEqualTo(String.valueOf(count));
-  }
-
-  private boolean holds(String condition) {
-    try {
-      return sql.value("SELECT " + condition).equals("t");
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private long succeeded() {

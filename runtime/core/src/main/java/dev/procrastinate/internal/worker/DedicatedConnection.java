@@ -13,11 +13,19 @@ import org.slf4j.LoggerFactory;
  * running job. Tasks that hold every pooled connection cannot starve it. A statement that fails
  * gives the connection back (a broken one is then closed by the pool) and the next run borrows
  * another. Used by one thread at a time. Not API.
+ *
+ * <p>A pool too small to spare it (a HikariCP pool of fewer than {@link #MIN_POOL_SIZE}
+ * connections: the listener keeps one, and the fetcher, the completer and the chores need one
+ * between them) lends a connection for each run instead, and the worker says so at start.
  */
 final class DedicatedConnection implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger("procrastinate.worker");
 
+  /** The smallest HikariCP pool from which a connection is kept. */
+  static final int MIN_POOL_SIZE = 4;
+
   private final Database database;
+  private final boolean kept;
   private @Nullable Connection connection;
 
   /**
@@ -27,6 +35,32 @@ final class DedicatedConnection implements AutoCloseable {
    */
   DedicatedConnection(Database database) {
     this.database = database;
+    this.kept = poolCanSpareOne(database.dataSource());
+  }
+
+  /**
+   * Tells whether the connection is kept between runs, or borrowed for each.
+   *
+   * @return false when the pool is too small to spare one
+   */
+  boolean kept() {
+    return kept;
+  }
+
+  /**
+   * Tells whether a pool can spare a connection for good: a HikariCP pool of at least {@link
+   * #MIN_POOL_SIZE} connections, or a data source whose size is unknown.
+   */
+  static boolean poolCanSpareOne(javax.sql.DataSource dataSource) {
+    try {
+      if (dataSource.isWrapperFor(com.zaxxer.hikari.HikariDataSource.class)) {
+        return dataSource.unwrap(com.zaxxer.hikari.HikariDataSource.class).getMaximumPoolSize()
+            >= MIN_POOL_SIZE;
+      }
+    } catch (SQLException | RuntimeException e) {
+      LOG.debug("cannot tell the pool's size: {}", e.getMessage());
+    }
+    return true;
   }
 
   /**
@@ -40,6 +74,9 @@ final class DedicatedConnection implements AutoCloseable {
    *     given back
    */
   synchronized <T> T run(String action, Database.SqlWork<T> work) {
+    if (!kept) {
+      return database.withConnection(action, work);
+    }
     Connection current = connection;
     try {
       if (current == null) {

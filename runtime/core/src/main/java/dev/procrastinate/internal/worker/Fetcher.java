@@ -141,11 +141,10 @@ final class Fetcher implements Runnable {
   }
 
   /**
-   * A heartbeat was recorded after the lease had run out: fetching may resume, and the runs
-   * abandoned meanwhile whose jobs are still marked running for this worker are taken back.
+   * A heartbeat was recorded after the lease had run out: fetching may resume, and the takeback
+   * of runs abandoned meanwhile (asked for by {@link #runAbandoned()}) may run.
    */
   void leaseRenewed() {
-    lookForOrphans.set(true);
     mayBeDue.set(true);
     wakeup.signal();
   }

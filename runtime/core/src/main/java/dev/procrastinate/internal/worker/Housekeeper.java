@@ -124,6 +124,14 @@ final class Housekeeper {
    * schedules the chores.
    */
   void start() {
+    if (!heartbeatConnection.kept()) {
+      LOG.warn(
+          "{} - the pool has fewer than {} connections: the heartbeat borrows one for each beat"
+              + " instead of keeping its own, and tasks that hold every pooled connection can delay"
+              + " it past the worker's lease, which stops its jobs; give the pool more connections",
+          name,
+          DedicatedConnection.MIN_POOL_SIZE);
+    }
     try {
       heartbeatConnection.run("opening the heartbeat's connection", c -> null);
     } catch (RuntimeException e) {

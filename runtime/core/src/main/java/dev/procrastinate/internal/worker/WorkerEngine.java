@@ -60,6 +60,9 @@ public final class WorkerEngine {
    */
   private final Map<Long, Parked> parked = new LinkedHashMap<>();
 
+  /** Jobs whose run the lease abandoned, left marked running for this worker, not taken back. */
+  private final java.util.Set<Long> abandonedRuns = ConcurrentHashMap.newKeySet();
+
   private final Slots slots;
   private final Registration registration;
   private final Lease lease;
@@ -152,7 +155,7 @@ public final class WorkerEngine {
             name,
             database,
             workers,
-            this::heldIds,
+            this::heldOrAbandonedIds,
             this::heartbeatRecorded,
             nanoTime,
             this::serverRestarted);
@@ -379,6 +382,17 @@ public final class WorkerEngine {
     return held.keySet().stream().mapToLong(Long::longValue).toArray();
   }
 
+  /**
+   * The jobs held, plus those whose run the lease abandoned and that may still be marked running
+   * for this worker: a registration again after a prune re-attaches them all, so that the abandoned
+   * ones are taken back and run here rather than left running for no worker.
+   */
+  private long[] heldOrAbandonedIds() {
+    java.util.Set<Long> ids = new java.util.HashSet<>(held.keySet());
+    ids.addAll(abandonedRuns);
+    return ids.stream().mapToLong(Long::longValue).toArray();
+  }
+
   /** Registration → housekeeper: a registration recorded a first heartbeat. */
   private void heartbeatRecorded(long sentAt) {
     housekeeper.renewLease(sentAt);
@@ -477,6 +491,7 @@ public final class WorkerEngine {
               headersJson == null ? Map.of() : parseHeaders(job, headersJson),
               options.fleetRescuesStalledJobs() ? lease : null);
       held.put(job.id(), context);
+      abandonedRuns.remove(job.id());
       executor.execute(new JobRun(context));
     }
   }
@@ -541,18 +556,23 @@ public final class WorkerEngine {
    */
   private void abandon(Completion completion) {
     ProcrastinateJob job = completion.job();
+    boolean handedBack = false;
     if (completion.abandoned() == Completion.Abandoned.UNSTARTED) {
       try {
         long[] back =
             database.withConnection(
                 "handing back job " + job.id() + ", never started",
                 c -> dao.releaseUnstarted(c, new long[] {job.id()}, registration.id()));
-        if (back.length == 1) {
+        handedBack = back.length == 1;
+        if (handedBack) {
           JOBS.info("{} - job {} handed back to the queue, never started", name, job.id());
         }
       } catch (RuntimeException e) {
         LOG.debug("{} - cannot hand back job {}: {}", name, job.id(), e.getMessage());
       }
+    }
+    if (!handedBack) {
+      abandonedRuns.add(job.id());
     }
     releaseRun(job);
     fetcher.runAbandoned();

@@ -116,8 +116,8 @@ class PostgresRestartTest {
    * <p>A worker also takes back its jobs after a failed fetch (whose answer may have been lost), so
    * this one never fetches after its first: no notifications, no polling, and the job deferred
    * before it starts. Hooks count its fetches and its takebacks: the job's second run must come
-   * from a takeback with no fetch since the first run, which only the restart, seen by a heartbeat,
-   * starts.
+   * from a takeback with no fetch since the first run, which only the restart starts: seen by a
+   * heartbeat (the server's start time changed), or by the connections it broke.
    */
   @Test
   void aJobWhoseOutcomeTheServerLostRunsAgainOnceTheWorkerSeesTheRestart() throws Exception {
@@ -176,8 +176,9 @@ class PostgresRestartTest {
         assertThat(runs.runsOf(id)).isEqualTo(2);
         assertThat(fetches.get()).as("fetches since the first: none could fail").isEqualTo(1);
         assertThat(fetchesAtTakeBacks)
-            .as("the takeback that ran the job again, with no fetch before it but the first")
-            .containsExactly(1);
+            .as("the takebacks that ran the job again, with no fetch before them but the first")
+            .isNotEmpty()
+            .allMatch(fetchCount -> fetchCount == 1);
       } finally {
         worker.stop();
         worker.awaitTermination(Duration.ofSeconds(30));

@@ -430,10 +430,14 @@ class ProductionSafetyTest {
   /**
    * The lease runs out: the running job is stopped and nothing is written for it, the jobs fetched
    * ahead go back to the queue untouched; once heartbeats are recorded again, the stopped job,
-   * still this worker's, runs again. With no retry strategy, no job ends failed.
+   * still this worker's, runs again. With no retry strategy, no job ends failed. Also when another
+   * worker (a Python one, which rescues nothing) pruned this one meanwhile: the worker registers
+   * again and re-attaches the stopped job before running it.
    */
-  @Test
-  void aLapsedLeaseHandsBackUnstartedJobsAndRunsTheStoppedOneAgain() throws Exception {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aLapsedLeaseHandsBackUnstartedJobsAndRunsTheStoppedOneAgain(boolean pruned)
+      throws Exception {
     AtomicBoolean cutOff = new AtomicBoolean();
     WorkerHooks hooks =
         new WorkerHooks() {
@@ -476,6 +480,14 @@ class ProductionSafetyTest {
                 "SELECT max(attempts) FROM procrastinate_jobs WHERE id IN (?, ?)", ids[1], ids[2]))
         .isEqualTo("0");
     assertThat(status(ids[0])).as("nothing written for the stopped run").isEqualTo("doing");
+    if (pruned) {
+      sql.execute("SELECT procrastinate_prune_stalled_workers_v1(0)");
+      assertThat(
+              sql.value(
+                  "SELECT count(*) FROM procrastinate_jobs WHERE worker_id IS NULL"
+                      + " AND status = 'doing'"))
+          .isEqualTo("1");
+    }
     cutOff.set(false);
     await(
         () -> java.util.Arrays.stream(ids).allMatch(id -> "succeeded".equals(status(id))),

@@ -355,7 +355,8 @@ public final class Migrator {
   }
 
   /**
-   * Checks that every contract object exists in the current schema.
+   * Checks that every contract object this runtime needs exists in the current schema, and logs
+   * those it does not use that are absent.
    *
    * @param schema the schema name, for the message
    * @throws SchemaException listing the missing objects
@@ -376,6 +377,17 @@ public final class Migrator {
               + assessment.describeMissing()
               + "\nSomething removed them after migration; restore them from a backup or recreate"
               + " the schema.");
+    }
+    logAbsentUnused(schema, assessment);
+  }
+
+  private static void logAbsentUnused(String schema, SchemaInspector.Assessment assessment) {
+    if (!assessment.absentUnused().isEmpty()) {
+      LOG.info(
+          "{} - upstream Procrastinate objects that this runtime does not use are absent (Python"
+              + " workers of the level named may need them):{}",
+          schema,
+          assessment.describeAbsentUnused());
     }
   }
 

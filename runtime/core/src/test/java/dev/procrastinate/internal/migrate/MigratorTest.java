@@ -403,4 +403,51 @@ class MigratorTest {
       assertThat(migrate(schema).outcome()).isEqualTo(Outcome.UP_TO_DATE);
     }
   }
+
+  @Test
+  void upstreamObjectsThisRuntimeNeverCallsMayBeAbsent() throws Exception {
+    // Functions only Python workers call, and an index that only speeds queries up: a later
+    // upstream migration may replace them, and this runtime must still start.
+    String absentUnused =
+        "DROP FUNCTION procrastinate_retry_job_v1(bigint, timestamptz, integer, varchar, varchar);"
+            + " DROP FUNCTION procrastinate_finish_job_v1(bigint, procrastinate_job_status,"
+            + " boolean); DROP INDEX procrastinate_jobs_queue_name_idx_v1";
+    String migrated = newSchema();
+    migrate(migrated);
+    execute(migrated, absentUnused);
+    assertThat(migrate(migrated).outcome()).isEqualTo(Outcome.UP_TO_DATE);
+
+    String pythonMade = newSchema();
+    execute(pythonMade, UPSTREAM_SCHEMA_SQL);
+    execute(pythonMade, absentUnused);
+    assertThat(migrate(pythonMade).outcome()).isEqualTo(Outcome.ADOPTED);
+    try (HikariDataSource dataSource = DB.newDataSource(pythonMade);
+        App app = App.builder().dataSource(dataSource).build()) {
+      long id = app.jobManager().defer(NewJob.builder("t.task").build());
+      assertThat(app.jobManager().getJob(id)).isPresent();
+    }
+  }
+
+  @Test
+  void anUpstreamFunctionThisRuntimeCallsMustBePresent() throws Exception {
+    String migrated = newSchema();
+    migrate(migrated);
+    execute(migrated, "DROP FUNCTION procrastinate_cancel_job_v1(bigint, boolean, boolean)");
+    assertThatThrownBy(() -> migrate(migrated))
+        .isInstanceOf(SchemaException.class)
+        .hasMessageContaining("objects are missing")
+        .hasMessageContaining("function procrastinate_cancel_job_v1 (added by upstream");
+
+    String pythonMade = newSchema();
+    execute(pythonMade, UPSTREAM_SCHEMA_SQL);
+    execute(
+        pythonMade,
+        "DROP FUNCTION procrastinate_defer_periodic_job_v2(varchar, varchar, varchar, varchar,"
+            + " integer, varchar, bigint, jsonb)");
+    assertThatThrownBy(() -> migrate(pythonMade))
+        .isInstanceOf(SchemaException.class)
+        .hasMessageContaining("function procrastinate_defer_periodic_job_v2")
+        .hasMessageContaining("Nothing was changed");
+    assertThat(historyExists(pythonMade)).isFalse();
+  }
 }

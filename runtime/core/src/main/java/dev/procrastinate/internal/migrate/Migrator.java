@@ -219,9 +219,8 @@ public final class Migrator {
   /**
    * Makes a schema's history fit for this runtime's scripts before Flyway reads it: forgets the
    * scripts of a pre-release snapshot, and the failed runs of our scripts, so that Flyway applies
-   * them (again); each of our scripts after V1 can run again. When the index script is to run,
-   * drops the INVALID indexes an interrupted concurrent build left behind, which its {@code IF NOT
-   * EXISTS} would otherwise take for built.
+   * them (again); each of our scripts after V1 can run again. The INVALID indexes an interrupted
+   * build left are dropped later, under Flyway's lock ({@link DropInvalidIndexes}).
    *
    * @param schema the schema name, for the log
    */

@@ -326,6 +326,13 @@ class MigratorTest {
                       + " WHERE version IS NOT NULL"))
           .containsExactly(snapshotVersion);
 
+      try (HikariDataSource dataSource = DB.newDataSource(schema);
+          App app = App.builder().dataSource(dataSource).build()) {
+        assertThat(app.schemaManager().pendingScripts())
+            .extracting(dev.procrastinate.SchemaManager.MigrationScript::version)
+            .containsExactly("2", "3");
+      }
+
       MigrationResult result = migrate(schema);
 
       assertThat(result.outcome()).isEqualTo(Outcome.UPGRADED);

@@ -123,6 +123,60 @@ class OnlineMigrationTest {
     }
   }
 
+  @Test
+  void theHeadersForeignKeyWaitsForALongTransactionWithoutMakingWritersQueue() throws Exception {
+    String schema = "headers";
+    try (Connection c = DB.newConnection();
+        Statement statement = c.createStatement()) {
+      statement.execute("CREATE SCHEMA " + schema);
+    }
+    migrate(schema);
+    // The state of a migration stopped after the index script: the table is still to be made.
+    try (Connection c = DB.newConnection();
+        Statement statement = c.createStatement()) {
+      statement.execute("SET search_path TO " + schema);
+      statement.execute("DROP TABLE procrastinate_java_job_headers");
+      statement.execute("DELETE FROM procrastinate_schema_history WHERE version = '3'");
+    }
+
+    AtomicBoolean stop = new AtomicBoolean();
+    CompletableFuture<Latencies> load = CompletableFuture.supplyAsync(() -> work(schema, stop));
+    try (Connection holder = DB.newConnection();
+        Statement statement = holder.createStatement()) {
+      statement.execute("SET search_path TO " + schema);
+      Thread.sleep(300);
+      holder.setAutoCommit(false);
+      statement.execute(
+          "INSERT INTO procrastinate_jobs (queue_name, task_name) VALUES ('other', 'held')");
+      long started = System.nanoTime();
+      CompletableFuture<MigrationResult> migration =
+          CompletableFuture.supplyAsync(() -> migrate(schema));
+      Thread.sleep(HOLD_MILLIS);
+      assertThat(migration).as("the migration waits for the writing transaction").isNotDone();
+      holder.commit();
+      MigrationResult result = migration.get(30, TimeUnit.SECONDS);
+      long migrationMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      Thread.sleep(200);
+      stop.set(true);
+      Latencies latencies = load.get(30, TimeUnit.SECONDS);
+
+      assertThat(result.appliedVersions()).containsExactly("3");
+      assertThat(latencies.maxNanos())
+          .as(
+              "longest wait of %d defers, fetches and finishes during a migration of %d ms;"
+                  + " worst: %s",
+              latencies.count(), migrationMillis, latencies.worst())
+          .isLessThan(MAX_WAIT_NANOS);
+    } finally {
+      stop.set(true);
+    }
+    try (Connection c = DB.newConnection();
+        Statement statement = c.createStatement()) {
+      statement.execute("SET search_path TO " + schema);
+      assertThat(Catalog.describe(c)).containsExactlyElementsOf(Catalog.expected());
+    }
+  }
+
   private static MigrationResult migrate(String schema) {
     try (HikariDataSource dataSource = DB.newDataSource(schema);
         App app = App.builder().dataSource(dataSource).build()) {

@@ -301,6 +301,7 @@ BEGIN
 END;
 $$;
 
+-- Version 2, for workers of an earlier release: version 3 with no lock limit of its own.
 CREATE OR REPLACE FUNCTION procrastinate_java_fetch_jobs_v2(
     target_queue_names character varying[],
     p_worker_id bigint,

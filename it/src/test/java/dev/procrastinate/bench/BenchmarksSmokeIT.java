@@ -58,6 +58,22 @@ class BenchmarksSmokeIT {
   }
 
   @Test
+  void migrationBenchmarkRuns() throws Exception {
+    String printed = run(() -> MigrationBenchmark.main(new String[] {"jobs=2000", "rate=40"}));
+    assertThat(printed).contains("migration", "defer", "fetch", "finish");
+  }
+
+  @Test
+  void neighbourBenchmarkRuns() throws Exception {
+    String printed =
+        run(
+            () ->
+                NeighbourBenchmark.main(
+                    new String[] {"history=1000", "jobs=200", "rounds=2", "clients=2"}));
+    assertThat(printed).contains("burn-down, ours / upstream");
+  }
+
+  @Test
   void deferBenchmarkRuns() throws Exception {
     String printed = run(() -> DeferBenchmark.main(new String[] {"500", "50", "2000"}));
     assertThat(printed).contains("jobs/s");

@@ -45,7 +45,7 @@ class CliSchemaTest {
     assertThat(result.out())
         .startsWith("-- V1__procrastinate_3_9_schema.sql\n")
         .contains("CREATE TABLE procrastinate_jobs")
-        .contains("-- V2__java_batch_fetch.sql\n")
+        .contains("-- V2__java_indexes.sql\n")
         .isEqualTo(DB.app().schemaManager().schemaSql());
   }
 

@@ -4,9 +4,13 @@ import dev.procrastinate.SchemaException;
 import dev.procrastinate.internal.sql.Database;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.callback.Callback;
+import org.flywaydb.core.api.callback.Context;
+import org.flywaydb.core.api.callback.Event;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -34,12 +38,26 @@ public final class Migrator {
   public static final List<String> SCRIPTS =
       List.of(
           "V1__procrastinate_3_9_schema.sql",
-          "V2__java_batch_fetch.sql",
-          "V3__java_job_headers.sql",
-          "V4__java_batch_fetch_v2.sql",
-          "V5__java_batch_fetch_v3.sql",
-          "V6__java_dashboard_indexes.sql",
-          "V7__java_fetch_lock_head.sql");
+          "V2__java_indexes.sql",
+          "V3__java_functions_and_headers.sql");
+
+  /**
+   * The scripts of pre-release snapshots of this runtime, by version: their description in the
+   * history table. They made the objects that V2 and V3 now make, in six steps, some of which
+   * locked {@code procrastinate_jobs} against writers; a schema they migrated gets V2 and V3
+   * applied again, which finds their objects in place.
+   */
+  static final Map<String, String> PRE_RELEASE_SCRIPTS =
+      Map.of(
+          "2", "java batch fetch",
+          "3", "java job headers",
+          "4", "java batch fetch v2",
+          "5", "java batch fetch v3",
+          "6", "java dashboard indexes",
+          "7", "java fetch lock head");
+
+  /** The script that builds the indexes online, outside a transaction. */
+  static final String INDEX_VERSION = "2";
 
   private static final String RESOURCE_FOLDER = "db/procrastinate/";
 
@@ -158,6 +176,9 @@ public final class Migrator {
         default -> throw partial(before.schema(), assessment);
       }
     }
+    if (before.historyExists()) {
+      prepareHistory(before.schema());
+    }
     Flyway flyway = flyway(baselineVersion);
     MigrateResult result;
     try {
@@ -193,6 +214,51 @@ public final class Migrator {
         version,
         applied.isEmpty() ? "" : ", applied " + applied);
     return new Outcome(kind, before.schema(), List.copyOf(applied), version);
+  }
+
+  /**
+   * Makes a schema's history fit for this runtime's scripts before Flyway reads it: forgets the
+   * scripts of a pre-release snapshot, and the failed runs of our scripts, so that Flyway applies
+   * them (again); each of our scripts after V1 can run again. The INVALID indexes an interrupted
+   * build left are dropped later, under Flyway's lock ({@link DropInvalidIndexes}).
+   *
+   * @param schema the schema name, for the log
+   */
+  private void prepareHistory(String schema) {
+    String action = "preparing the procrastinate schema history";
+    HistoryRepair repair =
+        database.withConnection(
+            action,
+            c -> {
+              boolean autoCommit = c.getAutoCommit();
+              c.setAutoCommit(false);
+              try {
+                HistoryRepair done = HistoryRepair.apply(c);
+                c.commit();
+                return done;
+              } catch (java.sql.SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+              } finally {
+                c.setAutoCommit(autoCommit);
+              }
+            });
+    if (repair.preRelease()) {
+      LOG.info(
+          "{} - the procrastinate schema was migrated by a pre-release snapshot of this runtime"
+              + " (versions {} in {}); applying this release's scripts {} again, which keep its"
+              + " objects",
+          schema,
+          repair.forgotten(),
+          HISTORY_TABLE,
+          SCRIPTS.subList(1, SCRIPTS.size()));
+    } else if (!repair.forgotten().isEmpty()) {
+      LOG.info(
+          "{} - running the procrastinate migrations {} again, which failed or were interrupted"
+              + " before",
+          schema,
+          repair.forgotten());
+    }
   }
 
   /**
@@ -253,7 +319,11 @@ public final class Migrator {
     }
     Inspection before = database.withConnection(action, Inspection::read);
     java.util.function.Predicate<Script> pending;
-    if (before.historyExists()) {
+    if (before.historyExists()
+        && database.withConnection(action, c -> HistoryRepair.read(c).preRelease())) {
+      pending =
+          script -> Integer.parseInt(script.version()) > Integer.parseInt(UPSTREAM_SCHEMA_VERSION);
+    } else if (before.historyExists()) {
       Set<String> versions = new java.util.HashSet<>();
       for (MigrationInfo info : flyway("0").info().pending()) {
         versions.add(info.getVersion().getVersion());
@@ -284,7 +354,8 @@ public final class Migrator {
   }
 
   /**
-   * Checks that every contract object exists in the current schema.
+   * Checks that every contract object this runtime needs exists in the current schema, and logs
+   * those it does not use that are absent.
    *
    * @param schema the schema name, for the message
    * @throws SchemaException listing the missing objects
@@ -306,24 +377,47 @@ public final class Migrator {
               + "\nSomething removed them after migration; restore them from a backup or recreate"
               + " the schema.");
     }
+    logAbsentUnused(schema, assessment);
+  }
+
+  private static void logAbsentUnused(String schema, SchemaInspector.Assessment assessment) {
+    if (!assessment.absentUnused().isEmpty()) {
+      LOG.info(
+          "{} - upstream Procrastinate objects that this runtime does not use are absent (Python"
+              + " workers of the level named may need them):{}",
+          schema,
+          assessment.describeAbsentUnused());
+    }
   }
 
   private Flyway flyway(String baselineVersion) {
     ClassLoader loader = Migrator.class.getClassLoader();
-    return Flyway.configure(loader)
-        .dataSource(database.dataSource())
-        .table(HISTORY_TABLE)
-        .locations(LOCATION)
-        .placeholderReplacement(false)
-        .baselineOnMigrate(true)
-        .baselineVersion(baselineVersion)
-        .baselineDescription(
-            "1".equals(baselineVersion)
-                ? "Procrastinate 3.x schema created outside (upstream 3.4 or later)"
-                : "<< procrastinate baseline >>")
-        .cleanDisabled(true)
-        .validateMigrationNaming(true)
-        .load();
+    org.flywaydb.core.api.configuration.FluentConfiguration configuration =
+        Flyway.configure(loader)
+            .dataSource(database.dataSource())
+            .table(HISTORY_TABLE)
+            .locations(LOCATION)
+            .placeholderReplacement(false)
+            .baselineOnMigrate(true)
+            .baselineVersion(baselineVersion)
+            .baselineDescription(
+                "1".equals(baselineVersion)
+                    ? "Procrastinate 3.x schema created outside (upstream 3.4 or later)"
+                    : "<< procrastinate baseline >>")
+            .cleanDisabled(true)
+            .validateMigrationNaming(true)
+            .callbacks(new DropInvalidIndexes())
+            // Another process waits for the first to finish migrating, which on a big table takes
+            // as long as the index builds: up to 15 minutes, one try a second.
+            .lockRetryCount(900);
+    // Flyway's default PostgreSQL lock is an advisory lock held by an open transaction, which
+    // CREATE INDEX CONCURRENTLY (V2) would wait for to end, forever; the session-level lock
+    // serialises migrating processes the same way without a transaction.
+    configuration
+        .getConfigurationExtension(
+            org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension.class)
+        .setTransactionalLock(false);
+    return configuration.load();
   }
 
   /**
@@ -392,5 +486,59 @@ public final class Migrator {
   public @Nullable String currentVersion() {
     MigrationInfo current = flyway("0").info().current();
     return current == null ? null : current.getVersion().getVersion();
+  }
+
+  /**
+   * Before the index script, drops the INVALID indexes an interrupted concurrent build left behind,
+   * which its {@code IF NOT EXISTS} would otherwise take for built; the script builds them again.
+   * It runs under Flyway's lock, so never while another migrating process builds them.
+   */
+  private static final class DropInvalidIndexes implements Callback {
+    DropInvalidIndexes() {}
+
+    @Override
+    public boolean supports(Event event, @Nullable Context context) {
+      if (event != Event.BEFORE_EACH_MIGRATE || context == null) {
+        return false; // Flyway asks first without a context, then per migration
+      }
+      MigrationInfo info = context.getMigrationInfo();
+      return info != null
+          && info.getVersion() != null
+          && INDEX_VERSION.equals(info.getVersion().getVersion());
+    }
+
+    @Override
+    public boolean canHandleInTransaction(Event event, @Nullable Context context) {
+      return false;
+    }
+
+    @Override
+    public void handle(Event event, Context context) {
+      java.sql.Connection connection = context.getConnection();
+      try {
+        String schema = SchemaInspector.currentSchema(connection);
+        for (String index : HistoryRepair.invalidIndexes(connection)) {
+          LOG.info(
+              "{} - dropping the invalid index {} that an interrupted build left; it is built"
+                  + " again",
+              schema,
+              index);
+          try (java.sql.Statement statement = connection.createStatement()) {
+            statement.execute(
+                "DROP INDEX CONCURRENTLY IF EXISTS "
+                    + quoteIdentifier(schema)
+                    + "."
+                    + quoteIdentifier(index));
+          }
+        }
+      } catch (java.sql.SQLException e) {
+        throw new SchemaException("dropping an invalid procrastinate index failed", e);
+      }
+    }
+
+    @Override
+    public String getCallbackName() {
+      return "procrastinate-drop-invalid-indexes";
+    }
   }
 }

@@ -20,6 +20,48 @@ public final class SchemaInspector {
   static final Map<String, UpstreamLevel> EXPECTED = expected();
 
   /**
+   * The contract objects this runtime neither calls nor relies on: Python workers' own functions
+   * ({@code procrastinate_fetch_job_v2}, {@code procrastinate_finish_job_v1}, the older {@code
+   * procrastinate_retry_job_v1}), the functions behind the triggers (the runtime relies on what the
+   * triggers do, and demands the triggers), and the indexes that only speed queries up. A schema
+   * without some of them is still one this runtime works with: a later upstream migration may
+   * replace them. Every other object of {@link #EXPECTED} is called by name from the runtime's SQL,
+   * read or written by it, or, for the triggers, does what it relies on (events, notifications, the
+   * unlinking of periodic defers when a job is deleted); the queueing-lock index is named by the
+   * runtime, which recognises a queueing-lock clash by it.
+   */
+  static final Set<String> NOT_USED =
+      Set.of(
+          "function procrastinate_fetch_job_v2",
+          "function procrastinate_finish_job_v1",
+          "function procrastinate_retry_job_v1",
+          "function procrastinate_notify_queue_job_inserted_v1",
+          "function procrastinate_notify_queue_abort_job_v1",
+          "function procrastinate_trigger_function_status_events_insert_v1",
+          "function procrastinate_trigger_function_status_events_update_v1",
+          "function procrastinate_trigger_function_scheduled_events_v1",
+          "function procrastinate_trigger_abort_requested_events_procedure_v1",
+          "function procrastinate_unlink_periodic_defers_v1",
+          "index procrastinate_jobs_lock_idx_v1",
+          "index procrastinate_jobs_queue_name_idx_v1",
+          "index procrastinate_jobs_id_lock_idx_v1",
+          "index procrastinate_jobs_priority_idx_v1",
+          "index procrastinate_events_job_id_fkey_v1",
+          "index procrastinate_periodic_defers_job_id_fkey_v1",
+          "index idx_procrastinate_jobs_worker_not_null",
+          "index idx_procrastinate_workers_last_heartbeat");
+
+  /**
+   * Tells whether the runtime needs a contract object.
+   *
+   * @param name the object, as {@code kind name}
+   * @return whether a schema without it is refused
+   */
+  static boolean required(String name) {
+    return !NOT_USED.contains(name);
+  }
+
+  /**
    * Lists the contract objects as {@code kind name}, with the release that adds each. Column,
    * function and enum-value names are precise enough to tell levels apart; the full catalog is
    * checked by the schema tests.
@@ -249,21 +291,30 @@ public final class SchemaInspector {
   public static Assessment assess(Set<String> present) {
     List<String> missing = new ArrayList<>();
     List<String> found = new ArrayList<>();
+    List<String> absentUnused = new ArrayList<>();
     for (Map.Entry<String, UpstreamLevel> entry : EXPECTED.entrySet()) {
-      (present.contains(entry.getKey()) ? found : missing).add(entry.getKey());
+      String name = entry.getKey();
+      if (present.contains(name)) {
+        found.add(name);
+      } else if (required(name)) {
+        missing.add(name);
+      } else {
+        absentUnused.add(name);
+      }
     }
     if (found.isEmpty()) {
-      return new Assessment(Assessment.Kind.EMPTY, null, found, missing);
+      return new Assessment(Assessment.Kind.EMPTY, null, found, missing, absentUnused);
     }
     if (missing.isEmpty()) {
-      return new Assessment(Assessment.Kind.COMPLETE, UpstreamLevel.V3_4, found, missing);
+      return new Assessment(
+          Assessment.Kind.COMPLETE, UpstreamLevel.V3_4, found, missing, absentUnused);
     }
-    // The level reached: the newest release all of whose objects, and all older ones, exist.
+    // The level reached: the newest release all of whose needed objects, and all older ones, exist.
     UpstreamLevel reached = null;
     for (UpstreamLevel level : UpstreamLevel.values()) {
       boolean all =
           EXPECTED.entrySet().stream()
-              .filter(e -> e.getValue() == level)
+              .filter(e -> e.getValue() == level && required(e.getKey()))
               .allMatch(e -> present.contains(e.getKey()));
       if (!all) {
         break;
@@ -273,11 +324,13 @@ public final class SchemaInspector {
     UpstreamLevel ceiling = reached;
     boolean newerPresent =
         ceiling != null
-            && found.stream().anyMatch(name -> EXPECTED.get(name).ordinal() > ceiling.ordinal());
+            && found.stream()
+                .anyMatch(
+                    name -> required(name) && EXPECTED.get(name).ordinal() > ceiling.ordinal());
     if (reached == null || newerPresent) {
-      return new Assessment(Assessment.Kind.PARTIAL, reached, found, missing);
+      return new Assessment(Assessment.Kind.PARTIAL, reached, found, missing, absentUnused);
     }
-    return new Assessment(Assessment.Kind.OLDER, reached, found, missing);
+    return new Assessment(Assessment.Kind.OLDER, reached, found, missing, absentUnused);
   }
 
   /**
@@ -286,19 +339,21 @@ public final class SchemaInspector {
    * @param kind what the schema is
    * @param level the newest upstream level fully present, or null
    * @param found the contract objects present
-   * @param missing the contract objects absent
+   * @param missing the contract objects absent that this runtime needs
+   * @param absentUnused the contract objects absent that this runtime does not use, for information
    */
   public record Assessment(
       Kind kind,
       @org.jspecify.annotations.Nullable UpstreamLevel level,
       List<String> found,
-      List<String> missing) {
+      List<String> missing,
+      List<String> absentUnused) {
 
     /** What a schema is. */
     public enum Kind {
       /** No Procrastinate object: a fresh install. */
       EMPTY,
-      /** Every object of the 3.4+ schema. */
+      /** Every object of the 3.4+ schema that this runtime needs. */
       COMPLETE,
       /** A consistent older upstream level. */
       OLDER,
@@ -307,13 +362,27 @@ public final class SchemaInspector {
     }
 
     /**
-     * Describes the missing objects, each with the upstream release and migration that adds it.
+     * Describes the missing objects that this runtime needs, each with the upstream release and
+     * migration that adds it.
      *
      * @return one line per missing object
      */
     public String describeMissing() {
+      return describe(missing);
+    }
+
+    /**
+     * Describes the absent objects that this runtime does not use, as {@link #describeMissing()}.
+     *
+     * @return one line per absent object
+     */
+    public String describeAbsentUnused() {
+      return describe(absentUnused);
+    }
+
+    private static String describe(List<String> names) {
       StringBuilder out = new StringBuilder();
-      for (String name : missing) {
+      for (String name : names) {
         UpstreamLevel adds = EXPECTED.get(name);
         out.append("\n  - ")
             .append(name)

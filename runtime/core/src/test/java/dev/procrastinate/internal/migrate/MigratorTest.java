@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -287,5 +288,173 @@ class MigratorTest {
       assertThat(app.jobManager().getJob(id)).isPresent();
     }
     assertThat(catalog(schema)).containsExactlyElementsOf(Catalog.expected());
+  }
+
+  @Test
+  void schemaMigratedByAPreReleaseSnapshotMovesToThisReleasesScriptsKeepingItsData()
+      throws Exception {
+    // Snapshots stopped at their V6 (the first task index) and at their V7 (the last one).
+    for (String snapshotVersion : List.of("6", "7")) {
+      String schema = newSchema();
+      try (HikariDataSource dataSource = DB.newDataSource(schema)) {
+        Flyway.configure()
+            .dataSource(dataSource)
+            .table(Migrator.HISTORY_TABLE)
+            .locations(Migrator.LOCATION)
+            .target("1")
+            .load()
+            .migrate();
+        Flyway.configure()
+            .dataSource(dataSource)
+            .table(Migrator.HISTORY_TABLE)
+            .locations("classpath:db/pre-release-snapshot")
+            .ignoreMigrationPatterns("*:missing")
+            .target(snapshotVersion)
+            .load()
+            .migrate();
+      }
+      execute(
+          schema,
+          "SELECT procrastinate_defer_jobs_v1(ARRAY[ROW('default', 'snapshot.task', 0, NULL, NULL,"
+              + " '{}', NULL)::procrastinate_job_to_defer_v1]);"
+              + " INSERT INTO procrastinate_java_job_headers SELECT id, '{\"trace\": \"t\"}'"
+              + " FROM procrastinate_jobs");
+      assertThat(
+              query(
+                  schema,
+                  "SELECT max(version::int)::text FROM procrastinate_schema_history"
+                      + " WHERE version IS NOT NULL"))
+          .containsExactly(snapshotVersion);
+
+      try (HikariDataSource dataSource = DB.newDataSource(schema);
+          App app = App.builder().dataSource(dataSource).build()) {
+        assertThat(app.schemaManager().pendingScripts())
+            .extracting(dev.procrastinate.SchemaManager.MigrationScript::version)
+            .containsExactly("2", "3");
+      }
+
+      MigrationResult result = migrate(schema);
+
+      assertThat(result.outcome()).isEqualTo(Outcome.UPGRADED);
+      assertThat(result.appliedVersions()).containsExactly("2", "3");
+      assertThat(catalog(schema)).containsExactlyElementsOf(Catalog.expected());
+      assertThat(
+              query(
+                  schema,
+                  "SELECT version || ' ' || description || ' ' || success"
+                      + " FROM procrastinate_schema_history WHERE version IS NOT NULL"
+                      + " ORDER BY installed_rank"))
+          .containsExactly(
+              "1 procrastinate 3 9 schema true",
+              "2 java indexes true",
+              "3 java functions and headers true");
+      assertThat(
+              query(
+                  schema,
+                  "SELECT task_name || ' ' || headers::text FROM procrastinate_jobs"
+                      + " JOIN procrastinate_java_job_headers ON job_id = id"))
+          .containsExactly("snapshot.task {\"trace\": \"t\"}");
+      assertThat(migrate(schema).outcome()).isEqualTo(Outcome.UP_TO_DATE);
+    }
+  }
+
+  @Test
+  void anInterruptedOrFailedIndexBuildIsBuiltAgain() throws Exception {
+    for (String how : List.of("interrupted", "failed")) {
+      String schema = newSchema();
+      migrate(schema);
+      // What an interrupted CREATE INDEX CONCURRENTLY leaves: an INVALID index of the right name
+      // (made here by a unique build that fails on duplicates, so its definition is wrong too).
+      execute(
+          schema,
+          "DROP INDEX procrastinate_java_jobs_todo_free_idx_v1;"
+              + " SELECT procrastinate_defer_jobs_v1(ARRAY[ROW('q', 't', 0, NULL, NULL, '{}',"
+              + " NULL)::procrastinate_job_to_defer_v1, ROW('q', 't', 0, NULL, NULL, '{}',"
+              + " NULL)::procrastinate_job_to_defer_v1])");
+      assertThatThrownBy(
+              () ->
+                  execute(
+                      schema,
+                      "CREATE UNIQUE INDEX CONCURRENTLY procrastinate_java_jobs_todo_free_idx_v1"
+                          + " ON procrastinate_jobs (queue_name)"))
+          .isInstanceOf(SQLException.class);
+      assertThat(
+              query(
+                  schema,
+                  "SELECT indisvalid::text FROM pg_index"
+                      + " WHERE indexrelid = 'procrastinate_java_jobs_todo_free_idx_v1'::regclass"))
+          .containsExactly("false");
+      if (how.equals("interrupted")) {
+        // The process stopped during the index script: Flyway recorded neither script.
+        execute(schema, "DELETE FROM procrastinate_schema_history WHERE version IN ('2', '3')");
+      } else {
+        // The script failed: Flyway recorded it as failed, which it refuses to go past.
+        execute(
+            schema,
+            "DELETE FROM procrastinate_schema_history WHERE version = '3';"
+                + " UPDATE procrastinate_schema_history SET success = false WHERE version = '2'");
+      }
+
+      MigrationResult result = migrate(schema);
+
+      assertThat(result.appliedVersions()).as(how).containsExactly("2", "3");
+      assertThat(catalog(schema)).as(how).containsExactlyElementsOf(Catalog.expected());
+      assertThat(
+              query(
+                  schema,
+                  "SELECT count(*)::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                      + " WHERE NOT i.indisvalid"
+                      + " AND c.relnamespace = current_schema()::regnamespace"))
+          .as(how)
+          .containsExactly("0");
+      assertThat(migrate(schema).outcome()).isEqualTo(Outcome.UP_TO_DATE);
+    }
+  }
+
+  @Test
+  void upstreamObjectsThisRuntimeNeverCallsMayBeAbsent() throws Exception {
+    // Functions only Python workers call, and an index that only speeds queries up: a later
+    // upstream migration may replace them, and this runtime must still start.
+    String absentUnused =
+        "DROP FUNCTION procrastinate_retry_job_v1(bigint, timestamptz, integer, varchar, varchar);"
+            + " DROP FUNCTION procrastinate_finish_job_v1(bigint, procrastinate_job_status,"
+            + " boolean); DROP INDEX procrastinate_jobs_queue_name_idx_v1";
+    String migrated = newSchema();
+    migrate(migrated);
+    execute(migrated, absentUnused);
+    assertThat(migrate(migrated).outcome()).isEqualTo(Outcome.UP_TO_DATE);
+
+    String pythonMade = newSchema();
+    execute(pythonMade, UPSTREAM_SCHEMA_SQL);
+    execute(pythonMade, absentUnused);
+    assertThat(migrate(pythonMade).outcome()).isEqualTo(Outcome.ADOPTED);
+    try (HikariDataSource dataSource = DB.newDataSource(pythonMade);
+        App app = App.builder().dataSource(dataSource).build()) {
+      long id = app.jobManager().defer(NewJob.builder("t.task").build());
+      assertThat(app.jobManager().getJob(id)).isPresent();
+    }
+  }
+
+  @Test
+  void anUpstreamFunctionThisRuntimeCallsMustBePresent() throws Exception {
+    String migrated = newSchema();
+    migrate(migrated);
+    execute(migrated, "DROP FUNCTION procrastinate_cancel_job_v1(bigint, boolean, boolean)");
+    assertThatThrownBy(() -> migrate(migrated))
+        .isInstanceOf(SchemaException.class)
+        .hasMessageContaining("objects are missing")
+        .hasMessageContaining("function procrastinate_cancel_job_v1 (added by upstream");
+
+    String pythonMade = newSchema();
+    execute(pythonMade, UPSTREAM_SCHEMA_SQL);
+    execute(
+        pythonMade,
+        "DROP FUNCTION procrastinate_defer_periodic_job_v2(varchar, varchar, varchar, varchar,"
+            + " integer, varchar, bigint, jsonb)");
+    assertThatThrownBy(() -> migrate(pythonMade))
+        .isInstanceOf(SchemaException.class)
+        .hasMessageContaining("function procrastinate_defer_periodic_job_v2")
+        .hasMessageContaining("Nothing was changed");
+    assertThat(historyExists(pythonMade)).isFalse();
   }
 }

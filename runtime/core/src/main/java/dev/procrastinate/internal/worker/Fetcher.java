@@ -141,8 +141,8 @@ final class Fetcher implements Runnable {
   }
 
   /**
-   * A heartbeat was recorded after the lease had run out: fetching may resume, and the takeback
-   * of runs abandoned meanwhile (asked for by {@link #runAbandoned()}) may run.
+   * A heartbeat was recorded after the lease had run out: fetching may resume, and the takeback of
+   * runs abandoned meanwhile (asked for by {@link #runAbandoned()}) may run.
    */
   void leaseRenewed() {
     mayBeDue.set(true);

@@ -4,7 +4,6 @@ import dev.procrastinate.App;
 import dev.procrastinate.operations.Operations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -12,9 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Measures what this runtime's schema costs a Python worker on the same table: its indexes and the
@@ -191,46 +187,6 @@ public final class NeighbourBenchmark {
 
   /** Burns the waiting jobs down the way Python workers do, one job per call. */
   private static void burn(BenchDatabase db, int jobs, int clients) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    try {
-      List<Future<Integer>> done = new ArrayList<>();
-      for (int c = 0; c < clients; c++) {
-        done.add(
-            pool.submit(
-                () -> {
-                  int n = 0;
-                  try (Connection connection = db.newConnection();
-                      PreparedStatement fetch =
-                          connection.prepareStatement(
-                              "SELECT id FROM procrastinate_fetch_job_v2(NULL, NULL)");
-                      PreparedStatement finish =
-                          connection.prepareStatement(
-                              "SELECT procrastinate_finish_job_v1(?, 'succeeded', false)")) {
-                    while (true) {
-                      long id;
-                      try (ResultSet result = fetch.executeQuery()) {
-                        result.next();
-                        id = result.getLong(1);
-                        if (result.wasNull()) {
-                          return n;
-                        }
-                      }
-                      finish.setLong(1, id);
-                      finish.execute();
-                      n++;
-                    }
-                  }
-                }));
-      }
-      int total = 0;
-      for (Future<Integer> future : done) {
-        total += future.get();
-      }
-      if (total != jobs) {
-        throw new IllegalStateException("burnt " + total + " of " + jobs + " jobs");
-      }
-    } finally {
-      pool.shutdown();
-    }
+    UpstreamWorkers.burnDown(db, jobs, clients);
   }
 }

@@ -23,9 +23,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -334,48 +331,8 @@ public final class WorkerBenchmark {
 
   /** Upstream's way: each client fetches one job, then finishes it, one call each. */
   private static double baseline(BenchDatabase db, int count, int clients) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
     long start = System.nanoTime();
-    try {
-      List<Future<Integer>> done = new ArrayList<>();
-      for (int c = 0; c < clients; c++) {
-        done.add(
-            pool.submit(
-                () -> {
-                  int n = 0;
-                  try (Connection connection = db.newConnection();
-                      PreparedStatement fetch =
-                          connection.prepareStatement(
-                              "SELECT id FROM procrastinate_fetch_job_v2(NULL, NULL)");
-                      PreparedStatement finish =
-                          connection.prepareStatement(
-                              "SELECT procrastinate_finish_job_v1(?, 'succeeded', false)")) {
-                    while (true) {
-                      long id;
-                      try (ResultSet result = fetch.executeQuery()) {
-                        result.next();
-                        id = result.getLong(1);
-                        if (result.wasNull()) {
-                          return n;
-                        }
-                      }
-                      finish.setLong(1, id);
-                      finish.execute();
-                      n++;
-                    }
-                  }
-                }));
-      }
-      int total = 0;
-      for (Future<Integer> future : done) {
-        total += future.get();
-      }
-      if (total != count) {
-        throw new IllegalStateException("baseline ran " + total + " of " + count);
-      }
-    } finally {
-      pool.shutdown();
-    }
+    UpstreamWorkers.burnDown(db, count, clients);
     return report(
         "baseline fetch_job_v2 + finish_job_v1, " + clients + " clients",
         count,

@@ -13,22 +13,18 @@ import dev.procrastinate.NewJob;
 import dev.procrastinate.ProcrastinateException;
 import dev.procrastinate.RetryStrategy;
 import dev.procrastinate.WorkerOptions;
-import dev.procrastinate.internal.json.Json;
-import dev.procrastinate.internal.observe.Observers;
-import dev.procrastinate.internal.registry.TaskRegistry;
-import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskParameter;
 import dev.procrastinate.spi.TaskRegistrar;
 import dev.procrastinate.testing.Await;
+import dev.procrastinate.testing.Gates;
 import dev.procrastinate.testing.Sql;
 import dev.procrastinate.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,8 +62,7 @@ class ProductionSafetyTest {
   private final Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
   private final Map<Long, AtomicInteger> runningNow = new ConcurrentHashMap<>();
   private final AtomicInteger overlaps = new AtomicInteger();
-  private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
-  private final Map<String, CountDownLatch> gatesReached = new ConcurrentHashMap<>();
+  private final Gates gates = new Gates();
   private final AtomicReference<AbortReason> seenAbort = new AtomicReference<>();
   private final AtomicReference<DataSource> taskPool = new AtomicReference<>();
   private final AtomicInteger heldConnections = new AtomicInteger();
@@ -87,7 +82,7 @@ class ProductionSafetyTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    gates.values().forEach(CountDownLatch::countDown);
+    gates.openAll();
     for (WorkerEngine engine : engines) {
       engine.stop();
       engine.awaitTermination(Duration.ofSeconds(30));
@@ -202,11 +197,11 @@ class ProductionSafetyTest {
   }
 
   private CountDownLatch gate(String name) {
-    return gates.computeIfAbsent(name, k -> new CountDownLatch(1));
+    return gates.gate(name);
   }
 
   private CountDownLatch reached(String name) {
-    return gatesReached.computeIfAbsent(name, k -> new CountDownLatch(1));
+    return gates.reached(name);
   }
 
   private int runsOf(long id) {
@@ -220,18 +215,7 @@ class ProductionSafetyTest {
 
   private WorkerEngine engine(
       DataSource dataSource, WorkerOptions.Builder options, WorkerHooks hooks) {
-    WorkerEngine engine =
-        new WorkerEngine(
-            app,
-            new Database(dataSource, "test database"),
-            TaskRegistry.of(List.of(registrar())),
-            options.installSignalHandlers(false).build(),
-            new Observers(List.of(), null),
-            Json.newMapper(),
-            Duration.ofMinutes(10),
-            hooks,
-            Clock.systemUTC(),
-            System::nanoTime);
+    WorkerEngine engine = TestEngines.engine(app, dataSource, registrar(), options, hooks);
     engines.add(engine);
     return engine;
   }

@@ -9,10 +9,6 @@ import dev.procrastinate.JobContext;
 import dev.procrastinate.NewJob;
 import dev.procrastinate.RetryStrategy;
 import dev.procrastinate.WorkerOptions;
-import dev.procrastinate.internal.json.Json;
-import dev.procrastinate.internal.observe.Observers;
-import dev.procrastinate.internal.registry.TaskRegistry;
-import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskParameter;
@@ -22,7 +18,6 @@ import dev.procrastinate.testing.Sql;
 import dev.procrastinate.testing.TestDatabase;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -229,18 +224,7 @@ class WorkerRacesTest {
   }
 
   private WorkerEngine engine(WorkerOptions.Builder options, WorkerHooks hooks) {
-    WorkerEngine engine =
-        new WorkerEngine(
-            app,
-            new Database(DB.dataSource(), "test database"),
-            TaskRegistry.of(List.of(registrar())),
-            options.installSignalHandlers(false).build(),
-            new Observers(List.of(), null),
-            Json.newMapper(),
-            Duration.ofMinutes(10),
-            hooks,
-            Clock.systemUTC(),
-            System::nanoTime);
+    WorkerEngine engine = TestEngines.engine(app, DB.dataSource(), registrar(), options, hooks);
     engines.add(engine);
     return engine;
   }

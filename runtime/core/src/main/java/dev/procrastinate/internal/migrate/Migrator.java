@@ -413,11 +413,37 @@ public final class Migrator {
     // Flyway's default PostgreSQL lock is an advisory lock held by an open transaction, which
     // CREATE INDEX CONCURRENTLY (V2) would wait for to end, forever; the session-level lock
     // serialises migrating processes the same way without a transaction.
-    configuration
-        .getConfigurationExtension(
-            org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension.class)
-        .setTransactionalLock(false);
+    postgresExtension(configuration).setTransactionalLock(false);
     return configuration.load();
+  }
+
+  /**
+   * Returns the configuration's PostgreSQL extension, on the Flyway this runtime is built with and
+   * on the older ones an application may bring (Spring Boot 3.5 manages Flyway 11, which has no
+   * {@code getConfigurationExtension} yet: there the plugin register holds it).
+   */
+  private static org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension
+      postgresExtension(org.flywaydb.core.api.configuration.FluentConfiguration configuration) {
+    Class<org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension> type =
+        org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension.class;
+    try {
+      return configuration.getConfigurationExtension(type);
+    } catch (NoSuchMethodError older) {
+      try {
+        Object register =
+            configuration.getClass().getMethod("getPluginRegister").invoke(configuration);
+        return type.cast(
+            register.getClass().getMethod("getPlugin", Class.class).invoke(register, type));
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        IllegalStateException failure =
+            new IllegalStateException(
+                "the Flyway on the class path offers no way to use a session-level migration lock;"
+                    + " use Flyway 10 or later",
+                e);
+        failure.addSuppressed(older);
+        throw failure;
+      }
+    }
   }
 
   /**

@@ -51,8 +51,7 @@ public final class MigrationBenchmark {
     }
     int jobs = Integer.parseInt(settings.getOrDefault("jobs", "1000000"));
     int rate = Integer.parseInt(settings.getOrDefault("rate", "40"));
-    String name = "migration_" + ProcessHandle.current().pid();
-    try (BenchDatabase db = BenchDatabase.create(name, 4)) {
+    try (BenchDatabase db = BenchDatabase.create("migration", 4)) {
       long start = System.nanoTime();
       fill(db, jobs);
       System.out.printf(

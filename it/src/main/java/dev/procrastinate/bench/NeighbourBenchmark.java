@@ -49,9 +49,9 @@ public final class NeighbourBenchmark {
     int jobs = Integer.parseInt(settings.getOrDefault("jobs", "20000"));
     int rounds = Integer.parseInt(settings.getOrDefault("rounds", "6"));
     int clients = Integer.parseInt(settings.getOrDefault("clients", "4"));
-    long pid = ProcessHandle.current().pid();
-    try (BenchDatabase upstream = BenchDatabase.create("neighbour_upstream_" + pid, 2);
-        BenchDatabase ours = BenchDatabase.create("neighbour_ours_" + pid, 2)) {
+    // Each name gets the run's unique suffix (time, pid, random) from BenchDatabase.
+    try (BenchDatabase upstream = BenchDatabase.create("nb_upstream", 2);
+        BenchDatabase ours = BenchDatabase.create("nb_ours", 2)) {
       fill(upstream, history);
       fill(ours, history);
       try (App app = App.builder().dataSource(ours.dataSource()).build()) {

@@ -258,8 +258,9 @@ final class Housekeeper {
             e.getMessage(),
             poolExhausted(e)
                 ? " (no connection of the pool came free in time: tasks may hold every pooled"
-                    + " connection; give the pool more connections than the worker's concurrency"
-                    + " plus 3, or let tasks hold fewer)"
+                    + " connection, and this pool is too small to keep one for the heartbeat; give"
+                    + " the pool at least 4 connections, more than the worker's concurrency plus 4"
+                    + " if tasks use it, or let tasks hold fewer)"
                 : "",
             lease.length());
       }

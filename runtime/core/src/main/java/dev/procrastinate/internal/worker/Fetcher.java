@@ -141,8 +141,9 @@ final class Fetcher implements Runnable {
   }
 
   /**
-   * A heartbeat was recorded after the lease had run out: fetching may resume, and the takeback of
-   * runs abandoned meanwhile (asked for by {@link #runAbandoned()}) may run.
+   * A heartbeat was recorded after the lease had run out, or after an outage: fetching may resume
+   * at once, and the takeback of runs abandoned meanwhile (asked for by {@link #runAbandoned()})
+   * may run.
    */
   void leaseRenewed() {
     mayBeDue.set(true);

@@ -139,7 +139,7 @@ final class Housekeeper {
           "{} - the heartbeat's connection opens at its first beat: {}", name, e.getMessage());
     }
     long heartbeat = options.updateHeartbeatInterval().toMillis();
-    beats.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+    scheduleHeartbeat(heartbeat);
     long abortPolling = options.abortJobPollingInterval().toMillis();
     scheduler.scheduleWithFixedDelay(
         this::pollAborts, abortPolling, abortPolling, TimeUnit.MILLISECONDS);
@@ -225,8 +225,36 @@ final class Housekeeper {
     }
   }
 
-  /** Records the heartbeat; registers again if another worker pruned this one. */
-  void heartbeat() {
+  /**
+   * How soon a heartbeat is tried again after one failed: the database's return is seen within
+   * this, and the worker fetches at once (see {@link #heartbeat()}).
+   */
+  static final long OUTAGE_RETRY_MILLIS = 250;
+
+  private void scheduleHeartbeat(long delayMillis) {
+    try {
+      beats.schedule(
+          () -> {
+            boolean recorded = heartbeat();
+            long interval = options.updateHeartbeatInterval().toMillis();
+            scheduleHeartbeat(recorded ? interval : Math.min(interval, OUTAGE_RETRY_MILLIS));
+          },
+          delayMillis,
+          TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // Stopped.
+    }
+  }
+
+  /**
+   * Records the heartbeat; registers again if another worker pruned this one. After a failure the
+   * next try comes within {@link #OUTAGE_RETRY_MILLIS}, not a whole interval later, and the first
+   * heartbeat recorded after an outage tells the fetcher to look for work at once: the database's
+   * return is not waited for until the next interval or poll.
+   *
+   * @return whether the heartbeat was recorded
+   */
+  boolean heartbeat() {
     long workerId = registration.id();
     // When the statement leaves, a connection in hand: the server records it then or later.
     long[] sentAt = {0};
@@ -240,7 +268,8 @@ final class Housekeeper {
                 sentAt[0] = nanoTime.getAsLong();
                 return workers.heartbeat(c, workerId);
               });
-      if (heartbeatOutage.compareAndSet(true, false)) {
+      boolean back = heartbeatOutage.compareAndSet(true, false);
+      if (back) {
         LOG.info("{} - heartbeat recorded again", name);
       }
       registration.heartbeatRead(beat.serverStarted());
@@ -249,6 +278,11 @@ final class Housekeeper {
       } else {
         renewLease(sentAt[0]);
       }
+      if (back) {
+        // The database answers again: what waited for it (a new job, a retry due) runs now.
+        leaseRenewed.run();
+      }
+      return true;
     } catch (RuntimeException e) {
       if (heartbeatOutage.compareAndSet(false, true)) {
         LOG.warn(
@@ -264,6 +298,7 @@ final class Housekeeper {
                 : "",
             lease.length());
       }
+      return false;
     } finally {
       heartbeatSince = 0;
     }

@@ -174,11 +174,13 @@ class PostgresRestartTest {
             () -> status(app, id) == JobStatus.SUCCEEDED,
             "the job whose outcome was lost to run again and succeed");
         assertThat(runs.runsOf(id)).isEqualTo(2);
-        assertThat(fetches.get()).as("fetches since the first: none could fail").isEqualTo(1);
-        assertThat(fetchesAtTakeBacks)
-            .as("the takebacks that ran the job again, with no fetch before them but the first")
-            .isNotEmpty()
-            .allMatch(fetchCount -> fetchCount == 1);
+        // Once the server answers, the worker fetches again at once (a heartbeat recorded after
+        // an outage wakes the fetcher), and a fetch never returns a job marked doing: the second
+        // run came from the first takeback, which came before any fetch but the first.
+        assertThat(fetchesAtTakeBacks).as("takebacks after the restart").isNotEmpty();
+        assertThat(fetchesAtTakeBacks.get(0))
+            .as("fetches before the first takeback after the restart")
+            .isEqualTo(1);
       } finally {
         worker.stop();
         worker.awaitTermination(Duration.ofSeconds(30));

@@ -640,6 +640,83 @@ class ProductionSafetyTest {
     }
   }
 
+  /**
+   * When the database returns after an outage, the worker fetches at once: its heartbeat is tried
+   * again within moments of a failure, not a whole interval later, and the first one recorded wakes
+   * the fetcher. The worker hears no notification (LISTEN off) and never polls, so only that can
+   * start the job deferred just after the return.
+   */
+  @Test
+  void aWorkerFetchesWithinASecondOfTheDatabasesReturn() throws Exception {
+    try (dev.procrastinate.testing.ScratchPostgres server =
+            dev.procrastinate.testing.ScratchPostgres.start();
+        App scratch =
+            App.builder()
+                .config(
+                    dev.procrastinate.AppConfig.builder()
+                        .url(server.url())
+                        .user("postgres")
+                        .poolSize(6)
+                        .connectionTimeout(Duration.ofMillis(500))
+                        .build())
+                .taskRegistrars(List.of(registrar()))
+                .build()) {
+      scratch.schemaManager().migrate();
+      app = scratch;
+      AtomicBoolean down = new AtomicBoolean();
+      CountDownLatch triedWhileDown = new CountDownLatch(1);
+      WorkerHooks hooks =
+          new WorkerHooks() {
+            @Override
+            public void beforeHeartbeat() {
+              if (down.get()) {
+                triedWhileDown.countDown();
+              }
+            }
+          };
+      WorkerEngine engine =
+          engine(
+              scratch.dataSource(),
+              WorkerOptions.builder()
+                  .concurrency(1)
+                  .listenNotify(false)
+                  .fetchJobPollingInterval(NEVER_POLL)
+                  .updateHeartbeatInterval(Duration.ofSeconds(10))
+                  .stalledWorkerTimeout(Duration.ofSeconds(30)),
+              hooks);
+      engine.start();
+      server.stopServer();
+      down.set(true);
+      awaitLatch(triedWhileDown, "a heartbeat to be tried while the database is down");
+      server.startAgain();
+      down.set(false);
+      long deferred;
+      long start = System.nanoTime();
+      while (true) {
+        try {
+          deferred =
+              scratch.jobManager().defer(NewJob.builder("t.gated").arg("gate", "back").build());
+          break;
+        } catch (dev.procrastinate.DatabaseUnavailableException e) {
+          Thread.sleep(20); // the application's pool reconnects
+        }
+      }
+      long deferredAt = System.nanoTime();
+      awaitLatch(reached("back"), "the job deferred after the return to start");
+      Duration wait = Duration.ofNanos(System.nanoTime() - deferredAt);
+      gate("back").countDown();
+      engine.stop();
+      assertThat(engine.awaitTermination(Duration.ofSeconds(30))).isTrue();
+      assertThat(wait)
+          .as(
+              "from the defer of job "
+                  + deferred
+                  + " to its start, the database back for "
+                  + Duration.ofNanos(deferredAt - start))
+          .isLessThan(Duration.ofSeconds(1));
+    }
+  }
+
   /** A worker whose lease outlasts upstream's stalled timeout says so at start. */
   @Test
   void aLeaseLongerThanUpstreamsStalledTimeoutIsWarnedOf() {

@@ -325,7 +325,14 @@ public final class Database {
         e);
   }
 
-  private static boolean isConnectionFailure(SQLException e) {
+  /**
+   * Tells whether a failure means the connection was lost or refused: SQLSTATE classes 08 and 28,
+   * 57P (the server went away), or a pool's wait that timed out.
+   *
+   * @param e the failure
+   * @return true if the statement could not be carried by its connection
+   */
+  static boolean isConnectionFailure(SQLException e) {
     if (e instanceof SQLTransientConnectionException) {
       return true;
     }

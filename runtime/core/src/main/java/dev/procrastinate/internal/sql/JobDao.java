@@ -324,11 +324,11 @@ public final class JobDao {
     try {
       return releaseUnstartedAtOnce(connection, ids, workerId);
     } catch (SQLException e) {
-      if (ids.length == 1 || isConnectionLoss(e)) {
-        if (ids.length == 1 && !isConnectionLoss(e)) {
-          return new long[0];
-        }
+      if (e.getSQLState() == null || Database.isConnectionFailure(e)) {
         throw e;
+      }
+      if (ids.length == 1) {
+        return new long[0];
       }
     }
     long[] released = new long[ids.length];
@@ -351,11 +351,6 @@ public final class JobDao {
           p.setLongArray(ids); // ids
           p.setLong(workerId); // worker_id
         });
-  }
-
-  private static boolean isConnectionLoss(SQLException e) {
-    String state = e.getSQLState();
-    return state == null || state.startsWith("08") || state.startsWith("57P");
   }
 
   /**
@@ -454,7 +449,8 @@ public final class JobDao {
   }
 
   /**
-   * Retries a doing or failed job through {@code procrastinate_retry_job_v2}.
+   * Retries a doing or failed job through {@code procrastinate_retry_job_v2}. The retry's {@code
+   * attempts} are not checked: a manual retry names a job, not a run.
    *
    * @param connection the connection
    * @param retry the job and its new placement

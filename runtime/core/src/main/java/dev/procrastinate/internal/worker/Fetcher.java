@@ -156,8 +156,7 @@ final class Fetcher implements Runnable {
    * running for this worker that it no longer holds. They are taken back once the database answers.
    */
   void connectionLost() {
-    lookForOrphans.set(true);
-    wakeup.signal();
+    orphansMayExist();
   }
 
   /**
@@ -165,8 +164,7 @@ final class Fetcher implements Runnable {
    * taken back once the lease holds again.
    */
   void runAbandoned() {
-    lookForOrphans.set(true);
-    wakeup.signal();
+    orphansMayExist();
   }
 
   /** A slot freed, or a job's outcome was written. */
@@ -188,6 +186,11 @@ final class Fetcher implements Runnable {
    * They are taken back.
    */
   void serverRestarted() {
+    orphansMayExist();
+  }
+
+  /** Asks for a takeback of the jobs marked running for this worker that it does not hold. */
+  private void orphansMayExist() {
     lookForOrphans.set(true);
     wakeup.signal();
   }

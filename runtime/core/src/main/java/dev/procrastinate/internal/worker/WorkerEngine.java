@@ -491,7 +491,9 @@ public final class WorkerEngine {
               headersJson == null ? Map.of() : parseHeaders(job, headersJson),
               options.fleetRescuesStalledJobs() ? lease : null);
       held.put(job.id(), context);
-      abandonedRuns.remove(job.id());
+      if (!abandonedRuns.isEmpty()) {
+        abandonedRuns.remove(job.id());
+      }
       executor.execute(new JobRun(context));
     }
   }

@@ -690,17 +690,23 @@ class ProductionSafetyTest {
       awaitLatch(triedWhileDown, "a heartbeat to be tried while the database is down");
       server.startAgain();
       down.set(false);
-      long deferred;
       long start = System.nanoTime();
-      while (true) {
-        try {
-          deferred =
-              scratch.jobManager().defer(NewJob.builder("t.gated").arg("gate", "back").build());
-          break;
-        } catch (dev.procrastinate.DatabaseUnavailableException e) {
-          Thread.sleep(20); // the application's pool reconnects
-        }
-      }
+      java.util.concurrent.atomic.AtomicLong deferredId =
+          new java.util.concurrent.atomic.AtomicLong();
+      await(
+          () -> {
+            try {
+              deferredId.set(
+                  scratch
+                      .jobManager()
+                      .defer(NewJob.builder("t.gated").arg("gate", "back").build()));
+              return true;
+            } catch (dev.procrastinate.DatabaseUnavailableException e) {
+              return false; // the application's pool reconnects
+            }
+          },
+          "a defer to go through once the database is back");
+      long deferred = deferredId.get();
       long deferredAt = System.nanoTime();
       awaitLatch(reached("back"), "the job deferred after the return to start");
       Duration wait = Duration.ofNanos(System.nanoTime() - deferredAt);

@@ -121,6 +121,7 @@ public abstract class AbstractProcrastinateMojo extends AbstractMojo {
       getLog().info("Skipping procrastinate:" + goal() + " (procrastinate.skip is true)");
       return;
     }
+    quietBrokenConnectionTraces();
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
     try (URLClassLoader loader = newProjectClassLoader()) {
@@ -151,6 +152,19 @@ public abstract class AbstractProcrastinateMojo extends AbstractMojo {
    * @throws Exception anything; {@link #execute()} reports it
    */
   protected abstract void doExecute() throws Exception;
+
+  /**
+   * Leaves out HikariCP's WARN stack trace of each broken pooled connection, unless Maven runs with
+   * {@code -X} or the user set that logger's level: the runtime reports such an event in one line
+   * of its own, saying what it does about it. Maven's simple logger reads a logger's level when the
+   * logger is made, which HikariCP does on its first connection, after this.
+   */
+  private void quietBrokenConnectionTraces() {
+    String level = "org.slf4j.simpleLogger.log.com.zaxxer.hikari.pool.ProxyConnection";
+    if (!getLog().isDebugEnabled() && System.getProperty(level) == null) {
+      System.setProperty(level, "error");
+    }
+  }
 
   /**
    * Tells whether the goal needs the project's runtime class path (its dependencies), which the

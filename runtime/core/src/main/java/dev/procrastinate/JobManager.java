@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +79,11 @@ public final class JobManager {
   }
 
   /**
-   * Defers one job on a pooled connection.
+   * Defers one job on a pooled connection, in a transaction of its own. A connection found lost
+   * before the commit was sent (one the server had terminated while it idled in the pool, say) is
+   * replaced and the job deferred once more: nothing of the first try was stored. A connection lost
+   * after the commit was sent is not tried again; the exception then says that the job may have
+   * been stored ({@link DatabaseUnavailableException#isOutcomeUnknown()}).
    *
    * @param job the job
    * @return the new job's id
@@ -91,7 +96,7 @@ public final class JobManager {
     if (inline != null) {
       return deferInline(job, row);
     }
-    long id = database.withConnection(action(job), c -> dao.deferMany(c, List.of(row))[0]);
+    long id = database.inRetryableTransaction(action(job), c -> dao.deferMany(c, List.of(row))[0]);
     observers.deferred(job, id);
     return id;
   }
@@ -150,7 +155,9 @@ public final class JobManager {
   /**
    * Defers many jobs in one transaction, {@value #BATCH_CHUNK_SIZE} per statement. The jobs are
    * read lazily, so a batch larger than memory can be streamed. All or nothing: a queueing-lock
-   * clash or a bad argument anywhere rolls the whole batch back.
+   * clash or a bad argument anywhere rolls the whole batch back. A batch given as a {@link
+   * Collection} is tried once more on a fresh connection when its first connection is found lost
+   * before the commit, as {@link #defer(NewJob)} is; any other iterable is read once.
    *
    * @param jobs the jobs
    * @return the new ids, in the order of {@code jobs}
@@ -162,7 +169,20 @@ public final class JobManager {
     if (inline != null) {
       return deferAllInline(jobs);
     }
-    return database.inTransaction("deferring a batch of jobs", c -> deferAll(c, jobs.iterator()));
+    if (jobs instanceof Collection<NewJob> replayable) {
+      // A collection can be read again, so the batch can be tried again on a fresh connection.
+      List<NewJob> observed = observedBatch();
+      return deferred(
+          observed,
+          database.inRetryableTransaction(
+              "deferring a batch of " + replayable.size() + " jobs",
+              c -> deferAll(c, replayable.iterator(), observed)));
+    }
+    List<NewJob> observed = observedBatch();
+    return deferred(
+        observed,
+        database.inTransaction(
+            "deferring a batch of jobs", c -> deferAll(c, jobs.iterator(), observed)));
   }
 
   /**
@@ -178,8 +198,11 @@ public final class JobManager {
     if (inline != null) {
       return deferAllInline(jobs);
     }
-    return database.onCallerConnection(
-        connection, "deferring a batch of jobs", c -> deferAll(c, jobs.iterator()));
+    List<NewJob> observed = observedBatch();
+    return deferred(
+        observed,
+        database.onCallerConnection(
+            connection, "deferring a batch of jobs", c -> deferAll(c, jobs.iterator(), observed)));
   }
 
   /** Runs the jobs of a batch of an inline app now, one after the other, on this thread. */
@@ -193,25 +216,28 @@ public final class JobManager {
     return ran.stream().mapToLong(Long::longValue).toArray();
   }
 
-  private long[] deferAll(Connection connection, Iterator<NewJob> jobs)
+  /**
+   * Stores the jobs of a batch on a connection, {@value #BATCH_CHUNK_SIZE} per statement, and adds
+   * them to {@code observed} when observers listen, to be told of once the batch is stored.
+   */
+  private long[] deferAll(
+      Connection connection, Iterator<NewJob> jobs, @Nullable List<NewJob> observed)
       throws java.sql.SQLException {
+    if (observed != null) {
+      observed.clear(); // a second try starts again
+    }
     long[] ids = new long[16];
     int count = 0;
     List<JobDao.Row> chunk = new ArrayList<>();
-    List<NewJob> observed = new ArrayList<>();
     Instant now = Instant.now();
     while (jobs.hasNext()) {
       NewJob job = Objects.requireNonNull(jobs.next(), "a job of the batch is null");
       chunk.add(toRow(job, now));
-      if (observers.any()) {
+      if (observed != null) {
         observed.add(job);
       }
       if (chunk.size() == BATCH_CHUNK_SIZE || !jobs.hasNext()) {
         long[] chunkIds = dao.deferMany(connection, chunk);
-        for (int i = 0; i < observed.size(); i++) {
-          observers.deferred(observed.get(i), chunkIds[i]);
-        }
-        observed.clear();
         if (count + chunkIds.length > ids.length) {
           ids = Arrays.copyOf(ids, Math.max(ids.length * 2, count + chunkIds.length));
         }
@@ -221,6 +247,20 @@ public final class JobManager {
       }
     }
     return Arrays.copyOf(ids, count);
+  }
+
+  /** Tells the observers of a stored batch's jobs. */
+  private long[] deferred(@Nullable List<NewJob> observed, long[] ids) {
+    if (observed != null) {
+      for (int i = 0; i < ids.length; i++) {
+        observers.deferred(observed.get(i), ids[i]);
+      }
+    }
+    return ids;
+  }
+
+  private @Nullable List<NewJob> observedBatch() {
+    return observers.any() ? new ArrayList<>() : null;
   }
 
   /**

@@ -82,6 +82,9 @@ import picocli.CommandLine.ScopeType;
       "path.%n"
     })
 public final class Main {
+  private static final String HIKARI_BROKEN_CONNECTION_LOGGER =
+      "com.zaxxer.hikari.pool.ProxyConnection";
+
   /** Exit code of a command that did its work. */
   public static final int EXIT_OK = 0;
 
@@ -273,7 +276,8 @@ public final class Main {
 
   /**
    * Sets slf4j-simple's levels from {@code -v} unless the user set them: INFO, with connection pool
-   * and Flyway chatter at WARN; {@code -v} puts procrastinate at DEBUG; {@code -vv} everything.
+   * and Flyway chatter at WARN and HikariCP's stack trace of each broken connection left out;
+   * {@code -v} puts procrastinate at DEBUG; {@code -vv} everything.
    */
   void configureLogging() {
     setDefault("org.slf4j.simpleLogger.logFile", "System.err");
@@ -286,6 +290,9 @@ public final class Main {
     }
     if (verbose.length < 2) {
       setDefault("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "warn");
+      // The runtime reports a connection the server ended in one line of its own, saying what it
+      // does about it; HikariCP's report of the same event is a stack trace at WARN.
+      setDefault("org.slf4j.simpleLogger.log." + HIKARI_BROKEN_CONNECTION_LOGGER, "error");
       setDefault("org.slf4j.simpleLogger.log.org.flywaydb", "warn");
     }
   }

@@ -56,6 +56,9 @@ class CliSchemaTest {
 
     CliProcess.Result applied = cli("--schema", "cli_applied", "schema");
     assertThat(applied.exitCode()).as(applied.toString()).isZero();
+    assertThat(applied.errLines())
+        .as("a healthy migrate of a fresh database warns of nothing")
+        .noneMatch(line -> line.contains(" WARN "));
     assertThat(applied.out())
         .isEqualTo(
             "Created the Procrastinate schema in cli_applied, version "

@@ -104,6 +104,69 @@ class CliTest {
   }
 
   @Test
+  void aWorkerWhoseConnectionsTheServerEndsLogsOneLinePerEventAndNoStackTrace() throws Exception {
+    String name = "cli-cut";
+    CliProcess worker =
+        CliProcess.launcher()
+            .start(
+                "--url",
+                DB.url() + "?ApplicationName=" + name,
+                "--user",
+                DB.user(),
+                "--password",
+                DB.password(),
+                "--class-path",
+                tasks,
+                "worker",
+                "-n",
+                name,
+                "-c",
+                "2");
+    try {
+      worker.awaitErr("Started as worker id", Duration.ofSeconds(30));
+      long before = jobs.defer(NewJob.builder("cli.sum").arg("a", 1).arg("b", 1).build());
+      awaitStatus(before, JobStatus.SUCCEEDED);
+
+      // Every connection of the worker: its pool's, its heartbeat's, its LISTEN connection.
+      int ended =
+          Integer.parseInt(
+              sql.value(
+                  "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 10000))"
+                      + " FROM pg_stat_activity WHERE application_name = ?",
+                  name));
+      assertThat(ended).as("the worker's connections were ended").isGreaterThanOrEqualTo(3);
+      worker.awaitErr("lost the notification connection", Duration.ofSeconds(30));
+      long after = jobs.defer(NewJob.builder("cli.sum").arg("a", 2).arg("b", 2).build());
+      awaitStatus(after, JobStatus.SUCCEEDED);
+      assertThat(worker.process().toHandle().destroy()).isTrue();
+      CliProcess.Result result = worker.await(Duration.ofSeconds(30));
+
+      List<String> warnings =
+          result.errLines().stream().filter(line -> line.contains(" WARN ")).toList();
+      assertThat(warnings)
+          .as(result.toString())
+          .isNotEmpty()
+          .hasSizeLessThanOrEqualTo(ended)
+          .anyMatch(line -> line.contains("the server terminated the connection (57P01"));
+      assertThat(result.errLines())
+          .as("no stack trace at the default level")
+          .noneMatch(line -> line.startsWith("\tat ") || line.startsWith("Caused by"))
+          .noneMatch(line -> line.contains("marked as broken"));
+      assertThat(jobs.listWorkers()).as("the worker unregistered").isEmpty();
+    } finally {
+      worker.process().destroyForcibly();
+    }
+  }
+
+  private void awaitStatus(long id, JobStatus status) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (status(id) != status) {
+      assertThat(System.nanoTime()).as("job " + id + " became " + status).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
   void oneShotWorkerRunsWhatIsDueThenExitsTakingSettingsFromTheEnvironment() throws Exception {
     List<Long> due = new ArrayList<>();
     for (int i = 0; i < 5; i++) {

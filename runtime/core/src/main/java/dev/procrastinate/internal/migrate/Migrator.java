@@ -406,7 +406,7 @@ public final class Migrator {
                     : "<< procrastinate baseline >>")
             .cleanDisabled(true)
             .validateMigrationNaming(true)
-            .callbacks(new DropInvalidIndexes())
+            .callbacks(new DropInvalidIndexes(), new QuietSchemaNotices())
             // Another process waits for the first to finish migrating, which on a big table takes
             // as long as the index builds: up to 15 minutes, one try a second.
             .lockRetryCount(900);
@@ -512,6 +512,47 @@ public final class Migrator {
   public @Nullable String currentVersion() {
     MigrationInfo current = flyway("0").info().current();
     return current == null ? null : current.getVersion().getVersion();
+  }
+
+  /**
+   * Keeps the server's notices of the first script from the log: its {@code CREATE EXTENSION IF NOT
+   * EXISTS plpgsql} draws a notice that the extension exists on every database (PostgreSQL installs
+   * plpgsql), which Flyway prints as a warning. {@code SET LOCAL} lasts until the script's
+   * transaction ends, so the pooled connection keeps its own setting; errors and warnings still
+   * come through.
+   */
+  private static final class QuietSchemaNotices implements Callback {
+    QuietSchemaNotices() {}
+
+    @Override
+    public boolean supports(Event event, @Nullable Context context) {
+      if (event != Event.BEFORE_EACH_MIGRATE || context == null) {
+        return false; // Flyway asks first without a context, then per migration
+      }
+      MigrationInfo info = context.getMigrationInfo();
+      return info != null
+          && info.getVersion() != null
+          && "1".equals(info.getVersion().getVersion());
+    }
+
+    @Override
+    public boolean canHandleInTransaction(Event event, @Nullable Context context) {
+      return true;
+    }
+
+    @Override
+    public void handle(Event event, Context context) {
+      try (java.sql.Statement statement = context.getConnection().createStatement()) {
+        statement.execute("SET LOCAL client_min_messages = warning");
+      } catch (java.sql.SQLException e) {
+        throw new SchemaException("setting client_min_messages for the first script failed", e);
+      }
+    }
+
+    @Override
+    public String getCallbackName() {
+      return "procrastinate-quiet-schema-notices";
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.procrastinate.internal.sql;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.procrastinate.AlreadyEnqueuedException;
 import dev.procrastinate.DatabaseUnavailableException;
 import dev.procrastinate.ProcrastinateException;
@@ -8,6 +9,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -26,9 +28,12 @@ public final class Database {
   private static final Pattern QUEUEING_LOCK_DETAIL =
       Pattern.compile("Key \\(queueing_lock\\)=\\((.*)\\) already exists", Pattern.DOTALL);
 
+  private static final int LIVENESS_CHECK_SECONDS = 2;
+
   private final DataSource dataSource;
   private final String description;
   private final Runnable connectionLost;
+  private final AtomicLong lostBeforeCommit;
 
   /**
    * Wraps a data source.
@@ -37,13 +42,18 @@ public final class Database {
    * @param description the database's URL without password, for messages
    */
   public Database(DataSource dataSource, String description) {
-    this(dataSource, description, () -> {});
+    this(dataSource, description, () -> {}, new AtomicLong());
   }
 
-  private Database(DataSource dataSource, String description, Runnable connectionLost) {
+  private Database(
+      DataSource dataSource,
+      String description,
+      Runnable connectionLost,
+      AtomicLong lostBeforeCommit) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.description = Objects.requireNonNull(description, "description");
     this.connectionLost = connectionLost;
+    this.lostBeforeCommit = lostBeforeCommit;
   }
 
   /**
@@ -63,7 +73,8 @@ public final class Database {
         () -> {
           previous.run();
           listener.run();
-        });
+        },
+        lostBeforeCommit);
   }
 
   /**
@@ -147,6 +158,113 @@ public final class Database {
     } catch (SQLException e) {
       throw translate(action, e);
     }
+  }
+
+  /**
+   * Runs a write in a transaction of its own on a pooled connection, and runs it once more on a
+   * fresh connection when the first one is found lost before the commit was sent: a pooled
+   * connection that the server had already terminated, say. Nothing the first try wrote can have
+   * been stored, since the server rolls back a transaction whose connection ends before its commit,
+   * so the second try makes no duplicate. A connection lost after the commit was sent is never
+   * tried again: the write may have been stored, and the exception says so ({@link
+   * DatabaseUnavailableException#isOutcomeUnknown()}).
+   *
+   * <p>The commit is a round trip of its own, which is what tells the two cases apart. A connection
+   * bound to a transaction of the caller's framework joins that transaction and is not tried again:
+   * the caller's transaction is lost with it.
+   *
+   * @param action what is being done, for messages
+   * @param work the work, which may run twice
+   * @param <T> the result type
+   * @return the work's result
+   * @throws DatabaseUnavailableException if the server cannot be reached, or the connection was
+   *     lost after the commit was sent, or lost twice
+   */
+  public <T> T inRetryableTransaction(String action, SqlWork<T> work) {
+    SQLException firstLoss = null;
+    while (true) {
+      Stage stage = Stage.UNSTARTED;
+      try (Connection connection = firstLoss == null ? connect(action) : connectLive(action)) {
+        boolean autoCommit = connection.getAutoCommit();
+        if (!autoCommit) {
+          connection.setAutoCommit(true);
+        }
+        if (!connection.getAutoCommit()) {
+          stage = Stage.CALLER_TRANSACTION; // a framework's transaction keeps its mode
+          return work.run(connection);
+        }
+        connection.setAutoCommit(false);
+        try {
+          stage = Stage.BEFORE_COMMIT;
+          T result = work.run(connection);
+          stage = Stage.COMMIT_SENT;
+          connection.commit();
+          return result;
+        } catch (SQLException | RuntimeException | Error e) {
+          rollbackQuietly(connection, e);
+          throw e;
+        } finally {
+          restoreAutoCommit(connection, autoCommit);
+        }
+      } catch (SQLException e) {
+        if (stage == Stage.BEFORE_COMMIT && firstLoss == null && isConnectionFailure(e)) {
+          firstLoss = e;
+          lostBeforeCommit.incrementAndGet();
+          continue;
+        }
+        if (firstLoss != null) {
+          e.addSuppressed(firstLoss);
+          if (stage == Stage.BEFORE_COMMIT) {
+            stage = Stage.RETRIED;
+          }
+        }
+        throw translate(action, e, stage);
+      }
+    }
+  }
+
+  /**
+   * Opens a connection that answers: one the pool hands out is checked with a round trip, and a
+   * dead one is evicted from a HikariCP pool (or closed) and replaced, twice at most. Used for a
+   * second try, when the pool may hold more connections that the server ended.
+   */
+  private Connection connectLive(String action) throws SQLException {
+    for (int tries = 1; tries < 3; tries++) {
+      Connection connection = connect(action);
+      boolean live = false;
+      try {
+        live = connection.isValid(LIVENESS_CHECK_SECONDS);
+      } finally {
+        if (!live) {
+          discard(connection);
+        }
+      }
+      if (live) {
+        return connection;
+      }
+    }
+    return connect(action);
+  }
+
+  /** Takes a dead connection out of its pool where the pool allows it, and closes it. */
+  private void discard(Connection connection) throws SQLException {
+    try {
+      if (dataSource.isWrapperFor(HikariDataSource.class)) {
+        dataSource.unwrap(HikariDataSource.class).evictConnection(connection);
+      }
+    } finally {
+      connection.close();
+    }
+  }
+
+  /**
+   * Returns how many writes of {@link #inRetryableTransaction} found their connection lost before
+   * the commit and were run again, since this database was made.
+   *
+   * @return the count of second tries
+   */
+  public long lostBeforeCommit() {
+    return lostBeforeCommit.get();
   }
 
   /**
@@ -280,10 +398,14 @@ public final class Database {
    * @return the exception to throw
    */
   public ProcrastinateException translate(String action, SQLException e) {
+    return translate(action, e, Stage.UNSTARTED);
+  }
+
+  private ProcrastinateException translate(String action, SQLException e, Stage stage) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     if (isConnectionFailure(e)) {
       connectionLost.run();
-      return unavailable(action, e);
+      return unavailable(action, e, stage);
     }
     if ("23505".equals(state)) {
       String lock = queueingLockOf(e);
@@ -307,22 +429,159 @@ public final class Database {
         "Failed " + action + " on " + description + ": " + e.getMessage(), e);
   }
 
-  private DatabaseUnavailableException unavailable(String action, SQLException e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+  /**
+   * Says in words what a failure was: for a lost or refused connection, what happened to it (the
+   * server terminated it, is shutting down, is unreachable) from its SQLSTATE and the driver's
+   * cause; for any other failure, its message.
+   *
+   * @param e the failure
+   * @return a description for a log line
+   */
+  public static String describeFailure(SQLException e) {
+    return isConnectionFailure(e) ? Loss.of(e).what() : String.valueOf(e.getMessage());
+  }
+
+  /** How far a write had gone when its connection failed, for the message. */
+  private enum Stage {
+    /** Not a write of {@link #inRetryableTransaction}, or no statement sent yet. */
+    UNSTARTED(""),
+    /** Lost before the commit, and lost again on the second try. */
+    RETRIED(
+        " The transaction was lost before its commit, tried once more on a fresh connection and"
+            + " lost again: nothing was stored."),
+    /** Lost before the commit (only reported when not tried again). */
+    BEFORE_COMMIT(" The transaction was lost before its commit: nothing was stored."),
+    /** Lost after the commit was sent. */
+    COMMIT_SENT(
+        " The connection was lost after the commit was sent, so what was written may or may not"
+            + " have been stored: look it up before writing it again (a job deferred with a"
+            + " queueing lock can be deferred again safely)."),
+    /** Lost inside a transaction of the caller's framework. */
+    CALLER_TRANSACTION(
+        " The caller's transaction was lost with its connection and nothing of it was stored; run"
+            + " the transaction again.");
+
+    private final String consequence;
+
+    Stage(String consequence) {
+      this.consequence = consequence;
     }
-    String cause = root.getMessage() == null ? root.getClass().getName() : root.getMessage();
+  }
+
+  private DatabaseUnavailableException unavailable(String action, SQLException e) {
+    return unavailable(action, e, Stage.UNSTARTED);
+  }
+
+  private DatabaseUnavailableException unavailable(String action, SQLException e, Stage stage) {
+    Loss loss = Loss.of(e);
+    if (loss.unreachable()) {
+      return new DatabaseUnavailableException(
+          "Cannot reach PostgreSQL at "
+              + description
+              + " while "
+              + action
+              + ": "
+              + loss.what()
+              + ". Check that the server is running and that procrastinate.url, .user and"
+              + " .password are right.",
+          e);
+    }
     return new DatabaseUnavailableException(
-        "Cannot reach PostgreSQL at "
+        "Lost the connection to PostgreSQL at "
             + description
             + " while "
             + action
             + ": "
-            + cause
-            + ". Check that the server is running and that procrastinate.url, .user and"
-            + " .password are right.",
-        e);
+            + loss.what()
+            + "."
+            + stage.consequence,
+        e,
+        stage == Stage.COMMIT_SENT);
+  }
+
+  /**
+   * What a connection failure was, in words, from its SQLSTATE and the driver's cause.
+   *
+   * @param what what happened, for a message
+   * @param unreachable whether no connection could be made (refused, unknown host, login refused,
+   *     no pooled connection in time), rather than one lost
+   */
+  record Loss(String what, boolean unreachable) {
+    /**
+     * Describes a connection failure.
+     *
+     * @param e the failure
+     * @return its description
+     */
+    static Loss of(SQLException e) {
+      String state = sqlState(e);
+      String root = rootMessage(e);
+      if (state != null && state.startsWith("57P")) {
+        return switch (state) {
+          case "57P01" ->
+              new Loss(
+                  "the server terminated the connection (57P01: pg_terminate_backend, a proxy or"
+                      + " failover cutting connections, or a server shutdown)",
+                  false);
+          case "57P02" ->
+              new Loss(
+                  "the server terminated the connection because another server process crashed;"
+                      + " it restarts (57P02)",
+                  false);
+          case "57P03" ->
+              new Loss(
+                  "the server is starting up or shutting down and takes no connections now (57P03: "
+                      + root
+                      + ")",
+                  true);
+          default ->
+              new Loss("the server ended the connection (" + state + ": " + root + ")", false);
+        };
+      }
+      if (state != null && state.startsWith("28")) {
+        return new Loss("the server refused the login (" + state + ": " + root + ")", true);
+      }
+      if (hasCause(e, java.net.ConnectException.class)
+          || hasCause(e, java.net.UnknownHostException.class)
+          || "08001".equals(state)
+          || "08004".equals(state)) {
+        return new Loss("the server is unreachable (" + root + ")", true);
+      }
+      if (e instanceof SQLTransientConnectionException) {
+        return new Loss("no pooled connection came in time (" + root + ")", true);
+      }
+      if (state != null && state.startsWith("08")) {
+        return new Loss(
+            "the connection broke ("
+                + state
+                + ": "
+                + root
+                + "): the server or the network dropped it",
+            false);
+      }
+      return new Loss(root, false);
+    }
+
+    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+      for (Throwable t = failure; t != null; t = t.getCause()) {
+        if (type.isInstance(t)) {
+          return true;
+        }
+        if (t.getCause() == t) {
+          break;
+        }
+      }
+      return false;
+    }
+
+    private static String rootMessage(Throwable failure) {
+      Throwable root = failure;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      String message = root.getMessage();
+      return message == null ? root.getClass().getName() : message.strip();
+    }
   }
 
   /**

@@ -218,6 +218,7 @@ final class Completer implements Runnable {
           count,
           state == null ? "" : " (SQLSTATE " + state + ")",
           e.getMessage());
+      LOG.debug("{} - the outcome write's failure", workerName, e);
       outage = true;
     }
   }

@@ -272,6 +272,7 @@ final class Fetcher implements Runnable {
           }
           if (failures++ == 0) {
             LOG.warn("{} - cannot fetch jobs, retrying with backoff: {}", name, e.getMessage());
+            LOG.debug("{} - the fetch failure's stack trace", name, e);
           }
           // The call may have taken jobs before its answer was lost: look for them once back.
           takeBackOrphans = true;

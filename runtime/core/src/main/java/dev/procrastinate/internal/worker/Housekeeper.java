@@ -297,6 +297,7 @@ final class Housekeeper {
                     + " if tasks use it, or let tasks hold fewer)"
                 : "",
             lease.length());
+        LOG.debug("{} - the heartbeat's failure", name, e);
       }
       return false;
     } finally {

@@ -159,7 +159,8 @@ final class Listener implements Runnable {
           LOG.warn(
               "{} - lost the notification connection, polling until it is back: {}",
               workerName,
-              e.getMessage());
+              e instanceof SQLException sql ? Database.describeFailure(sql) : e.getMessage());
+          LOG.debug("{} - the notification connection's failure", workerName, e);
         }
         if (current != null) {
           closeQuietly(current, prompt);

@@ -135,7 +135,9 @@ final class Registration {
   synchronized void unregister() {
     closed = true;
     try {
-      database.withConnection(
+      // Tried once more if a pooled connection turns out ended by the server: an outage the
+      // worker lived through must not leave its row behind.
+      database.inRetryableTransaction(
           "unregistering the worker",
           c -> {
             dao.unregister(c, workerId);

@@ -1,3 +1,13 @@
+String log = new File(basedir, 'build.log').text
+['boot4', 'boot3'].each { line ->
+    // relation-sql, run again with the line's profile, found the database in Spring's settings.
+    assert log.contains("Database from spring.datasource.* in config/application-${line}.properties, profiles ${line}") : "relation-sql did not read the ${line} database from spring.datasource"
+    assert log =~ /Checked 2 relation\(s\) in jdbc:postgresql:\/\/\S+\/pt_it_spring_${line}_/ : "relation-sql did not check the ${line} tables"
+}
+// Each line ran the application's own tests (@SpringBootTest, inline, @DataJpaTest, all with
+// @ProcrastinateTest): surefire's summary line, once per line.
+assert (log =~ /(?m)Tests run: 5, Failures: 0, Errors: 0, Skipped: 0$/).count == 2 : 'the application tests did not all run and pass on both lines'
+
 ['boot4', 'boot3'].each { line ->
     File report = new File(basedir, "reports/scenario-${line}.txt")
     assert report.isFile() : "the ${line} application wrote no report"

@@ -16,7 +16,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
@@ -39,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Arguments: {@code [minutes] [measureSeconds]}, defaults 60 and 120. With the system property
  * {@code bench.quietLock} set to a file, each end measurement runs while holding an {@code flock}
- * on it, so that other work of the machine that takes the same lock waits.
+ * on it, so that other work of the machine that takes the same lock waits. {@code mvn -pl it
+ * exec:exec -Dbench=LongRunBenchmark} runs it with the defaults.
  */
 public final class LongRunBenchmark {
   private static final String TASK = "bench.longrun";
@@ -80,16 +80,22 @@ public final class LongRunBenchmark {
         setup.schemaManager().migrate();
       }
       Side old = Side.start(db, registrar, window);
+      // The start's figure: after a warm-up (the JIT, the pools) of a minute at most, a window.
+      Thread.sleep(TimeUnit.SECONDS.toMillis(Math.min(60, measureSeconds)));
+      double started;
+      try (QuietLock lock = QuietLock.take()) {
+        lock.announce();
+        vacuum(db);
+        started = measure("start, after a minute", finished, measureSeconds);
+      }
       long start = System.nanoTime();
       long lastCount = 0;
       long lastNanos = start;
-      List<Double> perMinute = new ArrayList<>();
       for (int minute = 1; minute <= minutes; minute++) {
         sleepUntil(start + TimeUnit.MINUTES.toNanos(minute));
         long count = finished.get();
         long now = System.nanoTime();
         double rate = (count - lastCount) * 1e9 / (now - lastNanos);
-        perMinute.add(rate);
         System.out.printf(
             Locale.ROOT, "minute %3d: %7.0f jobs/s, %s%n", minute, rate, tableSize(db));
         lastCount = count;
@@ -98,28 +104,40 @@ public final class LongRunBenchmark {
       }
 
       double aged;
-      double replaced;
+      double workerReplaced;
+      double bothReplaced;
       double fresh;
       try (QuietLock lock = QuietLock.take()) {
+        lock.announce();
+        // Each window starts on a vacuumed table, so that none pays for the one before it.
+        vacuum(db);
         aged = measure("old pools, as they are", finished, measureSeconds);
-        old.replaceConnections();
-        replaced = measure("old pools, every connection replaced", finished, measureSeconds);
-        old.close();
-        // The old producer waits for permits that the new worker's jobs give back.
+        vacuum(db);
+        old.replaceWorkerConnections();
+        workerReplaced = measure("the worker's connections replaced", finished, measureSeconds);
+        vacuum(db);
+        old.replaceProducerConnections();
+        bothReplaced = measure("the producer's replaced too", finished, measureSeconds);
+        old.stop();
+        vacuum(db);
+        // The old producer's permits come back as the new worker runs the jobs left waiting.
         Side young = Side.start(db, registrar, window);
         fresh = measure("fresh worker and producer", finished, measureSeconds);
-        young.close();
+        young.stop();
       }
-      double first = perMinute.isEmpty() ? 0 : perMinute.get(Math.min(1, perMinute.size() - 1));
       System.out.printf(
           Locale.ROOT,
-          "summary: minute 2 %.0f jobs/s; after %d min: old %.0f, connections replaced %.0f (x%.2f),"
-              + " fresh %.0f (x%.2f)%n",
-          first,
+          "summary: start %.0f jobs/s; after %d min: old %.0f (x%.2f of the start), worker's"
+              + " connections replaced %.0f (x%.2f of old), both replaced %.0f (x%.2f), fresh"
+              + " %.0f (x%.2f)%n",
+          started,
           minutes,
           aged,
-          replaced,
-          replaced / aged,
+          aged / started,
+          workerReplaced,
+          workerReplaced / aged,
+          bothReplaced,
+          bothReplaced / aged,
           fresh,
           fresh / aged);
     }
@@ -171,7 +189,7 @@ public final class LongRunBenchmark {
   }
 
   /** A worker and a producer, each with a pool of its own, as two services would have. */
-  private static final class Side implements AutoCloseable {
+  private static final class Side {
     private final HikariDataSource workerPool;
     private final HikariDataSource producerPool;
     private final App workerApp;
@@ -226,17 +244,25 @@ public final class LongRunBenchmark {
       // Connections live as long as the run, as in an application whose pool is not recycled
       // (HikariCP's default retires them after 30 minutes).
       config.setMaxLifetime(0);
+      String options = System.getProperty("bench.options");
+      if (options != null) {
+        config.addDataSourceProperty("options", options); // e.g. "-c jit=off"
+      }
       return new HikariDataSource(config);
     }
 
-    /** Replaces every connection of both pools: HikariCP closes each when it is returned. */
-    void replaceConnections() {
+    /** Replaces every connection of the worker's pool: HikariCP closes each when returned. */
+    void replaceWorkerConnections() {
       workerPool.getHikariPoolMXBean().softEvictConnections();
+    }
+
+    /** Replaces every connection of the producer's pool. */
+    void replaceProducerConnections() {
       producerPool.getHikariPoolMXBean().softEvictConnections();
     }
 
-    @Override
-    public void close() throws InterruptedException {
+    /** Stops the producer, then the worker, and closes the pools. */
+    void stop() throws InterruptedException {
       stopping.set(true);
       producer.join(10_000);
       worker.close();
@@ -274,15 +300,19 @@ public final class LongRunBenchmark {
       if (!"held".equals(line)) {
         throw new IllegalStateException("flock on " + file + " failed: " + line);
       }
-      System.out.println("holding " + file + " for the end measurements");
       return new QuietLock(holder);
     }
 
-    @Override
-    public void close() throws Exception {
+    void announce() {
       if (holder != null) {
-        holder.getOutputStream().close();
-        holder.waitFor(10, TimeUnit.SECONDS);
+        System.out.println("holding " + System.getProperty("bench.quietLock") + " while measuring");
+      }
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      if (holder != null) {
+        holder.getOutputStream().close(); // cat ends, and flock with it
       }
     }
   }

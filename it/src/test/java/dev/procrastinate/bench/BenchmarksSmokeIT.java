@@ -58,6 +58,19 @@ class BenchmarksSmokeIT {
   }
 
   @Test
+  void longRunBenchmarkMeasuresEveryWindow() throws Exception {
+    // No long run, two-second windows: each measurement, each replacement, the fresh side.
+    String printed = run(() -> LongRunBenchmark.main(new String[] {"0", "2"}));
+    assertThat(printed)
+        .contains(
+            "old pools, as they are:",
+            "the worker's connections replaced:",
+            "the producer's replaced too:",
+            "fresh worker and producer:",
+            "summary:");
+  }
+
+  @Test
   void migrationBenchmarkRuns() throws Exception {
     String printed = run(() -> MigrationBenchmark.main(new String[] {"jobs=2000", "rate=40"}));
     assertThat(printed).contains("migration", "defer", "fetch", "finish");

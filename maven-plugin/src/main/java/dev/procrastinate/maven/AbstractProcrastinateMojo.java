@@ -5,15 +5,18 @@ import dev.procrastinate.App;
 import dev.procrastinate.AppConfig;
 import dev.procrastinate.ArgumentsException;
 import dev.procrastinate.operations.InputNames;
+import dev.procrastinate.operations.SpringDataSource;
 import java.io.File;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.inject.Inject;
 import org.apache.maven.artifact.DependencyResolutionRequiredException;
@@ -234,7 +237,51 @@ public abstract class AbstractProcrastinateMojo extends AbstractMojo {
     }
     values.replaceAll((key, value) -> value == null || value.isBlank() ? null : value);
     // The context class loader is the project's: its procrastinate.properties is the one read.
-    return AppConfig.fromEnvironment(values);
+    try {
+      return AppConfig.fromEnvironment(values);
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage() == null || !e.getMessage().startsWith("no database configured")) {
+        throw e;
+      }
+      SpringDataSource spring = springDataSource().orElseThrow(() -> e);
+      values.put("url", spring.url());
+      values.putIfAbsent("user", spring.user());
+      values.putIfAbsent("password", spring.password());
+      getLog()
+          .info(
+              "Database from spring.datasource.* in "
+                  + spring.source()
+                  + " (no procrastinate.url is set): "
+                  + AppConfig.redactUrl(spring.url()));
+      return AppConfig.fromEnvironment(values);
+    }
+  }
+
+  /**
+   * Reads a Spring Boot application's {@code spring.datasource.*} as the application would find it:
+   * its resource directories (and their {@code config/}), then the project directory (and its
+   * {@code config/}), with the profiles of {@code -Dspring.profiles.active} or {@code
+   * SPRING_PROFILES_ACTIVE}.
+   */
+  private Optional<SpringDataSource> springDataSource() {
+    MavenProject current = project();
+    Path base = current.getBasedir().toPath();
+    List<SpringDataSource.Location> locations = new ArrayList<>();
+    for (Resource resource : current.getBuild().getResources()) {
+      Path directory = Path.of(resource.getDirectory());
+      locations.add(SpringDataSource.Location.directory(directory, relative(base, directory)));
+      Path config = directory.resolve("config");
+      locations.add(SpringDataSource.Location.directory(config, relative(base, config)));
+    }
+    locations.add(SpringDataSource.Location.directory(base, "."));
+    locations.add(SpringDataSource.Location.directory(base.resolve("config"), "config"));
+    return SpringDataSource.read(locations, List.of(), System::getenv);
+  }
+
+  private static String relative(Path base, Path directory) {
+    return directory.startsWith(base)
+        ? base.relativize(directory).toString()
+        : directory.toString();
   }
 
   /**

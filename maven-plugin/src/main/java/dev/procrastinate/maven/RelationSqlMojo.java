@@ -249,8 +249,8 @@ public final class RelationSqlMojo extends AbstractProcrastinateMojo {
       if (mode.equals("auto") && e.getMessage().startsWith("no database configured")) {
         getLog()
             .info(
-                "No database configured (procrastinate.url): writing the SQL without checking"
-                    + " the tables.");
+                "No database configured (procrastinate.url, or a Spring Boot application's"
+                    + " spring.datasource.url): writing the SQL without checking the tables.");
         return null;
       }
       throw e;

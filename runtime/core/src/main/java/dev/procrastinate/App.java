@@ -90,6 +90,7 @@ public final class App implements AutoCloseable {
   private final @Nullable DeferPool ownedDeferPool;
   private volatile @Nullable TaskRegistry registry;
   private final @Nullable TaskInstanceProvider taskInstances;
+  private final boolean inline;
 
   private App(Builder builder, DataSource dataSource, @Nullable HikariDataSource ownedPool) {
     this.ownedPool = ownedPool;
@@ -120,6 +121,7 @@ public final class App implements AutoCloseable {
     this.classLoader = resolveClassLoader(builder.classLoader);
     this.periodicMaxDelay = builder.periodicMaxDelay;
     this.taskInstances = builder.taskInstances;
+    this.inline = builder.inline;
   }
 
   /**
@@ -175,6 +177,15 @@ public final class App implements AutoCloseable {
       defaultApp = app;
       return previous;
     }
+  }
+
+  /**
+   * Tells whether the app is inline ({@link Builder#inline()}): its defers run their task at once.
+   *
+   * @return whether the app is inline
+   */
+  public boolean isInline() {
+    return inline;
   }
 
   /**
@@ -408,9 +419,10 @@ public final class App implements AutoCloseable {
      * (the task's own unchecked exception, or a {@link ProcrastinateException} around a checked
      * one), whatever the task's retry policy. Arguments still go to JSON and back, and are checked
      * against the task's parameters as a worker does, so what would fail in production fails here.
-     * Locks, queueing locks, schedules and priorities are not applied. The app has no database:
-     * anything else that needs one (queries, workers, migrations) fails saying so. Exclusive with
-     * {@link #dataSource} and {@link #config}.
+     * Locks, queueing locks, schedules and priorities are not applied. Without a {@link
+     * #dataSource}, the app has no database: anything else that needs one (queries, workers,
+     * migrations) fails saying so; with one (a Spring test context's, say), defers still run at
+     * once and write nothing, and the rest uses the database. Exclusive with {@link #config}.
      *
      * @return this builder
      */
@@ -602,10 +614,11 @@ public final class App implements AutoCloseable {
       if (dataSource != null && config != null) {
         throw new IllegalStateException("set either dataSource(...) or config(...), not both");
       }
-      if (inline) {
-        if (dataSource != null || config != null) {
+      if (inline && dataSource == null) {
+        if (config != null) {
           throw new IllegalStateException(
-              "an inline app has no database: drop inline() or dataSource(...)/config(...)");
+              "an inline app owns no pool: drop inline() or config(...), or give it a"
+                  + " dataSource(...)");
         }
         return new App(this, InlineJobs.NO_DATABASE, null);
       }

@@ -82,6 +82,9 @@ public class ProcrastinateAutoConfiguration implements BeanClassLoaderAware {
             .periodicMaxDelay(properties.getPeriodicMaxDelay())
             // A @Task instance method runs on its class's bean, with its injected dependencies.
             .taskInstances(type -> beanFactory.getBeanProvider(type).getIfUnique());
+    if (properties.isInline()) {
+      builder.inline();
+    }
     if (classLoader != null) {
       builder.classLoader(classLoader);
     }

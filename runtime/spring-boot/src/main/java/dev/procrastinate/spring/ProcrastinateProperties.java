@@ -44,6 +44,12 @@ public class ProcrastinateProperties {
   @DurationUnit(ChronoUnit.SECONDS)
   private Duration periodicMaxDelay = Duration.ofSeconds(600);
 
+  /**
+   * Whether defers run their task at once, in the caller's thread, instead of storing a job (for
+   * tests: @ProcrastinateTest(inline = true) sets it). The database still serves everything else.
+   */
+  private boolean inline;
+
   /** The worker run inside the application. */
   private final Worker worker = new Worker();
 
@@ -108,6 +114,24 @@ public class ProcrastinateProperties {
    */
   public void setPeriodicMaxDelay(Duration periodicMaxDelay) {
     this.periodicMaxDelay = periodicMaxDelay;
+  }
+
+  /**
+   * Returns whether defers run their task at once.
+   *
+   * @return whether the app is inline
+   */
+  public boolean isInline() {
+    return inline;
+  }
+
+  /**
+   * Sets whether defers run their task at once.
+   *
+   * @param inline whether the app is inline
+   */
+  public void setInline(boolean inline) {
+    this.inline = inline;
   }
 
   /**

@@ -41,7 +41,8 @@ public final class ProcrastinateExtension
       App app,
       @Nullable TestJobs jobs,
       @Nullable String schema,
-      @Nullable App previousDefault) {}
+      @Nullable App previousDefault,
+      boolean ownsApp) {}
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
@@ -54,9 +55,11 @@ public final class ProcrastinateExtension
             .map(ProcrastinateTest::inline)
             .orElse(false);
     ClassState state;
-    if (inline) {
+    if (springRuns(testClass)) {
+      state = springState(context, testClass, inline);
+    } else if (inline) {
       App app = App.builder().inline().build();
-      state = new ClassState(context.getUniqueId(), app, null, null, App.setDefault(app));
+      state = new ClassState(context.getUniqueId(), app, null, null, App.setDefault(app), true);
     } else {
       TestServer server =
           context
@@ -80,9 +83,50 @@ public final class ProcrastinateExtension
       }
       state =
           new ClassState(
-              context.getUniqueId(), app, new TestJobs(app, schema), schema, App.setDefault(app));
+              context.getUniqueId(),
+              app,
+              new TestJobs(app, schema, false),
+              schema,
+              App.setDefault(app),
+              true);
     }
     context.getStore(NAMESPACE).put(ClassState.class, state);
+  }
+
+  private static boolean springRuns(Class<?> testClass) {
+    try {
+      Class.forName(
+          "org.springframework.test.context.junit.jupiter.SpringExtension",
+          false,
+          ProcrastinateExtension.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+    return SpringContexts.runsWithSpring(testClass);
+  }
+
+  /**
+   * The state of a class with a Spring test context: the context's app, whose database the
+   * context's customizer made the test run's own (see {@code dev.procrastinate.test.spring}),
+   * installed as the default app for the class; the context owns and closes it.
+   */
+  private static ClassState springState(
+      ExtensionContext context, Class<?> testClass, boolean inline) {
+    App app = SpringContexts.app(context);
+    if (inline != app.isInline()) {
+      throw new IllegalStateException(
+          "@ProcrastinateTest(inline = "
+              + inline
+              + ") on "
+              + testClass.getName()
+              + " but the Spring context's app is "
+              + (app.isInline() ? "inline" : "not inline")
+              + ": the context's App bean does not come from procrastinate-spring-boot-starter,"
+              + " which reads procrastinate.inline; build it inline (App.builder().inline()) or"
+              + " not, as the annotation says");
+    }
+    TestJobs jobs = inline ? null : new TestJobs(app, TestJobs.currentSchema(app), true);
+    return new ClassState(context.getUniqueId(), app, jobs, null, App.setDefault(app), false);
   }
 
   @Override
@@ -101,6 +145,9 @@ public final class ProcrastinateExtension
     }
     context.getStore(NAMESPACE).remove(ClassState.class);
     App.setDefault(state.previousDefault());
+    if (!state.ownsApp()) {
+      return; // the Spring context's: the context closes it
+    }
     try {
       if (state.schema() != null) {
         dropSchema(state.app(), state.schema());

@@ -31,8 +31,19 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * .user}, {@code .password}); else a PostgreSQL container when Testcontainers' {@code
  * testcontainers-postgresql} is on the test class path and Docker is there; else the application's
  * own settings ({@code procrastinate.url}..., as {@link
- * dev.procrastinate.AppConfig#fromEnvironment()} reads them). Only a schema of the test's own is
- * created and dropped there.
+ * dev.procrastinate.AppConfig#fromEnvironment()} reads them, else {@code spring.datasource.url} of
+ * its {@code application.properties} or {@code .yml}). Only a schema of the test's own is created
+ * and dropped there.
+ *
+ * <p>In a Spring test context ({@code @SpringBootTest}, or a slice such as {@code @DataJpaTest},
+ * with {@code procrastinate-spring-boot-starter}), the test uses the context's app instead, so that
+ * the services' defers and the task beans are the ones tested: the context's data source points at
+ * a database of the test run's own, made on the server of {@code PROCRASTINATE_TEST_DATABASE_URL}
+ * when set, else of {@code spring.datasource.url}, and dropped when the JVM ends (a Testcontainers
+ * {@code @ServiceConnection} is used as it is); the in-app worker is off unless the test sets
+ * {@code procrastinate.worker.enabled=true}; the job tables are emptied before each test; {@link
+ * TestJobs#runDue()} runs jobs on their beans; {@code inline = true} makes the context's app
+ * inline.
  */
 @Documented
 @Inherited

@@ -41,15 +41,31 @@ public final class TestJobs {
 
   private final App app;
   private final String schema;
+  private final boolean deleteOnReset;
   private final Database database;
   private final JobDao dao = new JobDao();
   private final WorkerDao workers = new WorkerDao();
   private @Nullable CallerThreadRunner runner;
 
-  TestJobs(App app, String schema) {
+  TestJobs(App app, String schema, boolean deleteOnReset) {
     this.app = app;
     this.schema = schema;
+    this.deleteOnReset = deleteOnReset;
     this.database = AppAccess.database(app);
+  }
+
+  /** Returns the schema the app's connections use. */
+  static String currentSchema(App app) {
+    return AppAccess.database(app)
+        .withConnection(
+            "reading the test app's schema",
+            connection -> {
+              try (Statement statement = connection.createStatement();
+                  java.sql.ResultSet result = statement.executeQuery("SELECT current_schema()")) {
+                result.next();
+                return result.getString(1);
+              }
+            });
   }
 
   /**
@@ -379,8 +395,25 @@ public final class TestJobs {
     return current;
   }
 
-  /** Empties the schema's job tables, before each test. */
+  /**
+   * Empties the schema's job tables, before each test: TRUNCATE in a schema of the test's own;
+   * DELETE in an application's database (a Spring context's), where the application's foreign keys
+   * to jobs act as they were declared instead of emptying every table that has one.
+   */
   void reset() {
+    if (deleteOnReset) {
+      database.withConnection(
+          "emptying the test database's jobs",
+          connection -> {
+            try (Statement statement = connection.createStatement()) {
+              statement.execute("DELETE FROM " + table("procrastinate_periodic_defers"));
+              statement.execute("DELETE FROM " + table("procrastinate_jobs"));
+              statement.execute("DELETE FROM " + table("procrastinate_workers"));
+            }
+            return null;
+          });
+      return;
+    }
     database.withConnection(
         "emptying the test schema's jobs",
         connection -> {

@@ -1,7 +1,9 @@
 package dev.procrastinate.test;
 
 import dev.procrastinate.AppConfig;
+import dev.procrastinate.operations.SpringDataSource;
 import java.util.Locale;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,7 +35,8 @@ final class TestServer implements AutoCloseable {
 
   /**
    * Finds the server: the test settings, else a Testcontainers container when Docker is there, else
-   * the application's own settings.
+   * the application's own settings ({@code procrastinate.url}, else a Spring Boot application's
+   * {@code spring.datasource.url}).
    *
    * @return the server
    * @throws IllegalStateException if none is configured, saying how to configure one
@@ -61,6 +64,16 @@ final class TestServer implements AutoCloseable {
     try {
       config = AppConfig.fromEnvironment();
     } catch (IllegalArgumentException e) {
+      Optional<SpringDataSource> spring =
+          SpringDataSource.read(Thread.currentThread().getContextClassLoader());
+      if (spring.isPresent()) {
+        return new TestServer(
+            spring.get().url(),
+            spring.get().user(),
+            spring.get().password(),
+            "the application's spring.datasource.* (" + spring.get().source() + ")",
+            null);
+      }
       throw new IllegalStateException(
           "@ProcrastinateTest needs a PostgreSQL to create its test schema in, and none is"
               + " configured: set "
@@ -68,7 +81,8 @@ final class TestServer implements AutoCloseable {
               + " (with _USER and _PASSWORD) or the system property "
               + URL_PROPERTY
               + ", or add org.testcontainers:testcontainers-postgresql to the test dependencies"
-              + " and run with Docker, or configure the application's database (procrastinate.url);"
+              + " and run with Docker, or configure the application's database (procrastinate.url,"
+              + " or spring.datasource.url in application.properties);"
               + " for unit tests without a database use @ProcrastinateTest(inline = true) ("
               + e.getMessage()
               + ")",

@@ -91,7 +91,7 @@ public final class LongRunBenchmark {
         started = measure("start, after a minute", finished, measureSeconds);
       }
       long start = System.nanoTime();
-      long lastCount = 0;
+      long lastCount = finished.get();
       long lastNanos = start;
       for (int minute = 1; minute <= minutes; minute++) {
         sleepUntil(start + TimeUnit.MINUTES.toNanos(minute));

@@ -10,6 +10,7 @@ import dev.procrastinate.NewJob;
 import dev.procrastinate.RetryStrategy;
 import dev.procrastinate.Worker;
 import dev.procrastinate.WorkerOptions;
+import dev.procrastinate.model.ProcrastinateWorker;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskParameter;
 import dev.procrastinate.spi.TaskRegistrar;
@@ -1046,10 +1047,35 @@ public final class ChaosBenchmark {
       this.deferrer = new Thread(this::deferLoop, "chaos-deferrer");
     }
 
+    /**
+     * Waits until every worker process has registered, so that a fault strikes running workers: on
+     * a loaded machine a JVM may take longer to start than the warm-up, and a fault striking a
+     * worker that is still starting ends its process (a worker's start fails when the database
+     * cannot be reached) instead of testing its recovery. Workers of earlier faults (registered
+     * with lower ids, some never unregistered) do not count.
+     */
+    private void awaitWorkersRegistered(long lastIdBefore) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (app.jobManager().listWorkers().stream().filter(w -> w.id() > lastIdBefore).count()
+          < settings.workers) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "the worker processes did not all register within 60 s; see " + logs);
+        }
+        Thread.sleep(50);
+      }
+    }
+
     Row execute() throws Exception {
+      long lastIdBefore =
+          app.jobManager().listWorkers().stream()
+              .mapToLong(ProcrastinateWorker::id)
+              .max()
+              .orElse(0);
       for (int i = 0; i < settings.workers; i++) {
         startWorker(i == 0 && proxy != null);
       }
+      awaitWorkersRegistered(lastIdBefore);
       deferrer.start();
       Thread.sleep(settings.warmup.toMillis());
       fault.inject(this);

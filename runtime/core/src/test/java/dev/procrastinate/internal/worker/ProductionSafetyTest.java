@@ -664,13 +664,24 @@ class ProductionSafetyTest {
       scratch.schemaManager().migrate();
       app = scratch;
       AtomicBoolean down = new AtomicBoolean();
+      AtomicBoolean back = new AtomicBoolean();
       CountDownLatch triedWhileDown = new CountDownLatch(1);
+      CountDownLatch deferredOnReturn = new CountDownLatch(1);
       WorkerHooks hooks =
           new WorkerHooks() {
             @Override
             public void beforeHeartbeat() {
               if (down.get()) {
                 triedWhileDown.countDown();
+              } else if (back.get()) {
+                // The first heartbeats after the return wait for the test's defer, so that the
+                // fetch they wake comes after it: with polling and LISTEN off, a fetch before the
+                // defer would find nothing and the job would wait for good, whatever the worker.
+                try {
+                  deferredOnReturn.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
               }
             }
           };
@@ -688,6 +699,7 @@ class ProductionSafetyTest {
       server.stopServer();
       down.set(true);
       awaitLatch(triedWhileDown, "a heartbeat to be tried while the database is down");
+      back.set(true);
       server.startAgain();
       down.set(false);
       long start = System.nanoTime();
@@ -708,6 +720,7 @@ class ProductionSafetyTest {
           "a defer to go through once the database is back");
       long deferred = deferredId.get();
       long deferredAt = System.nanoTime();
+      deferredOnReturn.countDown();
       awaitLatch(reached("back"), "the job deferred after the return to start");
       Duration wait = Duration.ofNanos(System.nanoTime() - deferredAt);
       gate("back").countDown();

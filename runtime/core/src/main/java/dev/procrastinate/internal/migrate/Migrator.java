@@ -515,6 +515,20 @@ public final class Migrator {
   }
 
   /**
+   * Tells whether a Flyway callback event is the one before the script of {@code version}: Flyway
+   * asks first without a context, then once per migration.
+   */
+  private static boolean beforeMigrating(Event event, @Nullable Context context, String version) {
+    if (event != Event.BEFORE_EACH_MIGRATE || context == null) {
+      return false;
+    }
+    MigrationInfo info = context.getMigrationInfo();
+    return info != null
+        && info.getVersion() != null
+        && version.equals(info.getVersion().getVersion());
+  }
+
+  /**
    * Keeps the server's notices of the first script from the log: its {@code CREATE EXTENSION IF NOT
    * EXISTS plpgsql} draws a notice that the extension exists on every database (PostgreSQL installs
    * plpgsql), which Flyway prints as a warning. {@code SET LOCAL} lasts until the script's
@@ -526,13 +540,7 @@ public final class Migrator {
 
     @Override
     public boolean supports(Event event, @Nullable Context context) {
-      if (event != Event.BEFORE_EACH_MIGRATE || context == null) {
-        return false; // Flyway asks first without a context, then per migration
-      }
-      MigrationInfo info = context.getMigrationInfo();
-      return info != null
-          && info.getVersion() != null
-          && "1".equals(info.getVersion().getVersion());
+      return beforeMigrating(event, context, UPSTREAM_SCHEMA_VERSION);
     }
 
     @Override
@@ -565,13 +573,7 @@ public final class Migrator {
 
     @Override
     public boolean supports(Event event, @Nullable Context context) {
-      if (event != Event.BEFORE_EACH_MIGRATE || context == null) {
-        return false; // Flyway asks first without a context, then per migration
-      }
-      MigrationInfo info = context.getMigrationInfo();
-      return info != null
-          && info.getVersion() != null
-          && INDEX_VERSION.equals(info.getVersion().getVersion());
+      return beforeMigrating(event, context, INDEX_VERSION);
     }
 
     @Override

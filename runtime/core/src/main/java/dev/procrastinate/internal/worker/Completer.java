@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,9 +45,8 @@ final class Completer implements Runnable {
   private final String workerName;
   private final Database database;
   private final JobDao dao;
-  private final LongSupplier workerId;
-  private final Consumer<Completion> written;
-  private final Consumer<Completion> dropped;
+  private final Registration registration;
+  private final OutcomeNotes notes;
   private final WorkerHooks hooks;
   private final Queue<Completion> queue = new ConcurrentLinkedQueue<>();
   private final Wakeup wakeup = new Wakeup();
@@ -61,30 +58,17 @@ final class Completer implements Runnable {
   /**
    * Creates the completer; nothing runs before its thread starts.
    *
-   * @param workerName the worker's name, for logs
-   * @param database the database
-   * @param dao the statements
-   * @param workerId the id the jobs run under (it changes when the worker registers again)
-   * @param written told of each completion once it is written (or found moot)
-   * @param dropped told of each completion PostgreSQL refused for good, the job possibly still
-   *     marked doing for this worker
-   * @param hooks test signals
+   * @param context the worker's context
+   * @param registration the id the jobs run under (it changes when the worker registers again)
+   * @param notes told of each completion once it is written (or found moot), or refused for good
    */
-  Completer(
-      String workerName,
-      Database database,
-      JobDao dao,
-      LongSupplier workerId,
-      Consumer<Completion> written,
-      Consumer<Completion> dropped,
-      WorkerHooks hooks) {
-    this.workerName = workerName;
-    this.database = database;
-    this.dao = dao;
-    this.workerId = workerId;
-    this.written = written;
-    this.dropped = dropped;
-    this.hooks = hooks;
+  Completer(WorkerContext context, Registration registration, OutcomeNotes notes) {
+    this.workerName = context.name();
+    this.database = context.database();
+    this.dao = context.jobs();
+    this.hooks = context.hooks();
+    this.registration = registration;
+    this.notes = notes;
   }
 
   /**
@@ -188,7 +172,7 @@ final class Completer implements Runnable {
       }
       failures = 0;
       hooks.afterOutcomesWritten();
-      batch.forEach(written);
+      batch.forEach(notes::written);
       return true;
     } catch (ProcrastinateException e) {
       if (Database.isTransient(e)) {
@@ -246,7 +230,7 @@ final class Completer implements Runnable {
     List<Completion> deleted = new ArrayList<>();
     List<JobDao.Retry> retries = new ArrayList<>();
     Instant now = Instant.now();
-    long worker = workerId.getAsLong();
+    long worker = registration.id();
     for (Completion completion : batch) {
       RetryDecision retry = completion.retry();
       if (retry != null) {
@@ -341,10 +325,10 @@ final class Completer implements Runnable {
           workerName,
           id,
           e.getMessage());
-      dropped.accept(completion);
+      notes.dropped(completion);
       return true;
     }
-    written.accept(completion);
+    notes.written(completion);
     return true;
   }
 }

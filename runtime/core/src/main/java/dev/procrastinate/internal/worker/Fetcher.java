@@ -1,6 +1,7 @@
 package dev.procrastinate.internal.worker;
 
 import dev.procrastinate.ProcrastinateException;
+import dev.procrastinate.WorkerOptions;
 import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.internal.sql.JobDao;
 import dev.procrastinate.internal.sql.WorkerDao;
@@ -42,20 +43,9 @@ import org.slf4j.MDC;
  * Before the next fetch, the fetcher takes back the jobs marked doing for this worker that it does
  * not hold; a job it ever dispatched is never dispatched again unless a new fetch returns it.
  */
-final class Fetcher implements Runnable {
+final class Fetcher implements Runnable, WorkSignals {
   private static final Logger LOG = LoggerFactory.getLogger("procrastinate.worker");
   private static final long MIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-
-  /** Hands fetched jobs to the executor. */
-  interface Dispatcher {
-    /**
-     * Starts a fetched job on the executor (or buffers it there).
-     *
-     * @param job the job, marked doing for this worker
-     * @param headersJson its headers, or null
-     */
-    void dispatch(ProcrastinateJob job, @Nullable String headersJson);
-  }
 
   private final String name;
   private final Database database;
@@ -63,14 +53,13 @@ final class Fetcher implements Runnable {
   private final WorkerDao workers;
   private final Registration registration;
   private final Slots slots;
-  private final Set<Long> held;
-  private final Dispatcher dispatcher;
+  private final HeldJobs held;
+  private final FetchedJobs fetchedJobs;
   private final boolean withHeaders;
   private final String @Nullable [] queues;
   private final long pollNanos;
   private final int batchSize;
   private final boolean waitForJobs;
-  private final Runnable onDrained;
   private final WorkerHooks hooks;
   private final Lease lease;
   private final LongSupplier nanoTime;
@@ -83,56 +72,73 @@ final class Fetcher implements Runnable {
   private volatile boolean stopping;
   private boolean takeBackOrphans;
 
+  // The loop's state, read and written on the fetcher thread only.
+
+  /** When the fetcher next looks without being told, on the monotonic clock. */
+  private long nextWake;
+
+  /**
+   * When the next scheduled job becomes due, as last read; looked up again only when it may have
+   * changed (a new job, a retry, a polling tick) or has passed, not after every fetch.
+   */
+  private long knownDue;
+
+  private boolean dueKnown;
+
+  /** Whether the last fetch left jobs with a lock for want of idle slots. */
+  private boolean lockedLeft;
+
+  /** Fetches failed in a row. */
+  private int failures;
+
+  /**
+   * Creates the fetcher; nothing runs before its thread starts.
+   *
+   * @param context the worker's context (its queues, polling interval, batch size and whether it
+   *     waits for jobs come from the options)
+   * @param registration the worker's id, registered again when a fetch finds it pruned
+   * @param slots how many jobs may be fetched now
+   * @param held the jobs held, which a takeback of orphans does not take again
+   * @param lease the worker's lease: no fetch while it has run out
+   * @param fetchedJobs where fetched jobs go
+   * @param withHeaders whether jobs' headers are read with them (a context propagator needs them)
+   */
   Fetcher(
-      String name,
-      Database database,
-      JobDao dao,
-      WorkerDao workers,
+      WorkerContext context,
       Registration registration,
       Slots slots,
-      Set<Long> held,
-      Dispatcher dispatcher,
-      boolean withHeaders,
-      String @Nullable [] queues,
-      long pollNanos,
-      int batchSize,
-      boolean waitForJobs,
-      Runnable onDrained,
-      WorkerHooks hooks,
+      HeldJobs held,
       Lease lease,
-      LongSupplier nanoTime) {
-    this.name = name;
-    this.lease = lease;
-    this.database = database;
-    this.dao = dao;
-    this.workers = workers;
+      FetchedJobs fetchedJobs,
+      boolean withHeaders) {
+    this.name = context.name();
+    this.database = context.database();
+    this.dao = context.jobs();
+    this.workers = context.workers();
+    this.hooks = context.hooks();
+    this.nanoTime = context.nanoTime();
+    WorkerOptions options = context.options();
+    this.queues = options.queues().isEmpty() ? null : options.queues().toArray(new String[0]);
+    this.pollNanos = options.fetchJobPollingInterval().toNanos();
+    this.batchSize = options.fetchBatchSize();
+    this.waitForJobs = options.waitForJobs();
     this.registration = registration;
     this.slots = slots;
     this.held = held;
-    this.dispatcher = dispatcher;
+    this.lease = lease;
+    this.fetchedJobs = fetchedJobs;
     this.withHeaders = withHeaders;
-    this.queues = queues;
-    this.pollNanos = pollNanos;
-    this.batchSize = batchSize;
-    this.waitForJobs = waitForJobs;
-    this.onDrained = onDrained;
-    this.hooks = hooks;
-    this.nanoTime = nanoTime;
   }
 
-  /** A {@code job_inserted} notification came, or the listener reconnected. */
-  void jobsInserted() {
+  @Override
+  public void jobsInserted() {
     scheduleChanged = true;
     notified.set(true);
     wakeup.signal();
   }
 
-  /**
-   * An outcome was written that may make a job runnable: a lock released, a retry.
-   *
-   * @param retried whether the outcome was a retry, which may have scheduled the job for later
-   */
-  void workMayBeDue(boolean retried) {
+  @Override
+  public void workMayBeDue(boolean retried) {
     if (retried) {
       scheduleChanged = true;
     }
@@ -140,52 +146,34 @@ final class Fetcher implements Runnable {
     wakeup.signal();
   }
 
-  /**
-   * A heartbeat was recorded after the lease had run out, or after an outage: fetching may resume
-   * at once, and the takeback of runs abandoned meanwhile (asked for by {@link #runAbandoned()})
-   * may run.
-   */
-  void leaseRenewed() {
+  @Override
+  public void leaseRenewed() {
     mayBeDue.set(true);
     wakeup.signal();
   }
 
-  /**
-   * A connection of this worker was lost or refused, on any thread: a write whose answer was lost
-   * with it, or that a server's crash recovery undid (an outcome, say), may have left jobs marked
-   * running for this worker that it no longer holds. They are taken back once the database answers.
-   */
-  void connectionLost() {
+  @Override
+  public void connectionLost() {
     orphansMayExist();
   }
 
-  /**
-   * A run was abandoned when the lease ran out, its job left marked running for this worker: it is
-   * taken back once the lease holds again.
-   */
-  void runAbandoned() {
+  @Override
+  public void runAbandoned() {
     orphansMayExist();
   }
 
-  /** A slot freed, or a job's outcome was written. */
-  void slotFreed() {
+  @Override
+  public void slotFreed() {
     wakeup.signal();
   }
 
-  /**
-   * An outcome could not be written and the job may still be marked doing for this worker: it is
-   * never taken back as an orphan.
-   */
-  void outcomeDropped(long jobId) {
+  @Override
+  public void outcomeDropped(long jobId) {
     dropped.add(jobId);
   }
 
-  /**
-   * The server restarted: outcomes written shortly before may be lost (with asynchronous outcomes,
-   * which commit without waiting for the disk), their jobs marked running for this worker again.
-   * They are taken back.
-   */
-  void serverRestarted() {
+  @Override
+  public void serverRestarted() {
     orphansMayExist();
   }
 
@@ -204,109 +192,11 @@ final class Fetcher implements Runnable {
   @Override
   public void run() {
     MDC.put("worker", name);
-    long nextWake = nanoTime.getAsLong();
-    // When the next scheduled job becomes due, as last read; looked up again only when it may have
-    // changed (a new job, a retry, a polling tick) or has passed, not after every fetch.
-    long knownDue = 0;
-    boolean dueKnown = false;
-    boolean lockedLeft = false;
-    int failures = 0;
+    nextWake = nanoTime.getAsLong();
     while (!stopping) {
       try {
-        if (lookForOrphans.getAndSet(false)) {
-          takeBackOrphans = true;
-        }
-        // Before any slot or due check: a job taken back needs no free slot, and nothing else may
-        // make the fetcher look.
-        if (takeBackOrphans && !lease.expired()) {
-          takeBackOrphans();
-          continue;
-        }
-        long now = nanoTime.getAsLong();
-        boolean tick = now - nextWake >= 0;
-        boolean due = notified.get() || mayBeDue.get() || tick || (lockedLeft && slots.idle() > 0);
-        int free = slots.free();
-        boolean worthIt = free >= slots.refill() || slots.starving();
-        if (free <= 0 || !due || !worthIt) {
-          // Due work waits for a slot (a freed slot signals); otherwise sleep until the next poll.
-          wakeup.await(due ? pollNanos : Math.max(nextWake - now, MIN_WAIT_NANOS));
-          continue;
-        }
-        if (lease.expired()) {
-          // Other workers may count this one as dead: a job taken now could be rescued while it
-          // runs. A recorded heartbeat signals the wakeup.
-          wakeup.await(pollNanos);
-          continue;
-        }
-        notified.set(false);
-        mayBeDue.set(false);
-        int limit = Math.min(free, batchSize);
-        // Jobs with a lock only for slots that run them at once: buffered, they would block their
-        // locks for every worker while they wait.
-        int lockLimit = Math.min(limit, slots.idle());
-        // Read before fetching: only outcomes written before the fetch are seen by it.
-        boolean idleBeforeFetch = held.isEmpty();
-        long workerId = registration.id();
-        Fetched fetched;
-        long start = nanoTime.getAsLong();
-        try {
-          hooks.beforeFetch();
-          fetched =
-              database.withConnection(
-                  "fetching jobs",
-                  c -> withHeaders(c, dao.fetchMany(c, queues, workerId, limit, lockLimit)));
-          if (failures > 0) {
-            LOG.info("{} - fetching jobs works again", name);
-            failures = 0;
-          }
-        } catch (ProcrastinateException e) {
-          if (Database.isForeignKeyViolation(e)) {
-            // The only foreign key a fetch writes is worker_id: this worker was pruned.
-            try {
-              registration.registerAgain(workerId);
-              notified.set(true);
-              continue;
-            } catch (RuntimeException again) {
-              e.addSuppressed(again);
-            }
-          }
-          if (failures++ == 0) {
-            LOG.warn("{} - cannot fetch jobs, retrying with backoff: {}", name, e.getMessage());
-            LOG.debug("{} - the fetch failure's stack trace", name, e);
-          }
-          // The call may have taken jobs before its answer was lost: look for them once back.
-          takeBackOrphans = true;
-          notified.set(true);
-          wakeup.await(TimeUnit.MILLISECONDS.toNanos(Backoff.delayMillis(failures)));
-          continue;
-        }
-        List<ProcrastinateJob> jobs = fetched.jobs();
-        slots.fetched(jobs.size(), nanoTime.getAsLong() - start);
-        // Capped by the idle slots, the fetch may have left jobs with a lock: the next slot that
-        // frees fetches again, whatever the job that frees it (its outcome may release nothing).
-        lockedLeft = lockLimit < limit && withLock(jobs) >= lockLimit;
-        for (ProcrastinateJob job : jobs) {
-          dispatcher.dispatch(job, fetched.headers().get(job.id()));
-        }
-        if (jobs.size() >= limit) {
-          mayBeDue.set(true);
-          continue;
-        }
-        nextWake = nanoTime.getAsLong() + jitter(pollNanos);
-        if (!waitForJobs && jobs.isEmpty() && idleBeforeFetch) {
-          LOG.info("{} - no job left to run, stopping (wait=false)", name);
-          onDrained.run();
+        if (!turn()) {
           return;
-        }
-        long after = nanoTime.getAsLong();
-        if (tick || scheduleChanged || !dueKnown || knownDue - after <= 0) {
-          scheduleChanged = false;
-          Long next = nextDue();
-          dueKnown = next != null;
-          knownDue = next == null ? 0 : next;
-        }
-        if (dueKnown) {
-          nextWake = nextWake - knownDue > 0 ? knownDue : nextWake;
         }
       } catch (InterruptedException e) {
         if (stopping) {
@@ -315,6 +205,143 @@ final class Fetcher implements Runnable {
       } catch (RuntimeException e) {
         LOG.error("{} - fetcher failed, going on", name, e);
       }
+    }
+  }
+
+  /**
+   * One turn of the loop: take back orphans if asked, else wait unless a fetch is due and worth it,
+   * else fetch, hand the jobs on, and plan the next look.
+   *
+   * @return false once a worker that does not wait for jobs found none left
+   */
+  private boolean turn() throws InterruptedException {
+    if (lookForOrphans.getAndSet(false)) {
+      takeBackOrphans = true;
+    }
+    // Before any slot or due check: a job taken back needs no free slot, and nothing else may
+    // make the fetcher look.
+    if (takeBackOrphans && !lease.expired()) {
+      takeBackOrphans();
+      return true;
+    }
+    long now = nanoTime.getAsLong();
+    boolean tick = now - nextWake >= 0;
+    if (waitedForWork(now, tick)) {
+      return true;
+    }
+    if (lease.expired()) {
+      // Other workers may count this one as dead: a job taken now could be rescued while it
+      // runs. A recorded heartbeat signals the wakeup.
+      wakeup.await(pollNanos);
+      return true;
+    }
+    notified.set(false);
+    mayBeDue.set(false);
+    int limit = Math.min(slots.free(), batchSize);
+    // Jobs with a lock only for slots that run them at once: buffered, they would block their
+    // locks for every worker while they wait.
+    int lockLimit = Math.min(limit, slots.idle());
+    // Read before fetching: only outcomes written before the fetch are seen by it.
+    boolean idleBeforeFetch = held.isEmpty();
+    Fetched fetched = fetch(limit, lockLimit);
+    if (fetched == null) {
+      return true;
+    }
+    List<ProcrastinateJob> jobs = fetched.jobs();
+    // Capped by the idle slots, the fetch may have left jobs with a lock: the next slot that
+    // frees fetches again, whatever the job that frees it (its outcome may release nothing).
+    lockedLeft = lockLimit < limit && withLock(jobs) >= lockLimit;
+    for (ProcrastinateJob job : jobs) {
+      fetchedJobs.dispatch(new HeldJobs.Fetched(job, fetched.headers().get(job.id())));
+    }
+    if (jobs.size() >= limit) {
+      mayBeDue.set(true); // a full batch: more may wait
+      return true;
+    }
+    nextWake = nanoTime.getAsLong() + jitter(pollNanos);
+    if (!waitForJobs && jobs.isEmpty() && idleBeforeFetch) {
+      LOG.info("{} - no job left to run, stopping (wait=false)", name);
+      fetchedJobs.noneLeft();
+      return false;
+    }
+    planNextLook(tick);
+    return true;
+  }
+
+  /**
+   * Waits, and returns true, unless work may be due (a notification, an outcome that may make a job
+   * runnable, a polling tick, a job with a lock left for an idle slot) and a fetch is worth its
+   * round trip (enough slots free, or an idle executor thread with nothing buffered). Due work
+   * waits for a slot, which signals when it frees; otherwise the fetcher sleeps until the next
+   * look.
+   */
+  private boolean waitedForWork(long now, boolean tick) throws InterruptedException {
+    boolean due = notified.get() || mayBeDue.get() || tick || (lockedLeft && slots.idle() > 0);
+    int free = slots.free();
+    boolean worthIt = free >= slots.refill() || slots.starving();
+    if (free > 0 && due && worthIt) {
+      return false;
+    }
+    wakeup.await(due ? pollNanos : Math.max(nextWake - now, MIN_WAIT_NANOS));
+    return true;
+  }
+
+  /**
+   * Fetches up to {@code limit} jobs, at most {@code lockLimit} of them with a lock; on a failure,
+   * registers again if this worker was pruned, or backs off, and returns null.
+   */
+  private @Nullable Fetched fetch(int limit, int lockLimit) throws InterruptedException {
+    long workerId = registration.id();
+    long start = nanoTime.getAsLong();
+    try {
+      hooks.beforeFetch();
+      Fetched fetched =
+          database.withConnection(
+              "fetching jobs",
+              c -> withHeaders(c, dao.fetchMany(c, queues, workerId, limit, lockLimit)));
+      if (failures > 0) {
+        LOG.info("{} - fetching jobs works again", name);
+        failures = 0;
+      }
+      slots.fetched(fetched.jobs().size(), nanoTime.getAsLong() - start);
+      return fetched;
+    } catch (ProcrastinateException e) {
+      if (Database.isForeignKeyViolation(e)) {
+        // The only foreign key a fetch writes is worker_id: this worker was pruned.
+        try {
+          registration.registerAgain(workerId);
+          notified.set(true);
+          return null;
+        } catch (RuntimeException again) {
+          e.addSuppressed(again);
+        }
+      }
+      if (failures++ == 0) {
+        LOG.warn("{} - cannot fetch jobs, retrying with backoff: {}", name, e.getMessage());
+        LOG.debug("{} - the fetch failure's stack trace", name, e);
+      }
+      // The call may have taken jobs before its answer was lost: look for them once back.
+      takeBackOrphans = true;
+      notified.set(true);
+      wakeup.await(TimeUnit.MILLISECONDS.toNanos(Backoff.delayMillis(failures)));
+      return null;
+    }
+  }
+
+  /**
+   * After a fetch that left slots free: the next look is at the polling interval, or earlier when
+   * the next scheduled job becomes due, looked up again only when it may have changed.
+   */
+  private void planNextLook(boolean tick) {
+    long after = nanoTime.getAsLong();
+    if (tick || scheduleChanged || !dueKnown || knownDue - after <= 0) {
+      scheduleChanged = false;
+      Long next = nextDue();
+      dueKnown = next != null;
+      knownDue = next == null ? 0 : next;
+    }
+    if (dueKnown) {
+      nextWake = nextWake - knownDue > 0 ? knownDue : nextWake;
     }
   }
 
@@ -354,7 +381,7 @@ final class Fetcher implements Runnable {
    * not dispatched a second time.
    */
   private void takeBackOrphans() {
-    Set<Long> known = new HashSet<>(held);
+    Set<Long> known = new HashSet<>(held.idView());
     known.addAll(dropped);
     long workerId = registration.id();
     Fetched mine;
@@ -378,7 +405,7 @@ final class Fetcher implements Runnable {
     for (ProcrastinateJob job : mine.jobs()) {
       if (!known.contains(job.id())) {
         slots.adopted(1);
-        dispatcher.dispatch(job, mine.headers().get(job.id()));
+        fetchedJobs.dispatch(new HeldJobs.Fetched(job, mine.headers().get(job.id())));
         taken++;
       }
     }

@@ -18,9 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,11 +48,9 @@ final class Housekeeper {
   private final WorkerDao workers;
   private final Registration registration;
   private final TaskRegistry registry;
-  private final Supplier<long[]> heldIds;
-  private final LongConsumer abortRequested;
+  private final HeldJobs held;
   private final Lease lease;
-  private final Runnable leaseExpired;
-  private final Runnable leaseRenewed;
+  private final LeaseEvents leaseEvents;
   private final WorkerHooks hooks;
   private final Clock clock;
   private final LongSupplier nanoTime;
@@ -68,37 +64,36 @@ final class Housekeeper {
   /** When the heartbeat in progress began, on the monotonic clock; 0 when none is. */
   private volatile long heartbeatSince;
 
+  /**
+   * Creates the housekeeper; nothing runs before {@link #start()}.
+   *
+   * @param context the worker's context
+   * @param registry the tasks the worker knows, whose retry policies decide a rescued job's fate
+   * @param registration the worker's registration, which heartbeats renew
+   * @param held the jobs held, whose abort requests are polled and which a rescue skips
+   * @param lease the worker's lease, renewed by each recorded heartbeat
+   * @param leaseEvents told when the lease runs out and when it holds again
+   */
   Housekeeper(
-      String name,
-      WorkerOptions options,
-      Database database,
-      JobDao dao,
-      WorkerDao workers,
-      Registration registration,
+      WorkerContext context,
       TaskRegistry registry,
-      Supplier<long[]> heldIds,
-      LongConsumer abortRequested,
+      Registration registration,
+      HeldJobs held,
       Lease lease,
-      Runnable leaseExpired,
-      Runnable leaseRenewed,
-      WorkerHooks hooks,
-      Clock clock,
-      LongSupplier nanoTime) {
-    this.name = name;
-    this.options = options;
-    this.database = database;
-    this.dao = dao;
-    this.workers = workers;
+      LeaseEvents leaseEvents) {
+    this.name = context.name();
+    this.options = context.options();
+    this.database = context.database();
+    this.dao = context.jobs();
+    this.workers = context.workers();
+    this.hooks = context.hooks();
+    this.clock = context.clock();
+    this.nanoTime = context.nanoTime();
     this.registration = registration;
     this.registry = registry;
-    this.heldIds = heldIds;
-    this.abortRequested = abortRequested;
+    this.held = held;
     this.lease = lease;
-    this.leaseExpired = leaseExpired;
-    this.leaseRenewed = leaseRenewed;
-    this.hooks = hooks;
-    this.clock = clock;
-    this.nanoTime = nanoTime;
+    this.leaseEvents = leaseEvents;
     this.scheduler = daemonScheduler("procrastinate-" + name + "-housekeeper");
     this.beats = daemonScheduler("procrastinate-" + name + "-heartbeat");
     this.timer = daemonScheduler("procrastinate-" + name + "-timer");
@@ -211,7 +206,7 @@ final class Housekeeper {
         }
       }
       // Every time, not once: a job dispatched meanwhile must stop as well.
-      leaseExpired.run();
+      leaseEvents.expired();
     }
     long next =
         remaining > 0
@@ -280,7 +275,7 @@ final class Housekeeper {
       }
       if (back) {
         // The database answers again: what waited for it (a new job, a retry due) runs now.
-        leaseRenewed.run();
+        leaseEvents.renewed();
       }
       return true;
     } catch (RuntimeException e) {
@@ -325,7 +320,7 @@ final class Housekeeper {
     lease.renew(sentAt);
     if (lease.generation() != generation) {
       // Renewed after a gap, by a registration again say: every job held now was taken before it.
-      leaseExpired.run();
+      leaseEvents.expired();
     }
     if (wasExpired && !lease.expired()) {
       synchronized (this) {
@@ -334,13 +329,13 @@ final class Housekeeper {
         }
         lapsed = false;
       }
-      leaseRenewed.run();
+      leaseEvents.renewed();
     }
   }
 
   /** Flags the held jobs that have an abort request (the safety net of the notification). */
   void pollAborts() {
-    long[] ids = heldIds.get();
+    long[] ids = held.ids();
     if (ids.length == 0) {
       return;
     }
@@ -349,7 +344,7 @@ final class Housekeeper {
           database.withConnection(
               "looking for abort requests", c -> dao.listAbortRequested(c, ids));
       for (long id : aborted) {
-        abortRequested.accept(id);
+        held.abortRequested(id);
       }
     } catch (RuntimeException e) {
       LOG.debug("{} - abort polling failed: {}", name, e.getMessage());
@@ -374,7 +369,7 @@ final class Housekeeper {
           database.withConnection(
               "listing stalled jobs",
               c -> workers.listStalledJobs(c, timeout, null, known, RESCUE_BATCH));
-      long[] mine = heldIds.get();
+      long[] mine = held.ids();
       for (ProcrastinateJob job : stalled) {
         if (Arrays.stream(mine).noneMatch(id -> id == job.id())) {
           rescue(job, timeout);

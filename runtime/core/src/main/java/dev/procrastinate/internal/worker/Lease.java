@@ -3,6 +3,7 @@ package dev.procrastinate.internal.worker;
 import dev.procrastinate.WorkerOptions;
 import java.time.Duration;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How long this worker may still run jobs: each recorded heartbeat renews the lease until the
@@ -45,6 +46,33 @@ final class Lease {
   static Duration length(WorkerOptions options) {
     Duration heartbeat = options.updateHeartbeatInterval();
     return heartbeat.plus(options.stalledWorkerTimeout().minus(heartbeat).dividedBy(2));
+  }
+
+  /**
+   * Says why a worker with these options may see a job of its own rescued while it still runs it:
+   * its lease outlasts upstream's default stalled timeout, with which every Python worker (and a
+   * Java worker left at the default) prunes the workers it finds silent.
+   *
+   * @param options the worker's options
+   * @return the warning, or null when the lease ends before that timeout
+   */
+  static @Nullable String earlyRescueWarning(WorkerOptions options) {
+    Duration leaseLength = length(options);
+    if (!options.fleetRescuesStalledJobs()
+        || leaseLength.compareTo(WorkerOptions.DEFAULT_STALLED_WORKER_TIMEOUT) < 0) {
+      return null;
+    }
+    return "this worker runs a job for up to "
+        + leaseLength
+        + " after its last recorded heartbeat (its lease, from stalledWorkerTimeout "
+        + options.stalledWorkerTimeout()
+        + "), while a Python worker, or a Java worker with the default timeout, counts it as dead"
+        + " after "
+        + WorkerOptions.DEFAULT_STALLED_WORKER_TIMEOUT
+        + " and may prune it, and a rescue may then run its job a second time at once. Give every"
+        + " worker of the fleet the same stalledWorkerTimeout, of "
+        + WorkerOptions.DEFAULT_STALLED_WORKER_TIMEOUT
+        + " or less unless the Python workers are given the same";
   }
 
   /** Returns the lease's length. */

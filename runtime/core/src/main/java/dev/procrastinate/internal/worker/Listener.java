@@ -12,7 +12,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -39,27 +38,28 @@ final class Listener implements Runnable {
   private final String wakeChannel =
       "procrastinate_java_wake_" + UUID.randomUUID().toString().replace("-", "");
   private final ObjectMapper json;
-  private final Runnable onJobInserted;
-  private final LongConsumer onAbortRequested;
-  private final Runnable onReconnected;
+  private final WorkSignals work;
+  private final AbortRequests aborts;
   private volatile boolean stopping;
   private volatile @Nullable Connection connection;
   private volatile @Nullable PromptNotifications prompt;
 
-  Listener(
-      String workerName,
-      Database database,
-      List<String> queues,
-      ObjectMapper json,
-      Runnable onJobInserted,
-      LongConsumer onAbortRequested,
-      Runnable onReconnected) {
-    this.workerName = workerName;
-    this.database = database;
+  /**
+   * Creates the listener; nothing runs before {@link #connect()} and its thread.
+   *
+   * @param context the worker's context (its queues name the channels)
+   * @param json the app's JSON mapper, to read payloads
+   * @param work told of each {@code job_inserted} notification, and of a reconnection (jobs may
+   *     have been deferred, and connections lost, while deaf)
+   * @param aborts told of each {@code abort_job_v1} notification
+   */
+  Listener(WorkerContext context, ObjectMapper json, WorkSignals work, AbortRequests aborts) {
+    this.workerName = context.name();
+    this.database = context.database();
     this.json = json;
-    this.onJobInserted = onJobInserted;
-    this.onAbortRequested = onAbortRequested;
-    this.onReconnected = onReconnected;
+    this.work = work;
+    this.aborts = aborts;
+    List<String> queues = context.options().queues();
     List<String> names = new ArrayList<>();
     if (queues.isEmpty()) {
       names.add("procrastinate_any_queue_v1");
@@ -137,8 +137,10 @@ final class Listener implements Runnable {
           LOG.info("{} - listening for notifications again on {}", workerName, channels);
           failures = 0;
           silentSince = System.currentTimeMillis();
-          // Jobs may have arrived while deaf: look now.
-          onReconnected.run();
+          // Jobs may have been deferred while deaf, and the loss may have ended other connections
+          // of this worker too: look for both now.
+          work.connectionLost();
+          work.jobsInserted();
           continue;
         }
         PGNotification[] notifications = current.unwrap(PGConnection.class).getNotifications(500);
@@ -197,11 +199,11 @@ final class Listener implements Runnable {
       if ("job_inserted".equals(type)) {
         inserted = true;
       } else if ("abort_job_requested".equals(type) && payload.path("job_id").canConvertToLong()) {
-        onAbortRequested.accept(payload.path("job_id").asLong());
+        aborts.abortRequested(payload.path("job_id").asLong());
       }
     }
     if (inserted) {
-      onJobInserted.run();
+      work.jobsInserted();
     }
   }
 

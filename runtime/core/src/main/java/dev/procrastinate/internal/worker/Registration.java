@@ -2,9 +2,7 @@ package dev.procrastinate.internal.worker;
 
 import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.internal.sql.WorkerDao;
-import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,10 +17,9 @@ final class Registration {
   private final String name;
   private final Database database;
   private final WorkerDao dao;
-  private final Supplier<long[]> runningIds;
-  private final LongConsumer heartbeatRecorded;
+  private final HeldJobs held;
+  private final RegistrationEvents events;
   private final LongSupplier nanoTime;
-  private final Runnable serverRestarted;
   private volatile long workerId;
   private volatile boolean closed;
   private volatile long serverStarted;
@@ -30,32 +27,19 @@ final class Registration {
   /**
    * Creates the registration; nothing is written before {@link #register()}.
    *
-   * @param name the worker's name, for logs
-   * @param database the database
-   * @param dao the statements
-   * @param runningIds the jobs this worker holds, re-attached on a new registration
-   * @param heartbeatRecorded told, with the time it was sent on {@code nanoTime}, of each
-   *     registration: it records a first heartbeat
-   * @param nanoTime the monotonic clock
-   * @param serverRestarted told when a heartbeat finds that the server restarted since the last
-   *     one: it may have lost outcomes written shortly before (they commit without waiting for the
-   *     disk), leaving their jobs marked running for this worker
+   * @param context the worker's context
+   * @param held the jobs this worker holds (and those the lease abandoned), re-attached on a new
+   *     registration
+   * @param events told of each registration (it records a first heartbeat) and of a server restart
+   *     that a heartbeat found
    */
-  Registration(
-      String name,
-      Database database,
-      WorkerDao dao,
-      Supplier<long[]> runningIds,
-      LongConsumer heartbeatRecorded,
-      LongSupplier nanoTime,
-      Runnable serverRestarted) {
-    this.name = name;
-    this.database = database;
-    this.dao = dao;
-    this.runningIds = runningIds;
-    this.heartbeatRecorded = heartbeatRecorded;
-    this.nanoTime = nanoTime;
-    this.serverRestarted = serverRestarted;
+  Registration(WorkerContext context, HeldJobs held, RegistrationEvents events) {
+    this.name = context.name();
+    this.database = context.database();
+    this.dao = context.workers();
+    this.nanoTime = context.nanoTime();
+    this.held = held;
+    this.events = events;
   }
 
   /** Registers the worker; returns its id. */
@@ -70,7 +54,7 @@ final class Registration {
               serverStarted = dao.serverStarted(c);
               return id;
             });
-    heartbeatRecorded.accept(sentAt[0]);
+    events.heartbeatRecorded(sentAt[0]);
     return workerId;
   }
 
@@ -85,7 +69,7 @@ final class Registration {
     serverStarted = started;
     if (known != 0 && known != started) {
       LOG.info("{} - the server restarted; looking for jobs whose outcome it may have lost", name);
-      serverRestarted.run();
+      events.serverRestarted();
     }
   }
 
@@ -113,14 +97,15 @@ final class Registration {
               sentAt[0] = nanoTime.getAsLong();
               return dao.register(c);
             });
-    long[] held = runningIds.get();
+    long[] running = held.idsWithAbandoned();
     int adopted =
-        held.length == 0
+        running.length == 0
             ? 0
-            : database.withConnection("re-attaching running jobs", c -> dao.adopt(c, newId, held));
+            : database.withConnection(
+                "re-attaching running jobs", c -> dao.adopt(c, newId, running));
     // Published last: a fetch failing meanwhile under the lost id waits on this object's lock.
     workerId = newId;
-    heartbeatRecorded.accept(sentAt[0]);
+    events.heartbeatRecorded(sentAt[0]);
     LOG.warn(
         "{} - worker id {} was pruned by another worker while this one could not heartbeat;"
             + " registered again as worker id {} and re-attached {} of {} running jobs",
@@ -128,7 +113,7 @@ final class Registration {
         lostId,
         newId,
         adopted,
-        held.length);
+        running.length);
   }
 
   /** Unregisters the worker; its jobs' {@code worker_id} becomes null. Never throws. */

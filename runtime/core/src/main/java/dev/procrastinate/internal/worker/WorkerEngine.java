@@ -10,81 +10,43 @@ import dev.procrastinate.internal.observe.Observers;
 import dev.procrastinate.internal.periodic.PeriodicDeferrer;
 import dev.procrastinate.internal.registry.TaskRegistry;
 import dev.procrastinate.internal.sql.Database;
-import dev.procrastinate.internal.sql.JobDao;
-import dev.procrastinate.internal.sql.WorkerDao;
-import dev.procrastinate.model.ProcrastinateJob;
-import java.time.Clock;
+import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker: wires the fetcher, the executor threads and their {@link JobExecutor}, the completer,
- * the listener, the housekeeper and the periodic deferrer, and owns their lifecycle, as {@code
- * runtime/core/docs/concurrency.md} describes. Thread-safe. Not API: {@link
- * dev.procrastinate.Worker} is the public face.
+ * A worker's lifecycle: builds its parts, starts their threads, and stops them in order. The parts
+ * and the signals between them are described in the package documentation and in {@code
+ * runtime/docs/concurrency.md}; the edges that end here are the small inner classes at the end.
+ * Thread-safe. Not API: {@link dev.procrastinate.Worker} is the public face.
  */
 public final class WorkerEngine {
   private static final Logger LOG = LoggerFactory.getLogger("procrastinate.worker");
-  private static final Logger JOBS = LoggerFactory.getLogger("procrastinate.jobs");
 
-  private final App app;
+  private final WorkerContext context;
+  private final String name;
   private final WorkerOptions options;
   private final TaskRegistry registry;
-  private final Database database;
   private final ObjectMapper json;
   private final Duration periodicMaxDelay;
-  private final JobDao dao;
-  private final WorkerDao workers = new WorkerDao();
-  private final String name;
-  private final Map<Long, RunningJob> held = new ConcurrentHashMap<>();
-
-  /**
-   * Jobs fetched again while an earlier run of theirs is still held (retried by hand or by another
-   * process while it ran): each starts once that run lets go. Guarded by itself, with {@link
-   * #held}.
-   */
-  private final Map<Long, Parked> parked = new LinkedHashMap<>();
-
-  /** Jobs whose run the lease abandoned, left marked running for this worker, not taken back. */
-  private final java.util.Set<Long> abandonedRuns = ConcurrentHashMap.newKeySet();
-
-  private final Slots slots;
+  private final HeldJobs held;
   private final Registration registration;
-  private final Lease lease;
   private final Fetcher fetcher;
-  private final JobExecutor jobExecutor;
-  private final Housekeeper housekeeper;
   private final Completer completer;
+  private final ExecutorThreads threads;
+  private final Housekeeper housekeeper;
   private final @Nullable Listener listener;
-  private final ThreadPoolExecutor executor;
-  private final WorkerHooks hooks;
-  private final LongSupplier nanoTime;
-  private final Clock clock;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final AtomicLong processed = new AtomicLong();
-
-  /** Runs started on an executor thread and not yet ended. */
-  private final AtomicInteger running = new AtomicInteger();
-
-  private final Wakeup drained = new Wakeup();
-  private volatile boolean stopping;
   private @Nullable Thread fetcherThread;
   private @Nullable Thread completerThread;
   private @Nullable Thread listenerThread;
@@ -113,114 +75,60 @@ public final class WorkerEngine {
       Duration periodicMaxDelay) {
     this(
         app,
-        database,
+        WorkerContext.of(options, database, WorkerHooks.NONE),
         registry,
-        options,
-        observers,
-        json,
-        periodicMaxDelay,
-        WorkerHooks.NONE,
-        Clock.systemUTC(),
-        System::nanoTime);
+        new Collaborators(observers, json, periodicMaxDelay));
   }
 
-  WorkerEngine(
-      App app,
-      Database database,
-      TaskRegistry registry,
-      WorkerOptions options,
-      Observers observers,
-      ObjectMapper json,
-      Duration periodicMaxDelay,
-      WorkerHooks hooks,
-      Clock clock,
-      LongSupplier nanoTime) {
-    this.app = app;
-    this.options = options;
+  /** What the worker takes from its app beside the context and the tasks. */
+  record Collaborators(Observers observers, ObjectMapper json, Duration periodicMaxDelay) {}
+
+  /**
+   * Creates a worker from a context, as tests do to give it hooks or clocks.
+   *
+   * @param app the app, which running jobs' contexts return
+   * @param context the worker's context; its database is wrapped so that every part learns of a
+   *     lost connection, whoever met it
+   * @param registry the tasks this worker knows
+   * @param collaborators the app's observers, JSON mapper and periodic delay
+   */
+  WorkerEngine(App app, WorkerContext context, TaskRegistry registry, Collaborators collaborators) {
+    Database observed = context.database().observingConnectionLoss(this::connectionLost);
+    this.context = context.withDatabase(observed);
+    this.name = context.name();
+    this.options = context.options();
     this.registry = registry;
-    // Every part of the worker learns of a lost connection, whoever met it.
-    database = database.observingConnectionLoss(this::connectionLost);
-    this.database = database;
-    this.dao = new JobDao(options.asynchronousOutcomes());
-    this.json = json;
-    this.periodicMaxDelay = periodicMaxDelay;
-    this.hooks = hooks;
-    this.clock = clock;
-    this.nanoTime = nanoTime;
-    this.name = options.name();
-    this.slots = new Slots(options.concurrency(), options.fetchBatchSize());
-    this.lease = new Lease(Lease.length(options), nanoTime);
-    this.registration =
-        new Registration(
-            name,
-            database,
-            workers,
-            this::heldOrAbandonedIds,
-            this::heartbeatRecorded,
-            nanoTime,
-            this::serverRestarted);
-    AtomicInteger counter = new AtomicInteger();
-    this.executor =
-        new ThreadPoolExecutor(
-            options.concurrency(),
-            options.concurrency(),
-            0,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            runnable ->
-                daemon(
-                    runnable, "procrastinate-" + name + "-executor-" + counter.incrementAndGet()));
-    this.housekeeper =
-        new Housekeeper(
-            name,
-            options,
-            database,
-            dao,
-            workers,
-            registration,
-            registry,
-            this::heldIds,
-            this::abortRequested,
-            lease,
-            this::leaseExpired,
-            this::leaseRenewed,
-            hooks,
-            clock,
-            nanoTime);
-    this.jobExecutor =
-        new JobExecutor(name, options, registry, json, observers, housekeeper.timer(), nanoTime);
+    this.json = collaborators.json();
+    this.periodicMaxDelay = collaborators.periodicMaxDelay();
+    Lease lease = new Lease(Lease.length(options), context.nanoTime());
+    Slots slots = new Slots(options.concurrency(), options.fetchBatchSize());
+    this.held = new HeldJobs(this.context, app, json, lease);
+    this.registration = new Registration(this.context, held, new RegistrationEdge());
     this.fetcher =
         new Fetcher(
-            name,
-            database,
-            dao,
-            workers,
+            this.context,
             registration,
             slots,
-            held.keySet(),
-            this::dispatch,
-            observers.propagates(),
-            options.queues().isEmpty() ? null : options.queues().toArray(new String[0]),
-            options.fetchJobPollingInterval().toNanos(),
-            options.fetchBatchSize(),
-            options.waitForJobs(),
-            this::stop,
-            hooks,
+            held,
             lease,
-            nanoTime);
-    this.completer =
-        new Completer(name, database, dao, registration::id, this::written, this::dropped, hooks);
-    this.listener =
-        options.listenNotify()
-            ? new Listener(
-                name,
-                database,
-                options.queues(),
-                json,
-                fetcher::jobsInserted,
-                this::abortRequested,
-                this::listenerReconnected)
-            : null;
+            new FetchedEdge(),
+            collaborators.observers().propagates());
+    this.housekeeper =
+        new Housekeeper(this.context, registry, registration, held, lease, new LeaseEdge());
+    this.completer = new Completer(this.context, registration, new OutcomeEdge());
+    JobExecutor jobExecutor =
+        new JobExecutor(
+            name,
+            options,
+            registry,
+            json,
+            collaborators.observers(),
+            housekeeper.timer(),
+            context.nanoTime());
+    this.threads =
+        new ExecutorThreads(
+            this.context, held, jobExecutor, slots, completer, registration, fetcher);
+    this.listener = options.listenNotify() ? new Listener(this.context, json, fetcher, held) : null;
   }
 
   private static Thread daemon(Runnable runnable, String threadName) {
@@ -252,14 +160,20 @@ public final class WorkerEngine {
               + " META-INF/services/dev.procrastinate.spi.TaskRegistrar",
           name);
     }
-    warnIfOthersMayRescueEarly();
+    String earlyRescue = Lease.earlyRescueWarning(options);
+    if (earlyRescue != null) {
+      LOG.warn("{} - {}", name, earlyRescue);
+    }
+    Database database = context.database();
     if (PeriodicDeferrer.hasSchedules(registry)) {
-      periodic = new PeriodicDeferrer(name, database, dao, registry, json, clock, periodicMaxDelay);
+      periodic =
+          new PeriodicDeferrer(
+              name, database, context.jobs(), registry, json, context.clock(), periodicMaxDelay);
     }
     long[] pruned =
         database.withConnection(
             "pruning stalled workers",
-            c -> workers.pruneStalled(c, options.stalledWorkerTimeout()));
+            c -> context.workers().pruneStalled(c, options.stalledWorkerTimeout()));
     if (pruned.length > 0) {
       LOG.info("{} - pruned {} stalled workers", name, pruned.length);
     }
@@ -267,20 +181,16 @@ public final class WorkerEngine {
     if (listener != null) {
       try {
         listener.connect();
-      } catch (java.sql.SQLException e) {
+      } catch (SQLException e) {
         LOG.warn("{} - cannot LISTEN yet, polling until it can: {}", name, e.getMessage());
       }
-      listenerThread = daemon(listener, "procrastinate-" + name + "-listener");
-      listenerThread.start();
+      listenerThread = startDaemon(listener, "listener");
     }
-    completerThread = daemon(completer, "procrastinate-" + name + "-completer");
-    completerThread.start();
+    completerThread = startDaemon(completer, "completer");
     housekeeper.start();
-    fetcherThread = daemon(fetcher, "procrastinate-" + name + "-fetcher");
-    fetcherThread.start();
+    fetcherThread = startDaemon(fetcher, "fetcher");
     if (periodic != null) {
-      periodicThread = daemon(periodic, "procrastinate-" + name + "-periodic");
-      periodicThread.start();
+      periodicThread = startDaemon(periodic, "periodic");
     }
     if (options.installSignalHandlers()) {
       Thread hook =
@@ -295,6 +205,12 @@ public final class WorkerEngine {
       shutdownHook = hook;
     }
     LOG.info("{} - Started as worker id {}", name, workerId);
+  }
+
+  private Thread startDaemon(Runnable runnable, String role) {
+    Thread thread = daemon(runnable, "procrastinate-" + name + "-" + role);
+    thread.start();
+    return thread;
   }
 
   /**
@@ -334,7 +250,6 @@ public final class WorkerEngine {
       terminated.countDown();
       return;
     }
-    stopping = true;
     fetcher.stop();
     daemon(this::shutdown, "procrastinate-" + name + "-shutdown").start();
     logStop(false, name + " - Shutdown initiated");
@@ -376,339 +291,39 @@ public final class WorkerEngine {
     }
   }
 
-  // -------------------------------------------------------------------------------- hand-offs
-
-  private long[] heldIds() {
-    return held.keySet().stream().mapToLong(Long::longValue).toArray();
-  }
-
-  /**
-   * The jobs held, plus those whose run the lease abandoned and that may still be marked running
-   * for this worker: a registration again after a prune re-attaches them all, so that the abandoned
-   * ones are taken back and run here rather than left running for no worker.
-   */
-  private long[] heldOrAbandonedIds() {
-    java.util.Set<Long> ids = new java.util.HashSet<>(held.keySet());
-    ids.addAll(abandonedRuns);
-    return ids.stream().mapToLong(Long::longValue).toArray();
-  }
-
-  /** Registration → housekeeper: a registration recorded a first heartbeat. */
-  private void heartbeatRecorded(long sentAt) {
-    housekeeper.renewLease(sentAt);
-  }
-
-  /** Housekeeper → fetcher: a heartbeat renewed a lease that had run out. */
-  private void leaseRenewed() {
-    fetcher.leaseRenewed();
-  }
-
-  /**
-   * Timer → running jobs: the lease ran out; each job is asked to abort, unless nothing of the
-   * fleet rescues stalled jobs.
-   */
-  private void leaseExpired() {
-    if (options.fleetRescuesStalledJobs()) {
-      held.values().forEach(context -> context.abort(AbortReason.LEASE_EXPIRED));
-    }
-  }
-
   /** Any thread → fetcher: a connection was lost; jobs may be marked running but not held. */
   private void connectionLost() {
     Fetcher current = fetcher;
-    if (current != null) {
+    if (current != null) { // a loss while the parts are still being built
       current.connectionLost();
-    }
-  }
-
-  /** Listener → fetcher: the notification connection is back after a loss. */
-  private void listenerReconnected() {
-    fetcher.connectionLost();
-    fetcher.jobsInserted();
-  }
-
-  /** Warns when another worker may count this one as dead while its lease still holds. */
-  private void warnIfOthersMayRescueEarly() {
-    String warning = earlyRescueWarning(options);
-    if (warning != null) {
-      LOG.warn("{} - {}", name, warning);
-    }
-  }
-
-  /**
-   * Says why a worker with these options may see a job of its own rescued while it still runs it:
-   * its lease outlasts upstream's default stalled timeout, with which every Python worker (and a
-   * Java worker left at the default) prunes the workers it finds silent.
-   *
-   * @param options the worker's options
-   * @return the warning, or null when the lease ends before that timeout
-   */
-  static @Nullable String earlyRescueWarning(WorkerOptions options) {
-    Duration leaseLength = Lease.length(options);
-    if (!options.fleetRescuesStalledJobs()
-        || leaseLength.compareTo(WorkerOptions.DEFAULT_STALLED_WORKER_TIMEOUT) < 0) {
-      return null;
-    }
-    return "this worker runs a job for up to "
-        + leaseLength
-        + " after its last recorded heartbeat (its lease, from stalledWorkerTimeout "
-        + options.stalledWorkerTimeout()
-        + "), while a Python worker, or a Java worker with the default timeout, counts it as dead"
-        + " after "
-        + WorkerOptions.DEFAULT_STALLED_WORKER_TIMEOUT
-        + " and may prune it, and a rescue may then run its job a second time at once. Give every"
-        + " worker of the fleet the same stalledWorkerTimeout, of "
-        + WorkerOptions.DEFAULT_STALLED_WORKER_TIMEOUT
-        + " or less unless the Python workers are given the same";
-  }
-
-  /**
-   * Fetcher → executor: the job waits in the executor's queue until a thread is free. A job whose
-   * earlier run still goes on here waits for that run to end and let go: one job never runs twice
-   * at once in this worker. (An earlier run that has ended, its outcome not yet noted, is replaced
-   * at once; its note lets go of that run only.)
-   */
-  private void dispatch(ProcrastinateJob job, @Nullable String headersJson) {
-    synchronized (parked) {
-      RunningJob earlier = held.get(job.id());
-      if (earlier != null && !earlier.ended()) {
-        parked.put(job.id(), new Parked(job, headersJson));
-        LOG.warn(
-            "{} - job {} was fetched again while its earlier run here goes on (retried by hand or"
-                + " by another process meanwhile): it starts once that run ends, whose outcome is"
-                + " then not written",
-            name,
-            job.id());
-        return;
-      }
-      RunningJob context =
-          new RunningJob(
-              job,
-              name,
-              options.queues(),
-              options.additionalContext(),
-              app,
-              headersJson == null ? Map.of() : parseHeaders(job, headersJson),
-              options.fleetRescuesStalledJobs() ? lease : null);
-      held.put(job.id(), context);
-      if (!abandonedRuns.isEmpty()) {
-        abandonedRuns.remove(job.id());
-      }
-      executor.execute(new JobRun(context));
-    }
-  }
-
-  /** A job fetched again while its earlier run was held. */
-  private record Parked(ProcrastinateJob job, @Nullable String headersJson) {}
-
-  /** One job's run on an executor thread; what the executor's queue holds. */
-  private final class JobRun implements Runnable {
-    private final RunningJob context;
-
-    JobRun(RunningJob context) {
-      this.context = context;
-    }
-
-    @Override
-    public void run() {
-      running.incrementAndGet();
-      slots.started();
-      long start = nanoTime.getAsLong();
-      Completion completion = null;
-      try {
-        completion = jobExecutor.run(context);
-      } finally {
-        if (completion == null) {
-          // Only an Error thrown past the executor's own guard can leave it null.
-          completion = jobExecutor.end(context.job(), dev.procrastinate.model.JobStatus.FAILED);
-        }
-        context.markEnded();
-        if (completion.abandoned() != null) {
-          abandon(completion);
-        } else {
-          completer.submit(completion);
-        }
-        // The slot is free once the task has returned; its outcome is written in the background.
-        slots.ended(nanoTime.getAsLong() - start);
-        running.decrementAndGet();
-        fetcher.slotFreed();
-        drained.signal();
-      }
-    }
-  }
-
-  private Map<String, String> parseHeaders(ProcrastinateJob job, String headersJson) {
-    try {
-      Map<String, String> headers = new LinkedHashMap<>();
-      json.readTree(headersJson)
-          .properties()
-          .forEach(field -> headers.put(field.getKey(), field.getValue().asText()));
-      return Map.copyOf(headers);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      LOG.warn("{} - headers of job {} are not valid JSON; ignored", name, job.id());
-      return Map.of();
-    }
-  }
-
-  /**
-   * Lets go of a run abandoned because the lease ran out, writing nothing for it. A job that never
-   * started goes back to the queue untouched, if the database answers; one that was stopped, or
-   * could not go back, stays marked running for this worker, which takes it back and runs it again
-   * once the lease holds, unless a rescue took it first.
-   */
-  private void abandon(Completion completion) {
-    ProcrastinateJob job = completion.job();
-    boolean handedBack = false;
-    if (completion.abandoned() == Completion.Abandoned.UNSTARTED) {
-      try {
-        long[] back =
-            database.withConnection(
-                "handing back job " + job.id() + ", never started",
-                c -> dao.releaseUnstarted(c, new long[] {job.id()}, registration.id()));
-        handedBack = back.length == 1;
-        if (handedBack) {
-          JOBS.info("{} - job {} handed back to the queue, never started", name, job.id());
-        }
-      } catch (RuntimeException e) {
-        LOG.debug("{} - cannot hand back job {}: {}", name, job.id(), e.getMessage());
-      }
-    }
-    if (!handedBack) {
-      abandonedRuns.add(job.id());
-    }
-    releaseRun(job);
-    fetcher.runAbandoned();
-    drained.signal();
-  }
-
-  /** Registration → fetcher: a heartbeat found that the server restarted. */
-  private void serverRestarted() {
-    fetcher.serverRestarted();
-  }
-
-  /**
-   * Lets go of the run a completion ends. Only that run: once the outcome has committed, and before
-   * this note, the job may have been fetched again (a retry due at once), and its new run, held
-   * under the same id, stays held.
-   */
-  private void release(Completion completion) {
-    releaseRun(completion.job());
-  }
-
-  /** Lets go of one run, and starts the job's next run if one was fetched meanwhile. */
-  private void releaseRun(ProcrastinateJob job) {
-    Parked next;
-    synchronized (parked) {
-      held.computeIfPresent(job.id(), (id, run) -> run.job() == job ? null : run);
-      RunningJob still = held.get(job.id());
-      if (still != null && !still.ended()) {
-        return;
-      }
-      next = parked.remove(job.id());
-    }
-    if (next != null) {
-      dispatch(next.job(), next.headersJson());
-    }
-  }
-
-  /** Completer → fetcher: an outcome is written; its lock or its retry may make work due. */
-  private void written(Completion completion) {
-    release(completion);
-    processed.incrementAndGet();
-    if (completion.retry() != null || completion.job().lock() != null) {
-      fetcher.workMayBeDue(completion.retry() != null);
-    }
-    if (!options.waitForJobs() && held.isEmpty()) {
-      // A one-shot worker looks once more before stopping: retries may have made jobs due.
-      fetcher.jobsInserted();
-    }
-    fetcher.slotFreed();
-    drained.signal();
-  }
-
-  private void dropped(Completion completion) {
-    fetcher.outcomeDropped(completion.job().id());
-    release(completion);
-    fetcher.slotFreed();
-    drained.signal();
-  }
-
-  /** Listener or housekeeper → a held job: an abort was requested. */
-  private void abortRequested(long jobId) {
-    RunningJob context = held.get(jobId);
-    if (context != null && !context.shouldAbort()) {
-      JOBS.info("{} - abort requested for job {}", name, jobId);
-      context.abort(AbortReason.USER_REQUEST);
     }
   }
 
   // --------------------------------------------------------------------------------- shutdown
 
+  /**
+   * Stops the parts in order: the fetcher and the periodic deferrer (nothing new starts), the jobs
+   * fetched ahead go back, the runs end (asked to abort past the graceful timeout), their outcomes
+   * are written, then the listener, the housekeeper and the registration end.
+   */
   private void shutdown() {
     try {
-      Thread fetcherRef = fetcherThread;
-      if (fetcherRef != null) {
-        fetcherRef.interrupt();
-        fetcherRef.join();
-      }
+      joinAfter(fetcherThread, Thread::interrupt);
       PeriodicDeferrer deferrer = periodic;
-      Thread deferrerThread = periodicThread;
-      if (deferrer != null && deferrerThread != null) {
+      if (deferrer != null) {
         deferrer.stop();
-        deferrerThread.join();
+        joinAfter(periodicThread, thread -> {});
       }
-      releaseUnstarted();
-      Duration graceful = options.shutdownGracefulTimeout();
-      if (running.get() > 0) {
-        logStop(
-            false,
-            name
-                + " - waiting for "
-                + running.get()
-                + " running jobs"
-                + (graceful == null ? "" : " for up to " + graceful));
-      }
-      long deadline = graceful == null ? Long.MAX_VALUE : nanoTime.getAsLong() + graceful.toNanos();
-      while (running.get() > 0 && nanoTime.getAsLong() - deadline < 0) {
-        drained.awaitMillis(50);
-      }
-      // Past it, other workers may rescue what is left: the stop does not wait longer, whether a
-      // task ignores its abort or the database refuses the outcomes.
-      long drainDeadline = System.nanoTime() + options.stalledWorkerTimeout().toNanos();
-      if (running.get() > 0) {
-        logStop(
-            true, name + " - aborting " + running.get() + " jobs still running after " + graceful);
-        held.values().forEach(context -> context.abort(AbortReason.SHUTDOWN));
-        while (running.get() > 0 && System.nanoTime() - drainDeadline < 0) {
-          drained.awaitMillis(50);
-        }
-        if (running.get() > 0) {
-          logStop(
-              true,
-              name
-                  + " - "
-                  + running.get()
-                  + " jobs still run "
-                  + options.stalledWorkerTimeout()
-                  + " after they were asked to abort; stopping without them: they stay marked"
-                  + " running for this worker and run again once rescued");
-        }
-      }
+      threads.releaseUnstarted();
+      long drainDeadline = awaitRuns();
       completer.stop(drainDeadline);
-      Thread completerRef = completerThread;
-      if (completerRef != null) {
-        completerRef.join();
-      }
+      joinAfter(completerThread, thread -> {});
       if (listener != null) {
         listener.stop();
-        Thread listenerRef = listenerThread;
-        if (listenerRef != null) {
-          listenerRef.interrupt(); // ends a reconnection backoff at once
-          listenerRef.join();
-        }
+        joinAfter(listenerThread, Thread::interrupt); // ends a reconnection backoff at once
       }
       housekeeper.stop();
-      executor.shutdown();
+      threads.shutdown();
       registration.unregister();
       removeShutdownHook();
       logStop(false, name + " - Shutdown completed, " + processed.get() + " jobs processed");
@@ -718,6 +333,57 @@ public final class WorkerEngine {
     } finally {
       terminated.countDown();
     }
+  }
+
+  /** Nudges a part's thread (an interrupt, or nothing) and waits for it to end. */
+  private static void joinAfter(@Nullable Thread thread, Consumer<Thread> nudge)
+      throws InterruptedException {
+    if (thread != null) {
+      nudge.accept(thread);
+      thread.join();
+    }
+  }
+
+  /**
+   * Waits for the running jobs up to the graceful timeout, then asks them to abort and waits up to
+   * the stalled-worker timeout; past it, other workers may rescue what is left, so the stop does
+   * not wait longer, whether a task ignores its abort or the database refuses the outcomes.
+   *
+   * @return the deadline, on {@link System#nanoTime()}, for writing the last outcomes
+   */
+  private long awaitRuns() throws InterruptedException {
+    Duration graceful = options.shutdownGracefulTimeout();
+    if (threads.running() > 0) {
+      logStop(
+          false,
+          name
+              + " - waiting for "
+              + threads.running()
+              + " running jobs"
+              + (graceful == null ? "" : " for up to " + graceful));
+    }
+    long deadline =
+        graceful == null ? Long.MAX_VALUE : context.nanoTime().getAsLong() + graceful.toNanos();
+    threads.awaitRunsEnded(context.nanoTime(), deadline);
+    long drainDeadline = System.nanoTime() + options.stalledWorkerTimeout().toNanos();
+    if (threads.running() > 0) {
+      logStop(
+          true,
+          name + " - aborting " + threads.running() + " jobs still running after " + graceful);
+      held.abortAll(AbortReason.SHUTDOWN);
+      if (!threads.awaitRunsEnded(System::nanoTime, drainDeadline)) {
+        logStop(
+            true,
+            name
+                + " - "
+                + threads.running()
+                + " jobs still run "
+                + options.stalledWorkerTimeout()
+                + " after they were asked to abort; stopping without them: they stay marked"
+                + " running for this worker and run again once rescued");
+      }
+    }
+    return drainDeadline;
   }
 
   /**
@@ -737,48 +403,6 @@ public final class WorkerEngine {
     }
   }
 
-  /**
-   * Hands the jobs fetched ahead and never started back to the queue, so that other workers run
-   * them now rather than after this one's graceful stop.
-   */
-  private void releaseUnstarted() {
-    List<Runnable> queued = new ArrayList<>();
-    executor.getQueue().drainTo(queued);
-    List<Long> waiting = new ArrayList<>();
-    for (Runnable run : queued) {
-      waiting.add(((JobRun) run).context.job().id());
-    }
-    synchronized (parked) {
-      waiting.addAll(parked.keySet());
-      parked.clear();
-    }
-    if (waiting.isEmpty()) {
-      return;
-    }
-    long[] ids = waiting.stream().mapToLong(Long::longValue).toArray();
-    try {
-      long workerId = registration.id();
-      long[] released =
-          database.withConnection(
-              "handing back jobs fetched ahead", c -> dao.releaseUnstarted(c, ids, workerId));
-      LOG.info(
-          "{} - handed {} jobs fetched ahead and never started back to the queue",
-          name,
-          released.length);
-    } catch (RuntimeException e) {
-      // They stay doing for this worker, which unregisters: a rescuer takes them, as after a crash.
-      LOG.warn(
-          "{} - cannot hand back {} jobs fetched ahead: {}; they run again once rescued",
-          name,
-          ids.length,
-          e.getMessage());
-    }
-    for (Runnable run : queued) {
-      held.remove(((JobRun) run).context.job().id());
-    }
-    slots.released(ids.length);
-  }
-
   private void removeShutdownHook() {
     Thread hook = shutdownHook;
     if (hook != null && Thread.currentThread() != hook) {
@@ -787,6 +411,77 @@ public final class WorkerEngine {
       } catch (IllegalStateException e) {
         // The JVM is already shutting down: the hook is running.
       }
+    }
+  }
+
+  // ------------------------------------------------------------------ the edges that end here
+
+  /** Fetcher → executor threads: each fetched job; and, without waiting for jobs, the end. */
+  private final class FetchedEdge implements FetchedJobs {
+    @Override
+    public void dispatch(HeldJobs.Fetched fetched) {
+      threads.dispatch(fetched);
+    }
+
+    @Override
+    public void noneLeft() {
+      stop();
+    }
+  }
+
+  /** Completer → held jobs and fetcher: an outcome was written, or dropped for good. */
+  private final class OutcomeEdge implements OutcomeNotes {
+    @Override
+    public void written(Completion completion) {
+      threads.release(completion.job());
+      processed.incrementAndGet();
+      if (completion.retry() != null || completion.job().lock() != null) {
+        fetcher.workMayBeDue(completion.retry() != null);
+      }
+      if (!options.waitForJobs() && held.isEmpty()) {
+        // A one-shot worker looks once more before stopping: retries may have made jobs due.
+        fetcher.jobsInserted();
+      }
+      fetcher.slotFreed();
+    }
+
+    @Override
+    public void dropped(Completion completion) {
+      fetcher.outcomeDropped(completion.job().id());
+      threads.release(completion.job());
+      fetcher.slotFreed();
+    }
+  }
+
+  /** Registration → housekeeper and fetcher. */
+  private final class RegistrationEdge implements RegistrationEvents {
+    @Override
+    public void heartbeatRecorded(long sentAt) {
+      housekeeper.renewLease(sentAt);
+    }
+
+    @Override
+    public void serverRestarted() {
+      fetcher.serverRestarted();
+    }
+  }
+
+  /** Housekeeper → running jobs and fetcher. */
+  private final class LeaseEdge implements LeaseEvents {
+    /**
+     * Each held job is asked to abort, unless nothing of the fleet rescues stalled jobs (the lease
+     * then guards nothing).
+     */
+    @Override
+    public void expired() {
+      if (options.fleetRescuesStalledJobs()) {
+        held.abortAll(AbortReason.LEASE_EXPIRED);
+      }
+    }
+
+    @Override
+    public void renewed() {
+      fetcher.leaseRenewed();
     }
   }
 }

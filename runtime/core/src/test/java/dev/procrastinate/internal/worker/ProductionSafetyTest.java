@@ -673,6 +673,9 @@ class ProductionSafetyTest {
             public void beforeHeartbeat() {
               if (down.get()) {
                 triedWhileDown.countDown();
+                // Fails without reaching the database: a heartbeat sent now could wait for a
+                // connection until the server is back, and be recorded before the test's defer.
+                throw new IllegalStateException("the database is down");
               } else if (back.get()) {
                 // The first heartbeats after the return wait for the test's defer, so that the
                 // fetch they wake comes after it: with polling and LISTEN off, a fetch before the
@@ -739,19 +742,19 @@ class ProductionSafetyTest {
   /** A worker whose lease outlasts upstream's stalled timeout says so at start. */
   @Test
   void aLeaseLongerThanUpstreamsStalledTimeoutIsWarnedOf() {
-    assertThat(WorkerEngine.earlyRescueWarning(WorkerOptions.builder().build())).isNull();
+    assertThat(Lease.earlyRescueWarning(WorkerOptions.builder().build())).isNull();
     assertThat(
-            WorkerEngine.earlyRescueWarning(
+            Lease.earlyRescueWarning(
                 WorkerOptions.builder().stalledWorkerTimeout(Duration.ofSeconds(45)).build()))
         .as("a lease of 27.5 s ends before a rescue at 30 s")
         .isNull();
     assertThat(
-            WorkerEngine.earlyRescueWarning(
+            Lease.earlyRescueWarning(
                 WorkerOptions.builder().stalledWorkerTimeout(Duration.ofSeconds(90)).build()))
         .contains("up to PT50S")
         .contains("counts it as dead after PT30S");
     assertThat(
-            WorkerEngine.earlyRescueWarning(
+            Lease.earlyRescueWarning(
                 WorkerOptions.builder()
                     .stalledWorkerTimeout(Duration.ofSeconds(90))
                     .fleetRescuesStalledJobs(false)

@@ -7,7 +7,6 @@ import dev.procrastinate.internal.observe.Observers;
 import dev.procrastinate.internal.registry.TaskRegistry;
 import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.spi.TaskRegistrar;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
@@ -34,14 +33,12 @@ final class TestEngines {
       WorkerHooks hooks) {
     return new WorkerEngine(
         app,
-        new Database(dataSource, "test database"),
+        WorkerContext.of(
+            options.installSignalHandlers(false).build(),
+            new Database(dataSource, "test database"),
+            hooks),
         TaskRegistry.of(List.of(registrar)),
-        options.installSignalHandlers(false).build(),
-        new Observers(List.of(), null),
-        Json.newMapper(),
-        Duration.ofMinutes(10),
-        hooks,
-        Clock.systemUTC(),
-        System::nanoTime);
+        new WorkerEngine.Collaborators(
+            new Observers(List.of(), null), Json.newMapper(), Duration.ofMinutes(10)));
   }
 }

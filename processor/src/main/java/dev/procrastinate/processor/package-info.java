@@ -27,12 +27,12 @@
  *
  * <p>The packages form layers: {@code model} depends on no other package of the processor, {@code
  * validation} and {@code writing} on {@code model} only, and this package, the entry point, on all
- * three. Runtime types are referred to by name only ({@code model.Names}), so the processor does
- * not depend on the runtime; the rules both enforce, the cron syntax and the name limits, are
- * compiled into the processor from the runtime's shared source directory ({@code
- * dev.procrastinate.internal.rules}). Source is written with {@code com.palantir.javapoet}, the
- * maintained fork of JavaPoet that knows records and sealed types; Square's JavaPoet 1.13 is
- * frozen.
+ * three; {@code PackageDependenciesTest} keeps it so. Runtime types are referred to by name only
+ * ({@code model.Names}), so the processor does not depend on the runtime; the rules both enforce,
+ * the cron syntax and the name limits, are compiled into the processor from the runtime's shared
+ * source directory ({@code dev.procrastinate.internal.rules}). Source is written with {@code
+ * com.palantir.javapoet}, the maintained fork of JavaPoet that knows records and sealed types;
+ * Square's JavaPoet 1.13 is frozen.
  */
 @NullMarked
 package dev.procrastinate.processor;

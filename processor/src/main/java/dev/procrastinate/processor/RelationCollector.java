@@ -1,5 +1,9 @@
 package dev.procrastinate.processor;
 
+import dev.procrastinate.processor.model.Names;
+import dev.procrastinate.processor.validation.Annotations;
+import dev.procrastinate.processor.validation.Diagnostics;
+import dev.procrastinate.processor.validation.Message;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;

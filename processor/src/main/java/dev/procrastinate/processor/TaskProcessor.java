@@ -2,6 +2,15 @@ package dev.procrastinate.processor;
 
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.JavaFile;
+import dev.procrastinate.processor.model.Names;
+import dev.procrastinate.processor.model.TaskMethod;
+import dev.procrastinate.processor.model.TaskModel;
+import dev.procrastinate.processor.validation.Annotations;
+import dev.procrastinate.processor.validation.Diagnostics;
+import dev.procrastinate.processor.validation.Message;
+import dev.procrastinate.processor.validation.TaskValidator;
+import dev.procrastinate.processor.writing.DeferrerWriter;
+import dev.procrastinate.processor.writing.RegistrarWriter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The processor refers to runtime types by name only: no main source imports a {@code
- * dev.procrastinate} type outside the processor's own package, except the shared rules, which the
+ * dev.procrastinate} type outside the processor's own packages, except the shared rules, which the
  * processor compiles from the runtime's {@code src/shared/java} itself; and those import no other
  * runtime type.
  */

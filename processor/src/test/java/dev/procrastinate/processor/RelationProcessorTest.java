@@ -4,6 +4,7 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.testing.compile.Compilation;
+import dev.procrastinate.processor.validation.Message;
 import java.io.IOException;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardLocation;

@@ -1,4 +1,4 @@
-package dev.procrastinate.processor;
+package dev.procrastinate.processor.model;
 
 import com.palantir.javapoet.TypeName;
 import javax.lang.model.type.TypeMirror;
@@ -14,7 +14,7 @@ import javax.lang.model.type.TypeMirror;
  * @param elementTypeName for {@link Kind#OPTIONAL_CLASS} and {@link Kind#OPTIONAL_GENERIC}, the
  *     type inside the {@code Optional}; otherwise {@code typeName}
  */
-record TaskParam(
+public record TaskParam(
     String javaName,
     String jsonName,
     TypeMirror type,
@@ -23,7 +23,7 @@ record TaskParam(
     TypeName elementTypeName) {
 
   /** How a parameter gets its value. */
-  enum Kind {
+  public enum Kind {
     /** The job context, passed by the worker. */
     CONTEXT,
     /** A primitive, decoded with {@code getInt} and its siblings. */

@@ -1,4 +1,4 @@
-package dev.procrastinate.processor;
+package dev.procrastinate.processor.validation;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.procrastinate.processor;
+package dev.procrastinate.processor.validation;
 
 import javax.lang.model.element.Element;
 import javax.lang.model.element.PackageElement;

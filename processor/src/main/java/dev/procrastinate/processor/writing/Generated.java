@@ -1,7 +1,8 @@
-package dev.procrastinate.processor;
+package dev.procrastinate.processor.writing;
 
 import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.TypeSpec;
+import dev.procrastinate.processor.model.Names;
 
 /** The annotations every generated type carries. */
 final class Generated {

@@ -1,4 +1,4 @@
-package dev.procrastinate.processor;
+package dev.procrastinate.processor.writing;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
@@ -7,6 +7,12 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.procrastinate.processor.model.Names;
+import dev.procrastinate.processor.model.PeriodicModel;
+import dev.procrastinate.processor.model.RetryModel;
+import dev.procrastinate.processor.model.TaskMethod;
+import dev.procrastinate.processor.model.TaskModel;
+import dev.procrastinate.processor.model.TaskParam;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +25,26 @@ import javax.lang.model.util.ElementFilter;
  * Writes {@code <Enclosing>_TaskRegistrar}: the descriptors of one class's tasks, each with a
  * handler that decodes the JSON arguments by name and calls the method directly.
  */
-final class RegistrarWriter {
+public final class RegistrarWriter {
   private final boolean generatedAvailable;
 
-  RegistrarWriter(boolean generatedAvailable) {
+  /**
+   * Creates the writer.
+   *
+   * @param generatedAvailable whether the compilation sees {@code
+   *     javax.annotation.processing.Generated}, which the written class then carries
+   */
+  public RegistrarWriter(boolean generatedAvailable) {
     this.generatedAvailable = generatedAvailable;
   }
 
-  JavaFile write(TaskModel model) {
+  /**
+   * Writes the registrar of one class's tasks.
+   *
+   * @param model the validated tasks of the class
+   * @return the registrar's source file, in the package of the class
+   */
+  public JavaFile write(TaskModel model) {
     ClassName registrar = ClassName.get(model.packageName(), model.registrarName());
     TypeSpec.Builder type =
         TypeSpec.classBuilder(registrar)

@@ -1,7 +1,9 @@
-package dev.procrastinate.processor;
+package dev.procrastinate.processor.validation;
 
 import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.TypeName;
+import dev.procrastinate.processor.model.Names;
+import dev.procrastinate.processor.model.TaskParam;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package dev.procrastinate.processor;
+package dev.procrastinate.processor.validation;
 
 import javax.annotation.processing.Messager;
 import javax.lang.model.element.AnnotationMirror;
@@ -11,18 +11,24 @@ import org.jspecify.annotations.Nullable;
  * Reports errors and warnings on the most specific element, annotation and value, and counts the
  * errors. Modelled on AutoValue's {@code ErrorReporter}.
  */
-final class Diagnostics {
+public final class Diagnostics {
   private final Messager messager;
   private final boolean warnings;
   private int errorCount;
 
-  Diagnostics(Messager messager, boolean warnings) {
+  /**
+   * Creates a reporter.
+   *
+   * @param messager where the diagnostics go
+   * @param warnings whether warnings are reported at all
+   */
+  public Diagnostics(Messager messager, boolean warnings) {
     this.messager = messager;
     this.warnings = warnings;
   }
 
   /** Reports an error on an element, optionally pointing at an annotation and one of its values. */
-  void error(
+  public void error(
       Element element,
       @Nullable AnnotationMirror annotation,
       @Nullable AnnotationValue value,
@@ -35,7 +41,7 @@ final class Diagnostics {
   /**
    * Reports a warning, unless warnings are turned off or suppressed on the element or around it.
    */
-  void warning(
+  public void warning(
       Element element,
       @Nullable AnnotationMirror annotation,
       @Nullable AnnotationValue value,
@@ -48,13 +54,13 @@ final class Diagnostics {
   }
 
   /** Reports an error that belongs to no element, such as a failure of the processor itself. */
-  void errorWithoutElement(String text) {
+  public void errorWithoutElement(String text) {
     errorCount++;
     messager.printMessage(Diagnostic.Kind.ERROR, text);
   }
 
   /** Reports a note, e.g. under {@code -Aprocrastinate.debug=true}. */
-  void note(String text) {
+  public void note(String text) {
     messager.printMessage(Diagnostic.Kind.NOTE, text);
   }
 
@@ -96,7 +102,7 @@ final class Diagnostics {
    * Stops work on one enclosing type after its problems were reported; caught by the processor,
    * never thrown out of {@code process()}.
    */
-  static final class AbortTask extends RuntimeException {
+  public static final class AbortTask extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     AbortTask() {

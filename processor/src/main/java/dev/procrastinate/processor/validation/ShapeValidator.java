@@ -1,4 +1,4 @@
-package dev.procrastinate.processor;
+package dev.procrastinate.processor.validation;
 
 import java.util.Locale;
 import java.util.stream.Collectors;

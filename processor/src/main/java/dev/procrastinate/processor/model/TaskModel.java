@@ -1,4 +1,4 @@
-package dev.procrastinate.processor;
+package dev.procrastinate.processor.model;
 
 import com.palantir.javapoet.ClassName;
 import java.util.List;
@@ -13,7 +13,7 @@ import javax.lang.model.element.TypeElement;
  * @param registrarName the simple name of its registrar, {@code <Outer>_<Inner>_TaskRegistrar}
  * @param methods the tasks, in declaration order
  */
-record TaskModel(
+public record TaskModel(
     TypeElement type,
     String packageName,
     ClassName className,

@@ -1,7 +1,12 @@
-package dev.procrastinate.processor;
+package dev.procrastinate.processor.validation;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
+import dev.procrastinate.processor.model.Names;
+import dev.procrastinate.processor.model.PeriodicModel;
+import dev.procrastinate.processor.model.TaskMethod;
+import dev.procrastinate.processor.model.TaskModel;
+import dev.procrastinate.processor.model.TaskParam;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link PeriodicValidator}: {@code @Periodic} schedules.
  * </ul>
  */
-final class TaskValidator {
+public final class TaskValidator {
   private final Elements elements;
   private final Annotations annotations;
   private final Diagnostics diagnostics;
@@ -43,7 +48,13 @@ final class TaskValidator {
   private final ParameterValidator parameters;
   private final PeriodicValidator periodic;
 
-  TaskValidator(ProcessingEnvironment env, Diagnostics diagnostics) {
+  /**
+   * Creates the validator of one compilation, which keeps the names seen across rounds.
+   *
+   * @param env the processing environment
+   * @param diagnostics where problems are reported
+   */
+  public TaskValidator(ProcessingEnvironment env, Diagnostics diagnostics) {
     this.elements = env.getElementUtils();
     this.annotations = new Annotations(elements);
     this.diagnostics = diagnostics;
@@ -60,7 +71,7 @@ final class TaskValidator {
   }
 
   /** Tells whether a method's signature mentions a type that is not (yet) known to javac. */
-  static boolean hasErrorTypes(ExecutableElement method) {
+  public static boolean hasErrorTypes(ExecutableElement method) {
     if (isError(method.getReturnType())) {
       return true;
     }
@@ -88,7 +99,7 @@ final class TaskValidator {
    * @return the model
    * @throws Diagnostics.AbortTask once every problem of the class is reported, if there is any
    */
-  TaskModel validate(TypeElement type, List<ExecutableElement> methods) {
+  public TaskModel validate(TypeElement type, List<ExecutableElement> methods) {
     int before = diagnostics.errorCount();
     String packageName = elements.getPackageOf(type).getQualifiedName().toString();
     List<TaskMethod> valid = new ArrayList<>();

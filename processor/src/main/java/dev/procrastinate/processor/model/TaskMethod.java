@@ -1,4 +1,4 @@
-package dev.procrastinate.processor;
+package dev.procrastinate.processor.model;
 
 import com.palantir.javapoet.TypeName;
 import java.util.List;
@@ -28,7 +28,7 @@ import javax.lang.model.element.ExecutableElement;
  * @param periodics the cron schedules
  * @param signature the method as text, e.g. {@code com.acme.MailTasks.send(long)}
  */
-record TaskMethod(
+public record TaskMethod(
     ExecutableElement element,
     String methodName,
     String taskName,
@@ -50,7 +50,7 @@ record TaskMethod(
     String signature) {
 
   /** Returns the parameters that are JSON arguments, i.e. all but a {@code JobContext}. */
-  List<TaskParam> arguments() {
+  public List<TaskParam> arguments() {
     return params.stream().filter(p -> p.kind() != TaskParam.Kind.CONTEXT).toList();
   }
 }

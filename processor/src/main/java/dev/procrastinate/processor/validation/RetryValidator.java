@@ -1,6 +1,8 @@
-package dev.procrastinate.processor;
+package dev.procrastinate.processor.validation;
 
 import com.palantir.javapoet.TypeName;
+import dev.procrastinate.processor.model.Names;
+import dev.procrastinate.processor.model.RetryModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,13 +1,14 @@
-package dev.procrastinate.processor;
+package dev.procrastinate.processor.validation;
 
 import dev.procrastinate.internal.rules.NameLimits;
+import dev.procrastinate.processor.model.Names;
 import java.util.Locale;
 
 /**
  * Every text the processor reports, each with a stable tag in brackets that tests, documentation
  * and users can search for. Each says what is wrong and how to fix it.
  */
-enum Message {
+public enum Message {
   TASK_NOT_REACHABLE(
       "TaskNotReachable",
       "@Task method %s cannot be called from generated code in package %s because %s; make the"
@@ -154,12 +155,12 @@ enum Message {
   }
 
   /** The stable tag, without brackets. */
-  String tag() {
+  public String tag() {
     return tag;
   }
 
   /** Formats the full text, tag first. */
-  String format(Object... args) {
+  public String format(Object... args) {
     return "[" + tag + "] " + String.format(Locale.ROOT, format, args);
   }
 }

@@ -1,4 +1,4 @@
-package dev.procrastinate.processor;
+package dev.procrastinate.processor.validation;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,15 +13,16 @@ import javax.lang.model.util.Elements;
 import org.jspecify.annotations.Nullable;
 
 /** Reads annotation mirrors by the annotation's qualified name, since runtime types are unknown. */
-final class Annotations {
+public final class Annotations {
   private final Elements elements;
 
-  Annotations(Elements elements) {
+  /** Creates a reader that takes default values from these element utilities. */
+  public Annotations(Elements elements) {
     this.elements = elements;
   }
 
   /** Returns the annotation of this name on the element, or null. */
-  static @Nullable AnnotationMirror find(Element element, String qualifiedName) {
+  public static @Nullable AnnotationMirror find(Element element, String qualifiedName) {
     for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
       TypeElement type = (TypeElement) mirror.getAnnotationType().asElement();
       if (type.getQualifiedName().contentEquals(qualifiedName)) {
@@ -32,7 +33,7 @@ final class Annotations {
   }
 
   /** Returns the value as written in source, or null when the default applies. */
-  static @Nullable AnnotationValue explicit(AnnotationMirror mirror, String name) {
+  public static @Nullable AnnotationValue explicit(AnnotationMirror mirror, String name) {
     for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry :
         mirror.getElementValues().entrySet()) {
       if (entry.getKey().getSimpleName().contentEquals(name)) {
@@ -43,7 +44,7 @@ final class Annotations {
   }
 
   /** Returns the value, written or default. */
-  AnnotationValue value(AnnotationMirror mirror, String name) {
+  public AnnotationValue value(AnnotationMirror mirror, String name) {
     for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> entry :
         elements.getElementValuesWithDefaults(mirror).entrySet()) {
       if (entry.getKey().getSimpleName().contentEquals(name)) {

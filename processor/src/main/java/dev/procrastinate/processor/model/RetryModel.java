@@ -1,4 +1,4 @@
-package dev.procrastinate.processor;
+package dev.procrastinate.processor.model;
 
 import com.palantir.javapoet.TypeName;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.List;
  * @param exponentialWait the base of the exponential part
  * @param retryOn the retried exception types, empty for all
  */
-record RetryModel(
+public record RetryModel(
     int maxAttempts,
     long fixedWait,
     long linearWait,
@@ -20,7 +20,7 @@ record RetryModel(
     List<TypeName> retryOn) {
 
   /** Whether failed jobs are retried at all. */
-  boolean retries() {
+  public boolean retries() {
     return maxAttempts != 0;
   }
 }

@@ -1,4 +1,4 @@
-package dev.procrastinate.processor;
+package dev.procrastinate.processor.writing;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
@@ -9,6 +9,10 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.procrastinate.processor.model.Names;
+import dev.procrastinate.processor.model.TaskMethod;
+import dev.procrastinate.processor.model.TaskModel;
+import dev.procrastinate.processor.model.TaskParam;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,14 +24,27 @@ import javax.lang.model.element.Modifier;
  * {@code DeferrerBatch}; the generated class adds only the methods that take the task's own
  * parameter types, and refers to no runtime type outside {@code dev.procrastinate.spi}.
  */
-final class DeferrerWriter {
+public final class DeferrerWriter {
   private final boolean generatedAvailable;
 
-  DeferrerWriter(boolean generatedAvailable) {
+  /**
+   * Creates the writer.
+   *
+   * @param generatedAvailable whether the compilation sees {@code
+   *     javax.annotation.processing.Generated}, which the written class then carries
+   */
+  public DeferrerWriter(boolean generatedAvailable) {
     this.generatedAvailable = generatedAvailable;
   }
 
-  JavaFile write(TaskModel model, TaskMethod task) {
+  /**
+   * Writes the deferrer of one task.
+   *
+   * @param model the validated tasks of the class that declares the task
+   * @param task the task, one of {@code model.methods()}
+   * @return the deferrer's source file, in the package of the task's class
+   */
+  public JavaFile write(TaskModel model, TaskMethod task) {
     ClassName deferrer = ClassName.get(model.packageName(), task.deferrerName());
     ClassName options = deferrer.nestedClass("Options");
     ClassName batch = deferrer.nestedClass("Batch");

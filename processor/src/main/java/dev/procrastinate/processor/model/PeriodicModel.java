@@ -1,4 +1,4 @@
-package dev.procrastinate.processor;
+package dev.procrastinate.processor.model;
 
 /**
  * A validated {@code @Periodic}.
@@ -7,4 +7,4 @@ package dev.procrastinate.processor;
  * @param periodicId the periodic id
  * @param argsJson the fixed arguments, a JSON object
  */
-record PeriodicModel(String cron, String periodicId, String argsJson) {}
+public record PeriodicModel(String cron, String periodicId, String argsJson) {}

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A worker: wires the fetcher, the executor threads and their {@link JobExecutor}, the completer,
  * the listener, the housekeeper and the periodic deferrer, and owns their lifecycle, as {@code
- * runtime/core/docs/concurrency.md} describes. Thread-safe. Not API: {@link
- * dev.procrastinate.Worker} is the public face.
+ * runtime/docs/concurrency.md} describes. Thread-safe. Not API: {@link dev.procrastinate.Worker} is
+ * the public face.
  */
 public final class WorkerEngine {
   private static final Logger LOG = LoggerFactory.getLogger("procrastinate.worker");

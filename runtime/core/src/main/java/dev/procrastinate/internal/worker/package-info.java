@@ -4,8 +4,8 @@
  * {@code Completer} (guarded, batched outcome writes), {@code Listener} (LISTEN/NOTIFY), {@code
  * Housekeeper} and {@code Registration} (heartbeat, registration again, abort polling, stalled
  * rescue), and {@link dev.procrastinate.internal.worker.WorkerEngine}, which wires them and owns
- * the lifecycle. Threads, hand-offs and races are described in {@code
- * runtime/core/docs/concurrency.md}. Not API: may change without notice.
+ * the lifecycle. Threads, hand-offs and races are described in {@code runtime/docs/concurrency.md}.
+ * Not API: may change without notice.
  */
 @NullMarked
 package dev.procrastinate.internal.worker;

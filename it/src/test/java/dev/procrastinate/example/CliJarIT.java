@@ -26,9 +26,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's "Running a worker without Maven": the runtime's runnable jar, with the example
- * application's classes on {@code --class-path}, runs jobs deferred through the generated
- * deferrers, and defers one by name.
+ * "Running a worker without Maven" of runtime/docs/command-line.md: the runtime's runnable jar,
+ * with the example application's classes on {@code --class-path}, runs jobs deferred through the
+ * generated deferrers, and defers one by name.
  */
 class CliJarIT {
   @RegisterExtension static final TestDatabase DB = TestDatabase.migrated();

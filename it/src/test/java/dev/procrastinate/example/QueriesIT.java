@@ -16,7 +16,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The README's "Read-only models and queries" sample, over jobs of the example application. */
+/**
+ * The "Read-only models and queries" sample of runtime/docs/tasks.md, over jobs of the example
+ * application.
+ */
 class QueriesIT {
   @RegisterExtension static final TestDatabase DB = TestDatabase.migrated();
 

@@ -6,7 +6,10 @@ import dev.procrastinate.test.TestJobs;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The README's example test of "Testing code that defers jobs", as an application writes it. */
+/**
+ * The example test of "Testing code that defers jobs" in runtime/docs/testing.md, as an application
+ * writes it.
+ */
 @ProcrastinateTest
 class WelcomeMailIT {
   @Test

@@ -13,7 +13,7 @@
  * RegistrationEvents}. A job's path: {@code Fetcher} → {@code FetchedJobs} → {@code
  * ExecutorThreads} (held in {@code HeldJobs}) → {@code JobExecutor} → {@code Completer} → {@code
  * OutcomeNotes} → released. Threads, hand-offs and races are described in {@code
- * runtime/core/docs/concurrency.md}. Not API: may change without notice.
+ * runtime/docs/concurrency.md}. Not API: may change without notice.
  */
 @NullMarked
 package dev.procrastinate.internal.worker;

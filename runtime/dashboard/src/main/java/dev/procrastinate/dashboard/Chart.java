@@ -1,18 +1,21 @@
 package dev.procrastinate.dashboard;
 
+import dev.procrastinate.dashboard.view.FinishedChart;
 import dev.procrastinate.model.FinishedJobs;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The overview's chart as inline SVG: one stacked bar per minute of the last hour, succeeded at the
- * bottom, then failed, then aborted; each bar has a tooltip with its figures.
+ * The overview's chart, drawn by {@code parts/chart.jte} as inline SVG: one stacked bar per minute
+ * of the last hour, succeeded at the bottom, then failed, then aborted; each bar has a tooltip with
+ * its figures. This class lays the bars out.
  */
 final class Chart {
   private static final int MINUTES = 60;
@@ -25,7 +28,7 @@ final class Chart {
 
   private Chart() {}
 
-  static void finishedPerMinute(Html html, List<FinishedJobs> minutes, Instant now) {
+  static FinishedChart finishedPerMinute(List<FinishedJobs> minutes, Instant now) {
     Instant last = now.truncatedTo(ChronoUnit.MINUTES);
     Instant first = last.minus(MINUTES - 1, ChronoUnit.MINUTES);
     Map<Instant, FinishedJobs> byMinute = new HashMap<>();
@@ -40,91 +43,48 @@ final class Chart {
     }
     double slot = (double) WIDTH / MINUTES;
     double plot = HEIGHT - TOP - BOTTOM;
-    html.open(
-        "svg",
-        "class",
-        "chart",
-        "id",
-        "chart",
-        "viewBox",
-        "0 0 " + WIDTH + " " + HEIGHT,
-        "preserveAspectRatio",
-        "none",
-        "role",
-        "img",
-        "aria-label",
-        "Jobs finished per minute over the last hour: " + Format.count(total) + " in all",
-        "data-total",
-        String.valueOf(total));
-    html.open(
-            "line",
-            "x1",
-            "0",
-            "x2",
-            String.valueOf(WIDTH),
-            "y1",
-            num(HEIGHT - BOTTOM),
-            "y2",
-            num(HEIGHT - BOTTOM),
-            "class",
-            "axis")
-        .close("line");
+    List<FinishedChart.Bar> bars = new ArrayList<>();
     for (int i = 0; i < MINUTES; i++) {
       Instant at = first.plus(i, ChronoUnit.MINUTES);
       FinishedJobs minute = byMinute.get(at);
+      if (minute == null || max == 0) {
+        continue;
+      }
       double x = i * slot + 1;
       double y = HEIGHT - BOTTOM;
-      if (minute != null && max > 0) {
-        html.open("g", "class", "bar");
-        html.element(
-            "title",
-            CLOCK.format(at)
-                + ": "
-                + Format.count(minute.succeeded())
-                + " succeeded, "
-                + Format.count(minute.failed())
-                + " failed, "
-                + Format.count(minute.aborted())
-                + " aborted");
-        long[] parts = {minute.succeeded(), minute.failed(), minute.aborted()};
-        String[] classes = {"c-succeeded", "c-failed", "c-aborted"};
-        for (int p = 0; p < parts.length; p++) {
-          if (parts[p] == 0) {
-            continue;
-          }
-          double h = Math.max(1, plot * parts[p] / max);
-          y -= h;
-          html.open(
-                  "rect",
-                  "x",
-                  num(x),
-                  "y",
-                  num(y),
-                  "width",
-                  num(slot - 2),
-                  "height",
-                  num(h),
-                  "class",
-                  classes[p])
-              .close("rect");
+      long[] counts = {minute.succeeded(), minute.failed(), minute.aborted()};
+      String[] outcomes = {"c-succeeded", "c-failed", "c-aborted"};
+      List<FinishedChart.Part> parts = new ArrayList<>();
+      for (int p = 0; p < counts.length; p++) {
+        if (counts[p] == 0) {
+          continue;
         }
-        html.close("g");
+        double h = Math.max(1, plot * counts[p] / max);
+        y -= h;
+        parts.add(new FinishedChart.Part(num(x), num(y), num(slot - 2), num(h), outcomes[p]));
       }
+      bars.add(
+          new FinishedChart.Bar(
+              CLOCK.format(at)
+                  + ": "
+                  + Format.count(minute.succeeded())
+                  + " succeeded, "
+                  + Format.count(minute.failed())
+                  + " failed, "
+                  + Format.count(minute.aborted())
+                  + " aborted",
+              parts));
     }
-    html.close("svg");
-    html.raw("<div class=\"chart-axis\">");
-    html.element("span", CLOCK.format(first));
-    html.element(
-        "span", max == 0 ? "no job finished" : "highest: " + Format.count(max) + " per minute");
-    html.element("span", CLOCK.format(last));
-    html.raw("</div>");
-    html.raw("<p class=\"legend\">");
-    html.element("span", "succeeded", "class", "key c-succeeded");
-    html.element("span", "failed", "class", "key c-failed");
-    html.element("span", "aborted", "class", "key c-aborted");
-    html.element(
-        "span", Format.count(total) + " in the last hour", "class", "total", "id", "chart-total");
-    html.raw("</p>");
+    return new FinishedChart(
+        WIDTH,
+        HEIGHT,
+        num(HEIGHT - BOTTOM),
+        bars,
+        CLOCK.format(first),
+        CLOCK.format(last),
+        max == 0 ? "no job finished" : "highest: " + Format.count(max) + " per minute",
+        Format.count(total),
+        total);
   }
 
   private static String num(double value) {

@@ -6,13 +6,15 @@ import dev.procrastinate.JobFilter;
 import dev.procrastinate.JobManager;
 import dev.procrastinate.ProcrastinateException;
 import dev.procrastinate.WorkerOptions;
-import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.dashboard.view.Page;
 import dev.procrastinate.model.ProcrastinateJob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -49,52 +51,9 @@ public final class Dashboard {
   private final Duration refreshInterval;
   private final int countCap;
   private final Map<String, Asset> assets;
+  private final List<Route> routes;
 
   private record Asset(String contentType, byte[] bytes) {}
-
-  /** The single-job and bulk actions. */
-  enum Action {
-    RETRY("retry", "Retry", "retried", "Job retried.", "Retried %s.", JobStatus.FAILED),
-    CANCEL("cancel", "Cancel", "cancelled", "Job cancelled.", "Cancelled %s.", JobStatus.TODO),
-    ABORT(
-        "abort",
-        "Abort",
-        "aborted",
-        "Abort requested: the job stops at its worker's next check.",
-        "Requested the abort of %s.",
-        JobStatus.DOING);
-
-    final String path;
-    final String verb;
-    final String participle;
-    final String doneOne;
-    final String doneMany;
-    final JobStatus appliesTo;
-
-    Action(
-        String path,
-        String verb,
-        String participle,
-        String doneOne,
-        String doneMany,
-        JobStatus appliesTo) {
-      this.path = path;
-      this.verb = verb;
-      this.participle = participle;
-      this.doneOne = doneOne;
-      this.doneMany = doneMany;
-      this.appliesTo = appliesTo;
-    }
-
-    static @Nullable Action of(String path) {
-      for (Action action : values()) {
-        if (action.path.equals(path)) {
-          return action;
-        }
-      }
-      return null;
-    }
-  }
 
   private Dashboard(Builder builder) {
     this.app = builder.app;
@@ -108,6 +67,7 @@ public final class Dashboard {
             "dashboard.css", asset("dashboard.css", "text/css; charset=utf-8"),
             "dashboard.js", asset("dashboard.js", "text/javascript; charset=utf-8"),
             "favicon.svg", asset("favicon.svg", "image/svg+xml"));
+    this.routes = routes();
   }
 
   private static Asset asset(String name, String contentType) {
@@ -155,8 +115,8 @@ public final class Dashboard {
     if (token == null) {
       token = Csrf.newToken();
     }
-    Pages pages =
-        new Pages(
+    PageContext context =
+        new PageContext(
             app,
             request.basePath(),
             token,
@@ -168,30 +128,28 @@ public final class Dashboard {
             countCap);
     DashboardResponse response;
     try {
-      response = route(request, pages);
+      response = route(request, context);
     } catch (HttpProblem problem) {
-      response = DashboardResponse.html(problem.status(), pages.problem(problem));
+      response = problem(context, problem);
     } catch (DatabaseUnavailableException e) {
       LOG.warn("Dashboard - the database cannot be reached for {}", request, e);
       response =
-          DashboardResponse.html(
-              503,
-              pages.problem(
-                  new HttpProblem(
-                      503,
-                      "Database unavailable",
-                      "The database cannot be reached. The dashboard's log says why; this page"
-                          + " will work again once it answers.")));
+          problem(
+              context,
+              new HttpProblem(
+                  503,
+                  "Database unavailable",
+                  "The database cannot be reached. The dashboard's log says why; this page"
+                      + " will work again once it answers."));
     } catch (RuntimeException e) {
       LOG.warn("Dashboard - failed to answer {}", request, e);
       response =
-          DashboardResponse.html(
-              500,
-              pages.problem(
-                  new HttpProblem(
-                      500,
-                      "Internal error",
-                      "The dashboard could not answer this request. Its log has the details.")));
+          problem(
+              context,
+              new HttpProblem(
+                  500,
+                  "Internal error",
+                  "The dashboard could not answer this request. Its log has the details."));
     }
     if (newToken && response.contentType().startsWith("text/html")) {
       response = response.withHeader("Set-Cookie", Csrf.setCookie(token, request.basePath()));
@@ -199,76 +157,70 @@ public final class Dashboard {
     return response;
   }
 
-  private DashboardResponse route(DashboardRequest request, Pages pages) {
+  /** Returns the route table: the pages, the assets and the actions, tried in order. */
+  private List<Route> routes() {
+    return List.of(
+        Route.get("/", call -> page(new StatusPages(call.page()).overview())),
+        Route.get("/assets", this::asset),
+        Route.get("/assets/(.+)", this::asset),
+        Route.get("/jobs", this::jobList),
+        Route.get("/jobs/bulk/([^/]+)", this::confirmOnFilter),
+        Route.get("/jobs/([^/]+)", this::jobPage),
+        Route.get("/jobs/([^/]+)/([^/]+)", this::confirmOnJob),
+        Route.get("/tasks", call -> page(new TaskPages(call.page()).tasks())),
+        Route.get("/locks", call -> page(new StatusPages(call.page()).locks())),
+        Route.get("/periodic", call -> page(new TaskPages(call.page()).periodic())),
+        Route.get("/workers", call -> page(new StatusPages(call.page()).workers())),
+        Route.post("/jobs/bulk/([^/]+)", this::actOnFilter),
+        Route.post("/jobs/([^/]+)/([^/]+)", this::actOnJob));
+  }
+
+  private DashboardResponse jobList(Route.Call call) {
+    return page(new JobPages(call.page()).list(JobQuery.parse(call.query()), notice(call.query())));
+  }
+
+  private DashboardResponse jobPage(Route.Call call) {
+    return page(new JobPages(call.page()).job(job(call.param(0)), notice(call.query())));
+  }
+
+  private DashboardResponse confirmOnJob(Route.Call call) {
+    ProcrastinateJob job = job(call.param(0));
+    return page(new JobPages(call.page()).confirm(action(call.param(1)), job));
+  }
+
+  private DashboardResponse confirmOnFilter(Route.Call call) {
+    Action action = action(call.param(0));
+    return page(new JobPages(call.page()).confirmBulk(action, JobQuery.parse(call.query())));
+  }
+
+  private DashboardResponse route(DashboardRequest request, PageContext context) {
     String method = request.method();
     String path = request.path();
     if (path.length() > 1 && path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
-    String[] parts = path.substring(1).split("/", -1);
     QueryString query = QueryString.parse(request.query());
     boolean post = method.equals("POST");
     if (!post && !method.equals("GET") && !method.equals("HEAD")) {
       throw new HttpProblem(405, "Method not allowed", "Use GET to read pages, POST for actions.");
     }
     if (post) {
-      return post(request, parts, pages);
+      if (readOnly) {
+        throw new HttpProblem(
+            403,
+            "Read-only",
+            "This dashboard is read-only: it shows jobs but does not retry, cancel or abort them.");
+      }
+      Csrf.check(request, QueryString.parse(request.bodyText()));
     }
-    switch (parts[0]) {
-      case "":
-        return page(pages.overview());
-      case "assets":
-        if (parts.length == 2 && assets.containsKey(parts[1])) {
-          Asset asset = assets.get(parts[1]);
-          return new DashboardResponse(
-              200, asset.contentType(), Map.of("Cache-Control", "max-age=300"), asset.bytes());
-        }
-        throw HttpProblem.notFound("There is no asset " + path + ".");
-      case "jobs":
-        if (parts.length == 1) {
-          return page(pages.jobs(JobQuery.parse(query), notice(query)));
-        }
-        if (parts.length == 3 && parts[1].equals("bulk")) {
-          return page(pages.confirmBulk(action(parts[2]), JobQuery.parse(query)));
-        }
-        long id = jobId(parts[1]);
-        ProcrastinateJob job =
-            jobs.getJob(id)
-                .orElseThrow(
-                    () ->
-                        HttpProblem.notFound(
-                            "There is no job "
-                                + id
-                                + ". It may have been deleted once finished; see the job list."));
-        if (parts.length == 2) {
-          return page(pages.job(job, notice(query)));
-        }
-        if (parts.length == 3) {
-          return page(pages.confirm(action(parts[2]), job));
-        }
-        break;
-      case "tasks":
-        if (parts.length == 1) {
-          return page(pages.tasks());
-        }
-        break;
-      case "locks":
-        if (parts.length == 1) {
-          return page(pages.locks());
-        }
-        break;
-      case "periodic":
-        if (parts.length == 1) {
-          return page(pages.periodic());
-        }
-        break;
-      case "workers":
-        if (parts.length == 1) {
-          return page(pages.workers());
-        }
-        break;
-      default:
-        break;
+    for (Route route : routes) {
+      List<String> params = route.match(method, path);
+      if (params != null) {
+        return route.handler().answer(new Route.Call(request, path, params, query, context));
+      }
+    }
+    if (post) {
+      throw HttpProblem.notFound("There is no action at " + request.path() + ".");
     }
     throw HttpProblem.notFound(
         "There is no page "
@@ -277,8 +229,36 @@ public final class Dashboard {
             + " and workers.");
   }
 
-  private static DashboardResponse page(String html) {
-    return DashboardResponse.html(200, html);
+  private static DashboardResponse page(Page page) {
+    HtmlOutput output = new HtmlOutput();
+    page.render(output);
+    return DashboardResponse.html(200, output.toString());
+  }
+
+  private static DashboardResponse problem(PageContext context, HttpProblem problem) {
+    HtmlOutput output = new HtmlOutput();
+    context.problem(problem).render(output);
+    return DashboardResponse.html(problem.status(), output.toString());
+  }
+
+  private DashboardResponse asset(Route.Call call) {
+    Asset asset = call.params().isEmpty() ? null : assets.get(call.param(0));
+    if (asset == null) {
+      throw HttpProblem.notFound("There is no asset " + call.path() + ".");
+    }
+    return new DashboardResponse(
+        200, asset.contentType(), Map.of("Cache-Control", "max-age=300"), asset.bytes());
+  }
+
+  private ProcrastinateJob job(String idText) {
+    long id = jobId(idText);
+    return jobs.getJob(id)
+        .orElseThrow(
+            () ->
+                HttpProblem.notFound(
+                    "There is no job "
+                        + id
+                        + ". It may have been deleted once finished; see the job list."));
   }
 
   private static @Nullable String notice(QueryString query) {
@@ -291,9 +271,7 @@ public final class Dashboard {
       if (action.path.equals(done)) {
         if (count != null && count.matches("\\d{1,10}")) {
           return String.format(
-              java.util.Locale.ROOT,
-              action.doneMany,
-              count + (count.equals("1") ? " job" : " jobs"));
+              Locale.ROOT, action.doneMany, count + (count.equals("1") ? " job" : " jobs"));
         }
         return action.doneOne;
       }
@@ -326,59 +304,51 @@ public final class Dashboard {
     }
   }
 
-  private DashboardResponse post(DashboardRequest request, String[] parts, Pages pages) {
-    if (readOnly) {
-      throw new HttpProblem(
-          403,
-          "Read-only",
-          "This dashboard is read-only: it shows jobs but does not retry, cancel or abort them.");
+  /** Applies an action to every job of a filter, then shows the list with how many it touched. */
+  private DashboardResponse actOnFilter(Route.Call call) {
+    Action action = action(call.param(0));
+    JobQuery query = JobQuery.parse(call.query());
+    JobFilter criteria = query.criteria();
+    int done =
+        switch (action) {
+          case RETRY -> jobs.retryAll(criteria);
+          case CANCEL -> jobs.cancelAll(criteria);
+          case ABORT -> jobs.abortAll(criteria);
+        };
+    String filter = query.withBefore(null).toQueryString(false);
+    return DashboardResponse.redirect(
+        call.page().base()
+            + "/jobs?"
+            + (filter.isEmpty() ? "" : filter + "&")
+            + "done="
+            + action.path
+            + "&n="
+            + done);
+  }
+
+  /** Applies an action to one job, then shows the job with whether it was done. */
+  private DashboardResponse actOnJob(Route.Call call) {
+    Action action = action(call.param(1));
+    long id = jobId(call.param(0));
+    if (jobs.getJob(id).isEmpty()) {
+      throw HttpProblem.notFound("There is no job " + id + ".");
     }
-    QueryString form = QueryString.parse(request.bodyText());
-    Csrf.check(request, form);
-    if (parts.length == 3 && parts[0].equals("jobs") && parts[1].equals("bulk")) {
-      Action action = action(parts[2]);
-      JobQuery query = JobQuery.parse(QueryString.parse(request.query()));
-      JobFilter criteria = query.criteria();
-      int done =
-          switch (action) {
-            case RETRY -> jobs.retryAll(criteria);
-            case CANCEL -> jobs.cancelAll(criteria);
-            case ABORT -> jobs.abortAll(criteria);
-          };
-      String filter = query.withBefore(null).toQueryString(false);
-      return DashboardResponse.redirect(
-          pages.base()
-              + "/jobs?"
-              + (filter.isEmpty() ? "" : filter + "&")
-              + "done="
-              + action.path
-              + "&n="
-              + done);
-    }
-    if (parts.length == 3 && parts[0].equals("jobs")) {
-      Action action = action(parts[2]);
-      long id = jobId(parts[1]);
-      if (jobs.getJob(id).isEmpty()) {
-        throw HttpProblem.notFound("There is no job " + id + ".");
-      }
-      boolean done;
-      switch (action) {
-        case RETRY -> {
-          try {
-            jobs.retry(id);
-            done = true;
-          } catch (ProcrastinateException e) {
-            done = false;
-          }
+    boolean done;
+    switch (action) {
+      case RETRY -> {
+        try {
+          jobs.retry(id);
+          done = true;
+        } catch (ProcrastinateException e) {
+          done = false;
         }
-        case CANCEL -> done = jobs.cancel(id);
-        case ABORT -> done = jobs.abort(id);
-        default -> throw new IllegalStateException(action.name());
       }
-      return DashboardResponse.redirect(
-          pages.base() + "/jobs/" + id + "?done=" + (done ? action.path : "nothing"));
+      case CANCEL -> done = jobs.cancel(id);
+      case ABORT -> done = jobs.abort(id);
+      default -> throw new IllegalStateException(action.name());
     }
-    throw HttpProblem.notFound("There is no action at " + request.path() + ".");
+    return DashboardResponse.redirect(
+        call.page().base() + "/jobs/" + id + "?done=" + (done ? action.path : "nothing"));
   }
 
   /** Builds a {@link Dashboard}. Not thread-safe. */

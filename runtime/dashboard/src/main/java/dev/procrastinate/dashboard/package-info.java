@@ -13,10 +13,24 @@
  *   <li>Every figure comes from {@link dev.procrastinate.JobManager}'s read queries; every change
  *       from its actions ({@code retry}, {@code cancel}, {@code abort} and their bulk forms). The
  *       dashboard runs no SQL of its own.
- *   <li>Pages are rendered on the server as HTML. A small script ({@code assets/dashboard.js})
- *       polls the page's own URL and swaps the elements marked {@code data-live}, so figures stay
- *       current without a reload and every page still works without JavaScript. Styles, script and
- *       the chart (inline SVG) are in the jar: no CDN, no Node.js.
+ *   <li>Requests find their handler in a route table ({@code Route} entries in {@code Dashboard}: a
+ *       method, a path pattern whose groups are the handler's parameters, a handler), tried in
+ *       order; a GET route also answers HEAD. A POST is checked (read-only, CSRF) before any route
+ *       is tried.
+ *   <li>A page is data, then markup. The handlers fill a page's record of {@link
+ *       dev.procrastinate.dashboard.view} from the queries ({@code StatusPages}: overview, locks,
+ *       workers; {@code JobPages}: the job list, a job, the confirmations; {@code TaskPages}:
+ *       tasks, periodic schedules), with every figure already in words ({@code Format}). The
+ *       record's jte template in {@code src/main/jte} turns it into HTML: one template per page,
+ *       inside {@code layout.jte} (head, navigation, notice, footer), with shared parts in {@code
+ *       parts/}. The build compiles the templates with the module, so a template that does not fit
+ *       its record fails the build, and nothing is compiled at run time.
+ *   <li>Every value a template writes is escaped for where it stands ({@code HtmlOutput}): a job's
+ *       arguments, a task's name or a value of the address show as text, whatever they hold.
+ *   <li>Pages are rendered on the server. A small script ({@code assets/dashboard.js}) polls the
+ *       page's own URL and swaps the elements marked {@code data-live}, so figures stay current
+ *       without a reload and every page still works without JavaScript. Styles, script and the
+ *       chart (inline SVG) are in the jar: no CDN, no Node.js.
  *   <li>URLs carry the job list's filter ({@code /jobs?status=failed&queue=emails}), so a view can
  *       be shared. Paging is by id, newest first ({@code before=<id>}).
  *   <li>Actions are POSTs after a confirmation page that says what (and, for a filter, how many

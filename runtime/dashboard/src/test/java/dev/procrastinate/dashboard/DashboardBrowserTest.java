@@ -40,8 +40,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard in a real headless browser (Debian's chromium and chromium-driver, driven by
  * Selenium), over a real database and a real worker: every page, the filtered list, a job's page,
- * retry, cancel and abort with their confirmations, figures changing live, and a read-only
- * dashboard refusing an action. Takes the README's screenshots into the module's docs folder.
+ * retry, cancel and abort with their confirmations, figures changing live, a read-only dashboard
+ * refusing an action, and markup in a job showing as text. Takes the README's screenshots into the
+ * module's docs folder.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(120)
@@ -395,5 +396,22 @@ class DashboardBrowserTest {
     assertThat(textOf(By.tagName("h1"))).isEqualTo("404 · Not found");
     open("/jobs?from=soon");
     assertThat(text("problem")).contains("Parameter 'from' must be a time");
+  }
+
+  @Test
+  @Order(9)
+  void showsMarkupInAJobAsText() {
+    String task = "<img src=x onerror=\"window.pwned = true\">";
+    String argument = "</pre><script>window.pwned = true;</script>";
+    long hostile = jobs.defer(NewJob.builder(task).queue("hostile").arg("note", argument).build());
+    open("/jobs?queue=hostile");
+    assertThat(textOf(By.cssSelector("#jobs tr[data-job='" + hostile + "'] td.task")))
+        .isEqualTo(task);
+    open("/jobs/" + hostile);
+    assertThat(textOf(By.cssSelector("#job-facts a[href*='task=']"))).isEqualTo(task);
+    assertThat(text("job-args")).isEqualTo("{\n  \"note\" : \"" + argument + "\"\n}");
+    assertThat(browser.findElements(By.cssSelector("main script, main img"))).isEmpty();
+    assertThat(((JavascriptExecutor) browser).executeScript("return window.pwned === true;"))
+        .isEqualTo(false);
   }
 }

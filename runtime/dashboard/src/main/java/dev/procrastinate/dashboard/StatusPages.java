@@ -1,0 +1,115 @@
+package dev.procrastinate.dashboard;
+
+import dev.procrastinate.JobFilter;
+import dev.procrastinate.JobManager;
+import dev.procrastinate.dashboard.view.Count;
+import dev.procrastinate.dashboard.view.LocksPage;
+import dev.procrastinate.dashboard.view.OverviewPage;
+import dev.procrastinate.dashboard.view.WorkerTable;
+import dev.procrastinate.dashboard.view.WorkersPage;
+import dev.procrastinate.model.JobCounts;
+import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.model.ProcrastinateWorker;
+import dev.procrastinate.model.QueueBacklog;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pages of the queue's current state, filled from {@link JobManager}'s counts: the overview,
+ * the locks and the workers.
+ */
+final class StatusPages {
+  private final PageContext context;
+  private final JobManager jobs;
+
+  StatusPages(PageContext context) {
+    this.context = context;
+    this.jobs = context.jobs();
+  }
+
+  OverviewPage overview() {
+    List<JobCounts> counts = jobs.countByQueue(context.countCap());
+    Map<String, QueueBacklog> backlogs = new HashMap<>();
+    for (QueueBacklog backlog : jobs.queueBacklog()) {
+      backlogs.put(backlog.queue(), backlog);
+    }
+    List<OverviewPage.QueueRow> queues = new ArrayList<>();
+    for (JobCounts queue : counts) {
+      QueueBacklog backlog = backlogs.get(queue.name());
+      queues.add(
+          new OverviewPage.QueueRow(
+              queue.name(),
+              context.jobsUrl(PageContext.param("queue", queue.name())),
+              context.statusCounts(queue, "queue"),
+              backlog == null ? "0" : Format.count(backlog.due()),
+              backlog == null || backlog.due() == 0 ? "—" : Format.age(backlog.oldestDueAge())));
+    }
+    boolean capped =
+        counts.stream()
+            .anyMatch(q -> q.byStatus().values().stream().anyMatch(c -> c >= context.countCap()));
+    return new OverviewPage(
+        context.layout("overview", "Overview", null),
+        PageContext.columnNames(),
+        queues,
+        capped
+            ? "Counts stop at "
+                + Format.count(context.countCap())
+                + " per queue and status (shown as ≥)."
+            : null,
+        Chart.finishedPerMinute(jobs.countFinishedPerMinute(Duration.ofHours(1)), context.now()),
+        workerTable());
+  }
+
+  LocksPage locks() {
+    List<LocksPage.Row> rows = new ArrayList<>();
+    for (JobCounts lock :
+        jobs.countByLock(JobFilter.all().statusIn(JobStatus.TODO, JobStatus.DOING))) {
+      rows.add(
+          new LocksPage.Row(
+              lock.name(),
+              context.jobsUrl(PageContext.param("lock", lock.name())),
+              lockCount(lock, JobStatus.DOING),
+              lockCount(lock, JobStatus.TODO)));
+    }
+    return new LocksPage(context.layout("locks", "Locks", null), rows);
+  }
+
+  private Count lockCount(JobCounts lock, JobStatus status) {
+    return PageContext.count(
+        lock.count(status),
+        context.jobsUrl(
+            PageContext.param("status", status.dbValue())
+                + "&"
+                + PageContext.param("lock", lock.name())));
+  }
+
+  WorkersPage workers() {
+    return new WorkersPage(context.layout("workers", "Workers", null), workerTable());
+  }
+
+  private WorkerTable workerTable() {
+    List<ProcrastinateWorker> workers = jobs.listWorkers();
+    Map<Long, Long> running = jobs.countRunningByWorker();
+    List<WorkerTable.Row> rows = new ArrayList<>();
+    for (ProcrastinateWorker worker : workers) {
+      boolean stalled =
+          Duration.between(worker.lastHeartbeat(), context.now())
+                  .compareTo(context.stalledWorkerTimeout())
+              > 0;
+      rows.add(
+          new WorkerTable.Row(
+              worker.id(),
+              Format.iso(worker.lastHeartbeat()),
+              Format.ago(worker.lastHeartbeat(), context.now()),
+              PageContext.count(
+                  running.getOrDefault(worker.id(), 0L),
+                  context.jobsUrl(
+                      PageContext.param("worker", String.valueOf(worker.id())) + "&status=doing")),
+              stalled));
+    }
+    return new WorkerTable(rows, Format.age(context.stalledWorkerTimeout()));
+  }
+}

@@ -1,0 +1,52 @@
+package dev.procrastinate.dashboard.view;
+
+import gg.jte.html.HtmlTemplateOutput;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A job's page ({@code job.jte}): its facts, its actions, its events and its arguments.
+ *
+ * @param layout the page's layout
+ * @param status the job's status, as the database names it
+ * @param abortRequested true if an abort was requested
+ * @param facts the job's other facts, in order
+ * @param actions the actions its status allows
+ * @param events its events, oldest first
+ * @param arguments its arguments, as indented JSON
+ */
+public record JobPage(
+    Layout layout,
+    String status,
+    boolean abortRequested,
+    List<Fact> facts,
+    List<ActionLink> actions,
+    List<Event> events,
+    String arguments)
+    implements Page {
+
+  @Override
+  public void render(HtmlTemplateOutput output) {
+    JtejobGenerated.render(output, null, this);
+  }
+
+  /**
+   * A fact about the job.
+   *
+   * @param name what it is
+   * @param value its value
+   * @param href the job list of the jobs that share it, or null
+   */
+  public record Fact(String name, String value, @Nullable String href) {}
+
+  /**
+   * An event of the job's life.
+   *
+   * @param type the event's type, as the database names it
+   * @param label the type in words
+   * @param iso when it happened, for the {@code datetime} attribute; null if not recorded
+   * @param at when it happened, in UTC
+   * @param ago how long ago that was
+   */
+  public record Event(String type, String label, @Nullable String iso, String at, String ago) {}
+}

@@ -1,0 +1,43 @@
+package dev.procrastinate.dashboard.view;
+
+import gg.jte.html.HtmlTemplateOutput;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The overview ({@code overview.jte}): the jobs of each queue per status, the chart of jobs
+ * finished, the workers.
+ *
+ * @param layout the page's layout
+ * @param statuses the statuses of the queue table's columns
+ * @param queues the queues, each with its counts; empty when there is no job
+ * @param capNote a word on capped counts when a count reached the cap, or null
+ * @param chart the chart of jobs finished per minute
+ * @param workers the workers
+ */
+public record OverviewPage(
+    Layout layout,
+    List<String> statuses,
+    List<QueueRow> queues,
+    @Nullable String capNote,
+    FinishedChart chart,
+    WorkerTable workers)
+    implements Page {
+
+  @Override
+  public void render(HtmlTemplateOutput output) {
+    JteoverviewGenerated.render(output, null, this);
+  }
+
+  /**
+   * A queue.
+   *
+   * @param name the queue's name
+   * @param href the job list of the queue
+   * @param counts its jobs per status, in the order of the columns
+   * @param due how many of its waiting jobs are due now, formatted
+   * @param oldestDue how long the oldest due job has waited, or a dash
+   */
+  public record QueueRow(
+      String name, String href, List<StatusCount> counts, String due, String oldestDue) {}
+}

@@ -33,10 +33,13 @@ import org.jspecify.annotations.Nullable;
  * The rate of finished jobs is printed each minute. Every minute the tables are vacuumed and
  * analysed, as autovacuum does on a production server.
  *
- * <p>At the end, three measurements of the same length side by side: the old pools as they are;
- * then the same with every connection of both pools replaced (a backend kill's effect, without its
- * errors); then with a fresh worker and producer (new apps, new pools). A rate that rises after the
- * replacement names the connections' age as the cause.
+ * <p>At the end, measurements of the same length side by side: the old pools as they are; then the
+ * worker's connections replaced, then the producer's too (a backend kill's effect, without its
+ * errors); then a fresh worker and producer (new apps, new pools). Each window also prints the
+ * sequential scans of the events and jobs tables during it. A rate that rises after a replacement
+ * while those scans vanish names the plans the sessions keep: the foreign keys' triggers plan their
+ * lookups once per session, and a plan built while a table was nearly empty (just after a VACUUM
+ * truncated it) reads the whole table for every job once it has grown again.
  *
  * <p>Arguments: {@code [minutes] [measureSeconds]}, defaults 60 and 120. With the system property
  * {@code bench.quietLock} set to a file, each end measurement runs while holding an {@code flock}
@@ -88,7 +91,7 @@ public final class LongRunBenchmark {
       try (QuietLock lock = QuietLock.take()) {
         lock.announce();
         vacuum(db);
-        started = measure("start, after a minute", finished, measureSeconds);
+        started = measure(db, "start, after a minute", finished, measureSeconds);
       }
       long start = System.nanoTime();
       long lastCount = finished.get();
@@ -113,18 +116,18 @@ public final class LongRunBenchmark {
         lock.announce();
         // Each window starts on a vacuumed table, so that none pays for the one before it.
         vacuum(db);
-        aged = measure("old pools, as they are", finished, measureSeconds);
+        aged = measure(db, "old pools, as they are", finished, measureSeconds);
         vacuum(db);
         old.replaceWorkerConnections();
-        workerReplaced = measure("the worker's connections replaced", finished, measureSeconds);
+        workerReplaced = measure(db, "the worker's connections replaced", finished, measureSeconds);
         vacuum(db);
         old.replaceProducerConnections();
-        bothReplaced = measure("the producer's replaced too", finished, measureSeconds);
+        bothReplaced = measure(db, "the producer's replaced too", finished, measureSeconds);
         old.stop();
         vacuum(db);
         // The old producer's permits come back as the new worker runs the jobs left waiting.
         Side young = Side.start(db, registrar, window);
-        fresh = measure("fresh worker and producer", finished, measureSeconds);
+        fresh = measure(db, "fresh worker and producer", finished, measureSeconds);
         young.stop();
       }
       System.out.printf(
@@ -145,16 +148,54 @@ public final class LongRunBenchmark {
     }
   }
 
-  private static double measure(String what, AtomicLong finished, int seconds)
-      throws InterruptedException {
+  private static double measure(BenchDatabase db, String what, AtomicLong finished, int seconds)
+      throws InterruptedException, SQLException {
     // A few seconds to settle (new connections, a new worker's start), not counted.
     Thread.sleep(5_000);
     long count = finished.get();
+    long[] scansBefore = sequentialScans(db);
     long start = System.nanoTime();
     Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
     double rate = (finished.get() - count) * 1e9 / (System.nanoTime() - start);
-    System.out.printf(Locale.ROOT, "%-40s %7.0f jobs/s%n", what + ":", rate);
+    long[] scansAfter = sequentialScans(db);
+    System.out.printf(
+        Locale.ROOT,
+        "%-40s %7.0f jobs/s; sequential scans: events %d (%d rows read), jobs %d (%d rows read)%n",
+        what + ":",
+        rate,
+        scansAfter[0] - scansBefore[0],
+        scansAfter[1] - scansBefore[1],
+        scansAfter[2] - scansBefore[2],
+        scansAfter[3] - scansBefore[3]);
     return rate;
+  }
+
+  /**
+   * The sequential scans of the events and jobs tables so far, and the rows they read: the plans
+   * that the foreign keys' triggers keep in each session turn into sequential scans when they were
+   * built while a table was nearly empty, and then read the whole table for every job.
+   */
+  private static long[] sequentialScans(BenchDatabase db) throws SQLException {
+    try (Connection connection = db.newConnection();
+        Statement statement = connection.createStatement()) {
+      // The statistics of other sessions are flushed at most once a second.
+      Thread.sleep(1_100);
+      try (ResultSet result =
+          statement.executeQuery(
+              "SELECT coalesce(sum(seq_scan) FILTER (WHERE relname = 'procrastinate_events'), 0),"
+                  + " coalesce(sum(seq_tup_read) FILTER (WHERE relname = 'procrastinate_events'),"
+                  + " 0), coalesce(sum(seq_scan) FILTER (WHERE relname = 'procrastinate_jobs'), 0),"
+                  + " coalesce(sum(seq_tup_read) FILTER (WHERE relname = 'procrastinate_jobs'), 0)"
+                  + " FROM pg_stat_user_tables")) {
+        result.next();
+        return new long[] {
+          result.getLong(1), result.getLong(2), result.getLong(3), result.getLong(4)
+        };
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new long[4];
+    }
   }
 
   private static void sleepUntil(long nanoTime) throws InterruptedException {

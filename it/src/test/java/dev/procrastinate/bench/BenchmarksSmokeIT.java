@@ -67,6 +67,7 @@ class BenchmarksSmokeIT {
             "the worker's connections replaced:",
             "the producer's replaced too:",
             "fresh worker and producer:",
+            "sequential scans: events ",
             "summary:");
   }
 

@@ -71,14 +71,7 @@ final class ExecutorThreads {
             0,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
-            runnable -> {
-              Thread thread =
-                  new Thread(
-                      runnable,
-                      "procrastinate-" + context.name() + "-executor-" + counter.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
+            runnable -> context.daemon(runnable, "executor-" + counter.incrementAndGet()));
   }
 
   /**

@@ -94,19 +94,14 @@ final class Housekeeper {
     this.held = held;
     this.lease = lease;
     this.leaseEvents = leaseEvents;
-    this.scheduler = daemonScheduler("procrastinate-" + name + "-housekeeper");
-    this.beats = daemonScheduler("procrastinate-" + name + "-heartbeat");
-    this.timer = daemonScheduler("procrastinate-" + name + "-timer");
+    this.scheduler = daemonScheduler(context, "housekeeper");
+    this.beats = daemonScheduler(context, "heartbeat");
+    this.timer = daemonScheduler(context, "timer");
     this.heartbeatConnection = new DedicatedConnection(database);
   }
 
-  private static ScheduledExecutorService daemonScheduler(String threadName) {
-    return Executors.newSingleThreadScheduledExecutor(
-        runnable -> {
-          Thread thread = new Thread(runnable, threadName);
-          thread.setDaemon(true);
-          return thread;
-        });
+  private static ScheduledExecutorService daemonScheduler(WorkerContext context, String role) {
+    return Executors.newSingleThreadScheduledExecutor(runnable -> context.daemon(runnable, role));
   }
 
   /** Returns the timer thread's scheduler, which fires per-job timeouts. */

@@ -66,4 +66,18 @@ record WorkerContext(
   WorkerContext withDatabase(Database other) {
     return new WorkerContext(options, other, jobs, workers, hooks, clock, nanoTime);
   }
+
+  /**
+   * Returns a daemon thread, not started, named {@code procrastinate-<worker name>-<role>} as every
+   * thread of a worker is.
+   *
+   * @param runnable what it runs
+   * @param role its role in the worker, such as {@code fetcher} or {@code executor-3}
+   * @return the thread
+   */
+  Thread daemon(Runnable runnable, String role) {
+    Thread thread = new Thread(runnable, "procrastinate-" + name() + "-" + role);
+    thread.setDaemon(true);
+    return thread;
+  }
 }

@@ -131,12 +131,6 @@ public final class WorkerEngine {
     this.listener = options.listenNotify() ? new Listener(this.context, json, fetcher, held) : null;
   }
 
-  private static Thread daemon(Runnable runnable, String threadName) {
-    Thread thread = new Thread(runnable, threadName);
-    thread.setDaemon(true);
-    return thread;
-  }
-
   /**
    * Registers the worker and starts its threads.
    *
@@ -208,7 +202,7 @@ public final class WorkerEngine {
   }
 
   private Thread startDaemon(Runnable runnable, String role) {
-    Thread thread = daemon(runnable, "procrastinate-" + name + "-" + role);
+    Thread thread = context.daemon(runnable, role);
     thread.start();
     return thread;
   }
@@ -251,7 +245,7 @@ public final class WorkerEngine {
       return;
     }
     fetcher.stop();
-    daemon(this::shutdown, "procrastinate-" + name + "-shutdown").start();
+    context.daemon(this::shutdown, "shutdown").start();
     logStop(false, name + " - Shutdown initiated");
   }
 

@@ -330,13 +330,13 @@ class MigratorTest {
           App app = App.builder().dataSource(dataSource).build()) {
         assertThat(app.schemaManager().pendingScripts())
             .extracting(dev.procrastinate.SchemaManager.MigrationScript::version)
-            .containsExactly("2", "3");
+            .containsExactly("2", "3", "4");
       }
 
       MigrationResult result = migrate(schema);
 
       assertThat(result.outcome()).isEqualTo(Outcome.UPGRADED);
-      assertThat(result.appliedVersions()).containsExactly("2", "3");
+      assertThat(result.appliedVersions()).containsExactly("2", "3", "4");
       assertThat(catalog(schema)).containsExactlyElementsOf(Catalog.expected());
       assertThat(
               query(
@@ -347,7 +347,8 @@ class MigratorTest {
           .containsExactly(
               "1 procrastinate 3 9 schema true",
               "2 java indexes true",
-              "3 java functions and headers true");
+              "3 java functions and headers true",
+              "4 java keep table pages true");
       assertThat(
               query(
                   schema,
@@ -386,18 +387,19 @@ class MigratorTest {
           .containsExactly("false");
       if (how.equals("interrupted")) {
         // The process stopped during the index script: Flyway recorded neither script.
-        execute(schema, "DELETE FROM procrastinate_schema_history WHERE version IN ('2', '3')");
+        execute(
+            schema, "DELETE FROM procrastinate_schema_history WHERE version IN ('2', '3', '4')");
       } else {
         // The script failed: Flyway recorded it as failed, which it refuses to go past.
         execute(
             schema,
-            "DELETE FROM procrastinate_schema_history WHERE version = '3';"
+            "DELETE FROM procrastinate_schema_history WHERE version IN ('3', '4');"
                 + " UPDATE procrastinate_schema_history SET success = false WHERE version = '2'");
       }
 
       MigrationResult result = migrate(schema);
 
-      assertThat(result.appliedVersions()).as(how).containsExactly("2", "3");
+      assertThat(result.appliedVersions()).as(how).containsExactly("2", "3", "4");
       assertThat(catalog(schema)).as(how).containsExactlyElementsOf(Catalog.expected());
       assertThat(
               query(

@@ -99,6 +99,12 @@ final class JobSql {
    * commit without waiting for the disk, 5 the job ids again (so that the plan looks the jobs up by
    * primary key), 6 the worker id ({@code worker_id} must be it or NULL; 0 for NULL only).
    *
+   * <p>Like the other outcome statements, it sets {@code enable_seqscan} off for its own
+   * transaction ({@code set_config(..., true)} in a one-row {@code FROM} item, evaluated before the
+   * triggers run): the triggers' lookups (the event's job, a deleted job's events) are planned with
+   * their index even when the statistics are those of a drained queue (see {@code
+   * V4__java_drained_queue_plans.sql}).
+   *
    * <p>By default, like the other outcome statements, it commits as the server's {@code
    * synchronous_commit} says. A worker with asynchronous outcomes (an opt-in) sets it {@code off}
    * for the statement's own transaction ({@code set_config(..., true)} in a one-row {@code FROM}
@@ -113,8 +119,9 @@ final class JobSql {
              abort_requested = false,
              attempts = jobs.attempts + 1
         FROM unnest(?::int8[], ?::text[], ?::int4[]) AS ending(id, status, attempts),
-             (SELECT CASE WHEN ?::boolean THEN set_config('synchronous_commit', 'off', true) END)
-             AS commit_mode
+             (SELECT set_config('enable_seqscan', 'off', true),
+                     CASE WHEN ?::boolean THEN set_config('synchronous_commit', 'off', true) END)
+             AS settings
        WHERE jobs.id = ending.id
          AND jobs.id = ANY (?::int8[])
          AND jobs.status = 'doing'
@@ -134,8 +141,9 @@ final class JobSql {
       """
       DELETE FROM procrastinate_jobs AS jobs
        USING unnest(?::int8[], ?::int4[]) AS ending(id, attempts),
-             (SELECT CASE WHEN ?::boolean THEN set_config('synchronous_commit', 'off', true) END)
-             AS commit_mode
+             (SELECT set_config('enable_seqscan', 'off', true),
+                     CASE WHEN ?::boolean THEN set_config('synchronous_commit', 'off', true) END)
+             AS settings
        WHERE jobs.id = ending.id
          AND jobs.id = ANY (?::int8[])
          AND jobs.status = 'doing'
@@ -244,8 +252,9 @@ final class JobSql {
              AS r(id, attempts, retry_at, priority, queue, lock)
         JOIN running ON running.id = r.id AND running.attempts = r.attempts
        CROSS JOIN
-             (SELECT CASE WHEN ?::boolean THEN set_config('synchronous_commit', 'off', true) END)
-             AS commit_mode
+             (SELECT set_config('enable_seqscan', 'off', true),
+                     CASE WHEN ?::boolean THEN set_config('synchronous_commit', 'off', true) END)
+             AS settings
       """;
 
   /**

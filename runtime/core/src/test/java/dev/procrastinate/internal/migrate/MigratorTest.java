@@ -348,7 +348,7 @@ class MigratorTest {
               "1 procrastinate 3 9 schema true",
               "2 java indexes true",
               "3 java functions and headers true",
-              "4 java keep table pages true");
+              "4 java drained queue plans true");
       assertThat(
               query(
                   schema,

@@ -1,7 +1,7 @@
 package com.acme.mail;
 
 import dev.procrastinate.RetryStrategy;
-import dev.procrastinate.internal.TaskGenerated;
+import dev.procrastinate.spi.TaskGenerated;
 import dev.procrastinate.spi.PeriodicSchedule;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskParameter;

@@ -1,6 +1,6 @@
 package com.acme.billing;
 
-import dev.procrastinate.internal.TaskGenerated;
+import dev.procrastinate.spi.TaskGenerated;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskInstances;
 import dev.procrastinate.spi.TaskParameter;

@@ -1,6 +1,6 @@
 package com.acme.billing;
 
-import dev.procrastinate.internal.TaskGenerated;
+import dev.procrastinate.spi.TaskGenerated;
 import dev.procrastinate.spi.DeferrerBatch;
 import dev.procrastinate.spi.DeferrerOptions;
 import java.util.List;

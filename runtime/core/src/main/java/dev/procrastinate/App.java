@@ -3,7 +3,7 @@ package dev.procrastinate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.procrastinate.internal.AppAccess;
+import dev.procrastinate.internal.AppRuntime;
 import dev.procrastinate.internal.builtin.BuiltinTasks;
 import dev.procrastinate.internal.inline.InlineJobs;
 import dev.procrastinate.internal.json.Json;
@@ -11,15 +11,19 @@ import dev.procrastinate.internal.observe.Observers;
 import dev.procrastinate.internal.periodic.PeriodicDeferrer;
 import dev.procrastinate.internal.registry.TaskRegistry;
 import dev.procrastinate.internal.sql.Database;
-import dev.procrastinate.internal.worker.CallerThreadRunner;
-import dev.procrastinate.internal.worker.WorkerEngine;
+import dev.procrastinate.internal.worker.JobRun;
+import dev.procrastinate.model.ProcrastinateJob;
 import dev.procrastinate.spi.TaskDescriptor;
+import dev.procrastinate.spi.TaskInstanceSource;
 import dev.procrastinate.spi.TaskRegistrar;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
@@ -51,77 +55,41 @@ public final class App implements AutoCloseable {
   private static final Object DEFAULT_LOCK = new Object();
   private static volatile @Nullable App defaultApp;
 
-  static {
-    AppAccess.install(
-        new AppAccess.Accessor() {
-          @Override
-          public TaskRegistry registry(App app) {
-            return app.registry();
-          }
-
-          @Override
-          public Database database(App app) {
-            return app.database;
-          }
-
-          @Override
-          public CallerThreadRunner callerThreadRunner(App app, WorkerOptions options) {
-            return new CallerThreadRunner(
-                app, app.registry(), app.jsonMapper, app.observers, options);
-          }
-
-          @Override
-          public @Nullable Object taskInstance(App app, Class<?> type) {
-            TaskInstanceProvider provider = app.taskInstances;
-            return provider == null ? null : provider.instanceOf(type);
-          }
-        });
-  }
-
-  private final Database database;
+  private final AppRuntime runtime;
   private final @Nullable HikariDataSource ownedPool;
-  private final ObjectMapper jsonMapper;
   private final JobManager jobManager;
   private final SchemaManager schemaManager;
-  private final @Nullable List<TaskRegistrar> taskRegistrars;
-  private final ClassLoader classLoader;
-  private final Duration periodicMaxDelay;
-  private final Observers observers;
   private final @Nullable DeferPool ownedDeferPool;
-  private volatile @Nullable TaskRegistry registry;
   private final @Nullable TaskInstanceProvider taskInstances;
   private final boolean inline;
 
   private App(Builder builder, DataSource dataSource, @Nullable HikariDataSource ownedPool) {
     this.ownedPool = ownedPool;
-    this.jsonMapper = builder.jsonMapper == null ? Json.newMapper() : builder.jsonMapper;
-    this.database = new Database(dataSource, describe(dataSource, builder.config));
-    this.observers = new Observers(builder.observers, builder.contextPropagator);
+    this.taskInstances = builder.taskInstances;
+    this.inline = builder.inline;
+    Database database = new Database(dataSource, describe(dataSource, builder.config));
+    this.runtime =
+        new AppRuntime(
+            database,
+            builder.jsonMapper == null ? Json.newMapper() : builder.jsonMapper,
+            new Observers(builder.observers, builder.contextPropagator),
+            new AppRuntime.Tasks(builder.taskRegistrars, resolveClassLoader(builder.classLoader)),
+            builder.periodicMaxDelay,
+            run -> new RunContext(this, run));
     this.ownedDeferPool = builder.deferExecutor == null ? new DeferPool() : null;
     this.jobManager =
         new JobManager(
             database,
-            jsonMapper,
-            observers,
+            runtime.json(),
+            runtime.observers(),
             ownedDeferPool != null ? ownedDeferPool : builder.deferExecutor,
             builder.inline
                 ? new InlineJobs(
                     () ->
-                        new CallerThreadRunner(
-                            this,
-                            registry(),
-                            jsonMapper,
-                            observers,
-                            WorkerOptions.builder().name("inline").build()))
+                        runtime.callerThreadRunner(WorkerOptions.builder().name("inline").build()))
                 : null);
     this.schemaManager =
         new SchemaManager(database, builder.config == null ? null : builder.config.schema());
-    this.taskRegistrars =
-        builder.taskRegistrars == null ? null : List.copyOf(builder.taskRegistrars);
-    this.classLoader = resolveClassLoader(builder.classLoader);
-    this.periodicMaxDelay = builder.periodicMaxDelay;
-    this.taskInstances = builder.taskInstances;
-    this.inline = builder.inline;
   }
 
   /**
@@ -216,9 +184,7 @@ public final class App implements AutoCloseable {
    */
   public Worker worker(WorkerOptions options) {
     Objects.requireNonNull(options, "options");
-    return new Worker(
-        new WorkerEngine(
-            this, database, registry(), options, observers, jsonMapper, periodicMaxDelay));
+    return new Worker(runtime.worker(options));
   }
 
   /**
@@ -247,23 +213,19 @@ public final class App implements AutoCloseable {
         .toList();
   }
 
-  TaskRegistry registry() {
-    TaskRegistry loaded = registry;
-    if (loaded == null) {
-      synchronized (this) {
-        loaded = registry;
-        if (loaded == null) {
-          TaskRegistry user =
-              taskRegistrars != null
-                  ? TaskRegistry.of(taskRegistrars)
-                  : TaskRegistry.load(classLoader);
-          // The builtin tasks come last, so that a clash names the user's task first.
-          loaded = TaskRegistry.of(List.<TaskRegistrar>of(user::tasks, new BuiltinTasks()));
-          registry = loaded;
-        }
-      }
-    }
-    return loaded;
+  private TaskRegistry registry() {
+    return runtime.registry();
+  }
+
+  /**
+   * Returns the runtime this app is a facade over, for the runtime's own modules (the dashboard,
+   * {@code procrastinate-test}, the operations behind the command line and the Maven plugin). Not
+   * API: its type and methods may change in any release.
+   *
+   * @return the runtime
+   */
+  public AppRuntime internals() {
+    return runtime;
   }
 
   /**
@@ -272,7 +234,7 @@ public final class App implements AutoCloseable {
    * @return the delay; {@link Builder#periodicMaxDelay(Duration)}, 600 s by default
    */
   public Duration periodicMaxDelay() {
-    return periodicMaxDelay;
+    return runtime.periodicMaxDelay();
   }
 
   /**
@@ -281,7 +243,7 @@ public final class App implements AutoCloseable {
    * @return the mapper; do not reconfigure it after the app is built
    */
   public ObjectMapper jsonMapper() {
-    return jsonMapper;
+    return runtime.json();
   }
 
   /**
@@ -290,7 +252,7 @@ public final class App implements AutoCloseable {
    * @return the data source
    */
   public DataSource dataSource() {
-    return database.dataSource();
+    return runtime.database().dataSource();
   }
 
   /**
@@ -299,7 +261,7 @@ public final class App implements AutoCloseable {
    * @return a description
    */
   public String databaseDescription() {
-    return database.description();
+    return runtime.database().description();
   }
 
   /**
@@ -393,6 +355,76 @@ public final class App implements AutoCloseable {
       loader = Thread.currentThread().getContextClassLoader();
     }
     return loader == null ? App.class.getClassLoader() : loader;
+  }
+
+  /**
+   * The context a task sees of its run: the worker's view of the run, with this app, and the app's
+   * task instance provider for {@link dev.procrastinate.spi.TaskInstances}.
+   */
+  private static final class RunContext implements JobContext, TaskInstanceSource {
+    private final App app;
+    private final JobRun run;
+
+    RunContext(App app, JobRun run) {
+      this.app = app;
+      this.run = run;
+    }
+
+    @Override
+    public ProcrastinateJob job() {
+      return run.job();
+    }
+
+    @Override
+    public String workerName() {
+      return run.workerName();
+    }
+
+    @Override
+    public List<String> workerQueues() {
+      return run.workerQueues();
+    }
+
+    @Override
+    public boolean shouldAbort() {
+      return run.abortReason().isPresent();
+    }
+
+    @Override
+    public Optional<AbortReason> abortReason() {
+      return run.abortReason();
+    }
+
+    @Override
+    public Map<String, Object> additionalContext() {
+      return run.additionalContext();
+    }
+
+    @Override
+    public App app() {
+      return app;
+    }
+
+    @Override
+    public Instant startTimestamp() {
+      return run.startTimestamp();
+    }
+
+    @Override
+    public Map<String, String> headers() {
+      return run.headers();
+    }
+
+    @Override
+    public @Nullable Object taskInstance(Class<?> type) {
+      TaskInstanceProvider provider = app.taskInstances;
+      return provider == null ? null : provider.instanceOf(type);
+    }
+
+    @Override
+    public String toString() {
+      return "JobContext[job " + run.job().id() + " (" + run.job().taskName() + ")]";
+    }
   }
 
   /** Builds an {@link App}. Not thread-safe. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.procrastinate.internal.AppAccess;
 import dev.procrastinate.testing.Sql;
 import dev.procrastinate.testing.TestDatabase;
 import java.util.ArrayList;
@@ -107,7 +106,7 @@ class DeferRecoveryTest {
   }
 
   private long lostBeforeCommit() {
-    return AppAccess.database(app).lostBeforeCommit();
+    return app.internals().database().lostBeforeCommit();
   }
 
   /**

@@ -32,7 +32,7 @@ public final class Names {
   public static final String JOB_CONTEXT = "dev.procrastinate.JobContext";
 
   /** The annotation on every generated type, by name. */
-  public static final String TASK_GENERATED_NAME = "dev.procrastinate.internal.TaskGenerated";
+  public static final String TASK_GENERATED_NAME = "dev.procrastinate.spi.TaskGenerated";
 
   /** The service interface the generated registrars implement, by name. */
   public static final String REGISTRAR_SERVICE = "dev.procrastinate.spi.TaskRegistrar";
@@ -75,7 +75,7 @@ public final class Names {
 
   /** The annotation on every generated type. */
   public static final ClassName TASK_GENERATED =
-      ClassName.get("dev.procrastinate.internal", "TaskGenerated");
+      ClassName.get("dev.procrastinate.spi", "TaskGenerated");
 
   /** The JDK's {@code @Generated}. */
   public static final ClassName GENERATED =

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.util.ClassUtil;
 import dev.procrastinate.App;
 import dev.procrastinate.ArgumentsException;
 import dev.procrastinate.WorkerOptions;
-import dev.procrastinate.internal.AppAccess;
 import dev.procrastinate.internal.registry.JsonTaskArguments;
 import dev.procrastinate.internal.registry.TaskRegistry;
 import dev.procrastinate.internal.sql.CheckDao;
@@ -61,8 +60,8 @@ final class DeployCheck {
   DeployCheck(App app, int examples) {
     this.app = app;
     this.examples = examples;
-    this.registry = AppAccess.registry(app);
-    this.database = AppAccess.database(app);
+    this.registry = app.internals().registry();
+    this.database = app.internals().database();
     this.mapper = app.jsonMapper();
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     TypeFactory factory = mapper.getTypeFactory();

@@ -7,7 +7,6 @@ import dev.procrastinate.ArgumentsException;
 import dev.procrastinate.HealthReport;
 import dev.procrastinate.NewJob;
 import dev.procrastinate.SchemaManager;
-import dev.procrastinate.internal.AppAccess;
 import dev.procrastinate.internal.migrate.Migrator;
 import dev.procrastinate.internal.registry.JsonTaskArguments;
 import dev.procrastinate.internal.registry.TaskRegistry;
@@ -56,7 +55,7 @@ public final class Operations {
   public NewJob.Builder configureTask(String taskName, boolean allowUnknown, InputNames names) {
     Objects.requireNonNull(taskName, "taskName");
     NewJob.Builder job = NewJob.builder(taskName);
-    TaskRegistry registry = AppAccess.registry(app);
+    TaskRegistry registry = app.internals().registry();
     Optional<TaskDescriptor> found = registry.find(taskName);
     if (found.isEmpty()) {
       if (!allowUnknown) {
@@ -91,7 +90,7 @@ public final class Operations {
    */
   public void checkArguments(NewJob job) {
     Objects.requireNonNull(job, "job");
-    Optional<TaskDescriptor> found = AppAccess.registry(app).find(job.taskName());
+    Optional<TaskDescriptor> found = app.internals().registry().find(job.taskName());
     if (found.isEmpty()) {
       return;
     }
@@ -191,7 +190,7 @@ public final class Operations {
    */
   public HealthReport healthChecks() {
     List<HealthReport.Check> checks = new ArrayList<>();
-    Database database = AppAccess.database(app);
+    Database database = app.internals().database();
     boolean reachable;
     try {
       String version =

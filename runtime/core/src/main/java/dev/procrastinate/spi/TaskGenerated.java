@@ -1,4 +1,4 @@
-package dev.procrastinate.internal;
+package dev.procrastinate.spi;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -8,7 +8,7 @@ import java.lang.annotation.Target;
 
 /**
  * Marks a class written by {@code procrastinate-processor}, so that coverage and other bytecode
- * tools can recognise generated code. Not API.
+ * tools can recognise generated code. Generated code refers to it; applications need not.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

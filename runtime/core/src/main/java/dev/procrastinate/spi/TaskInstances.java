@@ -1,7 +1,6 @@
 package dev.procrastinate.spi;
 
 import dev.procrastinate.JobContext;
-import dev.procrastinate.internal.AppAccess;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -16,7 +15,8 @@ public final class TaskInstances {
   /**
    * Returns the instance for one run of a task.
    *
-   * @param context the running job's context, whose app holds the provider
+   * @param context the running job's context; a worker's context is a {@link TaskInstanceSource}
+   *     over the app's provider
    * @param type the class declaring the task method
    * @param create creates an instance with the constructor without parameters, or null when the
    *     class has none (constructor injection)
@@ -27,7 +27,8 @@ public final class TaskInstances {
    */
   public static <T> T get(
       JobContext context, Class<T> type, @Nullable Supplier<? extends T> create) {
-    Object provided = AppAccess.taskInstance(context.app(), type);
+    Object provided =
+        context instanceof TaskInstanceSource source ? source.taskInstance(type) : null;
     if (provided != null) {
       if (!type.isInstance(provided)) {
         throw new IllegalStateException(

@@ -7,7 +7,6 @@ import dev.procrastinate.RetryStrategy;
 import dev.procrastinate.dashboard.view.Link;
 import dev.procrastinate.dashboard.view.PeriodicPage;
 import dev.procrastinate.dashboard.view.TasksPage;
-import dev.procrastinate.internal.AppAccess;
 import dev.procrastinate.internal.periodic.CronSchedule;
 import dev.procrastinate.model.JobCounts;
 import dev.procrastinate.model.ProcrastinatePeriodicDefer;
@@ -35,7 +34,7 @@ final class TaskPages {
   TaskPages(PageContext context) {
     this.context = context;
     this.jobs = context.jobs();
-    this.declared = AppAccess.registry(context.app()).tasks();
+    this.declared = context.app().internals().registry().tasks();
   }
 
   TasksPage tasks() {

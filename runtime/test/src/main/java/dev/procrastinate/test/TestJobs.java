@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.procrastinate.App;
 import dev.procrastinate.JobFilter;
 import dev.procrastinate.WorkerOptions;
-import dev.procrastinate.internal.AppAccess;
 import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.internal.sql.JobDao;
 import dev.procrastinate.internal.sql.WorkerDao;
@@ -51,12 +50,13 @@ public final class TestJobs {
     this.app = app;
     this.schema = schema;
     this.deleteOnReset = deleteOnReset;
-    this.database = AppAccess.database(app);
+    this.database = app.internals().database();
   }
 
   /** Returns the schema the app's connections use. */
   static String currentSchema(App app) {
-    return AppAccess.database(app)
+    return app.internals()
+        .database()
         .withConnection(
             "reading the test app's schema",
             connection -> {
@@ -389,7 +389,7 @@ public final class TestJobs {
   private CallerThreadRunner runner() {
     CallerThreadRunner current = runner;
     if (current == null) {
-      current = AppAccess.callerThreadRunner(app, WorkerOptions.builder().name("test").build());
+      current = app.internals().callerThreadRunner(WorkerOptions.builder().name("test").build());
       runner = current;
     }
     return current;

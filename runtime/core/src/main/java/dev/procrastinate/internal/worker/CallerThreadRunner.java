@@ -1,7 +1,6 @@
 package dev.procrastinate.internal.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.procrastinate.App;
 import dev.procrastinate.RetryDecision;
 import dev.procrastinate.WorkerOptions;
 import dev.procrastinate.internal.observe.Observers;
@@ -34,7 +33,7 @@ public final class CallerThreadRunner {
             return thread;
           });
 
-  private final App app;
+  private final JobContexts contexts;
   private final WorkerOptions options;
   private final JobExecutor executor;
   private final ThreadLocal<@Nullable Throwable> thrown = new ThreadLocal<>();
@@ -42,19 +41,19 @@ public final class CallerThreadRunner {
   /**
    * Creates a runner.
    *
-   * @param app the app the jobs' contexts return
+   * @param contexts the app's contexts of runs
    * @param registry the tasks it knows
    * @param json the app's JSON mapper
    * @param observers the app's observers and context propagator
    * @param options worker options: name, queues, middleware, delete-jobs policy, context
    */
   public CallerThreadRunner(
-      App app,
+      JobContexts contexts,
       TaskRegistry registry,
       ObjectMapper json,
       Observers observers,
       WorkerOptions options) {
-    this.app = app;
+    this.contexts = contexts;
     this.options =
         options.toBuilder()
             .workerMiddleware(
@@ -88,7 +87,13 @@ public final class CallerThreadRunner {
   public Outcome run(ProcrastinateJob job, Map<String, String> headers) {
     RunningJob running =
         new RunningJob(
-            job, options.name(), options.queues(), options.additionalContext(), app, headers, null);
+            job,
+            options.name(),
+            options.queues(),
+            options.additionalContext(),
+            contexts,
+            headers,
+            null);
     thrown.remove();
     try {
       Completion completion = executor.run(running);

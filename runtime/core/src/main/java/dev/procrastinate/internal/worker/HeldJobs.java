@@ -3,7 +3,6 @@ package dev.procrastinate.internal.worker;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.procrastinate.AbortReason;
-import dev.procrastinate.App;
 import dev.procrastinate.WorkerOptions;
 import dev.procrastinate.model.ProcrastinateJob;
 import java.util.ArrayList;
@@ -34,7 +33,7 @@ final class HeldJobs implements AbortRequests {
 
   private final String name;
   private final WorkerOptions options;
-  private final App app;
+  private final JobContexts contexts;
   private final ObjectMapper json;
   private final Lease lease;
   private final Map<Long, RunningJob> held = new ConcurrentHashMap<>();
@@ -56,15 +55,15 @@ final class HeldJobs implements AbortRequests {
    * Creates the empty set of held jobs.
    *
    * @param context the worker's context
-   * @param app the app, which running jobs' contexts return
+   * @param contexts the app's contexts of runs
    * @param json the app's JSON mapper, to read headers
    * @param lease the worker's lease, which runs check before they start when other workers rescue
    *     stalled jobs
    */
-  HeldJobs(WorkerContext context, App app, ObjectMapper json, Lease lease) {
+  HeldJobs(WorkerContext context, JobContexts contexts, ObjectMapper json, Lease lease) {
     this.name = context.name();
     this.options = context.options();
-    this.app = app;
+    this.contexts = contexts;
     this.json = json;
     this.lease = lease;
   }
@@ -98,7 +97,7 @@ final class HeldJobs implements AbortRequests {
               name,
               options.queues(),
               options.additionalContext(),
-              app,
+              contexts,
               fetched.headersJson() == null ? Map.of() : parseHeaders(job, fetched.headersJson()),
               options.fleetRescuesStalledJobs() ? lease : null);
       held.put(job.id(), run);

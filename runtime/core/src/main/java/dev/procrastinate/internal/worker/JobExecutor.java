@@ -5,6 +5,7 @@ import dev.procrastinate.AbortReason;
 import dev.procrastinate.ContextPropagator;
 import dev.procrastinate.DeleteJobs;
 import dev.procrastinate.JobAbortedException;
+import dev.procrastinate.JobContext;
 import dev.procrastinate.JobMiddleware;
 import dev.procrastinate.JobObserver;
 import dev.procrastinate.JobTimeoutException;
@@ -182,7 +183,7 @@ final class JobExecutor {
     @Nullable TaskDescriptor task = registry.find(job.taskName()).orElse(null);
     context.enter();
     // Opened before the worker middleware, closed after the outcome is logged.
-    ContextPropagator.Scope scope = observers.extract(context);
+    ContextPropagator.Scope scope = observers.extract(context.context());
     try {
       if (task != null && task.timeout().isPresent()) {
         context.timeout(
@@ -191,7 +192,8 @@ final class JobExecutor {
                 task.timeout().get().toNanos(),
                 TimeUnit.NANOSECONDS));
       }
-      Object result = chain(options.workerMiddleware(), 0, context, () -> runTask(context, task));
+      Object result =
+          chain(options.workerMiddleware(), 0, context.context(), () -> runTask(context, task));
       // A logger that throws (one torn down by a JVM shutting down) does not fail a job that ran.
       long millis = elapsedMillis(startNanos);
       logSafely(
@@ -235,12 +237,13 @@ final class JobExecutor {
       middleware = new ArrayList<>(options.taskMiddleware());
       middleware.addAll(task.middleware());
     }
-    return chain(middleware, 0, context, () -> task.handler().invoke(context, arguments));
+    JobContext seen = context.context();
+    return chain(middleware, 0, seen, () -> task.handler().invoke(seen, arguments));
   }
 
   /** Runs middleware {@code index} and those after it, then {@code last}. */
   private static @Nullable Object chain(
-      List<JobMiddleware> middleware, int index, RunningJob context, JobMiddleware.Next last)
+      List<JobMiddleware> middleware, int index, JobContext context, JobMiddleware.Next last)
       throws Exception {
     if (index == middleware.size()) {
       return last.proceed();

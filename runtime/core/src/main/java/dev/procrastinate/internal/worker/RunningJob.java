@@ -1,7 +1,6 @@
 package dev.procrastinate.internal.worker;
 
 import dev.procrastinate.AbortReason;
-import dev.procrastinate.App;
 import dev.procrastinate.JobContext;
 import dev.procrastinate.model.ProcrastinateJob;
 import java.time.Instant;
@@ -12,16 +11,16 @@ import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A job on its way through the worker, and the {@link JobContext} its task sees. The abort reason
+ * A job on its way through the worker, with the {@link JobContext} its task sees. The abort reason
  * may be set from any thread; setting it interrupts the job's thread while the task runs. With a
  * {@link Lease}, the lease's end is an abort too, seen by the task's next check. Not API.
  */
-final class RunningJob implements JobContext {
+final class RunningJob implements JobRun {
   private final ProcrastinateJob job;
   private final String workerName;
   private final List<String> workerQueues;
   private final Map<String, Object> additionalContext;
-  private final App app;
+  private final JobContext context;
   private final Map<String, String> headers;
   private final @Nullable Lease lease;
   private final int leaseGeneration;
@@ -36,7 +35,7 @@ final class RunningJob implements JobContext {
       String workerName,
       List<String> workerQueues,
       Map<String, Object> additionalContext,
-      App app,
+      JobContexts contexts,
       Map<String, String> headers,
       @Nullable Lease lease) {
     this.job = job;
@@ -45,8 +44,9 @@ final class RunningJob implements JobContext {
     this.workerName = workerName;
     this.workerQueues = workerQueues;
     this.additionalContext = additionalContext;
-    this.app = app;
     this.headers = headers;
+    // Last: the context reads this run, which is complete by now.
+    this.context = contexts.of(this);
   }
 
   @Override
@@ -67,11 +67,6 @@ final class RunningJob implements JobContext {
   @Override
   public List<String> workerQueues() {
     return workerQueues;
-  }
-
-  @Override
-  public boolean shouldAbort() {
-    return abortReason().isPresent();
   }
 
   @Override
@@ -98,9 +93,22 @@ final class RunningJob implements JobContext {
     return additionalContext;
   }
 
-  @Override
-  public App app() {
-    return app;
+  /**
+   * Returns the context the task, its middleware and the propagator see.
+   *
+   * @return the app's context of this run
+   */
+  JobContext context() {
+    return context;
+  }
+
+  /**
+   * Tells whether the run should stop.
+   *
+   * @return whether an abort reason is set
+   */
+  boolean shouldAbort() {
+    return abortReason().isPresent();
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.procrastinate.internal.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.procrastinate.AbortReason;
-import dev.procrastinate.App;
 import dev.procrastinate.DatabaseUnavailableException;
 import dev.procrastinate.WorkerOptions;
 import dev.procrastinate.internal.builtin.BuiltinTasks;
@@ -57,7 +56,7 @@ public final class WorkerEngine {
   /**
    * Creates a worker; nothing runs before {@link #start()}.
    *
-   * @param app the app, which running jobs' contexts return
+   * @param contexts the app's contexts of runs
    * @param database the app's database
    * @param registry the tasks this worker knows
    * @param options the options
@@ -66,7 +65,7 @@ public final class WorkerEngine {
    * @param periodicMaxDelay how late a periodic tick may still be deferred
    */
   public WorkerEngine(
-      App app,
+      JobContexts contexts,
       Database database,
       TaskRegistry registry,
       WorkerOptions options,
@@ -74,25 +73,31 @@ public final class WorkerEngine {
       ObjectMapper json,
       Duration periodicMaxDelay) {
     this(
-        app,
         WorkerContext.of(options, database, WorkerHooks.NONE),
         registry,
-        new Collaborators(observers, json, periodicMaxDelay));
+        new Collaborators(contexts, observers, json, periodicMaxDelay));
   }
 
-  /** What the worker takes from its app beside the context and the tasks. */
-  record Collaborators(Observers observers, ObjectMapper json, Duration periodicMaxDelay) {}
+  /**
+   * What the worker takes from its app beside the context and the tasks.
+   *
+   * @param contexts the app's contexts of runs
+   * @param observers the app's observers and context propagator
+   * @param json the app's JSON mapper
+   * @param periodicMaxDelay how late a periodic tick may still be deferred
+   */
+  record Collaborators(
+      JobContexts contexts, Observers observers, ObjectMapper json, Duration periodicMaxDelay) {}
 
   /**
    * Creates a worker from a context, as tests do to give it hooks or clocks.
    *
-   * @param app the app, which running jobs' contexts return
    * @param context the worker's context; its database is wrapped so that every part learns of a
    *     lost connection, whoever met it
    * @param registry the tasks this worker knows
-   * @param collaborators the app's observers, JSON mapper and periodic delay
+   * @param collaborators the app's contexts of runs, observers, JSON mapper and periodic delay
    */
-  WorkerEngine(App app, WorkerContext context, TaskRegistry registry, Collaborators collaborators) {
+  WorkerEngine(WorkerContext context, TaskRegistry registry, Collaborators collaborators) {
     Database observed = context.database().observingConnectionLoss(this::connectionLost);
     this.context = context.withDatabase(observed);
     this.name = context.name();
@@ -102,7 +107,7 @@ public final class WorkerEngine {
     this.periodicMaxDelay = collaborators.periodicMaxDelay();
     Lease lease = new Lease(Lease.length(options), context.nanoTime());
     Slots slots = new Slots(options.concurrency(), options.fetchBatchSize());
-    this.held = new HeldJobs(this.context, app, json, lease);
+    this.held = new HeldJobs(this.context, collaborators.contexts(), json, lease);
     this.registration = new Registration(this.context, held, new RegistrationEdge());
     this.fetcher =
         new Fetcher(

@@ -6,6 +6,7 @@ import dev.procrastinate.AbortReason;
 import dev.procrastinate.App;
 import dev.procrastinate.DeleteJobs;
 import dev.procrastinate.JobAbortedException;
+import dev.procrastinate.JobContext;
 import dev.procrastinate.RetryDecision;
 import dev.procrastinate.RetryStrategy;
 import dev.procrastinate.WorkerOptions;
@@ -77,7 +78,21 @@ class JobExecutorTest {
         new ProcrastinateJob(
             7, "default", task, 0, null, null, argsJson, JobStatus.DOING, null, 0, false, 1L);
     App app = App.builder().dataSource(new PGSimpleDataSource()).applyConfigurers(false).build();
-    return new RunningJob(job, "w", List.of(), Map.of(), app, Map.of(), lease);
+    JobContexts contexts =
+        run -> {
+          JobContext context = app.internals().contexts().of(run);
+          RUNS.put(context, (RunningJob) run);
+          return context;
+        };
+    return new RunningJob(job, "w", List.of(), Map.of(), contexts, Map.of(), lease);
+  }
+
+  /** The run behind each context the tests made, for tasks that abort their own run. */
+  private static final Map<JobContext, RunningJob> RUNS =
+      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
+  private static RunningJob run(JobContext context) {
+    return java.util.Objects.requireNonNull(RUNS.get(context), "no run behind this context");
   }
 
   @Test
@@ -140,7 +155,7 @@ class JobExecutorTest {
             "t.a",
             ONE_RETRY,
             (context, args) -> {
-              ((RunningJob) context).abort(AbortReason.USER_REQUEST);
+              run(context).abort(AbortReason.USER_REQUEST);
               throw new JobAbortedException();
             });
     TaskDescriptor interrupted =
@@ -148,7 +163,7 @@ class JobExecutorTest {
             "t.b",
             ONE_RETRY,
             (context, args) -> {
-              ((RunningJob) context).abort(AbortReason.USER_REQUEST);
+              run(context).abort(AbortReason.USER_REQUEST);
               throw new RuntimeException(new InterruptedIOException("read interrupted"));
             });
     TaskDescriptor otherFailure =
@@ -156,7 +171,7 @@ class JobExecutorTest {
             "t.c",
             ONE_RETRY,
             (context, args) -> {
-              ((RunningJob) context).abort(AbortReason.USER_REQUEST);
+              run(context).abort(AbortReason.USER_REQUEST);
               throw new IllegalStateException("unrelated");
             });
     TaskDescriptor returns =
@@ -164,7 +179,7 @@ class JobExecutorTest {
             "t.d",
             ONE_RETRY,
             (context, args) -> {
-              ((RunningJob) context).abort(AbortReason.USER_REQUEST);
+              run(context).abort(AbortReason.USER_REQUEST);
               return "finished anyway";
             });
     JobExecutor executor = executor(saysAborted, interrupted, otherFailure, returns);

@@ -152,7 +152,6 @@ class PostgresRestartTest {
       long id = app.jobManager().defer(NewJob.builder("t.count").arg("n", 1).build());
       WorkerEngine worker =
           new WorkerEngine(
-              app,
               WorkerContext.of(
                   WorkerOptions.builder()
                       .installSignalHandlers(false)
@@ -165,7 +164,10 @@ class PostgresRestartTest {
                   hooks),
               TaskRegistry.of(List.of(registrar(Duration.ofMillis(1)))),
               new WorkerEngine.Collaborators(
-                  new Observers(List.of(), null), Json.newMapper(), Duration.ofMinutes(10)));
+                  app.internals().contexts(),
+                  new Observers(List.of(), null),
+                  Json.newMapper(),
+                  Duration.ofMinutes(10)));
       try {
         worker.start();
         await(() -> status(app, id) == JobStatus.SUCCEEDED, "the job to succeed");

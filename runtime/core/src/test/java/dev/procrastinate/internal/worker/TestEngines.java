@@ -32,13 +32,15 @@ final class TestEngines {
       WorkerOptions.Builder options,
       WorkerHooks hooks) {
     return new WorkerEngine(
-        app,
         WorkerContext.of(
             options.installSignalHandlers(false).build(),
             new Database(dataSource, "test database"),
             hooks),
         TaskRegistry.of(List.of(registrar)),
         new WorkerEngine.Collaborators(
-            new Observers(List.of(), null), Json.newMapper(), Duration.ofMinutes(10)));
+            app.internals().contexts(),
+            new Observers(List.of(), null),
+            Json.newMapper(),
+            Duration.ofMinutes(10)));
   }
 }

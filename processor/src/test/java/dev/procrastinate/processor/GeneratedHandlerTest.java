@@ -43,11 +43,11 @@ class GeneratedHandlerTest {
   private static final ObjectMapper MAPPER = Json.newMapper();
   private static TaskRegistry registry;
 
-  /** The instances the test app's task instance provider hands out. */
+  /** The instances the test's job context hands out, as a worker's context does its app's. */
   private static final Map<Class<?>, Object> PROVIDED =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** An app that is never connected: the handlers only ask it for task instances. */
+  /** An app that is never connected, which the test's job context returns. */
   private static final App APP =
       App.builder()
           .dataSource(
@@ -59,7 +59,6 @@ class GeneratedHandlerTest {
                         throw new UnsupportedOperationException("no database in this test");
                       }))
           .applyConfigurers(false)
-          .taskInstances(PROVIDED::get)
           .build();
 
   @TempDir static Path classes;
@@ -382,7 +381,8 @@ class GeneratedHandlerTest {
   }
 
   /** The context a worker would pass; a plain value, not a stand-in for the database. */
-  private static final class FixedContext implements JobContext {
+  private static final class FixedContext
+      implements JobContext, dev.procrastinate.spi.TaskInstanceSource {
     static final ProcrastinateJob JOB =
         new ProcrastinateJob(
             1,
@@ -436,6 +436,11 @@ class GeneratedHandlerTest {
     @Override
     public Instant startTimestamp() {
       return Instant.EPOCH.plus(Duration.ofDays(1));
+    }
+
+    @Override
+    public Object taskInstance(Class<?> type) {
+      return PROVIDED.get(type);
     }
   }
 }

@@ -151,9 +151,9 @@ class TaskProcessorGoldenTest {
     // The marker annotation has CLASS retention: javac records it, the JVM never loads it.
     org.assertj.core.api.Assertions.assertThat(referenced)
         .containsExactly(
-            "dev/procrastinate/internal/TaskGenerated",
             "dev/procrastinate/spi/DeferrerBatch",
-            "dev/procrastinate/spi/DeferrerOptions");
+            "dev/procrastinate/spi/DeferrerOptions",
+            "dev/procrastinate/spi/TaskGenerated");
   }
 
   @Test

@@ -1,9 +1,9 @@
 package com.acme.mail;
 
 import dev.procrastinate.RetryStrategy;
-import dev.procrastinate.spi.TaskGenerated;
 import dev.procrastinate.spi.PeriodicSchedule;
 import dev.procrastinate.spi.TaskDescriptor;
+import dev.procrastinate.spi.TaskGenerated;
 import dev.procrastinate.spi.TaskParameter;
 import dev.procrastinate.spi.TaskRegistrar;
 import dev.procrastinate.spi.TypeRef;

@@ -1,8 +1,8 @@
 package com.acme.mail;
 
-import dev.procrastinate.spi.TaskGenerated;
 import dev.procrastinate.spi.DeferrerBatch;
 import dev.procrastinate.spi.DeferrerOptions;
+import dev.procrastinate.spi.TaskGenerated;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

@@ -1,7 +1,7 @@
 package com.acme.billing;
 
-import dev.procrastinate.spi.TaskGenerated;
 import dev.procrastinate.spi.TaskDescriptor;
+import dev.procrastinate.spi.TaskGenerated;
 import dev.procrastinate.spi.TaskInstances;
 import dev.procrastinate.spi.TaskParameter;
 import dev.procrastinate.spi.TaskRegistrar;

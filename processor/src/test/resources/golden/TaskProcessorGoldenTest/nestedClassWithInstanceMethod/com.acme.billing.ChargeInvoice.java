@@ -1,8 +1,8 @@
 package com.acme.billing;
 
-import dev.procrastinate.spi.TaskGenerated;
 import dev.procrastinate.spi.DeferrerBatch;
 import dev.procrastinate.spi.DeferrerOptions;
+import dev.procrastinate.spi.TaskGenerated;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import javax.annotation.processing.Generated;

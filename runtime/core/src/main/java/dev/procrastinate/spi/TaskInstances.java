@@ -7,7 +7,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Finds the object a {@code @Task} instance method runs on; called by generated registrars. The
  * app's {@link dev.procrastinate.TaskInstanceProvider} comes first (a container's bean, with its
- * injected dependencies); otherwise the class is created with its constructor without parameters.
+ * injected dependencies), reached through the context a worker gives the task, which is a {@link
+ * TaskInstanceSource}; otherwise the class is created with its constructor without parameters. A
+ * context of your own (calling a handler in a unit test) supplies instances by implementing {@link
+ * TaskInstanceSource} too.
  */
 public final class TaskInstances {
   private TaskInstances() {}

@@ -2,6 +2,7 @@ package dev.procrastinate.relations;
 
 import dev.procrastinate.App;
 import dev.procrastinate.DeleteJobs;
+import dev.procrastinate.internal.AppRuntime;
 import dev.procrastinate.internal.builtin.BuiltinTasks;
 import dev.procrastinate.internal.relations.Identifiers;
 import dev.procrastinate.internal.relations.RelationCatalog;
@@ -9,7 +10,6 @@ import dev.procrastinate.internal.relations.RelationCatalog.Column;
 import dev.procrastinate.internal.relations.RelationCatalog.Constraint;
 import dev.procrastinate.internal.relations.RelationCatalog.Dangling;
 import dev.procrastinate.internal.relations.RelationCatalog.Table;
-import dev.procrastinate.internal.sql.Database;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -51,14 +51,14 @@ public final class RelationChecker {
   private static final Set<String> BIGINT = Set.of("bigint");
   private static final Set<String> NARROW_INTEGERS = Set.of("integer", "smallint");
 
-  private final Database database;
+  private final AppRuntime runtime;
   private final DeleteJobs deleteJobs;
   private final long largeTableRows;
   private final @Nullable String jobsSchema;
 
   private RelationChecker(
-      Database database, DeleteJobs deleteJobs, long largeTableRows, @Nullable String jobsSchema) {
-    this.database = database;
+      AppRuntime runtime, DeleteJobs deleteJobs, long largeTableRows, @Nullable String jobsSchema) {
+    this.runtime = runtime;
     this.deleteJobs = deleteJobs;
     this.largeTableRows = largeTableRows;
     this.jobsSchema = jobsSchema;
@@ -71,11 +71,7 @@ public final class RelationChecker {
    * @return a checker with delete-jobs policy {@code never} and the default large-table threshold
    */
   public static RelationChecker of(App app) {
-    return new RelationChecker(
-        new Database(app.dataSource(), app.databaseDescription()),
-        DeleteJobs.NEVER,
-        DEFAULT_LARGE_TABLE_ROWS,
-        null);
+    return new RelationChecker(app.internals(), DeleteJobs.NEVER, DEFAULT_LARGE_TABLE_ROWS, null);
   }
 
   /**
@@ -85,11 +81,8 @@ public final class RelationChecker {
    * @return a checker with delete-jobs policy {@code never} and the default large-table threshold
    */
   public static RelationChecker of(DataSource dataSource) {
-    return new RelationChecker(
-        new Database(dataSource, "the data source " + dataSource.getClass().getName()),
-        DeleteJobs.NEVER,
-        DEFAULT_LARGE_TABLE_ROWS,
-        null);
+    // An app over the caller's data source, which it never closes; it starts no thread.
+    return of(App.builder().dataSource(dataSource).applyConfigurers(false).build());
   }
 
   /**
@@ -100,7 +93,7 @@ public final class RelationChecker {
    */
   public RelationChecker withDeleteJobs(DeleteJobs policy) {
     return new RelationChecker(
-        database, Objects.requireNonNull(policy, "policy"), largeTableRows, jobsSchema);
+        runtime, Objects.requireNonNull(policy, "policy"), largeTableRows, jobsSchema);
   }
 
   /**
@@ -114,7 +107,7 @@ public final class RelationChecker {
     if (rows < 1) {
       throw new IllegalArgumentException("largeTableRows must be at least 1, got " + rows);
     }
-    return new RelationChecker(database, deleteJobs, rows, jobsSchema);
+    return new RelationChecker(runtime, deleteJobs, rows, jobsSchema);
   }
 
   /**
@@ -130,7 +123,7 @@ public final class RelationChecker {
             ? null
             : Identifiers.checkName(
                 schema.trim(), "jobs schema '" + Identifiers.printable(schema) + "'");
-    return new RelationChecker(database, deleteJobs, largeTableRows, checked);
+    return new RelationChecker(runtime, deleteJobs, largeTableRows, checked);
   }
 
   /**
@@ -143,7 +136,7 @@ public final class RelationChecker {
    */
   public CheckReport check(List<Relation> relations) {
     List<Relation> copy = List.copyOf(relations);
-    return database.withConnection("checking relations to procrastinate_jobs", c -> run(c, copy));
+    return runtime.withConnection("checking relations to procrastinate_jobs", c -> run(c, copy));
   }
 
   private CheckReport run(Connection connection, List<Relation> relations) throws SQLException {
@@ -164,7 +157,7 @@ public final class RelationChecker {
               "the table procrastinate_jobs does not exist "
                   + where
                   + " of "
-                  + database.description()
+                  + runtime.databaseDescription()
                   + ": the Procrastinate schema is not migrated, so no foreign key can reference"
                   + " it.",
               "run mvn procrastinate:migrate (or app.schemaManager().migrate()) first"));

@@ -30,7 +30,7 @@
  * three; {@code PackageDependenciesTest} keeps it so. Runtime types are referred to by name only
  * ({@code model.Names}), so the processor does not depend on the runtime; the rules both enforce,
  * the cron syntax and the name limits, are compiled into the processor from the runtime's shared
- * source directory ({@code dev.procrastinate.internal.rules}). Source is written with {@code
+ * source directory ({@code dev.procrastinate.spi.rules}). Source is written with {@code
  * com.palantir.javapoet}, the maintained fork of JavaPoet that knows records and sealed types;
  * Square's JavaPoet 1.13 is frozen.
  */

@@ -20,7 +20,7 @@ class ProcessorDependenciesTest {
   /** The source root the processor shares with the runtime (see its pom). */
   private static final Path SHARED = Path.of("../runtime/core/src/shared/java");
 
-  private static final String SHARED_PACKAGE = "dev.procrastinate.internal.rules.";
+  private static final String SHARED_PACKAGE = "dev.procrastinate.spi.rules.";
 
   @Test
   void mainSourcesDoNotImportRuntimeTypes() throws IOException {
@@ -36,7 +36,7 @@ class ProcessorDependenciesTest {
 
   @Test
   void sharedRulesImportNoOtherRuntimeType() throws IOException {
-    assertThat(SHARED.resolve("dev/procrastinate/internal/rules")).isDirectory();
+    assertThat(SHARED.resolve("dev/procrastinate/spi/rules")).isDirectory();
     assertThat(imports(SHARED).filter(line -> !line.contains(SHARED_PACKAGE)).toList()).isEmpty();
   }
 

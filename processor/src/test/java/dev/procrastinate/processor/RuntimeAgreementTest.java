@@ -8,9 +8,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.google.testing.compile.Compilation;
 import dev.procrastinate.NewJob;
 import dev.procrastinate.internal.periodic.CronSchedule;
-import dev.procrastinate.internal.rules.CronSyntax;
-import dev.procrastinate.internal.rules.NameLimits;
-import dev.procrastinate.internal.rules.RuleExamples;
+import dev.procrastinate.spi.rules.CronSyntax;
+import dev.procrastinate.spi.rules.NameLimits;
+import dev.procrastinate.spi.rules.RuleExamples;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -184,7 +184,7 @@ class RuntimeAgreementTest {
   @Test
   void theSharedRulesAreTheSameClassFilesInBothJars() throws IOException {
     for (String name : List.of("CronSyntax", "NameLimits", "package-info")) {
-      String resource = "dev/procrastinate/internal/rules/" + name + ".class";
+      String resource = "dev/procrastinate/spi/rules/" + name + ".class";
       List<URL> copies = Collections.list(getClass().getClassLoader().getResources(resource));
       assertThat(copies).as(resource).hasSize(2);
       assertThat(copies).as(resource).anyMatch(url -> url.toString().contains("/processor/"));

@@ -73,7 +73,12 @@ public final class App implements AutoCloseable {
             database,
             builder.jsonMapper == null ? Json.newMapper() : builder.jsonMapper,
             new Observers(builder.observers, builder.contextPropagator),
-            new AppRuntime.Tasks(builder.taskRegistrars, resolveClassLoader(builder.classLoader)),
+            new AppRuntime.Tasks(
+                builder.taskRegistrars,
+                resolveClassLoader(builder.classLoader),
+                new BuiltinTasks(
+                    (age, queue, failed, cancelled, aborted) ->
+                        jobManager().deleteOldJobs(age, queue, failed, cancelled, aborted))),
             builder.periodicMaxDelay,
             run -> new RunContext(this, run));
     this.ownedDeferPool = builder.deferExecutor == null ? new DeferPool() : null;

@@ -1,6 +1,6 @@
 package dev.procrastinate;
 
-import dev.procrastinate.internal.rules.NameLimits;
+import dev.procrastinate.spi.rules.NameLimits;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -1,7 +1,7 @@
 package dev.procrastinate.processor.validation;
 
-import dev.procrastinate.internal.rules.NameLimits;
 import dev.procrastinate.processor.model.Names;
+import dev.procrastinate.spi.rules.NameLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,9 +1,9 @@
 package dev.procrastinate.processor.validation;
 
-import dev.procrastinate.internal.rules.CronSyntax;
 import dev.procrastinate.processor.model.Names;
 import dev.procrastinate.processor.model.PeriodicModel;
 import dev.procrastinate.processor.model.TaskParam;
+import dev.procrastinate.spi.rules.CronSyntax;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

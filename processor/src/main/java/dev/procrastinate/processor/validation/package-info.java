@@ -7,8 +7,8 @@
  * annotation mirrors by name, since the runtime's annotation types are not on the processor's path.
  *
  * <p>May depend on {@link dev.procrastinate.processor.model}, and on the rules shared with the
- * runtime ({@code dev.procrastinate.internal.rules}); not on {@link
- * dev.procrastinate.processor.writing} or the processor's entry point.
+ * runtime ({@code dev.procrastinate.spi.rules}); not on {@link dev.procrastinate.processor.writing}
+ * or the processor's entry point.
  */
 @NullMarked
 package dev.procrastinate.processor.validation;

@@ -10,6 +10,8 @@ import dev.procrastinate.internal.worker.CallerThreadRunner;
 import dev.procrastinate.internal.worker.JobContexts;
 import dev.procrastinate.internal.worker.WorkerEngine;
 import dev.procrastinate.spi.TaskRegistrar;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -39,17 +41,21 @@ public final class AppRuntime {
    *
    * @param registrars the registrars given to the builder, or null to look them up
    * @param classLoader where to look them up
+   * @param builtins the builtin tasks, over the app's job manager
    */
-  public record Tasks(@Nullable List<TaskRegistrar> registrars, ClassLoader classLoader) {
+  public record Tasks(
+      @Nullable List<TaskRegistrar> registrars, ClassLoader classLoader, BuiltinTasks builtins) {
     /**
      * Creates the source of tasks.
      *
      * @param registrars the registrars given to the builder, or null to look them up
      * @param classLoader where to look them up
+     * @param builtins the builtin tasks, over the app's job manager
      */
     public Tasks {
       registrars = registrars == null ? null : List.copyOf(registrars);
       Objects.requireNonNull(classLoader, "classLoader");
+      Objects.requireNonNull(builtins, "builtins");
     }
   }
 
@@ -85,6 +91,49 @@ public final class AppRuntime {
    */
   public Database database() {
     return database;
+  }
+
+  /**
+   * Work on a connection of the app's database.
+   *
+   * @param <T> what the work returns
+   */
+  @FunctionalInterface
+  public interface ConnectionWork<T> {
+    /**
+     * Runs the work.
+     *
+     * @param connection an open connection, in auto-commit mode
+     * @return the result
+     * @throws SQLException if a statement fails
+     */
+    T run(Connection connection) throws SQLException;
+  }
+
+  /**
+   * Runs work on a connection of the app's database, for the runtime's modules that read the
+   * catalog themselves (the relations checker of the Maven plugin), so that they report a failure
+   * as the rest of the runtime does without reaching into its SQL layer.
+   *
+   * @param action what the work does, for messages (such as "checking relations")
+   * @param work the work
+   * @param <T> what the work returns
+   * @return what the work returned
+   * @throws dev.procrastinate.DatabaseUnavailableException if the database cannot be reached
+   * @throws dev.procrastinate.ProcrastinateException if a statement fails, naming the action
+   */
+  public <T> T withConnection(String action, ConnectionWork<T> work) {
+    return database.withConnection(action, work::run);
+  }
+
+  /**
+   * Describes the app's database for messages: its URL without password, or the data source's
+   * class.
+   *
+   * @return the description
+   */
+  public String databaseDescription() {
+    return database.description();
   }
 
   /**
@@ -139,7 +188,7 @@ public final class AppRuntime {
           List<TaskRegistrar> given = tasks.registrars();
           TaskRegistry user =
               given != null ? TaskRegistry.of(given) : TaskRegistry.load(tasks.classLoader());
-          loaded = TaskRegistry.of(List.<TaskRegistrar>of(user::tasks, new BuiltinTasks()));
+          loaded = TaskRegistry.of(List.<TaskRegistrar>of(user::tasks, tasks.builtins()));
           registry = loaded;
         }
       }

@@ -4,7 +4,7 @@ import dev.procrastinate.JobMiddleware;
 import dev.procrastinate.NewJob;
 import dev.procrastinate.RetryPolicy;
 import dev.procrastinate.RetryStrategy;
-import dev.procrastinate.internal.rules.NameLimits;
+import dev.procrastinate.spi.rules.NameLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package dev.procrastinate.internal.periodic;
 
 import com.cronutils.model.time.ExecutionTime;
-import dev.procrastinate.internal.rules.CronSyntax;
+import dev.procrastinate.spi.rules.CronSyntax;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;

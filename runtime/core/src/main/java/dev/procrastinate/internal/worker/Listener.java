@@ -2,9 +2,9 @@ package dev.procrastinate.internal.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.procrastinate.internal.rules.NameLimits;
 import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.internal.sql.PromptNotifications;
+import dev.procrastinate.spi.rules.NameLimits;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -144,7 +144,7 @@ class BuiltinTasksTest {
     App bare = App.builder().dataSource(DB.dataSource()).taskRegistrars(List.of()).build();
     assertThat(bare.taskNames())
         .containsExactly(BuiltinTasks.REMOVE_OLD_JOBS, BuiltinTasks.REMOVE_OLD_JOBS_ALIAS);
-    TaskDescriptor task = new BuiltinTasks().tasks().get(0);
+    TaskDescriptor task = new BuiltinTasks((age, queue, f, c, a) -> 0).tasks().get(0);
     assertThat(task.queue()).isEqualTo("builtin");
     assertThat(BuiltinTasks.isBuiltin(task)).isTrue();
   }

@@ -3,7 +3,7 @@ package dev.procrastinate.internal.periodic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.procrastinate.internal.rules.CronSyntax;
+import dev.procrastinate.spi.rules.CronSyntax;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,14 +28,14 @@ class CronScheduleTest {
   // the
   // compile-time check accept and reject the same expressions.
   @ParameterizedTest
-  @MethodSource("dev.procrastinate.internal.rules.RuleExamples#validCron")
+  @MethodSource("dev.procrastinate.spi.rules.RuleExamples#validCron")
   void acceptsWhatTheProcessorAccepts(String cron) {
     assertThat(CronSchedule.problem(cron)).isNull();
     assertThat(CronSchedule.parse(cron).next(Instant.parse("2026-01-01T00:00:00Z"))).isPresent();
   }
 
   @ParameterizedTest
-  @MethodSource("dev.procrastinate.internal.rules.RuleExamples#invalidCron")
+  @MethodSource("dev.procrastinate.spi.rules.RuleExamples#invalidCron")
   void rejectsWhatTheProcessorRejects(String cron) {
     assertThat(CronSchedule.problem(cron)).isNotNull();
     assertThatThrownBy(() -> CronSchedule.parse(cron))

@@ -1,4 +1,4 @@
-package dev.procrastinate.internal.rules;
+package dev.procrastinate.spi.rules;
 
 import java.util.List;
 

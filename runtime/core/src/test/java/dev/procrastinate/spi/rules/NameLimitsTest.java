@@ -1,4 +1,4 @@
-package dev.procrastinate.internal.rules;
+package dev.procrastinate.spi.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,7 +23,7 @@ class NameLimitsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("dev.procrastinate.internal.rules.RuleExamples#validQueueNames")
+  @MethodSource("dev.procrastinate.spi.rules.RuleExamples#validQueueNames")
   void validQueueNames(String queue) {
     assertThat(NameLimits.queueNameProblem(queue)).isNull();
     NewJob.validateQueueName(queue);
@@ -31,7 +31,7 @@ class NameLimitsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("dev.procrastinate.internal.rules.RuleExamples#invalidQueueNames")
+  @MethodSource("dev.procrastinate.spi.rules.RuleExamples#invalidQueueNames")
   void invalidQueueNames(String queue) {
     String problem = NameLimits.queueNameProblem(queue);
     assertThat(problem).isNotNull();
@@ -52,7 +52,7 @@ class NameLimitsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("dev.procrastinate.internal.rules.RuleExamples#validTaskNames")
+  @MethodSource("dev.procrastinate.spi.rules.RuleExamples#validTaskNames")
   void validTaskNames(String name) {
     assertThat(NameLimits.taskNameProblem(name)).isNull();
     assertThat(NewJob.builder(name).build().taskName()).isEqualTo(name);
@@ -62,7 +62,7 @@ class NameLimitsTest {
   }
 
   @ParameterizedTest
-  @MethodSource("dev.procrastinate.internal.rules.RuleExamples#invalidTaskNames")
+  @MethodSource("dev.procrastinate.spi.rules.RuleExamples#invalidTaskNames")
   void invalidTaskNames(String name) {
     String problem = NameLimits.taskNameProblem(name);
     assertThat(problem).isNotNull();

@@ -1,8 +1,9 @@
 /**
  * The rules that both the annotation processor and the runtime enforce: the cron syntax of
- * {@code @Periodic} ({@link dev.procrastinate.internal.rules.CronSyntax}) and the limits on queue
- * and task names ({@link dev.procrastinate.internal.rules.NameLimits}). Not API: generated code
- * does not call it, and it may change in any release.
+ * {@code @Periodic} ({@link dev.procrastinate.spi.rules.CronSyntax}) and the limits on queue and
+ * task names ({@link dev.procrastinate.spi.rules.NameLimits}). Part of the contract between the
+ * processor and the runtime, as the rest of {@code spi}; generated code does not call it, and
+ * applications should not: it may change in any release.
  *
  * <h2>Why a shared source root</h2>
  *
@@ -35,6 +36,6 @@
  * path, so an import of any other runtime type fails the processor's build.
  */
 @NullMarked
-package dev.procrastinate.internal.rules;
+package dev.procrastinate.spi.rules;
 
 import org.jspecify.annotations.NullMarked;

@@ -1,4 +1,4 @@
-package dev.procrastinate.internal.rules;
+package dev.procrastinate.spi.rules;
 
 import com.cronutils.model.Cron;
 import com.cronutils.model.definition.CronDefinition;

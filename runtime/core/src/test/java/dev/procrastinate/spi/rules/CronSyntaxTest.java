@@ -1,4 +1,4 @@
-package dev.procrastinate.internal.rules;
+package dev.procrastinate.spi.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,14 +10,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Cron expressions as croniter reads them: 5 fields, or 6 with seconds last. */
 class CronSyntaxTest {
   @ParameterizedTest
-  @MethodSource("dev.procrastinate.internal.rules.RuleExamples#validCron")
+  @MethodSource("dev.procrastinate.spi.rules.RuleExamples#validCron")
   void acceptsCroniterSyntax(String cron) {
     assertThat(CronSyntax.problem(cron)).isNull();
     assertThat(CronSyntax.secondsFirst(cron)).hasSize(6);
   }
 
   @ParameterizedTest
-  @MethodSource("dev.procrastinate.internal.rules.RuleExamples#invalidCron")
+  @MethodSource("dev.procrastinate.spi.rules.RuleExamples#invalidCron")
   void rejectsWhatCroniterRejects(String cron) {
     String problem = CronSyntax.problem(cron);
     assertThat(problem).isNotBlank();

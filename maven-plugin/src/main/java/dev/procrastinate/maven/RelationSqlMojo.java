@@ -3,9 +3,9 @@ package dev.procrastinate.maven;
 import dev.procrastinate.App;
 import dev.procrastinate.DatabaseUnavailableException;
 import dev.procrastinate.DeleteJobs;
-import dev.procrastinate.relations.CheckReport;
 import dev.procrastinate.relations.Finding;
 import dev.procrastinate.relations.RelationChecker;
+import dev.procrastinate.relations.RelationReport;
 import dev.procrastinate.relations.RelationSql;
 import dev.procrastinate.relations.Severity;
 import dev.procrastinate.relations.SqlFormat;
@@ -49,7 +49,7 @@ public final class RelationSqlMojo extends AbstractProcrastinateMojo {
    * Relations besides the annotated ones, each a {@code <relation>} with table, column, onDelete
    * and constraintName.
    */
-  @Parameter private List<Relation> relations = new ArrayList<>();
+  @Parameter private List<RelationParameter> relations = new ArrayList<>();
 
   /** Where the files go. Also configurable with -Dprocrastinate.outputDirectory. */
   @Parameter(
@@ -118,7 +118,7 @@ public final class RelationSqlMojo extends AbstractProcrastinateMojo {
             .jobsSchema(schema)
             .build();
     renderer.files(parsed, r -> false); // refuses duplicates before touching the database
-    CheckReport report = checkDatabase(parsed);
+    RelationReport report = checkDatabase(parsed);
     File directory =
         outputDirectory != null
             ? outputDirectory
@@ -152,7 +152,7 @@ public final class RelationSqlMojo extends AbstractProcrastinateMojo {
     }
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < relations.size(); i++) {
-      Relation relation = relations.get(i);
+      RelationParameter relation = relations.get(i);
       String label =
           "relation #"
               + (i + 1)
@@ -231,7 +231,7 @@ public final class RelationSqlMojo extends AbstractProcrastinateMojo {
     return value == null || value.isBlank();
   }
 
-  private @Nullable CheckReport checkDatabase(List<dev.procrastinate.relations.Relation> parsed)
+  private @Nullable RelationReport checkDatabase(List<dev.procrastinate.relations.Relation> parsed)
       throws MojoExecutionException, MojoFailureException {
     String mode = check.trim().toLowerCase(Locale.ROOT);
     if (!List.of("auto", "true", "false").contains(mode)) {
@@ -261,7 +261,7 @@ public final class RelationSqlMojo extends AbstractProcrastinateMojo {
               .withLargeTableRows(largeTableRows)
               .withJobsSchema(schema)
               .withDeleteJobs(blank(deleteJobs) ? DeleteJobs.NEVER : DeleteJobs.parse(deleteJobs));
-      CheckReport report;
+      RelationReport report;
       try {
         report = checker.check(parsed);
       } catch (DatabaseUnavailableException e) {

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param constraintName the constraint's name, or null for {@link #defaultConstraintName()}
  */
 public record Relation(
-    String table, String column, OnDelete onDelete, @Nullable String constraintName) {
+    String table, String column, ReferentialAction onDelete, @Nullable String constraintName) {
 
   /** The suffix of default constraint names. */
   public static final String CONSTRAINT_SUFFIX = "_procrastinate_fk";
@@ -65,7 +65,7 @@ public record Relation(
    * @return the relation
    * @throws IllegalArgumentException if a name is invalid
    */
-  public static Relation of(String table, String column, OnDelete onDelete) {
+  public static Relation of(String table, String column, ReferentialAction onDelete) {
     return new Relation(table, column, onDelete, null);
   }
 
@@ -82,7 +82,7 @@ public record Relation(
    */
   public static Relation parse(
       String table, String column, String onDelete, @Nullable String constraintName) {
-    return new Relation(table, column, OnDelete.parse(onDelete), constraintName);
+    return new Relation(table, column, ReferentialAction.parse(onDelete), constraintName);
   }
 
   /**

@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  * remove_old_jobs}), which those actions would make fail.
  *
  * <pre>{@code
- * CheckReport report = RelationChecker.of(app).withDeleteJobs(DeleteJobs.ALWAYS).check(relations);
+ * RelationReport report = RelationChecker.of(app).withDeleteJobs(DeleteJobs.ALWAYS).check(relations);
  * report.findings().forEach(System.out::println);
  * }</pre>
  */
@@ -134,12 +134,12 @@ public final class RelationChecker {
    * @throws dev.procrastinate.DatabaseUnavailableException if the database cannot be reached
    * @throws dev.procrastinate.ProcrastinateException if a catalog query fails
    */
-  public CheckReport check(List<Relation> relations) {
+  public RelationReport check(List<Relation> relations) {
     List<Relation> copy = List.copyOf(relations);
     return runtime.withConnection("checking relations to procrastinate_jobs", c -> run(c, copy));
   }
 
-  private CheckReport run(Connection connection, List<Relation> relations) throws SQLException {
+  private RelationReport run(Connection connection, List<Relation> relations) throws SQLException {
     List<Finding> findings = new ArrayList<>();
     Set<Relation> large = new HashSet<>();
     String schemaPrefix = jobsSchema == null ? "" : Identifiers.quote(jobsSchema) + ".";
@@ -166,7 +166,7 @@ public final class RelationChecker {
     for (Relation relation : relations) {
       checkRelation(connection, relation, jobs, jobsSql, deletePolicy, findings, large);
     }
-    return new CheckReport(findings, large);
+    return new RelationReport(findings, large);
   }
 
   /** Describes how jobs get deleted here, or returns null when nothing shows they are. */
@@ -253,7 +253,7 @@ public final class RelationChecker {
     }
     boolean comparable = checkType(relation, column, findings);
     checkNullability(relation, column, findings);
-    if (jobs != null && relation.onDelete() == OnDelete.SET_DEFAULT) {
+    if (jobs != null && relation.onDelete() == ReferentialAction.SET_DEFAULT) {
       checkDefault(connection, relation, column, jobsSql, findings);
     }
     if (jobs != null && comparable) {
@@ -315,7 +315,7 @@ public final class RelationChecker {
   }
 
   private static void checkNullability(Relation relation, Column column, List<Finding> findings) {
-    if (relation.onDelete() == OnDelete.SET_NULL && column.notNull()) {
+    if (relation.onDelete() == ReferentialAction.SET_NULL && column.notNull()) {
       findings.add(
           new Finding(
               Severity.ERROR,
@@ -462,7 +462,7 @@ public final class RelationChecker {
       boolean sameName = constraint.name().equals(relation.constraint());
       if (sameName
           && constraint.referencesJobsColumn()
-          && OnDelete.fromCatalogCode(constraint.deleteAction()) == relation.onDelete()) {
+          && ReferentialAction.fromCatalogCode(constraint.deleteAction()) == relation.onDelete()) {
         findings.add(
             new Finding(
                 Severity.INFO,

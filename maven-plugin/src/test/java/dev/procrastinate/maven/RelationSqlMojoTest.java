@@ -23,11 +23,11 @@ class RelationSqlMojoTest {
     Path classes = Files.createDirectories(project.resolve("target/classes"));
     Path output = project.resolve("migrations");
     RelationSqlMojo mojo = Mojos.prepare(new RelationSqlMojo(), project, classes);
-    Relation injected = new Relation();
+    RelationParameter injected = new RelationParameter();
     injected.setTable("orders");
     injected.setColumn("job_id\nDROP TABLE x;");
     injected.setOnDelete("CASCADE");
-    Relation fine = new Relation();
+    RelationParameter fine = new RelationParameter();
     fine.setTable("invoices");
     fine.setColumn("job_id");
     fine.setOnDelete("SET NULL");
@@ -69,7 +69,7 @@ class RelationSqlMojoTest {
         .content()
         .contains("ON DELETE CASCADE");
 
-    Relation extra = new Relation();
+    RelationParameter extra = new RelationParameter();
     extra.setTable("invoices");
     extra.setColumn("job_id");
     extra.setOnDelete("RESTRICT");

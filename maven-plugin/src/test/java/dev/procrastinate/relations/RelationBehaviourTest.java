@@ -77,7 +77,7 @@ class RelationBehaviourTest {
     long kept = job();
     long orderId = order(table, jobId);
     long other = order(table, kept);
-    Relation relation = Relation.of(table, "job_id", OnDelete.SET_NULL);
+    Relation relation = Relation.of(table, "job_id", ReferentialAction.SET_NULL);
     sql.execute(RENDERER.forward(relation, false));
 
     finishAndDelete(jobId);
@@ -94,7 +94,7 @@ class RelationBehaviourTest {
     long jobId = job();
     long orderId = order(table, jobId);
     long other = order(table, job());
-    sql.execute(RENDERER.forward(Relation.of(table, "job_id", OnDelete.CASCADE), false));
+    sql.execute(RENDERER.forward(Relation.of(table, "job_id", ReferentialAction.CASCADE), false));
 
     sql.execute("DELETE FROM procrastinate_jobs WHERE id = ?", jobId);
 
@@ -109,7 +109,8 @@ class RelationBehaviourTest {
     String table = table("bigint NOT NULL DEFAULT " + sentinel);
     long jobId = job();
     long orderId = order(table, jobId);
-    sql.execute(RENDERER.forward(Relation.of(table, "job_id", OnDelete.SET_DEFAULT), false));
+    sql.execute(
+        RENDERER.forward(Relation.of(table, "job_id", ReferentialAction.SET_DEFAULT), false));
 
     finishAndDelete(jobId);
 
@@ -128,7 +129,7 @@ class RelationBehaviourTest {
     String table = table("bigint");
     long jobId = job();
     long orderId = order(table, jobId);
-    Relation relation = Relation.of(table, "job_id", OnDelete.RESTRICT);
+    Relation relation = Relation.of(table, "job_id", ReferentialAction.RESTRICT);
     sql.execute(RENDERER.forward(relation, false));
     assertThat(constraints(table)).isEqualTo(1);
 
@@ -154,7 +155,7 @@ class RelationBehaviourTest {
     String table = table("bigint");
     long jobId = job();
     order(table, jobId);
-    Relation relation = Relation.of(table, "job_id", OnDelete.NO_ACTION);
+    Relation relation = Relation.of(table, "job_id", ReferentialAction.NO_ACTION);
     sql.execute(RENDERER.forward(relation, false));
 
     assertThatThrownBy(() -> sql.execute("DELETE FROM procrastinate_jobs WHERE id = ?", jobId))
@@ -173,7 +174,7 @@ class RelationBehaviourTest {
     String table = table("bigint");
     long jobId = job();
     order(table, jobId);
-    Relation relation = Relation.of(table, "job_id", OnDelete.CASCADE);
+    Relation relation = Relation.of(table, "job_id", ReferentialAction.CASCADE);
     sql.execute(RENDERER.forward(relation, true));
     assertThat(
             sql.value(
@@ -190,7 +191,7 @@ class RelationBehaviourTest {
                 TaskDescriptor.builder("behaviour.work")
                     .source("RelationBehaviourTest")
                     .build((context, args) -> null));
-    sql.execute(RENDERER.forward(Relation.of(table, "job_id", OnDelete.SET_NULL), false));
+    sql.execute(RENDERER.forward(Relation.of(table, "job_id", ReferentialAction.SET_NULL), false));
     try (App app =
         App.builder().dataSource(DB.dataSource()).taskRegistrars(List.of(registrar)).build()) {
       long jobId = app.jobManager().defer(NewJob.builder("behaviour.work").queue("rel").build());
@@ -225,7 +226,7 @@ class RelationBehaviourTest {
                 TaskDescriptor.builder("behaviour.kept")
                     .source("RelationBehaviourTest")
                     .build((context, args) -> null));
-    sql.execute(RENDERER.forward(Relation.of(table, "job_id", OnDelete.RESTRICT), false));
+    sql.execute(RENDERER.forward(Relation.of(table, "job_id", ReferentialAction.RESTRICT), false));
     try (App app =
         App.builder().dataSource(DB.dataSource()).taskRegistrars(List.of(registrar)).build()) {
       long jobId =
@@ -258,8 +259,8 @@ class RelationBehaviourTest {
     sql.execute("INSERT INTO fly.orders (job_id) VALUES (?)", jobId);
     List<Relation> relations =
         List.of(
-            Relation.of("fly.orders", "job_id", OnDelete.SET_NULL),
-            Relation.of("fly.mails", "job_id", OnDelete.CASCADE));
+            Relation.of("fly.orders", "job_id", ReferentialAction.SET_NULL),
+            Relation.of("fly.mails", "job_id", ReferentialAction.CASCADE));
     RelationSql.builder()
         .startVersion("5")
         .build()

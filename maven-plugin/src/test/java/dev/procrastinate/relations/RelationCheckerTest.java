@@ -33,7 +33,7 @@ class RelationCheckerTest {
     return DB.app().jobManager().defer(NewJob.builder("checker.task").build());
   }
 
-  private static Finding only(CheckReport report, Severity severity) {
+  private static Finding only(RelationReport report, Severity severity) {
     List<Finding> found = report.findings(severity);
     assertThat(found).as("%s findings of %s", severity, report.findings()).hasSize(1);
     return found.get(0);
@@ -43,8 +43,8 @@ class RelationCheckerTest {
   void aReadyTableHasNoFinding() throws SQLException {
     String table = table("job_id bigint");
     sql.execute("INSERT INTO " + table + " (job_id) VALUES (?), (NULL)", job());
-    Relation relation = Relation.of(table, "job_id", OnDelete.SET_NULL);
-    CheckReport report = checker.check(List.of(relation));
+    Relation relation = Relation.of(table, "job_id", ReferentialAction.SET_NULL);
+    RelationReport report = checker.check(List.of(relation));
     assertThat(report.findings()).isEmpty();
     assertThat(report.hasErrors()).isFalse();
     assertThat(report.isLarge(relation)).isFalse();
@@ -52,7 +52,7 @@ class RelationCheckerTest {
 
   @Test
   void missingTableIsAnError() {
-    Relation relation = Relation.of("no_such_table", "job_id", OnDelete.CASCADE);
+    Relation relation = Relation.of("no_such_table", "job_id", ReferentialAction.CASCADE);
     Finding finding = only(checker.check(List.of(relation)), Severity.ERROR);
     assertThat(finding.relation()).isEqualTo(relation);
     assertThat(finding.message())
@@ -66,7 +66,7 @@ class RelationCheckerTest {
     sql.execute("CREATE VIEW " + table + "_v AS SELECT * FROM " + table);
     Finding finding =
         only(
-            checker.check(List.of(Relation.of(table + "_v", "job_id", OnDelete.CASCADE))),
+            checker.check(List.of(Relation.of(table + "_v", "job_id", ReferentialAction.CASCADE))),
             Severity.ERROR);
     assertThat(finding.message()).contains("is a view, not a table");
   }
@@ -76,7 +76,8 @@ class RelationCheckerTest {
     String table = table("job bigint");
     Finding finding =
         only(
-            checker.check(List.of(Relation.of(table, "job_id", OnDelete.CASCADE))), Severity.ERROR);
+            checker.check(List.of(Relation.of(table, "job_id", ReferentialAction.CASCADE))),
+            Severity.ERROR);
     assertThat(finding.message())
         .isEqualTo("the table " + table + " has no column job_id (its columns: id, job).");
     assertThat(finding.fix()).isEqualTo("ALTER TABLE " + table + " ADD COLUMN job_id bigint;");
@@ -85,11 +86,11 @@ class RelationCheckerTest {
   @Test
   void integerColumnIsAnErrorFixedByBigint() throws SQLException {
     String table = table("job_id integer, other smallint");
-    CheckReport report =
+    RelationReport report =
         checker.check(
             List.of(
-                Relation.of(table, "job_id", OnDelete.CASCADE),
-                Relation.of(table, "other", OnDelete.CASCADE)));
+                Relation.of(table, "job_id", ReferentialAction.CASCADE),
+                Relation.of(table, "other", ReferentialAction.CASCADE)));
     assertThat(report.findings(Severity.ERROR))
         .extracting(Finding::message)
         .containsExactly(
@@ -100,7 +101,10 @@ class RelationCheckerTest {
     String fix = report.findings(Severity.ERROR).get(0).fix();
     assertThat(fix).isEqualTo("ALTER TABLE " + table + " ALTER COLUMN job_id TYPE bigint;");
     sql.execute(fix);
-    assertThat(checker.check(List.of(Relation.of(table, "job_id", OnDelete.CASCADE))).findings())
+    assertThat(
+            checker
+                .check(List.of(Relation.of(table, "job_id", ReferentialAction.CASCADE)))
+                .findings())
         .isEmpty();
   }
 
@@ -110,7 +114,8 @@ class RelationCheckerTest {
     sql.execute("INSERT INTO " + table + " (job_id) VALUES ('x')");
     Finding finding =
         only(
-            checker.check(List.of(Relation.of(table, "job_id", OnDelete.CASCADE))), Severity.ERROR);
+            checker.check(List.of(Relation.of(table, "job_id", ReferentialAction.CASCADE))),
+            Severity.ERROR);
     assertThat(finding.message())
         .isEqualTo("the column is text, which cannot reference procrastinate_jobs.id (bigint).");
     assertThat(finding.fix())
@@ -123,12 +128,15 @@ class RelationCheckerTest {
     String table = table("job_id bigint NOT NULL");
     Finding finding =
         only(
-            checker.check(List.of(Relation.of(table, "job_id", OnDelete.SET_NULL))),
+            checker.check(List.of(Relation.of(table, "job_id", ReferentialAction.SET_NULL))),
             Severity.ERROR);
     assertThat(finding.message()).startsWith("ON DELETE SET NULL needs a nullable column");
     assertThat(finding.fix())
         .isEqualTo("ALTER TABLE " + table + " ALTER COLUMN job_id DROP NOT NULL;");
-    assertThat(checker.check(List.of(Relation.of(table, "job_id", OnDelete.CASCADE))).findings())
+    assertThat(
+            checker
+                .check(List.of(Relation.of(table, "job_id", ReferentialAction.CASCADE)))
+                .findings())
         .isEmpty();
   }
 
@@ -137,14 +145,14 @@ class RelationCheckerTest {
     String nullable = table("job_id bigint");
     Finding info =
         only(
-            checker.check(List.of(Relation.of(nullable, "job_id", OnDelete.SET_DEFAULT))),
+            checker.check(List.of(Relation.of(nullable, "job_id", ReferentialAction.SET_DEFAULT))),
             Severity.INFO);
     assertThat(info.message()).contains("sets it to NULL, as SET NULL would");
 
     String notNull = table("job_id bigint NOT NULL");
     Finding error =
         only(
-            checker.check(List.of(Relation.of(notNull, "job_id", OnDelete.SET_DEFAULT))),
+            checker.check(List.of(Relation.of(notNull, "job_id", ReferentialAction.SET_DEFAULT))),
             Severity.ERROR);
     assertThat(error.message()).contains("its default, NULL, but the column is NOT NULL");
     assertThat(error.fix()).contains("SET DEFAULT <id of a job that is never deleted>");
@@ -156,7 +164,7 @@ class RelationCheckerTest {
     String good = table("job_id bigint NOT NULL DEFAULT " + sentinel);
     Finding info =
         only(
-            checker.check(List.of(Relation.of(good, "job_id", OnDelete.SET_DEFAULT))),
+            checker.check(List.of(Relation.of(good, "job_id", ReferentialAction.SET_DEFAULT))),
             Severity.INFO);
     assertThat(info.message())
         .startsWith("the column's default is job " + sentinel + ", which exists");
@@ -164,7 +172,7 @@ class RelationCheckerTest {
     String bad = table("job_id bigint DEFAULT 987654321");
     Finding error =
         only(
-            checker.check(List.of(Relation.of(bad, "job_id", OnDelete.SET_DEFAULT))),
+            checker.check(List.of(Relation.of(bad, "job_id", ReferentialAction.SET_DEFAULT))),
             Severity.ERROR);
     assertThat(error.message())
         .isEqualTo(
@@ -174,7 +182,7 @@ class RelationCheckerTest {
     String computed = table("job_id bigint DEFAULT (random() * 10)::bigint");
     Finding warning =
         only(
-            checker.check(List.of(Relation.of(computed, "job_id", OnDelete.SET_DEFAULT))),
+            checker.check(List.of(Relation.of(computed, "job_id", ReferentialAction.SET_DEFAULT))),
             Severity.WARNING);
     assertThat(warning.message()).contains("which is not a constant");
   }
@@ -186,7 +194,7 @@ class RelationCheckerTest {
     sql.execute(
         "INSERT INTO " + table + " (job_id) VALUES (?), (999999998), (999999999), (999999999)",
         existing);
-    Relation setNull = Relation.of(table, "job_id", OnDelete.SET_NULL);
+    Relation setNull = Relation.of(table, "job_id", ReferentialAction.SET_NULL);
     Finding finding = only(checker.check(List.of(setNull)), Severity.ERROR);
     assertThat(finding.message())
         .isEqualTo(
@@ -194,10 +202,10 @@ class RelationCheckerTest {
                 + " foreign key would fail.");
     assertThat(finding.fix()).startsWith("UPDATE " + table + " SET job_id = NULL WHERE");
 
-    Relation cascade = Relation.of(table, "job_id", OnDelete.CASCADE);
+    Relation cascade = Relation.of(table, "job_id", ReferentialAction.CASCADE);
     String delete = only(checker.check(List.of(cascade)), Severity.ERROR).fix();
     assertThat(delete).startsWith("DELETE FROM " + table + " WHERE");
-    Relation restrict = Relation.of(table, "job_id", OnDelete.RESTRICT);
+    Relation restrict = Relation.of(table, "job_id", ReferentialAction.RESTRICT);
     assertThat(only(checker.check(List.of(restrict)), Severity.ERROR).fix())
         .contains("UPDATE ")
         .contains(" or, to drop those rows, DELETE FROM ");
@@ -213,8 +221,8 @@ class RelationCheckerTest {
     String table = table("job_id bigint");
     sql.execute("INSERT INTO " + table + " (job_id) SELECT NULL FROM generate_series(1, 50)");
     sql.execute("ANALYZE " + table);
-    Relation relation = Relation.of(table, "job_id", OnDelete.CASCADE);
-    CheckReport report = checker.withLargeTableRows(10).check(List.of(relation));
+    Relation relation = Relation.of(table, "job_id", ReferentialAction.CASCADE);
+    RelationReport report = checker.withLargeTableRows(10).check(List.of(relation));
     assertThat(report.isLarge(relation)).isTrue();
     assertThat(only(report, Severity.INFO).message())
         .startsWith("the table has about 50 rows (pg_class.reltuples, threshold 10)");
@@ -224,7 +232,7 @@ class RelationCheckerTest {
   @Test
   void existingConstraintsAreReported() throws SQLException {
     String table = table("job_id bigint");
-    Relation relation = Relation.of(table, "job_id", OnDelete.SET_NULL);
+    Relation relation = Relation.of(table, "job_id", ReferentialAction.SET_NULL);
     sql.execute(RelationSql.builder().build().forward(relation, false));
 
     Finding same = only(checker.check(List.of(relation)), Severity.INFO);
@@ -232,7 +240,7 @@ class RelationCheckerTest {
         .startsWith(
             "the constraint " + table + "_job_id_procrastinate_fk already exists as configured");
 
-    Relation otherAction = Relation.of(table, "job_id", OnDelete.CASCADE);
+    Relation otherAction = Relation.of(table, "job_id", ReferentialAction.CASCADE);
     Finding changed = only(checker.check(List.of(otherAction)), Severity.WARNING);
     assertThat(changed.message())
         .contains("already exists on " + table + " with another definition");
@@ -247,7 +255,7 @@ class RelationCheckerTest {
   @Test
   void restrictWarnsWhenJobsAreDeleted() throws SQLException {
     String table = table("job_id bigint");
-    Relation restrict = Relation.of(table, "job_id", OnDelete.RESTRICT);
+    Relation restrict = Relation.of(table, "job_id", ReferentialAction.RESTRICT);
     Finding info = only(checker.check(List.of(restrict)), Severity.INFO);
     assertThat(info.message()).startsWith("ON DELETE RESTRICT keeps referenced jobs");
 
@@ -257,14 +265,14 @@ class RelationCheckerTest {
         .contains("jobs are deleted here (workers run with deleteJobs=always)");
     assertThat(policy.fix()).startsWith("use ON DELETE SET NULL (keep the row) or CASCADE");
 
-    Relation noAction = Relation.of(table, "job_id", OnDelete.NO_ACTION);
+    Relation noAction = Relation.of(table, "job_id", ReferentialAction.NO_ACTION);
     assertThat(checker.withDeleteJobs(DeleteJobs.SUCCESSFUL).check(List.of(noAction)).findings())
         .extracting(Finding::severity)
         .containsExactly(Severity.WARNING);
     assertThat(
             checker
                 .withDeleteJobs(DeleteJobs.ALWAYS)
-                .check(List.of(Relation.of(table, "job_id", OnDelete.SET_NULL)))
+                .check(List.of(Relation.of(table, "job_id", ReferentialAction.SET_NULL)))
                 .findings())
         .isEmpty();
   }
@@ -282,7 +290,7 @@ class RelationCheckerTest {
     try {
       Finding warning =
           only(
-              checker.check(List.of(Relation.of(table, "job_id", OnDelete.NO_ACTION))),
+              checker.check(List.of(Relation.of(table, "job_id", ReferentialAction.NO_ACTION))),
               Severity.WARNING);
       assertThat(warning.message())
           .contains("the builtin task remove_old_jobs is in use in this database");
@@ -296,19 +304,19 @@ class RelationCheckerTest {
     sql.execute("CREATE SCHEMA bare");
     sql.execute("CREATE TABLE bare.orders (id serial PRIMARY KEY, job_id integer NOT NULL)");
     try (HikariDataSource bare = DB.newDataSource("bare")) {
-      CheckReport report =
+      RelationReport report =
           RelationChecker.of(bare)
-              .check(List.of(Relation.of("orders", "job_id", OnDelete.SET_NULL)));
+              .check(List.of(Relation.of("orders", "job_id", ReferentialAction.SET_NULL)));
       assertThat(report.findings(Severity.ERROR))
           .extracting(Finding::relation, Finding::fix)
           .containsExactly(
               org.assertj.core.groups.Tuple.tuple(
                   null, "run mvn procrastinate:migrate (or app.schemaManager().migrate()) first"),
               org.assertj.core.groups.Tuple.tuple(
-                  Relation.of("orders", "job_id", OnDelete.SET_NULL),
+                  Relation.of("orders", "job_id", ReferentialAction.SET_NULL),
                   "ALTER TABLE orders ALTER COLUMN job_id TYPE bigint;"),
               org.assertj.core.groups.Tuple.tuple(
-                  Relation.of("orders", "job_id", OnDelete.SET_NULL),
+                  Relation.of("orders", "job_id", ReferentialAction.SET_NULL),
                   "ALTER TABLE orders ALTER COLUMN job_id DROP NOT NULL;"));
       assertThat(report.findings().get(0).message())
           .startsWith("the table procrastinate_jobs does not exist on the search path [bare]");

@@ -30,8 +30,8 @@ class RelationSqlTest {
   }
 
   @ParameterizedTest
-  @EnumSource(OnDelete.class)
-  void forwardAndReverseOfEachAction(OnDelete action) throws IOException {
+  @EnumSource(ReferentialAction.class)
+  void forwardAndReverseOfEachAction(ReferentialAction action) throws IOException {
     Relation relation = Relation.of("orders", "job_id", action);
     String name = action.name().toLowerCase(Locale.ROOT);
     List<SqlFile> files = FLYWAY.files(List.of(relation), r -> false);
@@ -46,7 +46,7 @@ class RelationSqlTest {
 
   @Test
   void notValidFormValidatesInASecondStatementOutsideATransaction() throws IOException {
-    Relation relation = Relation.of("app.orders", "job_id", OnDelete.SET_NULL);
+    Relation relation = Relation.of("app.orders", "job_id", ReferentialAction.SET_NULL);
     List<SqlFile> files = FLYWAY.files(List.of(relation), r -> true);
     assertThat(files)
         .extracting(SqlFile::fileName)
@@ -62,7 +62,7 @@ class RelationSqlTest {
   void plainFormatAndQualifiedJobsTable() {
     RelationSql plain =
         RelationSql.builder().format(SqlFormat.parse("PLAIN")).jobsSchema("queue").build();
-    Relation relation = Relation.of("Orders", "Job Id", OnDelete.CASCADE);
+    Relation relation = Relation.of("Orders", "Job Id", ReferentialAction.CASCADE);
     List<SqlFile> files = plain.files(List.of(relation), r -> false);
     assertThat(files)
         .extracting(SqlFile::fileName)
@@ -83,9 +83,9 @@ class RelationSqlTest {
   void versionsFollowTheListFromTheStartVersion() {
     List<Relation> relations =
         List.of(
-            Relation.of("orders", "job_id", OnDelete.CASCADE),
-            Relation.of("invoices", "job_id", OnDelete.SET_NULL),
-            Relation.of("app.mails", "sent_by_job", OnDelete.RESTRICT));
+            Relation.of("orders", "job_id", ReferentialAction.CASCADE),
+            Relation.of("invoices", "job_id", ReferentialAction.SET_NULL),
+            Relation.of("app.mails", "sent_by_job", ReferentialAction.RESTRICT));
     assertThat(
             RelationSql.builder().startVersion("2.9").build().files(relations, r -> false).stream()
                 .map(SqlFile::fileName)
@@ -106,8 +106,8 @@ class RelationSqlTest {
   void sameInputGivesSameBytes() {
     List<Relation> relations =
         List.of(
-            Relation.of("orders", "job_id", OnDelete.CASCADE),
-            Relation.of("invoices", "job_id", OnDelete.SET_NULL));
+            Relation.of("orders", "job_id", ReferentialAction.CASCADE),
+            Relation.of("invoices", "job_id", ReferentialAction.SET_NULL));
     assertThat(FLYWAY.files(relations, r -> false))
         .isEqualTo(RelationSql.builder().build().files(List.copyOf(relations), r -> false));
     for (SqlFile file : FLYWAY.files(relations, r -> true)) {
@@ -121,23 +121,23 @@ class RelationSqlTest {
             () ->
                 FLYWAY.files(
                     List.of(
-                        Relation.of("orders", "job_id", OnDelete.CASCADE),
-                        Relation.of("orders", "job_id", OnDelete.SET_NULL)),
+                        Relation.of("orders", "job_id", ReferentialAction.CASCADE),
+                        Relation.of("orders", "job_id", ReferentialAction.SET_NULL)),
                     r -> false))
         .hasMessage("two relations name the column orders.job_id; keep one");
     assertThatThrownBy(
             () ->
                 FLYWAY.files(
                     List.of(
-                        new Relation("orders", "job_id", OnDelete.CASCADE, "fk"),
-                        new Relation("orders", "other_job_id", OnDelete.CASCADE, "fk")),
+                        new Relation("orders", "job_id", ReferentialAction.CASCADE, "fk"),
+                        new Relation("orders", "other_job_id", ReferentialAction.CASCADE, "fk")),
                     r -> false))
         .hasMessageContaining("both use the constraint name fk");
   }
 
   @Test
   void writeKeepsUnchangedFilesAndDropsObsoleteConfiguration(@TempDir Path dir) throws IOException {
-    List<Relation> relations = List.of(Relation.of("orders", "job_id", OnDelete.CASCADE));
+    List<Relation> relations = List.of(Relation.of("orders", "job_id", ReferentialAction.CASCADE));
     RelationSql.WriteResult first = FLYWAY.write(dir, relations, r -> true);
     assertThat(first.written()).hasSize(3);
     Path conf = dir.resolve("V1000__procrastinate_fk_orders_job_id.sql.conf");

@@ -10,9 +10,9 @@ import java.util.Set;
  * @param largeTables the relations whose table is large enough to add the constraint {@code NOT
  *     VALID} and validate it separately
  */
-public record CheckReport(List<Finding> findings, Set<Relation> largeTables) {
+public record RelationReport(List<Finding> findings, Set<Relation> largeTables) {
   /** Copies the collections. */
-  public CheckReport {
+  public RelationReport {
     findings = List.copyOf(findings);
     largeTables = Set.copyOf(largeTables);
   }

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * </relation>
  * }</pre>
  */
-public final class Relation {
+public final class RelationParameter {
   /** The referencing table, {@code table} or {@code schema.table}. */
   @Nullable String table;
 
@@ -28,7 +28,7 @@ public final class Relation {
   @Nullable String constraintName;
 
   /** Creates an empty relation; Maven sets the fields. */
-  public Relation() {}
+  public RelationParameter() {}
 
   /**
    * Returns the table.

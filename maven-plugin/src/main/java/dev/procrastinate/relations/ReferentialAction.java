@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** What PostgreSQL does to a referencing row when the job it references is deleted. */
-public enum OnDelete {
+public enum ReferentialAction {
   /** Delete the referencing row with the job. */
   CASCADE("CASCADE"),
   /** Keep the row and set its reference to NULL; the column must be nullable. */
@@ -19,7 +19,7 @@ public enum OnDelete {
 
   private final String sql;
 
-  OnDelete(String sql) {
+  ReferentialAction(String sql) {
     this.sql = sql;
   }
 
@@ -40,9 +40,9 @@ public enum OnDelete {
    * @return the action
    * @throws IllegalArgumentException naming the text and listing the five valid actions
    */
-  public static OnDelete parse(String text) {
+  public static ReferentialAction parse(String text) {
     String normalized = text.trim().replaceAll("[\\s_-]+", " ").toUpperCase(Locale.ROOT);
-    for (OnDelete action : values()) {
+    for (ReferentialAction action : values()) {
       if (action.sql.equals(normalized)) {
         return action;
       }
@@ -51,7 +51,9 @@ public enum OnDelete {
         "unknown ON DELETE action '"
             + text
             + "'; use one of "
-            + Arrays.stream(values()).map(OnDelete::sql).collect(Collectors.joining(", ")));
+            + Arrays.stream(values())
+                .map(ReferentialAction::sql)
+                .collect(Collectors.joining(", ")));
   }
 
   /**
@@ -61,7 +63,7 @@ public enum OnDelete {
    * @return the action
    * @throws IllegalArgumentException for another code
    */
-  static OnDelete fromCatalogCode(String code) {
+  static ReferentialAction fromCatalogCode(String code) {
     return switch (code) {
       case "a" -> NO_ACTION;
       case "r" -> RESTRICT;

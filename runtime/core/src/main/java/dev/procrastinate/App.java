@@ -421,6 +421,11 @@ public final class App implements AutoCloseable {
     }
 
     @Override
+    public void addFailureDetail(String key, String value) {
+      run.addFailureDetail(key, value);
+    }
+
+    @Override
     public @Nullable Object taskInstance(Class<?> type) {
       TaskInstanceProvider provider = app.taskInstances;
       return provider == null ? null : provider.instanceOf(type);

@@ -91,4 +91,15 @@ public interface JobContext {
   default Map<String, String> headers() {
     return Map.of();
   }
+
+  /**
+   * Adds a detail to the record that the worker keeps if this attempt fails or is aborted (see
+   * {@link JobManager#failures(long)}), such as the id of the order being processed or the last
+   * step reached. A later value of the same key replaces the earlier one; the details of an attempt
+   * that succeeds are dropped. A context made by hand (in a unit test) ignores them.
+   *
+   * @param key the detail's name
+   * @param value its value
+   */
+  default void addFailureDetail(String key, String value) {}
 }

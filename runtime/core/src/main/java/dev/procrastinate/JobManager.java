@@ -11,6 +11,7 @@ import dev.procrastinate.internal.sql.QueryDao;
 import dev.procrastinate.internal.sql.WorkerDao;
 import dev.procrastinate.model.FinishedJobs;
 import dev.procrastinate.model.JobCounts;
+import dev.procrastinate.model.JobFailure;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.ProcrastinateEvent;
 import dev.procrastinate.model.ProcrastinateJob;
@@ -369,6 +370,21 @@ public final class JobManager {
   public List<ProcrastinateEvent> listEvents(long jobId) {
     return database.withConnection(
         "listing the events of job " + jobId, c -> queries.listEvents(c, jobId));
+  }
+
+  /**
+   * Lists why each attempt of a job failed or was aborted, as the workers of this runtime recorded
+   * it: the exception's class, message and stack trace, the worker, when, and the details the task
+   * added. A job run by a Python worker (or before this runtime recorded failures) has none.
+   * Read-only.
+   *
+   * @param jobId the job
+   * @return its failures, by attempt; empty if none were recorded
+   * @throws DatabaseUnavailableException if the database cannot be reached
+   */
+  public List<JobFailure> failures(long jobId) {
+    return database.withConnection(
+        "listing the failures of job " + jobId, c -> queries.listFailures(c, jobId));
   }
 
   /**

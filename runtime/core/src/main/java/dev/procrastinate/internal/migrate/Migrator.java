@@ -40,7 +40,8 @@ public final class Migrator {
           "V1__procrastinate_3_9_schema.sql",
           "V2__java_indexes.sql",
           "V3__java_functions_and_headers.sql",
-          "V4__java_drained_queue_plans.sql");
+          "V4__java_drained_queue_plans.sql",
+          "V5__java_job_failures.sql");
 
   /**
    * The scripts of pre-release snapshots of this runtime, by version: their description in the

@@ -1,6 +1,7 @@
 package dev.procrastinate.internal.sql;
 
 import dev.procrastinate.RetryDecision;
+import dev.procrastinate.internal.json.Json;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.ProcrastinateJob;
 import java.sql.Connection;
@@ -277,6 +278,70 @@ public final class JobDao {
           p.setBoolean(asynchronousOutcomes); // commit mode
           p.setLongArray(ids); // ids, for the plan
           p.setLong(workerId); // worker_id
+        });
+  }
+
+  /**
+   * Why one attempt failed, ready for {@link #recordFailures}.
+   *
+   * @param jobId the job
+   * @param attempt the attempt, from 1
+   * @param status failed or aborted
+   * @param exceptionClass the exception's class name
+   * @param message its message, bounded, or null
+   * @param stackTrace its stack trace, bounded
+   * @param details what the task added, or empty
+   */
+  public record Failure(
+      long jobId,
+      int attempt,
+      JobStatus status,
+      String exceptionClass,
+      @Nullable String message,
+      String stackTrace,
+      Map<String, String> details) {}
+
+  /**
+   * Records why attempts failed, in one statement, before their outcomes are written in the same
+   * transaction; see {@link JobSql#FAILURE_RECORD}.
+   *
+   * @param connection the connection
+   * @param workerName the worker that ran the attempts
+   * @param failures the attempts
+   * @throws SQLException if the statement fails
+   */
+  public void recordFailures(Connection connection, String workerName, List<Failure> failures)
+      throws SQLException {
+    int size = failures.size();
+    Long[] ids = new Long[size];
+    Integer[] attempts = new Integer[size];
+    String[] statuses = new String[size];
+    String[] classes = new String[size];
+    String[] messages = new String[size];
+    String[] traces = new String[size];
+    String[] details = new String[size];
+    for (int i = 0; i < size; i++) {
+      Failure failure = failures.get(i);
+      ids[i] = failure.jobId();
+      attempts[i] = failure.attempt();
+      statuses[i] = failure.status().dbValue();
+      classes[i] = failure.exceptionClass();
+      messages[i] = failure.message();
+      traces[i] = failure.stackTrace();
+      details[i] = failure.details().isEmpty() ? null : Json.text(failure.details());
+    }
+    Jdbc.execute(
+        connection,
+        JobSql.FAILURE_RECORD,
+        p -> {
+          p.setString(workerName);
+          p.setArray("int8", ids);
+          p.setArray("int4", attempts);
+          p.setArray("text", statuses);
+          p.setArray("text", classes);
+          p.setArray("text", messages);
+          p.setArray("text", traces);
+          p.setArray("text", details);
         });
   }
 

@@ -153,6 +153,38 @@ final class JobSql {
       """;
 
   /**
+   * Records why attempts failed, in the transaction that writes their outcomes, before them (the
+   * row names the attempt by the attempts the job had when fetched, plus one); a job deleted
+   * meanwhile gets no row, and an attempt recorded already keeps its first row (a replayed write).
+   * Plans its check of the job with {@code enable_seqscan} off, as the outcome statements do.
+   * Parameters: 1 the worker's name; then arrays of one element per attempt: 2 job ids (int8[]), 3
+   * attempts (int4[]), 4 statuses (text[]: failed or aborted), 5 exception classes (text[]), 6
+   * messages (text[]), 7 stack traces (text[]), 8 details as JSON objects or nulls (text[]).
+   */
+  public static final String FAILURE_RECORD =
+      """
+      INSERT INTO procrastinate_java_job_failures
+             (job_id, attempt, status, worker_name, exception_class, message, stack_trace, details)
+      SELECT f.job_id, f.attempt, f.status, worker.name, f.exception_class, f.message,
+             f.stack_trace, f.details::jsonb
+        FROM (SELECT ?::text AS name, set_config('enable_seqscan', 'off', true)) AS worker,
+             unnest(?::int8[], ?::int4[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+             AS f(job_id, attempt, status, exception_class, message, stack_trace, details)
+       WHERE EXISTS (SELECT 1 FROM procrastinate_jobs AS jobs WHERE jobs.id = f.job_id)
+      ON CONFLICT (job_id, attempt) DO NOTHING
+      """;
+
+  /** Lists the recorded failures of a job, by attempt. Parameters: 1 job id. */
+  public static final String FAILURE_LIST_OF_JOB =
+      """
+      SELECT job_id, attempt, failed_at, status, worker_name, exception_class, message,
+             stack_trace, details::text AS details
+        FROM procrastinate_java_job_failures
+       WHERE job_id = ?
+       ORDER BY attempt
+      """;
+
+  /**
    * Hands jobs a worker fetched but never started back to the queue (a stopping worker's prefetch
    * buffer, or one whose lease ran out): they wait again, or end cancelled if an abort was
    * requested meanwhile; their attempts are unchanged. A job whose queueing lock a newer waiting

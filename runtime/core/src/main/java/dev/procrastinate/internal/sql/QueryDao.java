@@ -1,9 +1,11 @@
 package dev.procrastinate.internal.sql;
 
 import dev.procrastinate.JobFilter;
+import dev.procrastinate.internal.json.Json;
 import dev.procrastinate.model.FinishedJobs;
 import dev.procrastinate.model.JobCounts;
 import dev.procrastinate.model.JobEventType;
+import dev.procrastinate.model.JobFailure;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.ProcrastinateEvent;
 import dev.procrastinate.model.ProcrastinateJob;
@@ -306,6 +308,32 @@ public final class QueryDao {
       throws SQLException {
     return Jdbc.query(
         connection, JobSql.EVENT_LIST_OF_JOB, p -> p.setLong(jobId), QueryDao::readEvent);
+  }
+
+  /**
+   * Lists the recorded failures of a job, by attempt.
+   *
+   * @param connection the connection
+   * @param jobId the job
+   * @return its failures; empty for a job without any, or run by a Python worker
+   * @throws SQLException if the query fails
+   */
+  public List<JobFailure> listFailures(Connection connection, long jobId) throws SQLException {
+    return Jdbc.query(
+        connection, JobSql.FAILURE_LIST_OF_JOB, p -> p.setLong(jobId), QueryDao::readFailure);
+  }
+
+  private static JobFailure readFailure(ResultSet row) throws SQLException {
+    return new JobFailure(
+        row.getLong("job_id"),
+        row.getInt("attempt"),
+        Objects.requireNonNull(Jdbc.instant(row, "failed_at")),
+        JobStatus.fromDb(row.getString("status")),
+        row.getString("worker_name"),
+        row.getString("exception_class"),
+        row.getString("message"),
+        row.getString("stack_trace"),
+        Json.strings(row.getString("details")));
   }
 
   private static ProcrastinateEvent readEvent(ResultSet row) throws SQLException {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -207,12 +208,14 @@ final class Completer implements Runnable {
     }
   }
 
-  /** Counts how many statements a batch needs: ended, deleted, retried. */
+  /** Counts how many statements a batch needs: failures, ended, deleted, retried. */
   private static int kinds(List<Completion> batch) {
+    boolean failures = false;
     boolean ended = false;
     boolean deleted = false;
     boolean retried = false;
     for (Completion completion : batch) {
+      failures |= recorded(completion) != null;
       if (completion.retry() != null) {
         retried = true;
       } else if (completion.delete()) {
@@ -221,7 +224,26 @@ final class Completer implements Runnable {
         ended = true;
       }
     }
-    return (ended ? 1 : 0) + (deleted ? 1 : 0) + (retried ? 1 : 0);
+    return (failures ? 1 : 0) + (ended ? 1 : 0) + (deleted ? 1 : 0) + (retried ? 1 : 0);
+  }
+
+  /**
+   * The failure to record with a completion's outcome, or null: none for a success, and none for a
+   * job the delete policy removes with its records.
+   */
+  private static JobDao.@Nullable Failure recorded(Completion completion) {
+    FailureRecord failure = completion.failure();
+    if (failure == null || completion.delete()) {
+      return null;
+    }
+    return new JobDao.Failure(
+        completion.job().id(),
+        failure.attempt(),
+        failure.status(),
+        failure.exceptionClass(),
+        failure.message(),
+        failure.stackTrace(),
+        failure.details());
   }
 
   private void writeBatch(java.sql.Connection connection, List<Completion> batch)
@@ -231,6 +253,17 @@ final class Completer implements Runnable {
     List<JobDao.Retry> retries = new ArrayList<>();
     Instant now = Instant.now();
     long worker = registration.id();
+    List<JobDao.Failure> failures = new ArrayList<>();
+    for (Completion completion : batch) {
+      JobDao.Failure failure = recorded(completion);
+      if (failure != null) {
+        failures.add(failure);
+      }
+    }
+    if (!failures.isEmpty()) {
+      // First, in the outcomes' transaction: the row checks that its job is still there.
+      dao.recordFailures(connection, workerName, failures);
+    }
     for (Completion completion : batch) {
       RetryDecision retry = completion.retry();
       if (retry != null) {
@@ -280,12 +313,17 @@ final class Completer implements Runnable {
   private boolean writeOne(Completion completion) {
     long id = completion.job().id();
     try {
-      database.withConnection(
-          "writing the outcome of job " + id,
+      String action = "writing the outcome of job " + id;
+      Database.SqlWork<@Nullable Void> work =
           c -> {
             writeBatch(c, List.of(completion));
             return null;
-          });
+          };
+      if (kinds(List.of(completion)) > 1) {
+        database.inTransaction(action, work); // its failure's record and its outcome
+      } else {
+        database.withConnection(action, work);
+      }
     } catch (ProcrastinateException e) {
       if (Database.isTransient(e)) {
         keeping(1, e);

@@ -21,13 +21,15 @@ import org.jspecify.annotations.Nullable;
  * @param abandoned how the run was abandoned because the worker's lease ran out, or null: nothing
  *     is written for such a run; a job never started is handed back to the queue untouched, and one
  *     stopped is taken back and run again if it is still this worker's once the lease holds again
+ * @param failure why the attempt failed or was aborted, recorded with its outcome; or null
  */
 record Completion(
     ProcrastinateJob job,
     @Nullable JobStatus status,
     @Nullable RetryDecision retry,
     boolean delete,
-    @Nullable Abandoned abandoned) {
+    @Nullable Abandoned abandoned,
+    @Nullable FailureRecord failure) {
 
   /** Why a run writes no outcome. */
   enum Abandoned {
@@ -50,7 +52,25 @@ record Completion(
       @Nullable JobStatus status,
       @Nullable RetryDecision retry,
       boolean delete) {
-    this(job, status, retry, delete, null);
+    this(job, status, retry, delete, null, null);
+  }
+
+  /**
+   * An outcome to write, with why the attempt failed.
+   *
+   * @param job the job as fetched
+   * @param status the end status, or null for a retry
+   * @param retry the retry decision, or null
+   * @param delete whether the job is deleted
+   * @param failure why the attempt failed, or null
+   */
+  Completion(
+      ProcrastinateJob job,
+      @Nullable JobStatus status,
+      @Nullable RetryDecision retry,
+      boolean delete,
+      @Nullable FailureRecord failure) {
+    this(job, status, retry, delete, null, failure);
   }
 
   /**
@@ -61,6 +81,6 @@ record Completion(
    * @return the completion, which writes nothing
    */
   static Completion abandoned(ProcrastinateJob job, Abandoned how) {
-    return new Completion(job, null, null, false, how);
+    return new Completion(job, null, null, false, how, null);
   }
 }

@@ -135,7 +135,7 @@ final class JobExecutor {
                   job.id(),
                   job.taskName(),
                   describe(e)));
-      return end(job, JobStatus.FAILED);
+      return end(job, JobStatus.FAILED, record(context, JobStatus.FAILED, e));
     } finally {
       MDC.remove("job_id");
       MDC.remove("task");
@@ -209,12 +209,12 @@ final class JobExecutor {
       return end(job, JobStatus.SUCCEEDED);
     } catch (TaskNotFoundException e) {
       JOBS.error("{} - job {} failed: {}", workerName, job.id(), e.getMessage());
-      return end(job, JobStatus.FAILED);
+      return end(job, JobStatus.FAILED, record(context, JobStatus.FAILED, e));
     } catch (Throwable e) {
       if (task == null) {
         // A worker middleware failed a job whose task is unknown: nothing could retry it.
         logFailure(job, "failed", null, e, startNanos);
-        return end(job, JobStatus.FAILED);
+        return end(job, JobStatus.FAILED, record(context, JobStatus.FAILED, e));
       }
       return failure(context, task, e, startNanos);
     } finally {
@@ -256,7 +256,7 @@ final class JobExecutor {
     AbortReason reason = context.abortReason().orElse(null);
     if (reason == AbortReason.USER_REQUEST && stoppedByAbort(e)) {
       JOBS.info("{} - job {} ({}) aborted on request", workerName, job.id(), job.taskName());
-      return end(job, JobStatus.ABORTED);
+      return end(job, JobStatus.ABORTED, record(context, JobStatus.ABORTED, e));
     }
     if (reason == AbortReason.LEASE_EXPIRED) {
       return leaseExpired(job, e, start);
@@ -269,15 +269,15 @@ final class JobExecutor {
     RetryDecision retry = decideRetry(task, cause, job);
     if (retry != null) {
       logFailure(job, "failed", retry, cause, start);
-      return new Completion(job, null, retry, false);
+      return new Completion(job, null, retry, false, record(context, JobStatus.FAILED, cause));
     }
     if (reason == AbortReason.SHUTDOWN && stoppedByAbort(e)) {
       // As upstream: only the abort itself ends a job aborted; any other exception is a failure.
       JOBS.warn("{} - job {} ({}) aborted by shutdown", workerName, job.id(), job.taskName());
-      return end(job, JobStatus.ABORTED);
+      return end(job, JobStatus.ABORTED, record(context, JobStatus.ABORTED, e));
     }
     logFailure(job, "failed", null, cause, start);
-    return end(job, JobStatus.FAILED);
+    return end(job, JobStatus.FAILED, record(context, JobStatus.FAILED, cause));
   }
 
   /**
@@ -386,11 +386,28 @@ final class JobExecutor {
    * @return the completion
    */
   Completion end(ProcrastinateJob job, JobStatus status) {
+    return end(job, status, null);
+  }
+
+  private Completion end(ProcrastinateJob job, JobStatus status, @Nullable FailureRecord failure) {
     DeleteJobs policy = options.deleteJobs();
     boolean delete =
         policy == DeleteJobs.ALWAYS
             || (policy == DeleteJobs.SUCCESSFUL && status == JobStatus.SUCCEEDED);
-    return new Completion(job, status, null, delete);
+    return new Completion(job, status, null, delete, failure);
+  }
+
+  /**
+   * Describes a failed or aborted attempt for its record; never throws (a failure here leaves the
+   * outcome without its record).
+   */
+  private static @Nullable FailureRecord record(
+      RunningJob run, JobStatus status, Throwable thrown) {
+    try {
+      return FailureRecord.of(run.job().attempts() + 1, status, thrown, run.failureDetails());
+    } catch (RuntimeException | Error e) {
+      return null;
+    }
   }
 
   private long elapsedMillis(long startNanos) {

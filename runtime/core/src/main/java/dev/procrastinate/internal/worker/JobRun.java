@@ -61,4 +61,12 @@ public interface JobRun {
    * @return the headers; empty without any
    */
   Map<String, String> headers();
+
+  /**
+   * Adds a detail to the record kept if this attempt fails; a later value replaces an earlier one.
+   *
+   * @param key the detail's name
+   * @param value its value
+   */
+  void addFailureDetail(String key, String value);
 }

@@ -22,6 +22,7 @@ final class RunningJob implements JobRun {
   private final Map<String, Object> additionalContext;
   private final JobContext context;
   private final Map<String, String> headers;
+  private final Map<String, String> failureDetails = new java.util.concurrent.ConcurrentHashMap<>();
   private final @Nullable Lease lease;
   private final int leaseGeneration;
   private final Object lock = new Object();
@@ -91,6 +92,22 @@ final class RunningJob implements JobRun {
   @Override
   public Map<String, Object> additionalContext() {
     return additionalContext;
+  }
+
+  @Override
+  public void addFailureDetail(String key, String value) {
+    failureDetails.put(
+        java.util.Objects.requireNonNull(key, "key"),
+        java.util.Objects.requireNonNull(value, "value"));
+  }
+
+  /**
+   * Returns the details the task added for the record of a failure.
+   *
+   * @return a copy of the details
+   */
+  Map<String, String> failureDetails() {
+    return Map.copyOf(failureDetails);
   }
 
   /**

@@ -330,13 +330,13 @@ class MigratorTest {
           App app = App.builder().dataSource(dataSource).build()) {
         assertThat(app.schemaManager().pendingScripts())
             .extracting(dev.procrastinate.SchemaManager.MigrationScript::version)
-            .containsExactly("2", "3", "4");
+            .containsExactly("2", "3", "4", "5");
       }
 
       MigrationResult result = migrate(schema);
 
       assertThat(result.outcome()).isEqualTo(Outcome.UPGRADED);
-      assertThat(result.appliedVersions()).containsExactly("2", "3", "4");
+      assertThat(result.appliedVersions()).containsExactly("2", "3", "4", "5");
       assertThat(catalog(schema)).containsExactlyElementsOf(Catalog.expected());
       assertThat(
               query(
@@ -348,7 +348,8 @@ class MigratorTest {
               "1 procrastinate 3 9 schema true",
               "2 java indexes true",
               "3 java functions and headers true",
-              "4 java drained queue plans true");
+              "4 java drained queue plans true",
+              "5 java job failures true");
       assertThat(
               query(
                   schema,
@@ -388,18 +389,19 @@ class MigratorTest {
       if (how.equals("interrupted")) {
         // The process stopped during the index script: Flyway recorded neither script.
         execute(
-            schema, "DELETE FROM procrastinate_schema_history WHERE version IN ('2', '3', '4')");
+            schema,
+            "DELETE FROM procrastinate_schema_history WHERE version IN ('2', '3', '4', '5')");
       } else {
         // The script failed: Flyway recorded it as failed, which it refuses to go past.
         execute(
             schema,
-            "DELETE FROM procrastinate_schema_history WHERE version IN ('3', '4');"
+            "DELETE FROM procrastinate_schema_history WHERE version IN ('3', '4', '5');"
                 + " UPDATE procrastinate_schema_history SET success = false WHERE version = '2'");
       }
 
       MigrationResult result = migrate(schema);
 
-      assertThat(result.appliedVersions()).as(how).containsExactly("2", "3", "4");
+      assertThat(result.appliedVersions()).as(how).containsExactly("2", "3", "4", "5");
       assertThat(catalog(schema)).as(how).containsExactlyElementsOf(Catalog.expected());
       assertThat(
               query(

@@ -10,6 +10,7 @@ import dev.procrastinate.dashboard.view.JobsPage;
 import dev.procrastinate.dashboard.view.Link;
 import dev.procrastinate.dashboard.view.Page;
 import dev.procrastinate.dashboard.view.ProblemPage;
+import dev.procrastinate.model.JobFailure;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.ProcrastinateEvent;
 import dev.procrastinate.model.ProcrastinateJob;
@@ -148,6 +149,26 @@ final class JobPages {
               Format.instant(event.at()),
               Format.ago(event.at(), context.now())));
     }
+    List<JobPage.Failure> failures = new ArrayList<>();
+    for (JobFailure failure : jobs.failures(job.id())) {
+      List<String> details = new ArrayList<>();
+      new java.util.TreeMap<>(failure.details())
+          .forEach((name, value) -> details.add(name + ": " + value));
+      failures.add(
+          new JobPage.Failure(
+              failure.attempt(),
+              failure.status().dbValue(),
+              failure.exceptionClass(),
+              failure.message(),
+              failure.stackTrace(),
+              failure.workerName() == null ? "—" : failure.workerName(),
+              details,
+              Format.iso(failure.failedAt()),
+              Format.instant(failure.failedAt()),
+              Format.ago(failure.failedAt(), context.now())));
+    }
+    boolean failedOnce =
+        job.attempts() > 0 || job.status() == JobStatus.FAILED || job.status() == JobStatus.ABORTED;
     return new JobPage(
         context.layout("jobs", "Job #" + job.id(), notice),
         job.status().dbValue(),
@@ -155,7 +176,11 @@ final class JobPages {
         facts,
         actions,
         events,
-        prettyJson(job.argsJson()));
+        prettyJson(job.argsJson()),
+        failures,
+        failures.isEmpty() && failedOnce
+            ? "No details (run by a worker that does not record them)."
+            : null);
   }
 
   /** Returns a fact that links to the jobs sharing it, or a dash if the job has none. */

@@ -30,6 +30,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -280,6 +281,18 @@ class DashboardBrowserTest {
   @Order(3)
   void retriesAFailedJobAndSeesItsStatusChangeLive() throws Exception {
     open("/jobs/" + failedJob);
+    // Why it failed, folded: the exception in the summary, its stack trace opened on click.
+    WebElement failure = browser.findElement(By.id("failure-1"));
+    assertThat(failure.findElement(By.tagName("summary")).getText())
+        .contains("Attempt 1", "failed", "java.lang.IllegalStateException: first run fails");
+    WebElement trace = failure.findElement(By.className("trace"));
+    assertThat(trace.isDisplayed()).isFalse();
+    click(By.cssSelector("#failure-1 summary"));
+    wait.until(ExpectedConditions.visibilityOf(trace));
+    assertThat(trace.getText())
+        .startsWith("java.lang.IllegalStateException: first run fails")
+        .contains("at dev.procrastinate.dashboard.DemoTasks");
+    screenshot("job-failure.png");
     click(By.id("action-retry"));
     assertThat(text("question")).startsWith("Retry job #" + failedJob);
     click(By.id("confirm-button"));

@@ -5,7 +5,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A job's page ({@code job.jte}): its facts, its actions, its events and its arguments.
+ * A job's page ({@code job.jte}): its facts, its actions, its events, why its attempts failed, and
+ * its arguments.
  *
  * @param layout the page's layout
  * @param status the job's status, as the database names it
@@ -14,6 +15,9 @@ import org.jspecify.annotations.Nullable;
  * @param actions the actions its status allows
  * @param events its events, oldest first
  * @param arguments its arguments, as indented JSON
+ * @param failures why its attempts failed or were aborted, by attempt
+ * @param noFailures what to say when a job that failed or was retried has no record (run by a
+ *     worker that does not record them), or null when the section is not shown
  */
 public record JobPage(
     Layout layout,
@@ -22,7 +26,9 @@ public record JobPage(
     List<Fact> facts,
     List<ActionLink> actions,
     List<Event> events,
-    String arguments)
+    String arguments,
+    List<Failure> failures,
+    @Nullable String noFailures)
     implements Page {
 
   @Override
@@ -49,4 +55,30 @@ public record JobPage(
    * @param ago how long ago that was
    */
   public record Event(String type, String label, @Nullable String iso, String at, String ago) {}
+
+  /**
+   * Why one attempt failed or was aborted, as its worker recorded it.
+   *
+   * @param attempt the attempt, from 1
+   * @param status failed or aborted
+   * @param exceptionClass the exception's class name
+   * @param message its message, or null
+   * @param stackTrace its stack trace with its causes, or null
+   * @param worker the worker that ran the attempt, or a dash
+   * @param details what the task added, as "name: value" lines
+   * @param iso when, for the {@code datetime} attribute
+   * @param at when, in UTC
+   * @param ago how long ago that was
+   */
+  public record Failure(
+      int attempt,
+      String status,
+      String exceptionClass,
+      @Nullable String message,
+      @Nullable String stackTrace,
+      String worker,
+      List<String> details,
+      String iso,
+      String at,
+      String ago) {}
 }

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -385,6 +386,29 @@ public final class JobManager {
   public List<JobFailure> failures(long jobId) {
     return database.withConnection(
         "listing the failures of job " + jobId, c -> queries.listFailures(c, jobId));
+  }
+
+  /**
+   * Returns the latest recorded failure of each of some jobs, in one query, for lists of jobs (the
+   * shell's {@code list_jobs ... details}, the dashboard's job list). Read-only.
+   *
+   * @param jobIds the jobs
+   * @return the latest failure by job id, for the jobs that have one
+   * @throws DatabaseUnavailableException if the database cannot be reached
+   */
+  public Map<Long, JobFailure> latestFailures(Collection<Long> jobIds) {
+    if (jobIds.isEmpty()) {
+      return Map.of();
+    }
+    long[] ids = jobIds.stream().mapToLong(Long::longValue).toArray();
+    Map<Long, JobFailure> latest = new LinkedHashMap<>();
+    for (JobFailure failure :
+        database.withConnection(
+            "reading the latest failures of " + ids.length + " jobs",
+            c -> queries.latestFailures(c, ids))) {
+      latest.put(failure.jobId(), failure);
+    }
+    return latest;
   }
 
   /**

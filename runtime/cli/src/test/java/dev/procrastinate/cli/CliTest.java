@@ -458,6 +458,12 @@ class CliTest {
         Long.parseLong(sql.value("SELECT worker_id FROM procrastinate_register_worker_v1()"));
     assertThat(sql.fetch(worker)).isEqualTo(failed);
     sql.finish(failed, "failed");
+    // What a worker of this runtime records of the failed attempt.
+    sql.execute(
+        "INSERT INTO procrastinate_java_job_failures (job_id, attempt, status, worker_name,"
+            + " exception_class, message, stack_trace) VALUES (?, 1, 'failed', 'w',"
+            + " 'java.lang.IllegalStateException', E'card declined\\nby the bank', 'trace')",
+        failed);
     long running = jobs.defer(NewJob.builder("t.r").queue("q2").build());
     assertThat(sql.fetch(worker)).isEqualTo(running);
 
@@ -467,6 +473,7 @@ class CliTest {
                 String.join(
                     "\n",
                     "list_jobs status=failed",
+                    "list_jobs status=failed details",
                     "retry " + failed,
                     "abort " + running,
                     "list_jobs id=" + running + " details",
@@ -483,6 +490,10 @@ class CliTest {
             "Welcome to the procrastinate shell.   Type help or ? to list commands.",
             "",
             "procrastinate> #" + failed + " t.f on q1 - [failed]",
+            "procrastinate> #"
+                + failed
+                + " t.f on q1 - [failed] (attempts=1, priority=0, scheduled_at=None, args={},"
+                + " lock=None) last_error=java.lang.IllegalStateException: card declined",
             "procrastinate> #" + failed + " t.f on q1 - [todo]",
             "procrastinate> #" + running + " t.r on q2 - [doing]",
             "procrastinate> #"

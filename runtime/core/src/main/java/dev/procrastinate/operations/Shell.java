@@ -7,6 +7,7 @@ import dev.procrastinate.JobFilter;
 import dev.procrastinate.JobManager;
 import dev.procrastinate.ProcrastinateException;
 import dev.procrastinate.model.JobCounts;
+import dev.procrastinate.model.JobFailure;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.ProcrastinateJob;
 import java.io.BufferedReader;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The administration shell: upstream Procrastinate's {@code procrastinate shell}, with its commands
@@ -265,8 +267,13 @@ public final class Shell {
     boolean details = words.contains("details");
     List<String> rest = words.stream().filter(w -> !w.equals("details")).toList();
     JobFilter filter = toFilter(filters(rest, "list_jobs", JOB_FILTERS));
-    for (ProcrastinateJob job : jobs.listJobs(filter)) {
-      out.println(format(job, details));
+    List<ProcrastinateJob> listed = jobs.listJobs(filter);
+    Map<Long, JobFailure> failures =
+        details
+            ? jobs.latestFailures(listed.stream().map(ProcrastinateJob::id).toList())
+            : Map.of();
+    for (ProcrastinateJob job : listed) {
+      out.println(format(job, details) + lastError(failures.get(job.id())));
     }
     return Result.OK;
   }
@@ -354,6 +361,21 @@ public final class Shell {
         + ", lock="
         + (job.lock() == null ? "None" : job.lock())
         + ")";
+  }
+
+  /**
+   * The latest recorded failure after a detailed line, as {@code last_error=CLASS: first line of
+   * its message}; nothing for a job without one (upstream's format, unchanged).
+   */
+  private static String lastError(@Nullable JobFailure failure) {
+    if (failure == null) {
+      return "";
+    }
+    String message = failure.message();
+    String firstLine = message == null ? "" : message.lines().findFirst().orElse("");
+    return " last_error="
+        + failure.exceptionClass()
+        + (firstLine.isEmpty() ? "" : ": " + firstLine);
   }
 
   private static String pythonDateTime(Instant instant) {

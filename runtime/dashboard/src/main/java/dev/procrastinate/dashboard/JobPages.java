@@ -17,6 +17,7 @@ import dev.procrastinate.model.ProcrastinateJob;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
@@ -51,7 +52,10 @@ final class JobPages {
     }
     List<ProcrastinateJob> page = jobs.listJobs(query.filter());
     List<JobsPage.Row> rows = new ArrayList<>();
+    Map<Long, JobFailure> failures =
+        jobs.latestFailures(page.stream().map(ProcrastinateJob::id).toList());
     for (ProcrastinateJob job : page) {
+      JobFailure failure = failures.get(job.id());
       rows.add(
           new JobsPage.Row(
               job.id(),
@@ -64,7 +68,9 @@ final class JobPages {
               job.priority(),
               job.lock() == null ? "" : job.lock(),
               job.scheduledAt() == null ? "" : Format.instant(job.scheduledAt()),
-              job.workerId() == null ? "" : "#" + job.workerId()));
+              job.workerId() == null ? "" : "#" + job.workerId(),
+              failure == null ? null : lastError(failure),
+              failure == null ? null : failure.exceptionClass()));
     }
     return new JobsPage(
         context.layout("jobs", "Jobs", notice),
@@ -99,6 +105,15 @@ final class JobPages {
         fields,
         query.limit() == JobQuery.DEFAULT_LIMIT ? null : String.valueOf(query.limit()),
         query.statuses().size() > 1 ? query.describe() : null);
+  }
+
+  /** A failure in a list: the exception's simple name and the first line of its message. */
+  private static String lastError(JobFailure failure) {
+    String name = failure.exceptionClass();
+    String simple = name.substring(Math.max(name.lastIndexOf('.'), name.lastIndexOf('$')) + 1);
+    String message = failure.message();
+    String firstLine = message == null ? "" : message.lines().findFirst().orElse("");
+    return firstLine.isEmpty() ? simple : simple + ": " + firstLine;
   }
 
   private static JobsPage.Field field(
@@ -152,8 +167,7 @@ final class JobPages {
     List<JobPage.Failure> failures = new ArrayList<>();
     for (JobFailure failure : jobs.failures(job.id())) {
       List<String> details = new ArrayList<>();
-      new java.util.TreeMap<>(failure.details())
-          .forEach((name, value) -> details.add(name + ": " + value));
+      new TreeMap<>(failure.details()).forEach((name, value) -> details.add(name + ": " + value));
       failures.add(
           new JobPage.Failure(
               failure.attempt(),

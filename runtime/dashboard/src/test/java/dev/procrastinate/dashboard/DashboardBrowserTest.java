@@ -280,6 +280,12 @@ class DashboardBrowserTest {
   @Test
   @Order(3)
   void retriesAFailedJobAndSeesItsStatusChangeLive() throws Exception {
+    open("/jobs?queue=imports");
+    assertThat(
+            browser
+                .findElement(By.cssSelector("tr[data-job='" + failedJob + "'] td.last-error"))
+                .getText())
+        .isEqualTo("IllegalStateException: first run fails");
     open("/jobs/" + failedJob);
     // Why it failed, folded: the exception in the summary, its stack trace opened on click.
     WebElement failure = browser.findElement(By.id("failure-1"));

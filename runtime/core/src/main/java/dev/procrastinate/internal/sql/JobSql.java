@@ -174,6 +174,17 @@ final class JobSql {
       ON CONFLICT (job_id, attempt) DO NOTHING
       """;
 
+  /** Reads the latest recorded failure of each of some jobs. Parameters: 1 job ids (int8[]). */
+  public static final String FAILURE_LATEST_OF_JOBS =
+      """
+      SELECT DISTINCT ON (job_id)
+             job_id, attempt, failed_at, status, worker_name, exception_class, message,
+             stack_trace, details::text AS details
+        FROM procrastinate_java_job_failures
+       WHERE job_id = ANY (?::int8[])
+       ORDER BY job_id, attempt DESC
+      """;
+
   /** Lists the recorded failures of a job, by attempt. Parameters: 1 job id. */
   public static final String FAILURE_LIST_OF_JOB =
       """

@@ -323,6 +323,22 @@ public final class QueryDao {
         connection, JobSql.FAILURE_LIST_OF_JOB, p -> p.setLong(jobId), QueryDao::readFailure);
   }
 
+  /**
+   * Reads the latest recorded failure of each of some jobs.
+   *
+   * @param connection the connection
+   * @param jobIds the jobs
+   * @return the latest failure of each job that has one
+   * @throws SQLException if the query fails
+   */
+  public List<JobFailure> latestFailures(Connection connection, long[] jobIds) throws SQLException {
+    return Jdbc.query(
+        connection,
+        JobSql.FAILURE_LATEST_OF_JOBS,
+        p -> p.setLongArray(jobIds),
+        QueryDao::readFailure);
+  }
+
   private static JobFailure readFailure(ResultSet row) throws SQLException {
     return new JobFailure(
         row.getLong("job_id"),

@@ -43,6 +43,9 @@ public record JobsPage(
    * @param lock its lock, or empty
    * @param scheduled when it is scheduled, or empty
    * @param worker the worker running it, or empty
+   * @param lastError its latest recorded failure, as the exception's simple class name and the
+   *     first line of its message, or null
+   * @param lastErrorClass that exception's full class name, or null
    */
   public record Row(
       long id,
@@ -55,7 +58,9 @@ public record JobsPage(
       int priority,
       String lock,
       String scheduled,
-      String worker) {}
+      String worker,
+      @Nullable String lastError,
+      @Nullable String lastErrorClass) {}
 
   /**
    * The filter's form ({@code parts/filter.jte}), filled with the filter shown.

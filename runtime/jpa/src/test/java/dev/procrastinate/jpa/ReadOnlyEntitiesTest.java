@@ -27,6 +27,7 @@ class ReadOnlyEntitiesTest {
         new Configuration()
             .addAnnotatedClass(ProcrastinateJob.class)
             .addAnnotatedClass(ProcrastinateEvent.class)
+            .addAnnotatedClass(ProcrastinateJobFailure.class)
             .setProperty(AvailableSettings.HBM2DDL_AUTO, "validate");
     configuration
         .getProperties()
@@ -83,6 +84,42 @@ class ReadOnlyEntitiesTest {
                   .getSingleResult();
           assertThat(event.getJob()).isEqualTo(job);
           assertThat(event.getAt()).isNotNull();
+        });
+  }
+
+  @Test
+  void readsTheRecordedFailuresOfAJob() throws Exception {
+    long id = DB.app().jobManager().defer(NewJob.builder("mail.bounce").build());
+    try (java.sql.Connection c = DB.newConnection();
+        java.sql.PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO procrastinate_java_job_failures (job_id, attempt, status,"
+                    + " worker_name, exception_class, message, stack_trace, details)"
+                    + " VALUES (?, 1, 'failed', 'w1', 'java.io.IOException', 'smtp down',"
+                    + " 'java.io.IOException: smtp down', '{\"host\": \"mx1\"}')")) {
+      insert.setLong(1, id);
+      insert.executeUpdate();
+    }
+
+    sessions.inSession(
+        session -> {
+          ProcrastinateJobFailure failure =
+              session.find(ProcrastinateJobFailure.class, new ProcrastinateJobFailure.Key(id, 1));
+          assertThat(failure.getExceptionClass()).isEqualTo("java.io.IOException");
+          assertThat(failure.getMessage()).isEqualTo("smtp down");
+          assertThat(failure.getStatus()).isEqualTo("failed");
+          assertThat(failure.getWorkerName()).isEqualTo("w1");
+          assertThat(failure.getStackTrace()).startsWith("java.io.IOException");
+          assertThat(failure.getDetails()).contains("\"host\"").contains("\"mx1\"");
+          assertThat(failure.getFailedAt()).isNotNull();
+          assertThat(
+                  session
+                      .createSelectionQuery(
+                          "from ProcrastinateJobFailure f where f.jobId = :id order by f.attempt",
+                          ProcrastinateJobFailure.class)
+                      .setParameter("id", id)
+                      .getResultList())
+              .containsExactly(failure);
         });
   }
 

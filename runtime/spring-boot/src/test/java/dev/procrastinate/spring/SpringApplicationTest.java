@@ -13,6 +13,7 @@ import dev.procrastinate.spring.app.Order;
 import dev.procrastinate.spring.app.OrderRepository;
 import dev.procrastinate.spring.app.TestApplication;
 import dev.procrastinate.spring.jpa.ProcrastinateEventRepository;
+import dev.procrastinate.spring.jpa.ProcrastinateJobFailureRepository;
 import dev.procrastinate.spring.jpa.ProcrastinateJobRepository;
 import dev.procrastinate.testing.Await;
 import dev.procrastinate.testing.TestDatabase;
@@ -97,6 +98,11 @@ class SpringApplicationTest {
             context.getBean(ProcrastinateEventRepository.class).findByJobIdOrderByIdAsc(id).stream()
                 .map(e -> e.getType()))
         .contains(JobEventType.DEFERRED, JobEventType.STARTED, JobEventType.SUCCEEDED);
+    // A job that succeeded at once has no recorded failure; the repository reads the table.
+    ProcrastinateJobFailureRepository failures =
+        context.getBean(ProcrastinateJobFailureRepository.class);
+    assertThat(failures.findByJobIdOrderByAttemptAsc(id)).isEmpty();
+    assertThat(failures.countByExceptionClass("java.lang.IllegalStateException")).isZero();
   }
 
   @Test

@@ -21,8 +21,8 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Registers the entities of {@code dev.procrastinate.jpa} with the application's entity manager,
- * and, with Spring Data JPA, the read-only {@link ProcrastinateJobRepository} and {@link
- * ProcrastinateEventRepository}.
+ * and, with Spring Data JPA, the read-only {@link ProcrastinateJobRepository}, {@link
+ * ProcrastinateEventRepository} and {@link ProcrastinateJobFailureRepository}.
  *
  * <p>The entities' package joins the auto-configuration packages Spring Boot scans for entities;
  * when the application narrows the scan with {@code @EntityScan}, it joins that scan too.
@@ -96,6 +96,13 @@ public class ProcrastinateJpaAutoConfiguration {
     ProcrastinateEventRepository procrastinateEventRepository(
         EntityManagerFactory entityManagerFactory) {
       return factory(entityManagerFactory).getRepository(ProcrastinateEventRepository.class);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ProcrastinateJobFailureRepository procrastinateJobFailureRepository(
+        EntityManagerFactory entityManagerFactory) {
+      return factory(entityManagerFactory).getRepository(ProcrastinateJobFailureRepository.class);
     }
 
     private static JpaRepositoryFactory factory(EntityManagerFactory entityManagerFactory) {

@@ -37,6 +37,8 @@ import org.postgresql.PGNotification;
  * <ul>
  *   <li>burn-down of queued no-op jobs at concurrency 1, 10 and 50 (after a warm-up), with the CPU
  *       split between this JVM and the rest of the machine (PostgreSQL);
+ *   <li>what recording failures costs: at concurrency 10, all jobs succeeding, then one in five
+ *       failing, each failure recorded with its outcome;
  *   <li>the same at concurrency 10 with the INFO job logging users get by default (in a child JVM,
  *       logging to a file);
  *   <li>a lock-heavy case: jobs of 2 to 10 ms over 12 locks on 8 slots, against what the slots
@@ -49,8 +51,8 @@ import org.postgresql.PGNotification;
  * The table holds 100,000 finished jobs throughout, as a production table would. Run with {@code
  * -Xmx256m}. Arguments: {@code [jobs] [latencySamples] [lockJobs]}, defaults 100000 1000 1200; a
  * tiny size (say {@code 200 20 24}) is the smoke run of the build. The environment variable {@code
- * BENCH_STAGES} picks stages (comma-separated of {@code burn,info,lock,latency,idle,memory}; all by
- * default), the baseline running with {@code burn} or {@code info}.
+ * BENCH_STAGES} picks stages (comma-separated of {@code burn,fail,info,lock,latency,idle,memory};
+ * all by default), the baseline running with {@code burn} or {@code info}.
  */
 public final class WorkerBenchmark {
   private static final String TASK = "bench.noop";
@@ -69,6 +71,8 @@ public final class WorkerBenchmark {
     boolean infoChild = args.length > 0 && args[0].equals(INFO_CHILD);
     if (!infoChild) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+      // The failing mix's WARN line per failed job would measure the console, not the worker.
+      System.setProperty("org.slf4j.simpleLogger.log.procrastinate.jobs", "error");
     }
     String[] sizes = infoChild ? Arrays.copyOfRange(args, 2, args.length) : args;
     int jobs = sizes.length > 0 ? Integer.parseInt(sizes[0]) : 100_000;
@@ -80,9 +84,15 @@ public final class WorkerBenchmark {
         TaskDescriptor.builder(TASK)
             .parameter(TaskParameter.required("n", "int"))
             .parameter(TaskParameter.optional("sent", "long"))
+            .parameter(TaskParameter.optional("fail", "boolean"))
             .source("WorkerBenchmark")
             .build(
                 (context, arguments) -> {
+                  if (arguments.has("fail") && arguments.getBoolean("fail")) {
+                    throw new IllegalStateException(
+                        "bench failure " + arguments.getInt("n"),
+                        new java.io.IOException("the cause of the bench failure"));
+                  }
                   if (arguments.has("sent")) {
                     long sent = arguments.getLong("sent");
                     latencies[arguments.getInt("n")] = System.nanoTime() - sent;
@@ -126,7 +136,7 @@ public final class WorkerBenchmark {
       fillFinished(db, app, 100_000);
 
       String stages =
-          System.getenv().getOrDefault("BENCH_STAGES", "burn,info,lock,latency,idle,memory");
+          System.getenv().getOrDefault("BENCH_STAGES", "burn,fail,info,lock,latency,idle,memory");
       double baseline = 0;
       if (stages.contains("burn") || stages.contains("info")) {
         deferQueued(db, app, jobs);
@@ -155,6 +165,9 @@ public final class WorkerBenchmark {
         }
       }
 
+      if (stages.contains("fail")) {
+        failingMix(db, app, jobs, baseline);
+      }
       if (stages.contains("info")) {
         deferQueued(db, app, jobs);
         long infoNanos = burnDownWithInfoLogging(db, jobs);
@@ -176,6 +189,63 @@ public final class WorkerBenchmark {
       }
       explainFetch(db);
     }
+  }
+
+  /**
+   * What recording failures costs: at concurrency 10, all jobs succeeding, then the same count with
+   * every fifth job failing (no retry; each records its exception, message, stack trace and cause
+   * with its outcome), measured one after the other in this run.
+   */
+  private static void failingMix(BenchDatabase db, App app, int jobs, double baseline)
+      throws Exception {
+    deferQueued(db, app, jobs);
+    long start = System.nanoTime();
+    burnDown(app, 10, jobs);
+    report("burn-down, concurrency 10, all succeed", jobs, System.nanoTime() - start, baseline);
+    checkAllSucceeded(db, jobs);
+    deleteBenchJobs(db);
+
+    app.jobManager()
+        .deferBatch(
+            () ->
+                IntStream.range(0, jobs)
+                    .mapToObj(i -> NewJob.builder(TASK).arg("n", i).arg("fail", i % 5 == 0).build())
+                    .iterator());
+    try (Connection connection = db.newConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("ANALYZE procrastinate_jobs");
+    }
+    start = System.nanoTime();
+    burnDown(app, 10, jobs);
+    report("burn-down, concurrency 10, 1 in 5 fails", jobs, System.nanoTime() - start, baseline);
+    long failing = (jobs + 4) / 5;
+    try (Connection connection = db.newConnection();
+        Statement statement = connection.createStatement();
+        ResultSet result =
+            statement.executeQuery(
+                "SELECT (SELECT count(*) FROM procrastinate_jobs WHERE task_name = '"
+                    + TASK
+                    + "' AND status = 'failed'), (SELECT count(*) FROM"
+                    + " procrastinate_java_job_failures), (SELECT avg(length(stack_trace))::int"
+                    + " FROM procrastinate_java_job_failures)")) {
+      result.next();
+      if (result.getLong(1) != failing || result.getLong(2) != failing) {
+        throw new IllegalStateException(
+            "expected "
+                + failing
+                + " failed jobs, each recorded; found "
+                + result.getLong(1)
+                + " failed and "
+                + result.getLong(2)
+                + " records");
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "    (%,d failures recorded, stack traces of %,d characters on average)%n",
+          result.getLong(2),
+          result.getLong(3));
+    }
+    deleteBenchJobs(db);
   }
 
   private static void burnDown(App app, int concurrency, int jobs) throws InterruptedException {

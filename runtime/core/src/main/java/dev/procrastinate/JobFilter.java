@@ -36,6 +36,7 @@ public final class JobFilter {
   private @Nullable String lock;
   private @Nullable String queueingLock;
   private @Nullable Long workerId;
+  private @Nullable String failure;
   private @Nullable Instant scheduledFrom;
   private @Nullable Instant scheduledTo;
   private @Nullable Instant deferredFrom;
@@ -55,6 +56,7 @@ public final class JobFilter {
     copy.lock = lock;
     copy.queueingLock = queueingLock;
     copy.workerId = workerId;
+    copy.failure = failure;
     copy.scheduledFrom = scheduledFrom;
     copy.scheduledTo = scheduledTo;
     copy.deferredFrom = deferredFrom;
@@ -178,6 +180,24 @@ public final class JobFilter {
   public JobFilter workerId(long workerId) {
     JobFilter copy = copy();
     copy.workerId = workerId;
+    return copy;
+  }
+
+  /**
+   * Matches jobs with a recorded failure (see {@link JobManager#failures(long)}) whose exception
+   * class name or message contains a text, whatever its case: {@code "TimeoutException"} or {@code
+   * "card declined"}. A job run only by Python workers has no record, so it never matches.
+   *
+   * @param text the text to look for
+   * @return a new filter
+   * @throws IllegalArgumentException if the text is blank
+   */
+  public JobFilter failure(String text) {
+    if (text.isBlank()) {
+      throw new IllegalArgumentException("a failure filter needs a text to look for");
+    }
+    JobFilter copy = copy();
+    copy.failure = text;
     return copy;
   }
 
@@ -338,6 +358,15 @@ public final class JobFilter {
   }
 
   /**
+   * Returns the text a recorded failure of the job must contain.
+   *
+   * @return the text, or null
+   */
+  public @Nullable String failure() {
+    return failure;
+  }
+
+  /**
    * Returns the lower bound of {@code scheduled_at}.
    *
    * @return the instant, or null
@@ -410,6 +439,7 @@ public final class JobFilter {
     append(out, "lock", lock);
     append(out, "queueingLock", queueingLock);
     append(out, "workerId", workerId);
+    append(out, "failure", failure);
     append(out, "scheduledFrom", scheduledFrom);
     append(out, "scheduledTo", scheduledTo);
     append(out, "deferredFrom", deferredFrom);

@@ -9,6 +9,7 @@ import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.internal.sql.JobDao;
 import dev.procrastinate.internal.sql.QueryDao;
 import dev.procrastinate.internal.sql.WorkerDao;
+import dev.procrastinate.model.FailureCounts;
 import dev.procrastinate.model.FinishedJobs;
 import dev.procrastinate.model.JobCounts;
 import dev.procrastinate.model.JobFailure;
@@ -409,6 +410,29 @@ public final class JobManager {
       latest.put(failure.jobId(), failure);
     }
     return latest;
+  }
+
+  /**
+   * Counts the failures recorded in a recent window, by task and by exception class, the most
+   * frequent first: what the dashboard's overview shows for the last hour. Read-only.
+   *
+   * @param window how far back, such as one hour
+   * @param limit the most names of each kind, at least 1
+   * @return the counts
+   * @throws IllegalArgumentException if the window is negative or the limit below 1
+   * @throws DatabaseUnavailableException if the database cannot be reached
+   */
+  public FailureCounts countFailures(Duration window, int limit) {
+    if (window.isNegative() || limit < 1) {
+      throw new IllegalArgumentException(
+          "countFailures needs a window of zero or more and a limit of 1 or more, got "
+              + window
+              + " and "
+              + limit);
+    }
+    Instant since = Instant.now().minus(window);
+    return database.withConnection(
+        "counting recent failures", c -> queries.countFailures(c, since, limit));
   }
 
   /**

@@ -35,6 +35,10 @@ BEGIN
                 details jsonb CHECK (details IS NULL OR jsonb_typeof(details) = 'object'),
                 PRIMARY KEY (job_id, attempt)
             ) WITH (vacuum_truncate = off);
+            -- The overview's failures of the last hour. Built with the table, while it is empty;
+            -- skipped when the script runs again.
+            CREATE INDEX IF NOT EXISTS procrastinate_java_job_failures_failed_at_idx_v1
+                ON procrastinate_java_job_failures (failed_at);
             EXIT;
         EXCEPTION WHEN lock_not_available THEN
             IF attempt >= 450 THEN

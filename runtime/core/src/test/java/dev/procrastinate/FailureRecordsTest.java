@@ -2,6 +2,7 @@ package dev.procrastinate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.procrastinate.model.FailureCounts;
 import dev.procrastinate.model.JobFailure;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.spi.TaskDescriptor;
@@ -114,6 +115,20 @@ class FailureRecordsTest {
       assertThat(failure.details()).containsExactly(java.util.Map.entry("order", "A-" + run));
     }
     assertThat(app.jobManager().failures(fine)).isEmpty();
+
+    // Found by their exception or message, any case; counted by task and exception class.
+    assertThat(app.jobManager().listJobs(JobFilter.all().failure("payment REFUSED")))
+        .extracting(job -> job.id())
+        .containsExactly(flaky);
+    assertThat(app.jobManager().listJobs(JobFilter.all().failure("illegalstate")))
+        .extracting(job -> job.id())
+        .containsExactly(flaky);
+    assertThat(app.jobManager().listJobs(JobFilter.all().failure("gateway"))).isEmpty();
+    FailureCounts counts = app.jobManager().countFailures(java.time.Duration.ofHours(1), 5);
+    assertThat(counts.byTask()).containsExactly(new FailureCounts.Count("f.flaky", 2));
+    assertThat(counts.byException())
+        .containsExactly(new FailureCounts.Count("java.lang.IllegalStateException", 2));
+    assertThat(app.jobManager().countFailures(java.time.Duration.ZERO, 5).byTask()).isEmpty();
   }
 
   @Test

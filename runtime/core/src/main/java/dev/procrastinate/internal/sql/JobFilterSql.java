@@ -91,6 +91,12 @@ final class JobFilterSql {
       conditions.append(JobSql.JOB_FILTER_WORKER_ID);
       values.add(p -> p.setLong(workerId)); // worker_id
     }
+    String failure = filter.failure();
+    if (failure != null) {
+      conditions.append(JobSql.JOB_FILTER_FAILURE);
+      values.add(p -> p.setString(failure)); // exception_class
+      values.add(p -> p.setString(failure)); // message
+    }
     Instant scheduledFrom = filter.scheduledFrom();
     if (scheduledFrom != null) {
       conditions.append(JobSql.JOB_FILTER_SCHEDULED_FROM);

@@ -185,6 +185,28 @@ final class JobSql {
        ORDER BY job_id, attempt DESC
       """;
 
+  /**
+   * Counts the failures recorded since a moment, by task and by exception class, the most frequent
+   * first. Parameters: 1 since (timestamptz), 2 the most rows of each kind; 3 and 4 the same again.
+   */
+  public static final String FAILURE_COUNTS =
+      """
+      (SELECT 'task' AS kind, j.task_name AS name, count(*) AS failures
+         FROM procrastinate_java_job_failures AS f
+         JOIN procrastinate_jobs AS j ON j.id = f.job_id
+        WHERE f.failed_at >= ?
+        GROUP BY j.task_name
+        ORDER BY failures DESC, name
+        LIMIT ?)
+      UNION ALL
+      (SELECT 'exception', f.exception_class, count(*) AS failures
+         FROM procrastinate_java_job_failures AS f
+        WHERE f.failed_at >= ?
+        GROUP BY f.exception_class
+        ORDER BY failures DESC, 2
+        LIMIT ?)
+      """;
+
   /** Lists the recorded failures of a job, by attempt. Parameters: 1 job id. */
   public static final String FAILURE_LIST_OF_JOB =
       """
@@ -450,6 +472,15 @@ final class JobSql {
 
   /** Filter on the worker. Parameters: 1 worker id. */
   static final String JOB_FILTER_WORKER_ID = " AND j.worker_id = ?";
+
+  /**
+   * Filter on a recorded failure whose exception class or message contains a text, any case.
+   * Parameters: 1 the text, 2 the text again.
+   */
+  static final String JOB_FILTER_FAILURE =
+      " AND EXISTS (SELECT 1 FROM procrastinate_java_job_failures AS f WHERE f.job_id = j.id"
+          + " AND (strpos(lower(f.exception_class), lower(?)) > 0"
+          + " OR strpos(lower(coalesce(f.message, '')), lower(?)) > 0))";
 
   /** Filter on the start of a {@code scheduled_at} range. Parameters: 1 instant, included. */
   static final String JOB_FILTER_SCHEDULED_FROM = " AND j.scheduled_at >= ?";

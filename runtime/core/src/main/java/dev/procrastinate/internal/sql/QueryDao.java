@@ -2,6 +2,7 @@ package dev.procrastinate.internal.sql;
 
 import dev.procrastinate.JobFilter;
 import dev.procrastinate.internal.json.Json;
+import dev.procrastinate.model.FailureCounts;
 import dev.procrastinate.model.FinishedJobs;
 import dev.procrastinate.model.JobCounts;
 import dev.procrastinate.model.JobEventType;
@@ -337,6 +338,36 @@ public final class QueryDao {
         JobSql.FAILURE_LATEST_OF_JOBS,
         p -> p.setLongArray(jobIds),
         QueryDao::readFailure);
+  }
+
+  /**
+   * Counts the failures recorded since a moment, by task and by exception class.
+   *
+   * @param connection the connection
+   * @param since the moment
+   * @param limit the most names of each kind
+   * @return the counts
+   * @throws SQLException if the query fails
+   */
+  public FailureCounts countFailures(Connection connection, Instant since, int limit)
+      throws SQLException {
+    List<FailureCounts.Count> byTask = new ArrayList<>();
+    List<FailureCounts.Count> byException = new ArrayList<>();
+    for (String[] row :
+        Jdbc.query(
+            connection,
+            JobSql.FAILURE_COUNTS,
+            p -> {
+              p.setTimestamp(since);
+              p.setInt(limit);
+              p.setTimestamp(since);
+              p.setInt(limit);
+            },
+            r -> new String[] {r.getString(1), r.getString(2), r.getString(3)})) {
+      FailureCounts.Count count = new FailureCounts.Count(row[1], Long.parseLong(row[2]));
+      (row[0].equals("task") ? byTask : byException).add(count);
+    }
+    return new FailureCounts(byTask, byException);
   }
 
   private static JobFailure readFailure(ResultSet row) throws SQLException {

@@ -97,6 +97,7 @@ final class JobPages {
             field("Queueing lock", "queueing_lock", query.queueingLock(), ""),
             field("Id", "id", query.id(), ""),
             field("Running on worker", "worker", query.worker(), ""),
+            field("Failure", "failure", query.failure(), "class or message"),
             field("Deferred from", "from", query.from(), "2026-01-31T12:00"),
             field("to", "to", query.to(), "UTC"));
     return new JobsPage.Filter(

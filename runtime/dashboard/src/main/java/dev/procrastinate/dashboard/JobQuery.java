@@ -19,8 +19,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The job list's filter as it travels in URLs: {@code status} (repeated or comma-separated), {@code
  * queue}, {@code task}, {@code lock}, {@code queueing_lock}, {@code id}, {@code worker} (the jobs
- * it runs: status {@code doing} unless a status is given), {@code from} and {@code to} (the time
- * the job was deferred, UTC), and the page: {@code before} (an id) and {@code limit}. Immutable.
+ * it runs: status {@code doing} unless a status is given), {@code failure} (a recorded failure's
+ * class or message contains it), {@code from} and {@code to} (the time the job was deferred, UTC),
+ * and the page: {@code before} (an id) and {@code limit}. Immutable.
  */
 record JobQuery(
     Set<JobStatus> statuses,
@@ -30,6 +31,7 @@ record JobQuery(
     @Nullable String queueingLock,
     @Nullable Long id,
     @Nullable Long worker,
+    @Nullable String failure,
     @Nullable Instant from,
     @Nullable Instant to,
     @Nullable Long before,
@@ -74,6 +76,7 @@ record JobQuery(
         query.first("queueing_lock"),
         number(query, "id"),
         number(query, "worker"),
+        query.first("failure"),
         from,
         to,
         number(query, "before"),
@@ -82,7 +85,7 @@ record JobQuery(
 
   static JobQuery none() {
     return new JobQuery(
-        Set.of(), null, null, null, null, null, null, null, null, null, DEFAULT_LIMIT);
+        Set.of(), null, null, null, null, null, null, null, null, null, null, DEFAULT_LIMIT);
   }
 
   private static @Nullable Long number(QueryString query, String name) {
@@ -160,6 +163,9 @@ record JobQuery(
         filter = filter.status(JobStatus.DOING);
       }
     }
+    if (failure != null && !failure.isBlank()) {
+      filter = filter.failure(failure);
+    }
     if (from != null || to != null) {
       filter = filter.deferredBetween(from, to);
     }
@@ -174,18 +180,19 @@ record JobQuery(
         || queueingLock != null
         || id != null
         || worker != null
+        || failure != null
         || from != null
         || to != null;
   }
 
   JobQuery withBefore(@Nullable Long before) {
     return new JobQuery(
-        statuses, queue, task, lock, queueingLock, id, worker, from, to, before, limit);
+        statuses, queue, task, lock, queueingLock, id, worker, failure, from, to, before, limit);
   }
 
   JobQuery withStatuses(Set<JobStatus> statuses) {
     return new JobQuery(
-        statuses, queue, task, lock, queueingLock, id, worker, from, to, null, limit);
+        statuses, queue, task, lock, queueingLock, id, worker, failure, from, to, null, limit);
   }
 
   /** Returns the query string of the criteria, and of the page if asked, without {@code ?}. */
@@ -202,6 +209,7 @@ record JobQuery(
     add(parts, "queueing_lock", queueingLock);
     add(parts, "id", id);
     add(parts, "worker", worker);
+    add(parts, "failure", failure);
     add(parts, "from", from);
     add(parts, "to", to);
     if (withPage) {
@@ -235,6 +243,9 @@ record JobQuery(
     describe(parts, "worker", worker);
     if (worker != null && statuses.isEmpty()) {
       parts.add("running");
+    }
+    if (failure != null) {
+      parts.add("a failure with '" + failure + "'");
     }
     if (from != null) {
       parts.add("deferred from " + Format.instant(from));

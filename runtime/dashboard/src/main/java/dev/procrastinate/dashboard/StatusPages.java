@@ -7,6 +7,7 @@ import dev.procrastinate.dashboard.view.LocksPage;
 import dev.procrastinate.dashboard.view.OverviewPage;
 import dev.procrastinate.dashboard.view.WorkerTable;
 import dev.procrastinate.dashboard.view.WorkersPage;
+import dev.procrastinate.model.FailureCounts;
 import dev.procrastinate.model.JobCounts;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.ProcrastinateWorker;
@@ -50,6 +51,7 @@ final class StatusPages {
     boolean capped =
         counts.stream()
             .anyMatch(q -> q.byStatus().values().stream().anyMatch(c -> c >= context.countCap()));
+    FailureCounts recent = jobs.countFailures(Duration.ofHours(1), 5);
     return new OverviewPage(
         context.layout("overview", "Overview", null),
         PageContext.columnNames(),
@@ -60,7 +62,23 @@ final class StatusPages {
                 + " per queue and status (shown as ≥)."
             : null,
         Chart.finishedPerMinute(jobs.countFinishedPerMinute(Duration.ofHours(1)), context.now()),
-        workerTable());
+        workerTable(),
+        failureRows(recent.byTask(), "task"),
+        failureRows(recent.byException(), "failure"));
+  }
+
+  /** The most frequent of a kind, each linking to its failed jobs. */
+  private List<OverviewPage.FailureRow> failureRows(
+      List<FailureCounts.Count> counts, String parameter) {
+    List<OverviewPage.FailureRow> rows = new ArrayList<>();
+    for (FailureCounts.Count count : counts) {
+      rows.add(
+          new OverviewPage.FailureRow(
+              count.name(),
+              context.jobsUrl(PageContext.param(parameter, count.name())),
+              Format.count(count.failures())));
+    }
+    return rows;
   }
 
   LocksPage locks() {

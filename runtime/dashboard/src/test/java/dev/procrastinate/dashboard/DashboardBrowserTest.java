@@ -223,6 +223,8 @@ class DashboardBrowserTest {
         .isEqualTo("12");
     assertThat(text("chart-total")).isEqualTo("13 in the last hour");
     assertThat(textOf(By.cssSelector("#workers tr td:last-child"))).isEqualTo("alive");
+    assertThat(textOf(By.id("failing-tasks"))).contains(DemoTasks.FLAKY + " 1");
+    assertThat(textOf(By.id("failing-exceptions"))).contains("java.lang.IllegalStateException 1");
     screenshot("overview.png");
 
     String[][] pages = {
@@ -286,6 +288,15 @@ class DashboardBrowserTest {
                 .findElement(By.cssSelector("tr[data-job='" + failedJob + "'] td.last-error"))
                 .getText())
         .isEqualTo("IllegalStateException: first run fails");
+    // Found by its failure, from the overview's link or the filter's field.
+    open("/");
+    click(By.linkText("java.lang.IllegalStateException"));
+    wait.until(
+        ExpectedConditions.attributeToBe(
+            By.id("f-failure"), "value", "java.lang.IllegalStateException"));
+    assertThat(browser.findElements(By.cssSelector("#jobs tbody tr")))
+        .extracting(row -> row.getAttribute("data-job"))
+        .containsExactly(String.valueOf(failedJob));
     open("/jobs/" + failedJob);
     // Why it failed, folded: the exception in the summary, its stack trace opened on click.
     WebElement failure = browser.findElement(By.id("failure-1"));

@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The overview ({@code overview.jte}): the jobs of each queue per status, the chart of jobs
- * finished, the workers.
+ * finished, the failures of the last hour, the workers.
  *
  * @param layout the page's layout
  * @param statuses the statuses of the queue table's columns
@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param capNote a word on capped counts when a count reached the cap, or null
  * @param chart the chart of jobs finished per minute
  * @param workers the workers
+ * @param failingTasks the tasks with the most failures recorded in the last hour
+ * @param failingExceptions the exception classes of the most failures recorded in the last hour
  */
 public record OverviewPage(
     Layout layout,
@@ -21,7 +23,9 @@ public record OverviewPage(
     List<QueueRow> queues,
     @Nullable String capNote,
     FinishedChart chart,
-    WorkerTable workers)
+    WorkerTable workers,
+    List<FailureRow> failingTasks,
+    List<FailureRow> failingExceptions)
     implements Page {
 
   @Override
@@ -40,4 +44,13 @@ public record OverviewPage(
    */
   public record QueueRow(
       String name, String href, List<StatusCount> counts, String due, String oldestDue) {}
+
+  /**
+   * A task or an exception class with its recent failures.
+   *
+   * @param name the task's or the class's name
+   * @param href the job list of the jobs that failed so
+   * @param failures how many failures, formatted
+   */
+  public record FailureRow(String name, String href, String failures) {}
 }

@@ -114,6 +114,7 @@ final class JobExecutor {
     MDC.put("job_id", Long.toString(job.id()));
     MDC.put("task", job.taskName());
     MDC.put("queue", job.queueName());
+    MDC.put("attempt", Integer.toString(job.attempts() + 1));
     try {
       return runObserved(context);
     } catch (Throwable e) {
@@ -140,6 +141,7 @@ final class JobExecutor {
       MDC.remove("job_id");
       MDC.remove("task");
       MDC.remove("queue");
+      MDC.remove("attempt");
     }
   }
 

@@ -53,6 +53,51 @@ class BenchmarksSmokeIT {
             "memory:");
   }
 
+  /**
+   * On a JDK of release 21 or later when the machine has one (these machines have Temurin 25), the
+   * benchmark's tasks run on virtual threads, then on platform threads; otherwise on this JVM,
+   * where it says it measured platform threads only.
+   */
+  @Test
+  void virtualThreadsBenchmarkRunsTasksOnVirtualThreadsOnANewJdk() throws Exception {
+    Path java21 =
+        Stream.of(
+                System.getenv("PROCRASTINATE_JAVA21_HOME"),
+                "/usr/lib/jvm/temurin-25-jdk-amd64",
+                "/usr/lib/jvm/temurin-21-jdk-amd64")
+            .filter(java.util.Objects::nonNull)
+            .map(home -> Path.of(home, "bin", "java"))
+            .filter(java.nio.file.Files::isExecutable)
+            .findFirst()
+            .orElse(null);
+    if (java21 == null) {
+      String printed = run(() -> VirtualThreadsBenchmark.main(new String[] {"60", "20", "30"}));
+      assertThat(printed).contains("platform threads: 60 jobs", "virtual threads: not measured");
+      return;
+    }
+    Process child =
+        new ProcessBuilder(
+                java21.toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                VirtualThreadsBenchmark.class.getName(),
+                "200",
+                "50",
+                "100")
+            .redirectErrorStream(true)
+            .start();
+    String printed = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    System.out.print(printed);
+    assertThat(child.waitFor()).as(printed).isZero();
+    assertThat(printed)
+        .contains(
+            "virtual threads: 200 jobs",
+            "tasks saw virtual threads: [true]",
+            "platform threads: 200 jobs",
+            "tasks saw virtual threads: [false]");
+  }
+
   @Test
   void checkBenchmarkRuns() throws Exception {
     String printed = run(() -> CheckBenchmark.main(new String[] {"2000"}));

@@ -108,6 +108,13 @@ public final class WorkerMojo extends AbstractProcrastinateMojo {
   @Parameter(property = "procrastinate.asynchronousOutcomes")
   private @Nullable String asynchronousOutcomes;
 
+  /**
+   * Whether tasks run on virtual threads, one per slot (default false; Java 21 or later). Also
+   * configurable with -Dprocrastinate.virtualThreads.
+   */
+  @Parameter(property = "procrastinate.virtualThreads")
+  private @Nullable String virtualThreads;
+
   /** Creates the goal. */
   public WorkerMojo() {}
 
@@ -180,6 +187,7 @@ public final class WorkerMojo extends AbstractProcrastinateMojo {
         .rescueStalledJobs(rescueStalledJobs)
         .fleetRescuesStalledJobs(fleetRescuesStalledJobs)
         .asynchronousOutcomes(asynchronousOutcomes)
+        .virtualThreads(virtualThreads)
         .build()
         .toOptions();
   }

@@ -47,6 +47,8 @@ import org.jspecify.annotations.Nullable;
  *       <td>boolean</td></tr>
  *   <tr><td>asynchronousOutcomes</td><td>PROCRASTINATE_WORKER_ASYNCHRONOUS_OUTCOMES</td>
  *       <td>boolean</td></tr>
+ *   <tr><td>virtualThreads</td><td>PROCRASTINATE_WORKER_VIRTUAL_THREADS</td>
+ *       <td>boolean; Java 21 or later</td></tr>
  * </table>
  *
  * <p>Durations are seconds ({@code 2.5}) or ISO-8601 ({@code PT2.5S}); booleans are {@code
@@ -88,6 +90,8 @@ import org.jspecify.annotations.Nullable;
  *     jobs, but a server crash may lose the last few hundred milliseconds of outcomes, whose jobs
  *     then run again; off by default, when outcomes are as durable as the server's setting makes
  *     them
+ * @param virtualThreads whether the tasks run on virtual threads (Java 21 or later), one per slot:
+ *     thousands of slots for tasks that mostly wait on I/O, in a small heap; off by default
  */
 public record WorkerOptions(
     List<String> queues,
@@ -108,7 +112,8 @@ public record WorkerOptions(
     List<JobMiddleware> taskMiddleware,
     boolean rescueStalledJobs,
     boolean fleetRescuesStalledJobs,
-    boolean asynchronousOutcomes) {
+    boolean asynchronousOutcomes,
+    boolean virtualThreads) {
 
   /** Default name, as upstream. */
   public static final String DEFAULT_NAME = "worker";
@@ -172,7 +177,21 @@ public record WorkerOptions(
       throw new IllegalArgumentException(
           "fetchBatchSize must be at least 1, got " + fetchBatchSize);
     }
+    if (virtualThreads && Runtime.version().feature() < VIRTUAL_THREADS_JAVA) {
+      throw new IllegalArgumentException(
+          "virtualThreads needs Java "
+              + VIRTUAL_THREADS_JAVA
+              + " or later, and this worker runs on Java "
+              + Runtime.version()
+              + " ("
+              + System.getProperty("java.home")
+              + "): run it on a newer JVM, or turn virtualThreads off to run tasks on platform"
+              + " threads");
+    }
   }
+
+  /** The first Java release with virtual threads. */
+  public static final int VIRTUAL_THREADS_JAVA = 21;
 
   private static void positive(Duration value, String name) {
     Objects.requireNonNull(value, name);
@@ -240,6 +259,7 @@ public record WorkerOptions(
     builder.rescueStalledJobs(source.getBoolean("worker.rescueStalledJobs", false));
     builder.fleetRescuesStalledJobs(source.getBoolean("worker.fleetRescuesStalledJobs", true));
     builder.asynchronousOutcomes(source.getBoolean("worker.asynchronousOutcomes", false));
+    builder.virtualThreads(source.getBoolean("worker.virtualThreads", false));
     try {
       return builder.build();
     } catch (IllegalArgumentException e) {
@@ -300,6 +320,7 @@ public record WorkerOptions(
     builder.rescueStalledJobs = rescueStalledJobs;
     builder.fleetRescuesStalledJobs = fleetRescuesStalledJobs;
     builder.asynchronousOutcomes = asynchronousOutcomes;
+    builder.virtualThreads = virtualThreads;
     return builder;
   }
 
@@ -324,6 +345,7 @@ public record WorkerOptions(
     private boolean rescueStalledJobs;
     private boolean fleetRescuesStalledJobs = true;
     private boolean asynchronousOutcomes;
+    private boolean virtualThreads;
 
     private Builder() {}
 
@@ -384,6 +406,19 @@ public record WorkerOptions(
      */
     public Builder asynchronousOutcomes(boolean asynchronous) {
       this.asynchronousOutcomes = asynchronous;
+      return this;
+    }
+
+    /**
+     * Sets whether the tasks run on virtual threads, one per slot (Java 21 or later): for tasks
+     * that mostly wait on I/O, thousands of slots cost little memory. The worker's own threads stay
+     * platform threads.
+     *
+     * @param virtual whether to run tasks on virtual threads
+     * @return this builder
+     */
+    public Builder virtualThreads(boolean virtual) {
+      this.virtualThreads = virtual;
       return this;
     }
 
@@ -579,7 +614,8 @@ public record WorkerOptions(
           taskMiddleware,
           rescueStalledJobs,
           fleetRescuesStalledJobs,
-          asynchronousOutcomes);
+          asynchronousOutcomes,
+          virtualThreads);
     }
   }
 }

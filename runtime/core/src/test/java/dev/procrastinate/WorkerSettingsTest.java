@@ -31,6 +31,21 @@ class WorkerSettingsTest {
   }
 
   @Test
+  void virtualThreadsAreReadAndRefusedBeforeJava21WithTheFix() {
+    SettingsSource virtual = env("PROCRASTINATE_WORKER_VIRTUAL_THREADS", "true");
+    if (Runtime.version().feature() >= WorkerOptions.VIRTUAL_THREADS_JAVA) {
+      assertThat(WorkerOptions.from(virtual).virtualThreads()).isTrue();
+    } else {
+      assertThatThrownBy(() -> WorkerOptions.from(virtual))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("virtualThreads needs Java 21 or later")
+          .hasMessageContaining("this worker runs on Java " + Runtime.version())
+          .hasMessageContaining("turn virtualThreads off");
+    }
+    assertThat(WorkerOptions.from(env()).virtualThreads()).isFalse();
+  }
+
+  @Test
   void everyUpstreamVariableIsRead() {
     WorkerOptions options =
         WorkerOptions.from(

@@ -115,6 +115,14 @@ final class WorkerCommand implements Callable<Integer> {
               + " jobs; a server crash may lose the last outcomes, whose jobs then run again.")
   @Nullable Boolean asynchronousOutcomes;
 
+  @Option(
+      names = "--virtual-threads",
+      negatable = true,
+      description =
+          "Run tasks on virtual threads, one per slot (default false; Java 21 or later): thousands"
+              + " of slots for tasks that wait on I/O.")
+  @Nullable Boolean virtualThreads;
+
   /** Called by picocli. */
   WorkerCommand() {}
 
@@ -148,6 +156,9 @@ final class WorkerCommand implements Callable<Integer> {
     }
     if (asynchronousOutcomes != null) {
       request.asynchronousOutcomes(asynchronousOutcomes.booleanValue());
+    }
+    if (virtualThreads != null) {
+      request.virtualThreads(virtualThreads.booleanValue());
     }
     return request.build().toOptions();
   }

@@ -49,7 +49,9 @@ public enum Input {
   /** Whether something in the fleet may rescue stalled jobs. */
   FLEET_RESCUES_STALLED_JOBS("fleetRescuesStalledJobs"),
   /** Whether job outcomes commit without waiting for the disk. */
-  ASYNCHRONOUS_OUTCOMES("asynchronousOutcomes");
+  ASYNCHRONOUS_OUTCOMES("asynchronousOutcomes"),
+  /** Whether tasks run on virtual threads. */
+  VIRTUAL_THREADS("virtualThreads");
 
   private final String key;
 

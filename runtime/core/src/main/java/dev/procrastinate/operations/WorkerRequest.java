@@ -30,6 +30,7 @@ public final class WorkerRequest {
   private final @Nullable Boolean rescueStalledJobs;
   private final @Nullable Boolean fleetRescuesStalledJobs;
   private final @Nullable Boolean asynchronousOutcomes;
+  private final @Nullable Boolean virtualThreads;
 
   private WorkerRequest(Builder b) {
     InputNames names = b.names;
@@ -56,6 +57,7 @@ public final class WorkerRequest {
     this.rescueStalledJobs = b.rescueStalledJobs;
     this.fleetRescuesStalledJobs = b.fleetRescuesStalledJobs;
     this.asynchronousOutcomes = b.asynchronousOutcomes;
+    this.virtualThreads = b.virtualThreads;
   }
 
   /**
@@ -123,6 +125,9 @@ public final class WorkerRequest {
     if (asynchronousOutcomes != null) {
       options.asynchronousOutcomes(asynchronousOutcomes);
     }
+    if (virtualThreads != null) {
+      options.virtualThreads(virtualThreads);
+    }
     return options.build();
   }
 
@@ -141,6 +146,7 @@ public final class WorkerRequest {
     private @Nullable Boolean rescueStalledJobs;
     private @Nullable Boolean fleetRescuesStalledJobs;
     private @Nullable Boolean asynchronousOutcomes;
+    private @Nullable Boolean virtualThreads;
 
     private Builder(InputNames names) {
       this.names = Objects.requireNonNull(names, "names");
@@ -338,6 +344,29 @@ public final class WorkerRequest {
      */
     public Builder asynchronousOutcomes(@Nullable String asynchronous) {
       this.asynchronousOutcomes = yesNo(Input.ASYNCHRONOUS_OUTCOMES, asynchronous);
+      return this;
+    }
+
+    /**
+     * Sets whether tasks run on virtual threads (see {@link WorkerOptions#virtualThreads()}).
+     *
+     * @param virtual whether to run tasks on virtual threads
+     * @return this builder
+     */
+    public Builder virtualThreads(boolean virtual) {
+      this.virtualThreads = virtual;
+      return this;
+    }
+
+    /**
+     * Sets whether tasks run on virtual threads, from text.
+     *
+     * @param virtual a yes/no value, or null to keep the setting
+     * @return this builder
+     * @throws InputException if the text is not a yes/no value
+     */
+    public Builder virtualThreads(@Nullable String virtual) {
+      this.virtualThreads = yesNo(Input.VIRTUAL_THREADS, virtual);
       return this;
     }
 

@@ -216,6 +216,7 @@ public class ProcrastinateProperties {
 
     private boolean fleetRescuesStalledJobs = true;
     private boolean asynchronousOutcomes;
+    private boolean virtualThreads;
 
     /** Values copied into each job's JobContext.additionalContext(). */
     private Map<String, String> additionalContext = new LinkedHashMap<>();
@@ -496,6 +497,25 @@ public class ProcrastinateProperties {
     }
 
     /**
+     * Returns whether tasks run on virtual threads.
+     *
+     * @return whether tasks run on virtual threads
+     */
+    public boolean isVirtualThreads() {
+      return virtualThreads;
+    }
+
+    /**
+     * Sets whether tasks run on virtual threads, one per slot (Java 21 or later): thousands of
+     * slots for tasks that wait on I/O.
+     *
+     * @param virtualThreads whether tasks run on virtual threads
+     */
+    public void setVirtualThreads(boolean virtualThreads) {
+      this.virtualThreads = virtualThreads;
+    }
+
+    /**
      * Returns the additional context.
      *
      * @return the values
@@ -536,6 +556,7 @@ public class ProcrastinateProperties {
               .rescueStalledJobs(rescueStalledJobs)
               .fleetRescuesStalledJobs(fleetRescuesStalledJobs)
               .asynchronousOutcomes(asynchronousOutcomes)
+              .virtualThreads(virtualThreads)
               .installSignalHandlers(false);
       additionalContext.forEach(builder::additionalContext);
       try {

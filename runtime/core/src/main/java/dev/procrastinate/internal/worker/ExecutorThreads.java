@@ -5,6 +5,7 @@ import dev.procrastinate.model.ProcrastinateJob;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,14 +65,31 @@ final class ExecutorThreads {
     this.work = work;
     int concurrency = context.options().concurrency();
     AtomicInteger counter = new AtomicInteger();
+    ThreadFactory threads =
+        context.options().virtualThreads()
+            ? virtualThreads("procrastinate-" + context.name() + "-executor-")
+            : runnable -> context.daemon(runnable, "executor-" + counter.incrementAndGet());
     this.pool =
         new ThreadPoolExecutor(
-            concurrency,
-            concurrency,
-            0,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            runnable -> context.daemon(runnable, "executor-" + counter.incrementAndGet()));
+            concurrency, concurrency, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
+  }
+
+  /**
+   * Makes virtual threads named {@code prefix1}, {@code prefix2}, and so on, through Java 21's
+   * {@code Thread.ofVirtual()}, looked up at run time: the runtime compiles for Java 17, where
+   * {@link dev.procrastinate.WorkerOptions} refuses the option before a worker is built.
+   */
+  private static ThreadFactory virtualThreads(String prefix) {
+    try {
+      Class<?> builder = Class.forName("java.lang.Thread$Builder");
+      Object virtual = Thread.class.getMethod("ofVirtual").invoke(null);
+      Object named =
+          builder.getMethod("name", String.class, long.class).invoke(virtual, prefix, 1L);
+      return (ThreadFactory) builder.getMethod("factory").invoke(named);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(
+          "virtual threads are not available on Java " + Runtime.version(), e);
+    }
   }
 
   /**

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.procrastinate.JobFilter;
 import dev.procrastinate.RetryDecision;
+import dev.procrastinate.model.FailureCounts;
 import dev.procrastinate.model.JobCounts;
 import dev.procrastinate.model.JobEventType;
+import dev.procrastinate.model.JobFailure;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.ProcrastinateEvent;
 import dev.procrastinate.model.ProcrastinateJob;
@@ -140,6 +142,56 @@ class DaoTest {
 
   private static List<Long> ids(long[] ids) {
     return Arrays.stream(ids).boxed().toList();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Failure records
+
+  @Test
+  void failuresAreRecordedOncePerAttemptListedCountedAndFilteredOn() throws Exception {
+    long failed = defer("q", "t.fails");
+    long gone = defer("q", "t.fails");
+    sql.execute("DELETE FROM procrastinate_jobs WHERE id = ?", gone);
+    JobDao.Failure first =
+        new JobDao.Failure(
+            failed,
+            1,
+            JobStatus.FAILED,
+            "java.io.IOException",
+            "disk full",
+            "java.io.IOException: disk full",
+            Map.of("file", "a.csv"));
+    JobDao.Failure second =
+        new JobDao.Failure(failed, 2, JobStatus.ABORTED, "x.Stop", null, "x.Stop", Map.of());
+    // A replayed write keeps the first row of an attempt; a deleted job gets none.
+    jobs.recordFailures(
+        connection,
+        "w1",
+        List.of(first, new JobDao.Failure(gone, 1, JobStatus.FAILED, "y.Y", "m", "t", Map.of())));
+    jobs.recordFailures(
+        connection,
+        "w2",
+        List.of(
+            new JobDao.Failure(failed, 1, JobStatus.FAILED, "z.Other", "no", "no", Map.of()),
+            second));
+
+    List<JobFailure> listed = queries.listFailures(connection, failed);
+    assertThat(listed).extracting(JobFailure::attempt).containsExactly(1, 2);
+    assertThat(listed.get(0).exceptionClass()).isEqualTo("java.io.IOException");
+    assertThat(listed.get(0).workerName()).isEqualTo("w1");
+    assertThat(listed.get(0).details()).containsExactly(Map.entry("file", "a.csv"));
+    assertThat(listed.get(1).status()).isEqualTo(JobStatus.ABORTED);
+    assertThat(listed.get(1).message()).isNull();
+    assertThat(queries.listFailures(connection, gone)).isEmpty();
+
+    assertThat(queries.latestFailures(connection, new long[] {failed, gone}))
+        .singleElement()
+        .satisfies(latest -> assertThat(latest.attempt()).isEqualTo(2));
+    FailureCounts counts = queries.countFailures(connection, Instant.now().minusSeconds(60), 1);
+    assertThat(counts.byTask()).containsExactly(new FailureCounts.Count("t.fails", 2));
+    assertThat(counts.byException()).hasSize(1);
+    assertThat(ids(queries.list(connection, JobFilter.all().failure("DISK"))))
+        .containsExactly(failed);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -84,14 +84,16 @@ class DrainedQueuePlansTest {
   @Test
   void theFetchReadsNoTableSequentiallyAfterTheStatisticsOfADrainedQueue() throws SQLException {
     drainAndAnalyse();
-    assertThat(growThenFetch().jobSequentialScans()).isZero();
+    // A sequential read of a few rows may remain (a statement with no index to use); a read of
+    // the grown table, per job or even once, may not.
+    assertThat(growThenFetch().jobRowsRead()).isLessThan(GROWN);
 
     execute("ALTER FUNCTION " + FETCH_V3 + " RESET enable_seqscan");
     try {
       drainAndAnalyse();
       assertThat(growThenFetch().jobSequentialScans())
-          .as("the same fetch without the function's setting")
-          .isPositive();
+          .as("the same fetch without the function's setting: the table read for each job")
+          .isGreaterThanOrEqualTo(TAKEN);
     } finally {
       execute("ALTER FUNCTION " + FETCH_V3 + " SET enable_seqscan = off");
     }
@@ -122,11 +124,15 @@ class DrainedQueuePlansTest {
   }
 
   /** What a session's statement read of the job tables, in its own transaction. */
-  private record Scans(long eventSequentialScans, long eventIndexScans, long jobSequentialScans) {}
+  private record Scans(
+      long eventSequentialScans, long eventIndexScans, long jobSequentialScans, long jobRowsRead) {}
 
-  /** A burst that drained, then VACUUM ANALYZE with two jobs left: big files, few rows. */
+  /**
+   * A small queue that drained, then VACUUM ANALYZE with two jobs left: the statistics of a table
+   * of a few rows, on which every lookup is cheapest read sequentially, kept while the queue grows.
+   */
   private static void drainAndAnalyse() throws SQLException {
-    drain(30_000);
+    drain(100);
     execute(insert(2, "todo"));
     execute("VACUUM ANALYZE procrastinate_jobs");
     execute("VACUUM ANALYZE procrastinate_events");
@@ -140,12 +146,14 @@ class DrainedQueuePlansTest {
   }
 
   /**
-   * Empties the tables, then adds and deletes a burst, quickly (with indexes, whatever the plans).
+   * Starts from new, empty files (the cost of each plan depends on the size of the files, which the
+   * earlier tests left behind), then adds and deletes a burst, quickly (with indexes, whatever the
+   * plans).
    */
   private static void drain(int burst) throws SQLException {
     try (Connection connection = DB.newConnection()) {
+      execute(connection, "TRUNCATE procrastinate_jobs CASCADE");
       execute(connection, "SET enable_seqscan = off");
-      execute(connection, "DELETE FROM procrastinate_jobs");
       execute(connection, insert(burst, "todo"));
       execute(connection, "DELETE FROM procrastinate_jobs");
     }
@@ -254,15 +262,16 @@ class DrainedQueuePlansTest {
     try (Statement statement = connection.createStatement();
         ResultSet row =
             statement.executeQuery(
-                "SELECT relname, seq_scan, coalesce(idx_scan, 0) FROM pg_stat_xact_user_tables"
+                "SELECT relname, seq_scan, coalesce(idx_scan, 0), seq_tup_read"
+                    + " FROM pg_stat_xact_user_tables"
                     + " WHERE relname IN ('procrastinate_events', 'procrastinate_jobs')")) {
       while (row.next()) {
-        byTable.put(row.getString(1), new long[] {row.getLong(2), row.getLong(3)});
+        byTable.put(row.getString(1), new long[] {row.getLong(2), row.getLong(3), row.getLong(4)});
       }
     }
-    long[] events = byTable.getOrDefault("procrastinate_events", new long[2]);
-    long[] jobs = byTable.getOrDefault("procrastinate_jobs", new long[2]);
-    return new Scans(events[0], events[1], jobs[0]);
+    long[] events = byTable.getOrDefault("procrastinate_events", new long[3]);
+    long[] jobs = byTable.getOrDefault("procrastinate_jobs", new long[3]);
+    return new Scans(events[0], events[1], jobs[0], jobs[2]);
   }
 
   /** Inserts waiting jobs, then marks every waiting job running if asked: each has its events. */

@@ -12,6 +12,7 @@ import dev.procrastinate.internal.periodic.PeriodicDeferrer;
 import dev.procrastinate.internal.registry.TaskRegistry;
 import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.internal.worker.JobRun;
+import dev.procrastinate.model.JobFailure;
 import dev.procrastinate.model.ProcrastinateJob;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskInstanceSource;
@@ -369,6 +370,7 @@ public final class App implements AutoCloseable {
   private static final class RunContext implements JobContext, TaskInstanceSource {
     private final App app;
     private final JobRun run;
+    private volatile @Nullable List<JobFailure> earlierFailures;
 
     RunContext(App app, JobRun run) {
       this.app = app;
@@ -423,6 +425,22 @@ public final class App implements AutoCloseable {
     @Override
     public void addFailureDetail(String key, String value) {
       run.addFailureDetail(key, value);
+    }
+
+    @Override
+    public List<JobFailure> earlierFailures() {
+      List<JobFailure> read = earlierFailures;
+      if (read == null) {
+        ProcrastinateJob job = run.job();
+        read =
+            app.isInline() || job.attempts() == 0
+                ? List.of()
+                : app.jobManager().failures(job.id()).stream()
+                    .filter(failure -> failure.attempt() <= job.attempts())
+                    .toList();
+        earlierFailures = read;
+      }
+      return read;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.procrastinate;
 
+import dev.procrastinate.model.JobFailure;
 import dev.procrastinate.model.ProcrastinateJob;
 import java.time.Instant;
 import java.util.List;
@@ -102,4 +103,17 @@ public interface JobContext {
    * @param value its value
    */
   default void addFailureDetail(String key, String value) {}
+
+  /**
+   * Returns why the job's earlier attempts failed, as workers of this runtime recorded them (see
+   * {@link JobManager#failures(long)}), oldest first: read from the database on the first call of
+   * this run, for a {@link RetryPolicy} or a task that adapts to them. Empty for a first attempt,
+   * for attempts run by Python workers, in an inline app, and in a context made by hand.
+   *
+   * @return the failures of the attempts before this one
+   * @throws DatabaseUnavailableException if the database cannot be reached
+   */
+  default List<JobFailure> earlierFailures() {
+    return List.of();
+  }
 }

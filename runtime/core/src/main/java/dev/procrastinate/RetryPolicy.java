@@ -35,4 +35,18 @@ public interface RetryPolicy {
    * @return when to run it again, possibly with a new queue, priority or lock; or null to fail it
    */
   @Nullable RetryDecision decide(Throwable exception, ProcrastinateJob job);
+
+  /**
+   * Decides what happens to a job whose run failed, seeing its context: the worker calls this
+   * method, which by default asks {@link #decide(Throwable, ProcrastinateJob)}. Override it to
+   * decide from the failures of the job's earlier attempts ({@link JobContext#earlierFailures()}),
+   * such as giving up once the same exception came back three times.
+   *
+   * @param exception what the run threw
+   * @param context the failed run's context; {@link JobContext#job()} is the job as it was fetched
+   * @return when to run it again, or null to fail it
+   */
+  default @Nullable RetryDecision decide(Throwable exception, JobContext context) {
+    return decide(exception, context.job());
+  }
 }

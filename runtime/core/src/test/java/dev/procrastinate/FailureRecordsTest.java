@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.procrastinate.model.FailureCounts;
 import dev.procrastinate.model.JobFailure;
 import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.model.ProcrastinateJob;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskRegistrar;
 import dev.procrastinate.testing.Sql;
@@ -25,6 +26,7 @@ class FailureRecordsTest {
   @RegisterExtension static final TestDatabase DB = TestDatabase.migrated();
 
   private final AtomicInteger flakyRuns = new AtomicInteger();
+  private final List<List<String>> seenEarlier = new java.util.concurrent.CopyOnWriteArrayList<>();
   private Sql sql;
 
   private final TaskRegistrar tasks =
@@ -40,6 +42,34 @@ class FailureRecordsTest {
                         throw new IllegalStateException(
                             "payment refused, run " + run,
                             new java.io.IOException("gateway timed out"));
+                      }),
+              TaskDescriptor.builder("f.stubborn")
+                  .source("test")
+                  .retryPolicy(
+                      new RetryPolicy() {
+                        @Override
+                        public RetryDecision decide(Throwable exception, ProcrastinateJob job) {
+                          throw new AssertionError("the worker asks with the context");
+                        }
+
+                        @Override
+                        public RetryDecision decide(Throwable exception, JobContext context) {
+                          List<JobFailure> earlier = context.earlierFailures();
+                          seenEarlier.add(
+                              earlier.stream().map(f -> f.attempt() + ":" + f.message()).toList());
+                          // Gives up once the same exception came back twice before.
+                          long same =
+                              earlier.stream()
+                                  .filter(
+                                      f ->
+                                          f.exceptionClass().equals(exception.getClass().getName()))
+                                  .count();
+                          return same >= 2 ? null : RetryDecision.retryIn(java.time.Duration.ZERO);
+                        }
+                      })
+                  .build(
+                      (context, args) -> {
+                        throw new IllegalStateException("still down");
                       }),
               TaskDescriptor.builder("f.fine")
                   .source("test")
@@ -129,6 +159,23 @@ class FailureRecordsTest {
     assertThat(counts.byException())
         .containsExactly(new FailureCounts.Count("java.lang.IllegalStateException", 2));
     assertThat(app.jobManager().countFailures(java.time.Duration.ZERO, 5).byTask()).isEmpty();
+  }
+
+  @Test
+  void aRetryPolicySeesTheFailuresOfTheEarlierAttempts() throws Exception {
+    App app = app();
+    long stubborn = app.jobManager().defer(NewJob.builder("f.stubborn").build());
+
+    runWorker(app, DeleteJobs.NEVER);
+
+    assertThat(seenEarlier)
+        .containsExactly(
+            List.of(), List.of("1:still down"), List.of("1:still down", "2:still down"));
+    assertThat(app.jobManager().getJob(stubborn).orElseThrow().status())
+        .isEqualTo(JobStatus.FAILED);
+    assertThat(app.jobManager().failures(stubborn))
+        .extracting(JobFailure::attempt)
+        .containsExactly(1, 2, 3);
   }
 
   @Test

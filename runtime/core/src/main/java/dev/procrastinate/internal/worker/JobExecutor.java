@@ -268,7 +268,7 @@ final class JobExecutor {
             ? new JobTimeoutException(
                 job.id(), job.taskName(), task.timeout().orElse(Duration.ZERO), e)
             : e;
-    RetryDecision retry = decideRetry(task, cause, job);
+    RetryDecision retry = decideRetry(task, cause, context.context());
     if (retry != null) {
       logFailure(job, "failed", retry, cause, start);
       return new Completion(job, null, retry, false, record(context, JobStatus.FAILED, cause));
@@ -355,9 +355,10 @@ final class JobExecutor {
 
   /** Asks the task's retry policy, which is user code: a policy that throws fails the job. */
   private @Nullable RetryDecision decideRetry(
-      TaskDescriptor task, Throwable cause, ProcrastinateJob job) {
+      TaskDescriptor task, Throwable cause, JobContext context) {
+    ProcrastinateJob job = context.job();
     try {
-      return task.retryPolicy().decide(cause, job);
+      return task.retryPolicy().decide(cause, context);
     } catch (RuntimeException | Error e) {
       logSafely(
           () ->

@@ -543,6 +543,16 @@ public final class App implements AutoCloseable {
     }
 
     /**
+     * Returns the propagator set so far, for an {@link AppConfigurer} that installs one only when
+     * the application set none.
+     *
+     * @return the propagator, or null
+     */
+    public @Nullable ContextPropagator contextPropagator() {
+      return contextPropagator;
+    }
+
+    /**
      * Sets how late the latest tick of a periodic task may be for a starting worker to defer it,
      * upstream's {@code periodic_defaults={"max_delay": ...}}.
      *

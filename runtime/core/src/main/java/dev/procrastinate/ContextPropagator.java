@@ -57,5 +57,13 @@ public interface ContextPropagator {
     /** Closes the scope; must not throw checked exceptions. */
     @Override
     void close();
+
+    /**
+     * Learns that the run failed, just before the scope is closed: a tracer records the exception
+     * on the run's span. Not called for a run that succeeded. Does nothing by default.
+     *
+     * @param failure what the run, its middleware or its argument decoding threw
+     */
+    default void failed(Throwable failure) {}
   }
 }

@@ -12,6 +12,7 @@ import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -33,7 +34,10 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration(
     afterName = {
       "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-      "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration"
+      "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
+      // Spring Boot's OpenTelemetry bean, on each line, for the tracing of jobs.
+      "org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration",
+      "org.springframework.boot.actuate.autoconfigure.opentelemetry.OpenTelemetryAutoConfiguration"
     },
     beforeName = {
       "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
@@ -178,6 +182,26 @@ public class ProcrastinateAutoConfiguration implements BeanClassLoaderAware {
    * Lets the application's Flyway baseline below its first migration on a database where the
    * Procrastinate schema came first.
    */
+  /**
+   * OpenTelemetry tracing of jobs, when {@code procrastinate-opentelemetry} is on the class path
+   * and the application has an {@code OpenTelemetry} bean (its own, or Spring Boot's): the app's
+   * context propagator, unless the application declared one.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(
+      name = {
+        "dev.procrastinate.opentelemetry.OpenTelemetryTracing",
+        "io.opentelemetry.api.OpenTelemetry"
+      })
+  static class TracingConfiguration {
+    @Bean
+    @ConditionalOnBean(type = "io.opentelemetry.api.OpenTelemetry")
+    @ConditionalOnMissingBean(ContextPropagator.class)
+    ContextPropagator procrastinateTracing(io.opentelemetry.api.OpenTelemetry openTelemetry) {
+      return new dev.procrastinate.opentelemetry.OpenTelemetryTracing(openTelemetry);
+    }
+  }
+
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "org.flywaydb.core.Flyway")
   @ConditionalOnBooleanProperty(name = "procrastinate.migrate", matchIfMissing = true)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.procrastinate.App;
 import dev.procrastinate.AppConfigurer;
+import dev.procrastinate.ContextPropagator;
 import dev.procrastinate.JobManager;
 import dev.procrastinate.JobObserver;
 import dev.procrastinate.NewJob;
@@ -12,6 +13,14 @@ import dev.procrastinate.micrometer.ProcrastinateMetrics;
 import dev.procrastinate.testing.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -66,6 +75,45 @@ class AutoConfigurationTest {
             "spring.datasource.username=" + DB.user(),
             "spring.datasource.password=" + DB.password(),
             "spring.flyway.locations=classpath:db/spring-test");
+  }
+
+  @Test
+  void tracesADeferWithTheApplicationsOpenTelemetryBean() {
+    InMemorySpanExporter exporter = InMemorySpanExporter.create();
+    OpenTelemetrySdk sdk =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                    .build())
+            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+            .build();
+    runner()
+        .withBean(OpenTelemetry.class, () -> sdk)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context.getBean(ContextPropagator.class))
+                  .isInstanceOf(dev.procrastinate.opentelemetry.OpenTelemetryTracing.class);
+              Span request = sdk.getTracer("test").spanBuilder("request").startSpan();
+              long id;
+              io.opentelemetry.context.Scope current = request.makeCurrent();
+              try {
+                id = context.getBean(JobManager.class).defer(NewJob.builder("traced.task").build());
+              } finally {
+                current.close();
+                request.end();
+              }
+              assertThat(context.getBean(JobManager.class).getJob(id)).isPresent();
+              assertThat(exporter.getFinishedSpanItems())
+                  .anySatisfy(
+                      span -> {
+                        assertThat(span.getName()).isEqualTo("send default");
+                        assertThat(span.getTraceId())
+                            .isEqualTo(request.getSpanContext().getTraceId());
+                      });
+            });
+    sdk.close();
   }
 
   @Test

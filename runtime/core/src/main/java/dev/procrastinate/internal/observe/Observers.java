@@ -135,11 +135,23 @@ public final class Observers {
   }
 
   private ContextPropagator.Scope safe(ContextPropagator.Scope scope) {
-    return () -> {
-      try {
-        scope.close();
-      } catch (RuntimeException e) {
-        LOG.warn("closing the scope of context propagator {} failed", propagator, e);
+    return new ContextPropagator.Scope() {
+      @Override
+      public void failed(Throwable failure) {
+        try {
+          scope.failed(failure);
+        } catch (RuntimeException e) {
+          LOG.warn("the scope of context propagator {} failed on a failure", propagator, e);
+        }
+      }
+
+      @Override
+      public void close() {
+        try {
+          scope.close();
+        } catch (RuntimeException e) {
+          LOG.warn("closing the scope of context propagator {} failed", propagator, e);
+        }
       }
     };
   }

@@ -210,9 +210,11 @@ final class JobExecutor {
           () -> {});
       return end(job, JobStatus.SUCCEEDED);
     } catch (TaskNotFoundException e) {
+      failed(scope, e);
       JOBS.error("{} - job {} failed: {}", workerName, job.id(), e.getMessage());
       return end(job, JobStatus.FAILED, record(context, JobStatus.FAILED, e));
     } catch (Throwable e) {
+      failed(scope, e);
       if (task == null) {
         // A worker middleware failed a job whose task is unknown: nothing could retry it.
         logFailure(job, "failed", null, e, startNanos);
@@ -222,6 +224,17 @@ final class JobExecutor {
     } finally {
       context.exit();
       scope.close();
+    }
+  }
+
+  /** Tells the propagator's scope that the run failed; a scope that throws is only logged. */
+  private void failed(ContextPropagator.Scope scope, Throwable failure) {
+    try {
+      scope.failed(failure);
+    } catch (RuntimeException | Error e) {
+      logSafely(
+          () -> JOBS.warn("{} - the context propagator's scope failed: {}", workerName, e, e),
+          () -> {});
     }
   }
 

@@ -59,7 +59,9 @@ public record CheckFinding(
      */
     QUEUE_WITHOUT_WORKER,
     /** Periodic ticks are recorded for a task the code no longer declares. */
-    PERIODIC_TASK_GONE
+    PERIODIC_TASK_GONE,
+    /** Attempts of a task failed in the last hour, as the workers of this runtime recorded. */
+    RECENT_FAILURES
   }
 
   /**

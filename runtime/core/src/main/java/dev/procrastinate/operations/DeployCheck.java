@@ -13,10 +13,13 @@ import dev.procrastinate.internal.registry.JsonTaskArguments;
 import dev.procrastinate.internal.registry.TaskRegistry;
 import dev.procrastinate.internal.sql.CheckDao;
 import dev.procrastinate.internal.sql.Database;
+import dev.procrastinate.internal.sql.QueryDao;
+import dev.procrastinate.model.FailureCounts;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskParameter;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -126,6 +129,7 @@ final class DeployCheck {
                         "%,d running job%s of task '%s', which the code no longer declares, %s"
                             + " being run by the current workers",
                         jobs, jobs == 1 ? "" : "s", task, jobs == 1 ? "is" : "are"))));
+    recentFailures(findings);
     findings.sort(Comparator.comparing(CheckFinding::severity));
     return new CheckReport(
         database.description(),
@@ -136,6 +140,37 @@ final class DeployCheck {
         Duration.ofNanos(System.nanoTime() - start),
         findings);
   }
+
+  /** Notes the tasks whose attempts failed in the last hour, so a deploy sees what fails now. */
+  private void recentFailures(List<CheckFinding> findings) {
+    Instant since = Instant.now().minus(RECENT);
+    FailureCounts recent =
+        database.withConnection(
+            "counting the recent failures", c -> new QueryDao().countFailures(c, since, 10));
+    for (FailureCounts.Count count : recent.byTask()) {
+      findings.add(
+          new CheckFinding(
+              CheckFinding.Severity.INFO,
+              CheckFinding.Kind.RECENT_FAILURES,
+              count.name(),
+              null,
+              null,
+              count.failures(),
+              List.of(),
+              String.format(
+                  "%,d attempt%s of task '%s' failed in the last hour; see why in the dashboard's"
+                      + " job list (/jobs?task=%s&status=failed) or with the shell's"
+                      + " 'list_jobs task=%s status=failed details'",
+                  count.failures(),
+                  count.failures() == 1 ? "" : "s",
+                  count.name(),
+                  count.name(),
+                  count.name())));
+    }
+  }
+
+  /** How far back {@link #recentFailures} looks. */
+  private static final Duration RECENT = Duration.ofHours(1);
 
   private int aliasCount() {
     return registry.tasks().stream().mapToInt(t -> t.aliases().size()).sum();

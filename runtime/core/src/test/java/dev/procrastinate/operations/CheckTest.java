@@ -241,6 +241,36 @@ class CheckTest {
   }
 
   @Test
+  void recentFailuresOfATaskAreANote() throws Exception {
+    long failed = defer("mail.send", "emails", "{\"user_id\": 1}");
+    long older = defer("mail.send", "emails", "{\"user_id\": 2}");
+    sql.execute(
+        "INSERT INTO procrastinate_java_job_failures (job_id, attempt, status, exception_class,"
+            + " failed_at) VALUES (?, 1, 'failed', 'java.io.IOException', now()),"
+            + " (?, 2, 'failed', 'java.io.IOException', now()),"
+            + " (?, 1, 'failed', 'java.io.IOException', now() - interval '2 hours')",
+        failed,
+        failed,
+        older);
+
+    CheckReport report = new Operations(app(tasks())).check();
+
+    assertThat(report.passed()).isTrue();
+    assertThat(report.findings())
+        .filteredOn(finding -> finding.kind() == CheckFinding.Kind.RECENT_FAILURES)
+        .singleElement()
+        .satisfies(
+            note -> {
+              assertThat(note.severity()).isEqualTo(CheckFinding.Severity.INFO);
+              assertThat(note.task()).isEqualTo("mail.send");
+              assertThat(note.jobs()).isEqualTo(2);
+              assertThat(note.message())
+                  .startsWith("2 attempts of task 'mail.send' failed in the last hour")
+                  .contains("list_jobs task=mail.send status=failed details");
+            });
+  }
+
+  @Test
   void periodicTicksOfAGoneTaskWarn() throws Exception {
     sql.execute(
         "INSERT INTO procrastinate_periodic_defers (task_name, defer_timestamp, periodic_id)"

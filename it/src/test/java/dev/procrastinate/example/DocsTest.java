@@ -244,6 +244,9 @@ class DocsTest {
     known.addAll(meterNames());
     known.addAll(loggerNames());
     known.addAll(screenshotProperties());
+    // The attributes procrastinate-opentelemetry puts on its spans.
+    known.addAll(
+        sourceLiterals("runtime/opentelemetry/src/main/java", "\"(procrastinate\\.[a-z.]+)\""));
     known.add(SettingsSource.PROPERTIES_RESOURCE);
     known.add(BuiltinTasks.REMOVE_OLD_JOBS_ALIAS);
     Set<String> spring = new TreeSet<>();

@@ -32,4 +32,13 @@ public record JobFailure(
   public JobFailure {
     details = Map.copyOf(details);
   }
+
+  /**
+   * Returns the first line of the message, for a list that shows one line per job.
+   *
+   * @return the first line, or empty when there is no message
+   */
+  public String firstMessageLine() {
+    return message == null ? "" : message.lines().findFirst().orElse("");
+  }
 }

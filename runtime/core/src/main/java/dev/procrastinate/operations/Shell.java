@@ -371,8 +371,7 @@ public final class Shell {
     if (failure == null) {
       return "";
     }
-    String message = failure.message();
-    String firstLine = message == null ? "" : message.lines().findFirst().orElse("");
+    String firstLine = failure.firstMessageLine();
     return " last_error="
         + failure.exceptionClass()
         + (firstLine.isEmpty() ? "" : ": " + firstLine);

@@ -112,8 +112,7 @@ final class JobPages {
   private static String lastError(JobFailure failure) {
     String name = failure.exceptionClass();
     String simple = name.substring(Math.max(name.lastIndexOf('.'), name.lastIndexOf('$')) + 1);
-    String message = failure.message();
-    String firstLine = message == null ? "" : message.lines().findFirst().orElse("");
+    String firstLine = failure.firstMessageLine();
     return firstLine.isEmpty() ? simple : simple + ": " + firstLine;
   }
 

@@ -215,7 +215,7 @@ final class Completer implements Runnable {
     boolean deleted = false;
     boolean retried = false;
     for (Completion completion : batch) {
-      failures |= recorded(completion) != null;
+      failures |= completion.failure() != null && !completion.delete();
       if (completion.retry() != null) {
         retried = true;
       } else if (completion.delete()) {

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +58,22 @@ import org.postgresql.PGNotification;
 public final class WorkerBenchmark {
   private static final String TASK = "bench.noop";
   private static final String SLEEPY = "bench.sleepy";
+
+  /** The pool the lock-heavy tasks write their row through: the application's. */
+  private static final javax.sql.DataSource[] LOCK_ROWS = new javax.sql.DataSource[1];
+
+  /** The runs of the lock-heavy stage: their lock, start and end (nano clock). */
+  private static final java.util.Queue<LockRun> LOCK_RUNS =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private record LockRun(
+      long id,
+      String lock,
+      long start,
+      long end,
+      java.time.Instant startAt,
+      java.time.Instant endAt) {}
+
   private static final String INFO_CHILD = "--info-child";
 
   private WorkerBenchmark() {}
@@ -103,10 +120,32 @@ public final class WorkerBenchmark {
     TaskDescriptor sleepy =
         TaskDescriptor.builder(SLEEPY)
             .parameter(TaskParameter.required("millis", "int"))
+            .parameter(TaskParameter.optional("lock", "java.lang.String"))
             .source("WorkerBenchmark")
             .build(
                 (context, arguments) -> {
+                  long begin = System.nanoTime();
+                  java.time.Instant beginAt = java.time.Instant.now();
                   Thread.sleep(arguments.getInt("millis"));
+                  if (arguments.has("lock")) {
+                    // One row written through the application's pool, as a real task would.
+                    try (Connection connection = LOCK_ROWS[0].getConnection();
+                        PreparedStatement insert =
+                            connection.prepareStatement(
+                                "INSERT INTO bench_lock_rows (job_id, lock) VALUES (?, ?)")) {
+                      insert.setLong(1, context.job().id());
+                      insert.setString(2, arguments.get("lock", String.class));
+                      insert.executeUpdate();
+                    }
+                    LOCK_RUNS.add(
+                        new LockRun(
+                            context.job().id(),
+                            arguments.get("lock", String.class),
+                            begin,
+                            System.nanoTime(),
+                            beginAt,
+                            java.time.Instant.now()));
+                  }
                   return null;
                 });
     TaskRegistrar registrar = () -> List.of(noop, sleepy);
@@ -295,14 +334,28 @@ public final class WorkerBenchmark {
     }
   }
 
-  /** Jobs of 2 to 10 ms over 12 locks, one worker with 8 slots, against what the slots allow. */
+  /**
+   * Jobs of 2 to 10 ms over 12 locks, one worker with 8 slots, each task writing one row through
+   * the application's pool: the rate against what the slots allow, and the hand-over on each lock,
+   * from one job's end to the start of the lock's next job.
+   */
   private static void lockHeavy(BenchDatabase db, App app, int count) throws Exception {
+    try (Connection connection = db.newConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS bench_lock_rows (job_id bigint, lock text,"
+              + " written_at timestamptz DEFAULT clock_timestamp())");
+      statement.execute("TRUNCATE bench_lock_rows");
+    }
+    LOCK_ROWS[0] = db.dataSource();
+    LOCK_RUNS.clear();
     int totalMillis = 0;
     List<NewJob> jobs = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       int millis = 2 + ThreadLocalRandom.current().nextInt(9);
       totalMillis += millis;
-      jobs.add(NewJob.builder(SLEEPY).arg("millis", millis).lock("lock-" + (i % 12)).build());
+      String lock = "lock-" + (i % 12);
+      jobs.add(NewJob.builder(SLEEPY).arg("millis", millis).arg("lock", lock).lock(lock).build());
     }
     app.jobManager().deferBatch(jobs);
     long start = System.nanoTime();
@@ -328,10 +381,90 @@ public final class WorkerBenchmark {
         rate,
         100 * rate / allowed,
         allowed);
+    Map<String, List<LockRun>> byLock = new java.util.TreeMap<>();
+    for (LockRun run : LOCK_RUNS) {
+      byLock.computeIfAbsent(run.lock(), k -> new ArrayList<>()).add(run);
+    }
+    List<Long> handOvers = new ArrayList<>();
+    for (List<LockRun> runs : byLock.values()) {
+      runs.sort(java.util.Comparator.comparingLong(LockRun::start));
+      for (int i = 1; i < runs.size(); i++) {
+        handOvers.add(runs.get(i).start() - runs.get(i - 1).end());
+      }
+    }
+    java.util.Collections.sort(handOvers);
+    if (System.getenv("BENCH_LOCK_DETAIL") != null) {
+      lockDetail(db, byLock);
+    }
+    if (!handOvers.isEmpty()) {
+      System.out.printf(
+          Locale.ROOT,
+          "  %-48s p50 %6.1f ms, p90 %6.1f ms, p99 %6.1f ms, max %6.1f ms (%,d hand-overs)%n",
+          "lock-heavy: a lock's hand-over, end to next start",
+          handOvers.get(handOvers.size() / 2) / 1e6,
+          handOvers.get(handOvers.size() * 9 / 10) / 1e6,
+          handOvers.get(handOvers.size() * 99 / 100) / 1e6,
+          handOvers.get(handOvers.size() - 1) / 1e6,
+          handOvers.size());
+    }
     try (Connection connection = db.newConnection();
         Statement statement = connection.createStatement()) {
       statement.execute("DELETE FROM procrastinate_jobs WHERE task_name = '" + SLEEPY + "'");
+      statement.execute("DROP TABLE bench_lock_rows");
     }
+  }
+
+  /**
+   * Splits each hand-over in three, by the events' times: the end of a job to its outcome's
+   * transaction, that to the start transaction of the lock's next job, and that to the next job's
+   * start in its task.
+   */
+  private static void lockDetail(BenchDatabase db, Map<String, List<LockRun>> byLock)
+      throws SQLException {
+    Map<Long, java.time.Instant[]> events = new java.util.HashMap<>();
+    try (Connection connection = db.newConnection();
+        Statement statement = connection.createStatement();
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT e.job_id, e.type::text, e.at FROM procrastinate_events AS e"
+                    + " JOIN procrastinate_jobs AS j ON j.id = e.job_id"
+                    + " WHERE j.task_name = '"
+                    + SLEEPY
+                    + "' AND e.type IN ('started', 'succeeded')")) {
+      while (rows.next()) {
+        java.time.Instant[] pair =
+            events.computeIfAbsent(rows.getLong(1), k -> new java.time.Instant[2]);
+        pair[rows.getString(2).equals("started") ? 0 : 1] =
+            rows.getObject(3, java.time.OffsetDateTime.class).toInstant();
+      }
+    }
+    List<Long> toOutcome = new ArrayList<>();
+    List<Long> toFetch = new ArrayList<>();
+    List<Long> toRun = new ArrayList<>();
+    for (List<LockRun> runs : byLock.values()) {
+      for (int i = 1; i < runs.size(); i++) {
+        LockRun before = runs.get(i - 1);
+        LockRun after = runs.get(i);
+        java.time.Instant ended = events.get(before.id())[1];
+        java.time.Instant started = events.get(after.id())[0];
+        toOutcome.add(java.time.Duration.between(before.endAt(), ended).toNanos());
+        toFetch.add(java.time.Duration.between(ended, started).toNanos());
+        toRun.add(java.time.Duration.between(started, after.startAt()).toNanos());
+      }
+    }
+    for (List<Long> part : List.of(toOutcome, toFetch, toRun)) {
+      java.util.Collections.sort(part);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "    medians: end to outcome %.2f ms, outcome to next start %.2f ms, to its task %.2f ms;"
+            + " p90 %.2f / %.2f / %.2f ms%n",
+        toOutcome.get(toOutcome.size() / 2) / 1e6,
+        toFetch.get(toFetch.size() / 2) / 1e6,
+        toRun.get(toRun.size() / 2) / 1e6,
+        toOutcome.get(toOutcome.size() * 9 / 10) / 1e6,
+        toFetch.get(toFetch.size() * 9 / 10) / 1e6,
+        toRun.get(toRun.size() * 9 / 10) / 1e6);
   }
 
   private static final String FILL_MARK = "bench.fill";

@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The administration shell of the command line: list jobs, queues, tasks and locks, cancel, abort
- * and retry jobs. Without {@code procrastinate.command} it reads commands from standard input, with
- * the prompt {@code procrastinate> }, until {@code exit} or the end of the input.
+ * and retry jobs, pause and resume queues, set, clear and list concurrency and rate limits. Without
+ * {@code procrastinate.command} it reads commands from standard input, with the prompt {@code
+ * procrastinate> }, until {@code exit} or the end of the input.
  *
  * <pre>
  * mvn procrastinate:shell -Dprocrastinate.command="list_jobs status=failed details"

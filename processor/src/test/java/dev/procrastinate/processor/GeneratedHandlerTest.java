@@ -16,6 +16,7 @@ import dev.procrastinate.internal.registry.JsonTaskArguments;
 import dev.procrastinate.internal.registry.TaskRegistry;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.ProcrastinateJob;
+import dev.procrastinate.model.RateLimit;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskParameter;
 import java.io.IOException;
@@ -139,6 +140,14 @@ class GeneratedHandlerTest {
                     return "ran";
                   }
 
+                  @Task(name = "myapp.tasks.throttled", concurrencyLimit = 3, rateLimit = "50/1s")
+                  public static String throttled() {
+                    return "throttled";
+                  }
+
+                  @Task(name = "myapp.tasks.paced", rateLimit = " 100 / m ")
+                  public static void paced() {}
+
                   @Task(name = "myapp.tasks.report")
                   @Periodic(cron = "*/5 * * * *")
                   public String report(JobContext context, long timestamp) {
@@ -244,6 +253,23 @@ class GeneratedHandlerTest {
     assertThat(task("myapp.tasks.report").periodicSchedules()).hasSize(1);
     assertThat(task("myapp.tasks.report").periodicSchedules().get(0).cron())
         .isEqualTo("*/5 * * * *");
+  }
+
+  @Test
+  void registrarHandsOverTheDeclaredFlowControlLimits() throws Exception {
+    TaskDescriptor throttled = task("myapp.tasks.throttled");
+    assertThat(throttled.concurrencyLimit()).hasValue(3);
+    assertThat(throttled.rateLimit()).contains(new RateLimit(50, Duration.ofSeconds(1)));
+    assertThat(throttled.rateLimit().orElseThrow()).hasToString("50/1s");
+    assertThat(run("myapp.tasks.throttled", "{}")).isEqualTo("throttled");
+
+    TaskDescriptor paced = task("myapp.tasks.paced");
+    assertThat(paced.concurrencyLimit()).isEmpty();
+    assertThat(paced.rateLimit()).contains(new RateLimit(100, Duration.ofMinutes(1)));
+
+    TaskDescriptor plain = task("myapp.tasks.send_welcome");
+    assertThat(plain.concurrencyLimit()).isEmpty();
+    assertThat(plain.rateLimit()).isEmpty();
   }
 
   @Test

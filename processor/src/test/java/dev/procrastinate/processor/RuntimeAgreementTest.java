@@ -8,15 +8,18 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.google.testing.compile.Compilation;
 import dev.procrastinate.NewJob;
 import dev.procrastinate.internal.periodic.CronSchedule;
+import dev.procrastinate.model.RateLimit;
 import dev.procrastinate.spi.rules.CronSyntax;
 import dev.procrastinate.spi.rules.NameLimits;
 import dev.procrastinate.spi.rules.RuleExamples;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
@@ -26,7 +29,9 @@ import org.junit.jupiter.api.Test;
  * defers: the runtime's own examples ({@link RuleExamples}, from its test jar) go through {@link
  * TaskProcessor} and through the runtime's {@link CronSchedule} and {@link NewJob}, and both must
  * agree, with the same reason when they reject. Both compile the shared rules from one source
- * directory; the class files must be the same too.
+ * directory; the class files must be the same too. The grammar of {@code @Task(rateLimit)} is one
+ * of them ({@code RateSyntax}, which the runtime's {@link RateLimit#parse} reads with), and the
+ * examples here hold the compile-time check and the runtime to the same verdicts.
  */
 class RuntimeAgreementTest {
   private static final String IMPORTS =
@@ -181,9 +186,102 @@ class RuntimeAgreementTest {
     }
   }
 
+  /** Rate limits the runtime reads, with what it reads them as. */
+  private static final Map<String, RateLimit> VALID_RATE_LIMITS =
+      Map.ofEntries(
+          Map.entry("50/1s", new RateLimit(50, Duration.ofSeconds(1))),
+          Map.entry("50/s", new RateLimit(50, Duration.ofSeconds(1))),
+          Map.entry("50/1", new RateLimit(50, Duration.ofSeconds(1))),
+          Map.entry("100/60", new RateLimit(100, Duration.ofMinutes(1))),
+          Map.entry("100/m", new RateLimit(100, Duration.ofMinutes(1))),
+          Map.entry("5/500ms", new RateLimit(5, Duration.ofMillis(500))),
+          Map.entry("1/h", new RateLimit(1, Duration.ofHours(1))),
+          Map.entry("3/1.5h", new RateLimit(3, Duration.ofMinutes(90))),
+          Map.entry("7/0.25", new RateLimit(7, Duration.ofMillis(250))),
+          Map.entry("1/1ms", new RateLimit(1, Duration.ofMillis(1))),
+          Map.entry("1/0.001", new RateLimit(1, Duration.ofMillis(1))),
+          Map.entry("1/1.000000001s", new RateLimit(1, Duration.ofNanos(1_000_000_001L))),
+          Map.entry(" 20 / 2 m ", new RateLimit(20, Duration.ofMinutes(2))),
+          Map.entry("007/s", new RateLimit(7, Duration.ofSeconds(1))),
+          Map.entry("2147483647/h", new RateLimit(Integer.MAX_VALUE, Duration.ofHours(1))),
+          Map.entry("1/2562047h", new RateLimit(1, Duration.ofHours(2_562_047))));
+
+  /** Texts the runtime refuses. */
+  private static final List<String> INVALID_RATE_LIMITS =
+      List.of(
+          "50",
+          "0/s",
+          "50/0s",
+          "50/0",
+          "x/s",
+          "50/1w",
+          "50/",
+          "/s",
+          "s",
+          "-1/s",
+          "50/-1s",
+          "50/1.s",
+          "50/.5s",
+          "50/1e3",
+          "50/1S",
+          "50/1 sec",
+          "50 per second",
+          "50/1s/2",
+          "2147483648/s",
+          "5/0.5ms",
+          "1/0.0009",
+          "1/1.0000000001s",
+          "1/2562048h",
+          " ");
+
+  private static String rateLimited(int i, String rate) {
+    return """
+          @Task(name = "t%d",
+              rateLimit = "%s")
+          static void m%d(long id) {}
+        """
+        .formatted(i, rate, i);
+  }
+
+  @Test
+  void rateLimitsTheRuntimeReadsCompile() {
+    List<String> rates = List.copyOf(VALID_RATE_LIMITS.keySet());
+    Compilation compilation =
+        Sources.compile(tasks(rates.size(), i -> rateLimited(i, rates.get(i))));
+    assertThat(compilation).succeededWithoutWarnings();
+    VALID_RATE_LIMITS.forEach(
+        (text, expected) -> assertThat(RateLimit.parse(text)).as(text).isEqualTo(expected));
+  }
+
+  @Test
+  void rateLimitsTheRuntimeRefusesFail() {
+    List<String> rates = INVALID_RATE_LIMITS;
+    JavaFileObject file = tasks(rates.size(), i -> rateLimited(i, rates.get(i)));
+    Compilation compilation = Sources.compile(file);
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorCount(rates.size());
+    for (int i = 0; i < rates.size(); i++) {
+      String rate = rates.get(i);
+      assertThatThrownBy(() -> RateLimit.parse(rate))
+          .as(rate)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("rate limit '" + rate + "'");
+      assertThat(compilation)
+          .hadErrorContaining(
+              "[TaskRateLimitInvalid] rateLimit \""
+                  + rate
+                  + "\" of @Task method test.Tasks.m"
+                  + i
+                  + "(long) ")
+          .inFile(file)
+          .onLineContaining("rateLimit = \"" + rate + "\"");
+    }
+  }
+
   @Test
   void theSharedRulesAreTheSameClassFilesInBothJars() throws IOException {
-    for (String name : List.of("CronSyntax", "NameLimits", "package-info")) {
+    for (String name :
+        List.of("CronSyntax", "NameLimits", "RateSyntax", "RateSyntax$Rate", "package-info")) {
       String resource = "dev/procrastinate/spi/rules/" + name + ".class";
       List<URL> copies = Collections.list(getClass().getClassLoader().getResources(resource));
       assertThat(copies).as(resource).hasSize(2);

@@ -11,6 +11,7 @@ import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** One failing compilation per {@link Message}: the tagged text, on the offending file and line. */
@@ -581,6 +582,99 @@ class TaskProcessorErrorsTest {
         """,
         Message.TASK_TIMEOUT_INVALID,
         "timeoutSeconds = -1");
+  }
+
+  @Test
+  void negativeConcurrencyLimit() {
+    Compilation compilation =
+        assertError(
+            """
+            public class Tasks {
+              @Task(name = "t",
+                  concurrencyLimit = -2)
+              static void run(long id) {}
+            }
+            """,
+            Message.TASK_CONCURRENCY_LIMIT_INVALID,
+            "concurrencyLimit = -2");
+    assertThat(compilation)
+        .hadErrorContaining(
+            "[TaskConcurrencyLimitInvalid] concurrencyLimit of @Task method test.Tasks.run(long)"
+                + " is -2; use the number of its jobs that may run at once");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "50                   | does not read",
+        "0/s                  | allows 0 starts",
+        "50/0s                | has a period under 1 ms",
+        "x/s                  | does not read",
+        "50/1w                | does not read",
+        "50/                  | does not read",
+        "/s                   | does not read",
+        "-1/s                 | does not read",
+        "50/-1s               | does not read",
+        "50/1.s               | does not read",
+        "50 per second        | does not read",
+        "2147483648/s         | allows too many starts (at most 2147483647 per period)",
+        "99999999999999999999/s | allows too many starts (at most 2147483647 per period)",
+        "5/0.5ms              | has a period under 1 ms",
+        "1/1.0000000001s      | has a period that is not a whole number of nanoseconds",
+        "1/9999999h           | has a period that is not a whole number of nanoseconds up to about 292 years"
+      })
+  void invalidRateLimit(String rate, String problem) {
+    Compilation compilation =
+        assertError(
+            """
+            public class Tasks {
+              @Task(name = "t",
+                  rateLimit = "%s")
+              static void run(long id) {}
+            }
+            """
+                .formatted(rate),
+            Message.TASK_RATE_LIMIT_INVALID,
+            "rateLimit = \"" + rate + "\"");
+    assertThat(compilation)
+        .hadErrorContaining(
+            "[TaskRateLimitInvalid] rateLimit \""
+                + rate
+                + "\" of @Task method test.Tasks.run(long) "
+                + problem);
+    assertThat(compilation)
+        .hadErrorContaining(
+            "write N/PERIOD, at most N starts per PERIOD: N a whole number from 1, PERIOD a number"
+                + " of seconds, or a number with the unit ms, s, m or h, or a unit alone for one of"
+                + " it, at least 1 ms, e.g. \"50/1s\", \"50/s\", \"100/60\", \"100/m\" or"
+                + " \"5/500ms\"");
+  }
+
+  @Test
+  void everyBadFlowControlLimitOfAClassIsReported() {
+    Compilation compilation =
+        assertError(
+            """
+            public class Tasks {
+              @Task(name = "a", concurrencyLimit = -1,
+                  rateLimit = "50")
+              static void a(long id) {}
+
+              @Task(name = "b",
+                  rateLimit = "0/s")
+              static void b(long id) {}
+            }
+            """,
+            Message.TASK_RATE_LIMIT_INVALID,
+            "rateLimit = \"0/s\"");
+    assertThat(compilation).hadErrorCount(3);
+    assertThat(compilation)
+        .hadErrorContaining(
+            "[TaskConcurrencyLimitInvalid] concurrencyLimit of @Task method test.Tasks.a(long) is -1");
+    assertThat(compilation)
+        .hadErrorContaining(
+            "[TaskRateLimitInvalid] rateLimit \"50\" of @Task method test.Tasks.a(long) does not read");
   }
 
   @ParameterizedTest

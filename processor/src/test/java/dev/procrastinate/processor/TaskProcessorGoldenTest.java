@@ -89,6 +89,26 @@ class TaskProcessorGoldenTest {
           }
           """);
 
+  static final JavaFileObject API_TASKS =
+      Sources.source(
+          "com.acme.api.ApiTasks",
+          """
+          package com.acme.api;
+
+          import dev.procrastinate.Task;
+
+          public final class ApiTasks {
+            @Task(name = "api.call", concurrencyLimit = 3, rateLimit = "50/1s")
+            public static void call(String endpoint) {}
+
+            @Task(name = "api.poll", rateLimit = "5/500ms")
+            static void poll() {}
+
+            @Task(name = "api.export", concurrencyLimit = 1)
+            static void export() {}
+          }
+          """);
+
   @Test
   void mailTasks() throws IOException {
     Compilation compilation = Sources.compile(MAIL_TASKS);
@@ -118,6 +138,14 @@ class TaskProcessorGoldenTest {
         "nestedClassWithInstanceMethod",
         List.of(
             "com.acme.billing.ChargeInvoice", "com.acme.billing.Billing_Invoices_TaskRegistrar"));
+  }
+
+  @Test
+  void declaredFlowControlLimits() throws IOException {
+    Compilation compilation = Sources.compile(API_TASKS);
+    assertThat(compilation).succeededWithoutWarnings();
+    assertGoldens(
+        compilation, "declaredFlowControlLimits", List.of("com.acme.api.ApiTasks_TaskRegistrar"));
   }
 
   @Test

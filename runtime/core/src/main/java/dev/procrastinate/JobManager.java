@@ -6,19 +6,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.procrastinate.internal.inline.InlineJobs;
 import dev.procrastinate.internal.observe.Observers;
 import dev.procrastinate.internal.sql.Database;
+import dev.procrastinate.internal.sql.FlowControlDao;
 import dev.procrastinate.internal.sql.JobDao;
 import dev.procrastinate.internal.sql.QueryDao;
 import dev.procrastinate.internal.sql.WorkerDao;
 import dev.procrastinate.model.FailureCounts;
 import dev.procrastinate.model.FinishedJobs;
+import dev.procrastinate.model.FlowControl;
 import dev.procrastinate.model.JobCounts;
 import dev.procrastinate.model.JobFailure;
 import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.model.LimitTarget;
 import dev.procrastinate.model.ProcrastinateEvent;
 import dev.procrastinate.model.ProcrastinateJob;
 import dev.procrastinate.model.ProcrastinatePeriodicDefer;
 import dev.procrastinate.model.ProcrastinateWorker;
 import dev.procrastinate.model.QueueBacklog;
+import dev.procrastinate.model.RateLimit;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,6 +68,7 @@ public final class JobManager {
   private final JobDao dao = new JobDao();
   private final WorkerDao workers = new WorkerDao();
   private final QueryDao queries = new QueryDao();
+  private final FlowControlDao flowControls = new FlowControlDao();
   private final Observers observers;
   private final Executor deferExecutor;
   private final @Nullable InlineJobs inline;
@@ -869,6 +874,102 @@ public final class JobManager {
    */
   public List<QueueBacklog> queueBacklog() {
     return database.withConnection("reading the queue backlog", queries::queueBacklog);
+  }
+
+  // ------------------------------------------------------------------ flow control
+
+  /**
+   * Pauses a queue for every worker of this runtime: none starts a job of it until it is resumed;
+   * the jobs of it running now finish. Workers learn it at their next fetch. Python workers do not
+   * obey it.
+   *
+   * @param queue the queue
+   * @return true if the queue was running, false if it was paused already
+   * @throws IllegalArgumentException if the queue name is blank
+   */
+  public boolean pauseQueue(String queue) {
+    LimitTarget target = LimitTarget.queue(queue);
+    return database.inTransaction(
+        "pausing queue " + queue, c -> flowControls.pause(c, target.name()));
+  }
+
+  /**
+   * Resumes a paused queue: every worker that listens to it is woken at once (a notification), not
+   * at its next polling interval.
+   *
+   * @param queue the queue
+   * @return true if the queue was paused, false if it was running already
+   * @throws IllegalArgumentException if the queue name is blank
+   */
+  public boolean resumeQueue(String queue) {
+    LimitTarget target = LimitTarget.queue(queue);
+    return database.inTransaction(
+        "resuming queue " + queue, c -> flowControls.resume(c, target.name()));
+  }
+
+  /**
+   * Sets, live, how many jobs of a queue or task may run at once across every worker of this
+   * runtime; it wins over a limit declared in code. Jobs that Python workers run count against it.
+   * Workers apply it at their next fetch and are woken at once.
+   *
+   * @param target the queue or task
+   * @param limit the most jobs running at once, at least 1
+   * @throws IllegalArgumentException if the limit is below 1
+   */
+  public void setConcurrencyLimit(LimitTarget target, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException(
+          "the concurrency limit of "
+              + target
+              + " is at least 1, not "
+              + limit
+              + "; to lift a limit, clear it");
+    }
+    database.inTransaction(
+        "setting the concurrency limit of " + target,
+        c -> {
+          flowControls.setConcurrency(c, target, limit);
+          return null;
+        });
+  }
+
+  /**
+   * Sets, live, how many jobs of a queue or task may start per period across every worker of this
+   * runtime, spread evenly (see {@link RateLimit}); it wins over a limit declared in code.
+   *
+   * @param target the queue or task
+   * @param rate the limit
+   */
+  public void setRateLimit(LimitTarget target, RateLimit rate) {
+    Objects.requireNonNull(rate, "rate");
+    database.inTransaction(
+        "setting the rate limit of " + target,
+        c -> {
+          flowControls.setRate(c, target, rate);
+          return null;
+        });
+  }
+
+  /**
+   * Clears the live limits (concurrency and rate) of a queue or task; the limits its code declares,
+   * if any, apply again.
+   *
+   * @param target the queue or task
+   * @return true if it had a live limit
+   */
+  public boolean clearLimits(LimitTarget target) {
+    return database.inTransaction(
+        "clearing the limits of " + target, c -> flowControls.clear(c, target));
+  }
+
+  /**
+   * Lists the flow controls: paused queues, and the limits of queues and tasks (live and declared),
+   * with the jobs of each running now.
+   *
+   * @return the controls, queues first, by name
+   */
+  public List<FlowControl> flowControls() {
+    return database.withConnection("reading the flow controls", flowControls::list);
   }
 
   /**

@@ -107,6 +107,35 @@ public @interface Task {
   long timeoutSeconds() default 0;
 
   /**
+   * At most this many jobs of this task run at once, across every worker of this runtime (and
+   * whatever queue the jobs are in); further jobs wait until one ends. A limit set live, with the
+   * shell's {@code set_limit task=<name> concurrency=<n>}, wins over this one; clearing it comes
+   * back to this one. See {@code workers.md#flow-control} in the manual.
+   *
+   * <p>A negative value is a compile error.
+   *
+   * @return the limit, at least 1, or 0 for none declared
+   */
+  int concurrencyLimit() default 0;
+
+  /**
+   * At most so many jobs of this task start per period, across every worker of this runtime, spread
+   * evenly over the period rather than in bursts. Written {@code N/PERIOD}: {@code N} a positive
+   * whole number, {@code PERIOD} a positive number with an optional unit ({@code ms}, {@code s},
+   * {@code m}, {@code h}; seconds without one), or a unit alone for one of it: {@code "50/1s"},
+   * {@code "50/s"} and {@code "50/1"} are 50 starts a second, {@code "100/60"} and {@code "100/m"}
+   * 100 a minute, {@code "5/500ms"} 5 per half second. It is read as {@link
+   * dev.procrastinate.model.RateLimit#parse} reads it. A rate limit set live wins over this one;
+   * clearing it comes back to this one. See {@code workers.md#flow-control} in the manual.
+   *
+   * <p>A text that does not read, 0 starts, a period under one millisecond or a count beyond {@link
+   * Integer#MAX_VALUE} is a compile error.
+   *
+   * @return the rate limit, or empty for none
+   */
+  String rateLimit() default "";
+
+  /**
    * The simple name of the generated deferrer class, to resolve a clash between two tasks whose
    * default names, {@code <Method>Deferrer}, are equal in one package.
    *

@@ -9,6 +9,7 @@ import com.palantir.javapoet.ClassName;
 public final class Names {
   private static final String RUNTIME_PACKAGE = "dev.procrastinate";
   private static final String SPI_PACKAGE = "dev.procrastinate.spi";
+  private static final String MODEL_PACKAGE = "dev.procrastinate.model";
 
   /** The annotation that marks a task method. */
   public static final String TASK = "dev.procrastinate.Task";
@@ -42,6 +43,9 @@ public final class Names {
 
   /** The runtime's standard retry strategy. */
   public static final ClassName RETRY_STRATEGY = ClassName.get(RUNTIME_PACKAGE, "RetryStrategy");
+
+  /** A rate limit, {@code N/PERIOD}, which a registrar reads with its {@code parse} method. */
+  public static final ClassName RATE_LIMIT = ClassName.get(MODEL_PACKAGE, "RateLimit");
 
   /** The service interface the generated registrars implement. */
   public static final ClassName TASK_REGISTRAR = ClassName.get(SPI_PACKAGE, "TaskRegistrar");

@@ -20,6 +20,8 @@ import javax.lang.model.element.ExecutableElement;
  * @param retryPolicy the class of {@code @Task(retryPolicy)}, if set
  * @param middleware the classes of {@code @Task(middleware)}, in order
  * @param timeoutSeconds the timeout, 0 for none
+ * @param concurrencyLimit the jobs that may run at once across all workers, 0 for no limit declared
+ * @param rateLimit the rate limit as written, {@code N/PERIOD}, if one is declared
  * @param deferrerName the simple name of the generated deferrer
  * @param isStatic whether the method is static
  * @param returnsVoid whether the method returns nothing
@@ -41,6 +43,8 @@ public record TaskMethod(
     Optional<TypeName> retryPolicy,
     List<TypeName> middleware,
     long timeoutSeconds,
+    int concurrencyLimit,
+    Optional<String> rateLimit,
     String deferrerName,
     boolean isStatic,
     boolean returnsVoid,

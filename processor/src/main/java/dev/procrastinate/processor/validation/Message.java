@@ -91,6 +91,16 @@ public enum Message {
       "TaskTimeoutInvalid",
       "timeoutSeconds of @Task method %s is %d; use 0 for no timeout or a positive number of"
           + " seconds"),
+  TASK_CONCURRENCY_LIMIT_INVALID(
+      "TaskConcurrencyLimitInvalid",
+      "concurrencyLimit of @Task method %s is %d; use the number of its jobs that may run at once"
+          + " across all workers (1 or more), or leave it out (0) for no limit"),
+  TASK_RATE_LIMIT_INVALID(
+      "TaskRateLimitInvalid",
+      "rateLimit \"%s\" of @Task method %s %s; write N/PERIOD, at most N starts per PERIOD: N a"
+          + " whole number from 1, PERIOD a number of seconds, or a number with the unit ms, s, m"
+          + " or h, or a unit alone for one of it, at least 1 ms, e.g. \"50/1s\", \"50/s\","
+          + " \"100/60\", \"100/m\" or \"5/500ms\"; leave it out for no limit"),
   PERIODIC_CRON_INVALID(
       "PeriodicCronInvalid",
       "cron \"%s\" of @Periodic on %s is invalid: %s; write 5 fields (minute hour day-of-month"

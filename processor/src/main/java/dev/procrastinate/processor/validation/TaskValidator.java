@@ -34,6 +34,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link NameValidator}: task name, aliases, queue and deferrer name, unique in the
  *       compilation and within the schema's limits;
  *   <li>{@link RetryValidator}: {@code @Retry}, {@code retryPolicy}, middleware and timeout;
+ *   <li>{@link FlowControlValidator}: {@code concurrencyLimit} and {@code rateLimit};
  *   <li>{@link ParameterValidator}: parameters that round-trip through JSON;
  *   <li>{@link PeriodicValidator}: {@code @Periodic} schedules.
  * </ul>
@@ -45,6 +46,7 @@ public final class TaskValidator {
   private final ShapeValidator shape;
   private final NameValidator names;
   private final RetryValidator retry;
+  private final FlowControlValidator flowControl;
   private final ParameterValidator parameters;
   private final PeriodicValidator periodic;
 
@@ -66,6 +68,7 @@ public final class TaskValidator {
             annotations,
             new ComponentClasses(elements, env.getTypeUtils()),
             diagnostics);
+    this.flowControl = new FlowControlValidator(annotations, diagnostics);
     this.parameters = new ParameterValidator(annotations, diagnostics);
     this.periodic = new PeriodicValidator(annotations, diagnostics);
   }
@@ -129,6 +132,7 @@ public final class TaskValidator {
     shape.validate(site);
     NameValidator.TaskNames taskNames = names.validate(site);
     RetryValidator.Execution execution = retry.validate(site);
+    FlowControlValidator.Limits limits = flowControl.validate(site);
     List<TaskParam> params = parameters.validate(site);
     List<PeriodicModel> periodics = periodic.validate(site, params);
 
@@ -158,6 +162,8 @@ public final class TaskValidator {
         execution.retryPolicy(),
         execution.middleware(),
         execution.timeoutSeconds(),
+        limits.concurrencyLimit(),
+        limits.rateLimit(),
         taskNames.deferrerName(),
         method.getModifiers().contains(Modifier.STATIC),
         method.getReturnType().getKind() == TypeKind.VOID,

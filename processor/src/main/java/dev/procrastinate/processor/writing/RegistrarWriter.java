@@ -123,6 +123,11 @@ public final class RegistrarWriter {
     if (task.timeoutSeconds() > 0) {
       code.add(".timeout($T.ofSeconds($L))\n", Duration.class, task.timeoutSeconds());
     }
+    if (task.concurrencyLimit() > 0) {
+      code.add(".concurrencyLimit($L)\n", task.concurrencyLimit());
+    }
+    task.rateLimit()
+        .ifPresent(rate -> code.add(".rateLimit($T.parse($S))\n", Names.RATE_LIMIT, rate));
     for (TaskParam arg : task.arguments()) {
       boolean optional =
           arg.kind() == TaskParam.Kind.OPTIONAL_CLASS

@@ -17,7 +17,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "shell",
     description = {
-      "Administration shell: list jobs, queues, tasks and locks, cancel, abort and retry jobs.",
+      "Administration shell: list jobs, queues, tasks and locks, cancel, abort and retry jobs;"
+          + " pause and resume queues, set, clear and list concurrency and rate limits.",
       "Without COMMAND, reads commands from standard input (type help); with one, runs it and"
           + " exits 1 if it failed."
     })

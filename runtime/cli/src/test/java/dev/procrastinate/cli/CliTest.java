@@ -523,6 +523,63 @@ class CliTest {
     assertThat(bad.errLines()).containsExactly("*** there is no job 999");
   }
 
+  @Test
+  void shellPausesQueuesAndSetsLimitsForEveryWorker() throws Exception {
+    sql.execute("DELETE FROM procrastinate_java_flow_controls");
+    jobs.defer(NewJob.builder("t.mail").queue("emails").build());
+    try {
+      CliProcess.Result result =
+          CliProcess.launcher()
+              .runWithInput(
+                  String.join(
+                      "\n",
+                      "pause_queue emails",
+                      "set_limit task=t.mail concurrency=2 rate=10/s",
+                      "set_limit task=t.mail concurrency=none",
+                      "list_queues",
+                      "list_limits",
+                      ""),
+                  withDb("shell"));
+      assertThat(result.exitCode()).as(result.toString()).isZero();
+      assertThat(result.outLines())
+          .containsExactly(
+              "Welcome to the procrastinate shell.   Type help or ? to list commands.",
+              "",
+              "procrastinate> queue emails paused: no worker of this runtime starts its jobs until"
+                  + " resume_queue emails; the jobs running now finish; Python workers do not obey",
+              "procrastinate> task=t.mail: concurrency 2, rate 10/1s set; every worker of this"
+                  + " runtime obeys it from its next fetch",
+              "procrastinate> procrastinate> emails: 1 jobs (todo: 1, doing: 0, succeeded: 0,"
+                  + " failed: 0, cancelled: 0, aborted: 0) [paused]",
+              "procrastinate> queue=emails: paused, concurrency none, rate none, running now 0",
+              "task=t.mail: concurrency 2, rate 10/1s, running now 0",
+              "procrastinate> ");
+      assertThat(result.errLines())
+          .containsExactly(
+              "*** set_limit: concurrency=none is not a whole number; give the most jobs running at"
+                  + " once, as concurrency=5");
+
+      // One command as arguments: exit 1 when it fails, 0 when it worked or had nothing to do.
+      CliProcess.Result bad = cli("shell", "clear_limit", "queue=emails", "task=t.mail");
+      assertThat(bad.exitCode()).isEqualTo(1);
+      assertThat(bad.errLines())
+          .containsExactly(
+              "*** clear_limit: give queue= or task=, not both: a limit applies to every job of one"
+                  + " queue, or to every job of one task");
+      CliProcess.Result cleared = cli("shell", "clear_limit", "task=t.mail");
+      assertThat(cleared.exitCode()).as(cleared.toString()).isZero();
+      assertThat(cleared.out())
+          .isEqualTo("task=t.mail: live limits cleared; it has no limit now\n");
+      CliProcess.Result resumed = cli("shell", "resume_queue", "emails");
+      assertThat(resumed.exitCode()).isZero();
+      assertThat(resumed.out())
+          .isEqualTo("queue emails resumed: workers of this runtime start its jobs again\n");
+      assertThat(jobs.flowControls()).isEmpty();
+    } finally {
+      sql.execute("DELETE FROM procrastinate_java_flow_controls");
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // errors
 

@@ -6,16 +6,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.procrastinate.JobFilter;
 import dev.procrastinate.JobManager;
 import dev.procrastinate.ProcrastinateException;
+import dev.procrastinate.SchemaException;
+import dev.procrastinate.model.FlowControl;
 import dev.procrastinate.model.JobCounts;
 import dev.procrastinate.model.JobFailure;
 import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.model.LimitTarget;
 import dev.procrastinate.model.ProcrastinateJob;
+import dev.procrastinate.model.RateLimit;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -24,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -60,6 +66,8 @@ public final class Shell {
   private static final Set<String> JOB_FILTERS =
       Set.of("id", "queue", "task", "status", "lock", "queueing_lock");
   private static final Set<String> COUNT_FILTERS = Set.of("queue", "task", "status", "lock");
+  private static final Set<String> LIMIT_WORDS = Set.of("queue", "task", "concurrency", "rate");
+  private static final Set<String> TARGET_WORDS = Set.of("queue", "task");
   private static final DateTimeFormatter PYTHON_DATETIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -89,9 +97,10 @@ public final class Shell {
         this::listJobs);
     command(
         "list_queues",
-        "List queues with the number of jobs per status.\n"
+        "List queues with the number of jobs per status; a paused queue's line ends with"
+            + " [paused].\n"
             + "Usage: list_queues [queue=QUEUE_NAME] [task=TASK_NAME] [status=STATUS] [lock=LOCK]",
-        words -> listCounts(words, "list_queues", jobs::countByQueue));
+        this::listQueues);
     command(
         "list_tasks",
         "List tasks with the number of jobs per status.\n"
@@ -123,6 +132,37 @@ public final class Shell {
                   jobs.retry(id);
                   return true;
                 }));
+    command(
+        "pause_queue",
+        "Pause a queue: no worker of this runtime starts its jobs until resume_queue; the jobs"
+            + " running now finish. Python workers do not obey.\nUsage: pause_queue QUEUE_NAME",
+        this::pauseQueue);
+    command(
+        "resume_queue",
+        "Resume a paused queue: its workers are woken and start its jobs again.\n"
+            + "Usage: resume_queue QUEUE_NAME",
+        this::resumeQueue);
+    command(
+        "set_limit",
+        "Set, live, how many jobs of a queue or task may run at once (concurrency) and start per"
+            + " period (rate),\nacross every worker of this runtime; it wins over a limit the"
+            + " task declares in code.\n"
+            + "Usage: set_limit queue=QUEUE_NAME|task=TASK_NAME [concurrency=N] [rate=N/PERIOD]\n"
+            + "PERIOD: a number with an optional unit (ms, s, m, h; seconds without one), or a"
+            + " unit alone.\n"
+            + "Example: set_limit task=mail.send concurrency=5 rate=50/1s",
+        this::setLimit);
+    command(
+        "clear_limit",
+        "Clear the live limits of a queue or task; the limits its code declares, if any, apply"
+            + " again.\nUsage: clear_limit queue=QUEUE_NAME|task=TASK_NAME",
+        this::clearLimit);
+    command(
+        "list_limits",
+        "List the flow controls: paused queues, and the concurrency and rate limits of queues"
+            + " and tasks\n(set live, else declared in code, marked (declared)), with their jobs"
+            + " running now.\nUsage: list_limits",
+        this::listLimits);
     command("help", "List commands, or show the help of one.\nUsage: help [COMMAND]", this::help);
     command("exit", "Leave the shell (also at the end of the input).", words -> Result.EXIT);
   }
@@ -281,7 +321,57 @@ public final class Shell {
   private Result listCounts(
       List<String> words, String command, Function<JobFilter, List<JobCounts>> query) {
     JobFilter filter = toFilter(filters(words, command, COUNT_FILTERS));
-    for (JobCounts counts : query.apply(filter)) {
+    printCounts(query.apply(filter), Set.of());
+    return Result.OK;
+  }
+
+  /**
+   * Lists the queues as {@link #listCounts} does, a paused queue's line ending with {@code
+   * [paused]}; without a filter, a paused queue that has no job is listed too, so that it is seen.
+   */
+  private Result listQueues(List<String> words) {
+    JobFilter filter = toFilter(filters(words, "list_queues", COUNT_FILTERS));
+    List<JobCounts> counts = new ArrayList<>(jobs.countByQueue(filter));
+    Set<String> paused = pausedQueues();
+    if (words.isEmpty()) {
+      Set<String> listed = new TreeSet<>();
+      counts.forEach(c -> listed.add(c.name()));
+      for (String queue : paused) {
+        if (!listed.contains(queue)) {
+          int at = 0;
+          while (at < counts.size() && counts.get(at).name().compareTo(queue) < 0) {
+            at++;
+          }
+          counts.add(at, new JobCounts(queue, 0, Map.of()));
+        }
+      }
+    }
+    printCounts(counts, paused);
+    return Result.OK;
+  }
+
+  /**
+   * Returns the paused queues; none on a schema without this runtime's flow controls (one that
+   * Python Procrastinate made and that was never migrated), where upstream's listing still works.
+   */
+  private Set<String> pausedQueues() {
+    List<FlowControl> controls;
+    try {
+      controls = jobs.flowControls();
+    } catch (SchemaException e) {
+      return Set.of();
+    }
+    Set<String> paused = new TreeSet<>();
+    for (FlowControl control : controls) {
+      if (control.paused()) {
+        paused.add(control.target().name());
+      }
+    }
+    return paused;
+  }
+
+  private void printCounts(List<JobCounts> list, Set<String> paused) {
+    for (JobCounts counts : list) {
       out.println(
           counts.name()
               + ": "
@@ -298,9 +388,210 @@ public final class Shell {
               + counts.count(JobStatus.CANCELLED)
               + ", aborted: "
               + counts.count(JobStatus.ABORTED)
-              + ")");
+              + ")"
+              + (paused.contains(counts.name()) ? " [paused]" : ""));
+    }
+  }
+
+  private Result pauseQueue(List<String> words) {
+    String queue = queueArgument(words, "pause_queue");
+    if (jobs.pauseQueue(queue)) {
+      out.println(
+          "queue "
+              + queue
+              + " paused: no worker of this runtime starts its jobs until resume_queue "
+              + queue
+              + "; the jobs running now finish; Python workers do not obey");
+    } else {
+      out.println("queue " + queue + " is already paused; nothing changed");
     }
     return Result.OK;
+  }
+
+  private Result resumeQueue(List<String> words) {
+    String queue = queueArgument(words, "resume_queue");
+    if (jobs.resumeQueue(queue)) {
+      out.println("queue " + queue + " resumed: workers of this runtime start its jobs again");
+    } else {
+      out.println("queue " + queue + " is not paused; nothing changed");
+    }
+    return Result.OK;
+  }
+
+  private static String queueArgument(List<String> words, String command) {
+    if (words.size() != 1) {
+      throw new IllegalArgumentException(
+          command
+              + ": give one queue name, as "
+              + command
+              + " emails"
+              + (words.isEmpty() ? "" : "; got " + String.join(" ", words)));
+    }
+    return words.get(0);
+  }
+
+  private Result setLimit(List<String> words) {
+    Map<String, String> arguments = limitArguments(words, "set_limit", LIMIT_WORDS);
+    LimitTarget target = target(arguments, "set_limit");
+    String concurrencyText = arguments.get("concurrency");
+    String rateText = arguments.get("rate");
+    if (concurrencyText == null && rateText == null) {
+      throw new IllegalArgumentException(
+          "set_limit: give concurrency=N, rate=N/PERIOD or both, as set_limit "
+              + target
+              + " concurrency=5 rate=50/1s; to lift the limits, use clear_limit "
+              + target);
+    }
+    Integer concurrency = concurrencyText == null ? null : concurrency(concurrencyText, target);
+    RateLimit rate;
+    try {
+      rate = rateText == null ? null : RateLimit.parse(rateText);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("set_limit: " + e.getMessage(), e);
+    }
+    List<String> set = new ArrayList<>();
+    if (concurrency != null) {
+      jobs.setConcurrencyLimit(target, concurrency);
+      set.add("concurrency " + concurrency);
+    }
+    if (rate != null) {
+      jobs.setRateLimit(target, rate);
+      set.add("rate " + rate);
+    }
+    out.println(
+        target
+            + ": "
+            + String.join(", ", set)
+            + " set; every worker of this runtime obeys it from its next fetch");
+    return Result.OK;
+  }
+
+  private static int concurrency(String text, LimitTarget target) {
+    int value;
+    try {
+      value = Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "set_limit: concurrency="
+              + text
+              + " is not a whole number; give the most jobs running at once, as concurrency=5",
+          e);
+    }
+    if (value < 1) {
+      throw new IllegalArgumentException(
+          "set_limit: concurrency="
+              + text
+              + " is below 1; give at least 1, or lift the limits with clear_limit "
+              + target);
+    }
+    return value;
+  }
+
+  private Result clearLimit(List<String> words) {
+    LimitTarget target = target(limitArguments(words, "clear_limit", TARGET_WORDS), "clear_limit");
+    boolean cleared = jobs.clearLimits(target);
+    FlowControl declared =
+        jobs.flowControls().stream()
+            .filter(c -> c.target().equals(target))
+            .filter(c -> c.declaredConcurrency() != null || c.declaredRate() != null)
+            .findFirst()
+            .orElse(null);
+    String after =
+        declared == null
+            ? "it has no limit now"
+            : "the limits its code declares apply again: "
+                + limitText("concurrency", declared.declaredConcurrency(), null)
+                + ", "
+                + limitText("rate", declared.declaredRate(), null);
+    out.println(
+        cleared
+            ? target + ": live limits cleared; " + after
+            : target + " has no live limit; nothing changed; " + after);
+    return Result.OK;
+  }
+
+  private Result listLimits(List<String> words) {
+    if (!words.isEmpty()) {
+      throw new IllegalArgumentException(
+          "list_limits: takes no argument; got " + String.join(" ", words));
+    }
+    for (FlowControl control : jobs.flowControls()) {
+      StringBuilder line = new StringBuilder().append(control.target()).append(": ");
+      if (control.target().scope() == LimitTarget.Scope.QUEUE) {
+        line.append(control.paused() ? "paused, " : "not paused, ");
+      }
+      line.append(limitText("concurrency", control.concurrency(), control.declaredConcurrency()))
+          .append(", ")
+          .append(limitText("rate", control.rate(), control.declaredRate()))
+          .append(", running now ")
+          .append(control.running());
+      out.println(line);
+    }
+    return Result.OK;
+  }
+
+  /**
+   * Writes a limit: the live one, else the declared one marked {@code (declared)}, else {@code
+   * none}; a live one that wins over a declared one says so.
+   */
+  private static String limitText(String name, @Nullable Object live, @Nullable Object declared) {
+    if (live != null) {
+      return name + " " + live + (declared == null ? "" : " (declared " + declared + ")");
+    }
+    return name + " " + (declared == null ? "none" : declared + " (declared)");
+  }
+
+  /** Reads {@code key=value} words: each key known, given once, with a value. */
+  private static Map<String, String> limitArguments(
+      List<String> words, String command, Set<String> keys) {
+    Map<String, String> arguments = new LinkedHashMap<>();
+    String known = String.join(", ", keys.stream().sorted().map(k -> k + "=").toList());
+    for (String word : words) {
+      int equals = word.indexOf('=');
+      String key = equals < 0 ? word : word.substring(0, equals);
+      if (equals < 0 || !keys.contains(key)) {
+        throw new IllegalArgumentException(
+            command + ": unknown argument '" + word + "'; use " + known);
+      }
+      String value = word.substring(equals + 1);
+      if (value.isBlank()) {
+        throw new IllegalArgumentException(
+            command + ": " + key + "= has no value; write it as " + key + "=" + example(key));
+      }
+      if (arguments.put(key, value) != null) {
+        throw new IllegalArgumentException(command + ": " + key + "= is given twice; give it once");
+      }
+    }
+    return arguments;
+  }
+
+  private static String example(String key) {
+    return switch (key) {
+      case "queue" -> "emails";
+      case "task" -> "mail.send";
+      case "concurrency" -> "5";
+      default -> "50/1s";
+    };
+  }
+
+  /** Returns the one queue or task the arguments name. */
+  private static LimitTarget target(Map<String, String> arguments, String command) {
+    String queue = arguments.get("queue");
+    String task = arguments.get("task");
+    if (queue != null && task != null) {
+      throw new IllegalArgumentException(
+          command
+              + ": give queue= or task=, not both: a limit applies to every job of one queue, or"
+              + " to every job of one task");
+    }
+    if (queue == null && task == null) {
+      throw new IllegalArgumentException(
+          command
+              + ": say what to limit with queue=QUEUE_NAME or task=TASK_NAME, as "
+              + command
+              + " queue=emails");
+    }
+    return queue != null ? LimitTarget.queue(queue) : LimitTarget.task(task);
   }
 
   private interface JobChange {

@@ -4,6 +4,7 @@ import dev.procrastinate.JobMiddleware;
 import dev.procrastinate.NewJob;
 import dev.procrastinate.RetryPolicy;
 import dev.procrastinate.RetryStrategy;
+import dev.procrastinate.model.RateLimit;
 import dev.procrastinate.spi.rules.NameLimits;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +29,8 @@ public final class TaskDescriptor {
   private final RetryPolicy retryPolicy;
   private final List<JobMiddleware> middleware;
   private final @Nullable Duration timeout;
+  private final int concurrencyLimit;
+  private final @Nullable RateLimit rateLimit;
   private final List<TaskParameter> parameters;
   private final List<PeriodicSchedule> periodicSchedules;
   private final TaskHandler handler;
@@ -42,6 +46,8 @@ public final class TaskDescriptor {
     this.retryPolicy = builder.retryPolicy;
     this.middleware = List.copyOf(builder.middleware);
     this.timeout = builder.timeout;
+    this.concurrencyLimit = builder.concurrencyLimit;
+    this.rateLimit = builder.rateLimit;
     this.parameters = List.copyOf(builder.parameters);
     this.periodicSchedules = List.copyOf(builder.periodicSchedules);
     this.handler = handler;
@@ -49,7 +55,8 @@ public final class TaskDescriptor {
   }
 
   /**
-   * Starts a descriptor with the default queue and priority, no retry and no timeout.
+   * Starts a descriptor with the default queue and priority, no retry, no timeout and no flow
+   * control limits.
    *
    * @param name the task's persisted name
    * @return a new builder
@@ -141,6 +148,27 @@ public final class TaskDescriptor {
   }
 
   /**
+   * Returns the concurrency limit declared in code, {@code @Task(concurrencyLimit)}: at most this
+   * many jobs of the task run at once across every worker of this runtime. A limit set live wins
+   * over it.
+   *
+   * @return the limit, at least 1, or empty when none is declared
+   */
+  public OptionalInt concurrencyLimit() {
+    return concurrencyLimit == 0 ? OptionalInt.empty() : OptionalInt.of(concurrencyLimit);
+  }
+
+  /**
+   * Returns the rate limit declared in code, {@code @Task(rateLimit)}: at most so many job starts
+   * per period across every worker of this runtime. A limit set live wins over it.
+   *
+   * @return the limit, or empty when none is declared
+   */
+  public Optional<RateLimit> rateLimit() {
+    return Optional.ofNullable(rateLimit);
+  }
+
+  /**
    * Returns the keyword arguments, in the order of the method's parameters; a {@link
    * dev.procrastinate.JobContext} parameter is not one.
    *
@@ -194,6 +222,8 @@ public final class TaskDescriptor {
     private RetryPolicy retryPolicy = RetryStrategy.none();
     private final List<JobMiddleware> middleware = new ArrayList<>();
     private @Nullable Duration timeout;
+    private int concurrencyLimit;
+    private @Nullable RateLimit rateLimit;
     private final List<TaskParameter> parameters = new ArrayList<>();
     private final List<PeriodicSchedule> periodicSchedules = new ArrayList<>();
     private String source = "";
@@ -299,6 +329,40 @@ public final class TaskDescriptor {
      */
     public Builder timeout(@Nullable Duration timeout) {
       this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets the concurrency limit declared in code, {@code @Task(concurrencyLimit)}: at most this
+     * many jobs of the task run at once across every worker of this runtime. Not calling it
+     * declares none.
+     *
+     * @param limit the limit, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException naming the task, if the limit is below 1
+     */
+    public Builder concurrencyLimit(int limit) {
+      if (limit < 1) {
+        throw new IllegalArgumentException(
+            "task "
+                + name
+                + ": a concurrency limit allows at least 1 job at once, not "
+                + limit
+                + "; leave it out for no limit");
+      }
+      this.concurrencyLimit = limit;
+      return this;
+    }
+
+    /**
+     * Sets the rate limit declared in code, {@code @Task(rateLimit)}: at most so many job starts
+     * per period across every worker of this runtime.
+     *
+     * @param limit the limit, or null for none
+     * @return this builder
+     */
+    public Builder rateLimit(@Nullable RateLimit limit) {
+      this.rateLimit = limit;
       return this;
     }
 

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * A worker in a process of its own, for tests that kill it: runs task {@code t.sleepy}, which
- * prints {@code STARTED <job id>} and sleeps for a minute. Arguments: JDBC URL, user, password.
+ * prints {@code STARTED <job id>} and sleeps for a minute. Arguments: JDBC URL, user, password, and
+ * optionally another name for the task.
  */
 public final class WorkerProcess {
   private WorkerProcess() {}
@@ -20,7 +21,7 @@ public final class WorkerProcess {
   /**
    * Runs the worker until the process is killed.
    *
-   * @param args URL, user, password
+   * @param args URL, user, password, and optionally the task's name
    * @throws Exception if the worker fails
    */
   public static void main(String[] args) throws Exception {
@@ -29,10 +30,11 @@ public final class WorkerProcess {
     config.setUsername(args[1]);
     config.setPassword(args[2]);
     config.setMaximumPoolSize(4);
+    String task = args.length > 3 ? args[3] : "t.sleepy";
     TaskRegistrar registrar =
         () ->
             List.of(
-                TaskDescriptor.builder("t.sleepy")
+                TaskDescriptor.builder(task)
                     .source("WorkerProcess#sleepy")
                     .build(
                         (context, arguments) -> {

@@ -28,9 +28,12 @@ import org.slf4j.LoggerFactory;
  * servlet does. Thread-safe.
  *
  * <p>Pages: {@code /} (overview), {@code /jobs} (filtered list), {@code /jobs/<id>}, {@code
- * /tasks}, {@code /locks}, {@code /periodic}, {@code /workers}. Actions, each confirmed on a page
- * of its own and then POSTed: {@code /jobs/<id>/retry}, {@code /jobs/<id>/cancel}, {@code
- * /jobs/<id>/abort}, and {@code /jobs/bulk/<action>?<filter>} for every job a filter selects.
+ * /tasks}, {@code /locks}, {@code /periodic}, {@code /workers}, {@code /limits} (flow controls).
+ * Actions, each confirmed on a page of its own and then POSTed: {@code /jobs/<id>/retry}, {@code
+ * /jobs/<id>/cancel}, {@code /jobs/<id>/abort}, {@code /jobs/bulk/<action>?<filter>} for every job
+ * a filter selects, {@code /queues/pause?queue=<queue>} and {@code /queues/resume?queue=<queue>},
+ * {@code /limits/set?scope=queue|task&name=<name>&concurrency=<n>&rate=<n/period>} and {@code
+ * /limits/clear?scope=queue|task&name=<name>}.
  */
 public final class Dashboard {
   /** How often pages refresh their figures by default. */
@@ -160,7 +163,9 @@ public final class Dashboard {
   /** Returns the route table: the pages, the assets and the actions, tried in order. */
   private List<Route> routes() {
     return List.of(
-        Route.get("/", call -> page(new StatusPages(call.page()).overview())),
+        Route.get(
+            "/",
+            call -> page(new StatusPages(call.page()).overview(FlowPages.notice(call.query())))),
         Route.get("/assets", this::asset),
         Route.get("/assets/(.+)", this::asset),
         Route.get("/jobs", this::jobList),
@@ -171,8 +176,46 @@ public final class Dashboard {
         Route.get("/locks", call -> page(new StatusPages(call.page()).locks())),
         Route.get("/periodic", call -> page(new TaskPages(call.page()).periodic())),
         Route.get("/workers", call -> page(new StatusPages(call.page()).workers())),
+        Route.get(
+            "/limits",
+            call -> page(new FlowPages(call.page()).limits(FlowPages.notice(call.query())))),
+        Route.get("/limits/set", this::confirmLimits),
+        Route.get(
+            "/limits/clear", call -> page(new FlowPages(call.page()).confirmClear(call.query()))),
+        Route.get(
+            "/queues/(pause|resume)",
+            call ->
+                page(
+                    new FlowPages(call.page())
+                        .confirmQueue(FlowPages.QueueAction.of(call.param(0)), call.query()))),
         Route.post("/jobs/bulk/([^/]+)", this::actOnFilter),
-        Route.post("/jobs/([^/]+)/([^/]+)", this::actOnJob));
+        Route.post("/jobs/([^/]+)/([^/]+)", this::actOnJob),
+        Route.post(
+            "/queues/(pause|resume)",
+            call ->
+                new FlowPages(call.page())
+                    .actOnQueue(FlowPages.QueueAction.of(call.param(0)), call.query())),
+        Route.post(
+            "/limits/set", call -> new FlowPages(call.page()).set(FlowPages.change(call.query()))),
+        Route.post("/limits/clear", call -> new FlowPages(call.page()).clear(call.query())));
+  }
+
+  /**
+   * Confirms the limits the form gives, or shows the limits page again with the form as it was
+   * filled and why it was refused (400).
+   */
+  private DashboardResponse confirmLimits(Route.Call call) {
+    call.page().refuseIfReadOnly("change limits");
+    FlowPages flow = new FlowPages(call.page());
+    FlowPages.LimitChange change;
+    try {
+      change = FlowPages.change(call.query());
+    } catch (HttpProblem problem) {
+      HtmlOutput output = new HtmlOutput();
+      flow.refused(call.query(), problem.getMessage()).render(output);
+      return DashboardResponse.html(problem.status(), output.toString());
+    }
+    return page(flow.confirmSet(change));
   }
 
   private DashboardResponse jobList(Route.Call call) {
@@ -209,7 +252,8 @@ public final class Dashboard {
         throw new HttpProblem(
             403,
             "Read-only",
-            "This dashboard is read-only: it shows jobs but does not retry, cancel or abort them.");
+            "This dashboard is read-only: it shows jobs, queues and limits but does not retry,"
+                + " cancel or abort jobs, pause or resume queues, or change limits.");
       }
       Csrf.check(request, QueryString.parse(request.bodyText()));
     }
@@ -225,8 +269,8 @@ public final class Dashboard {
     throw HttpProblem.notFound(
         "There is no page "
             + path
-            + ". The pages are the overview, jobs, tasks, locks, periodic"
-            + " and workers.");
+            + ". The pages are the overview, jobs, tasks, locks, periodic, workers"
+            + " and limits.");
   }
 
   private static DashboardResponse page(Page page) {

@@ -290,19 +290,11 @@ final class JobPages {
 
   private ConfirmPage confirmation(
       String title, String question, String target, Action action, String label, String back) {
-    List<ConfirmPage.HiddenField> fields = new ArrayList<>();
-    fields.add(new ConfirmPage.HiddenField(Csrf.FIELD, context.csrfToken()));
-    new TreeMap<>(context.formFields())
-        .forEach((name, value) -> fields.add(new ConfirmPage.HiddenField(name, value)));
-    return new ConfirmPage(
-        context.layout("jobs", title, null), question, target, action.path, fields, label, back);
+    return context.confirmation("jobs", title, question, target, action.path, label, back);
   }
 
   private void refuseIfReadOnly(Action action) {
-    if (context.readOnly()) {
-      throw new HttpProblem(
-          403, "Read-only", "This dashboard is read-only: it does not " + action.path + " jobs.");
-    }
+    context.refuseIfReadOnly(action.path + " jobs");
   }
 
   private String jobUrl(ProcrastinateJob job) {

@@ -2,6 +2,7 @@ package dev.procrastinate.dashboard;
 
 import dev.procrastinate.App;
 import dev.procrastinate.JobManager;
+import dev.procrastinate.dashboard.view.ConfirmPage;
 import dev.procrastinate.dashboard.view.Count;
 import dev.procrastinate.dashboard.view.Layout;
 import dev.procrastinate.dashboard.view.Link;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,7 +62,8 @@ record PageContext(
           new String[] {"tasks", "/tasks", "Tasks"},
           new String[] {"locks", "/locks", "Locks"},
           new String[] {"periodic", "/periodic", "Periodic"},
-          new String[] {"workers", "/workers", "Workers"});
+          new String[] {"workers", "/workers", "Workers"},
+          new String[] {"limits", "/limits", "Limits"});
 
   private static final Count ZERO = new Count("0", null);
 
@@ -80,6 +83,42 @@ record PageContext(
     }
     return new Layout(
         base, title, nav, readOnly, refreshInterval.toMillis(), notice, Format.instant(now));
+  }
+
+  /**
+   * Returns the confirmation page of an action: a question and a form that POSTs it, with the CSRF
+   * token and the further form fields.
+   *
+   * @param section the navigation's section of the page
+   * @param style the action's name, which styles its button, such as {@code retry}
+   */
+  ConfirmPage confirmation(
+      String section,
+      String title,
+      String question,
+      String target,
+      String style,
+      String label,
+      String back) {
+    List<ConfirmPage.HiddenField> fields = new ArrayList<>();
+    fields.add(new ConfirmPage.HiddenField(Csrf.FIELD, csrfToken));
+    new TreeMap<>(formFields)
+        .forEach((name, value) -> fields.add(new ConfirmPage.HiddenField(name, value)));
+    return new ConfirmPage(
+        layout(section, title, null), question, target, style, fields, label, back);
+  }
+
+  /**
+   * Refuses an action's confirmation on a read-only dashboard.
+   *
+   * @param what the action in words, such as {@code retry jobs}
+   * @throws HttpProblem 403 if the dashboard is read-only
+   */
+  void refuseIfReadOnly(String what) {
+    if (readOnly) {
+      throw new HttpProblem(
+          403, "Read-only", "This dashboard is read-only: it does not " + what + ".");
+    }
   }
 
   /** Returns the error page of a problem. */

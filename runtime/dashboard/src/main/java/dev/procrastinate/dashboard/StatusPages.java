@@ -8,6 +8,7 @@ import dev.procrastinate.dashboard.view.OverviewPage;
 import dev.procrastinate.dashboard.view.WorkerTable;
 import dev.procrastinate.dashboard.view.WorkersPage;
 import dev.procrastinate.model.FailureCounts;
+import dev.procrastinate.model.FlowControl;
 import dev.procrastinate.model.JobCounts;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.ProcrastinateWorker;
@@ -17,10 +18,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The pages of the queue's current state, filled from {@link JobManager}'s counts: the overview,
- * the locks and the workers.
+ * The pages of the queue's current state, filled from {@link JobManager}'s counts: the overview
+ * (with the paused queues marked), the locks and the workers.
  */
 final class StatusPages {
   private final PageContext context;
@@ -31,29 +35,38 @@ final class StatusPages {
     this.jobs = context.jobs();
   }
 
-  OverviewPage overview() {
-    List<JobCounts> counts = jobs.countByQueue(context.countCap());
+  OverviewPage overview(@Nullable String notice) {
+    List<JobCounts> counts = new ArrayList<>(jobs.countByQueue(context.countCap()));
     Map<String, QueueBacklog> backlogs = new HashMap<>();
     for (QueueBacklog backlog : jobs.queueBacklog()) {
       backlogs.put(backlog.queue(), backlog);
     }
+    Set<String> paused = pausedQueues();
+    addPausedWithoutJobs(counts, paused);
+    FlowPages flow = new FlowPages(context);
     List<OverviewPage.QueueRow> queues = new ArrayList<>();
     for (JobCounts queue : counts) {
       QueueBacklog backlog = backlogs.get(queue.name());
+      boolean isPaused = paused.contains(queue.name());
       queues.add(
           new OverviewPage.QueueRow(
               queue.name(),
               context.jobsUrl(PageContext.param("queue", queue.name())),
               context.statusCounts(queue, "queue"),
               backlog == null ? "0" : Format.count(backlog.due()),
-              backlog == null || backlog.due() == 0 ? "—" : Format.age(backlog.oldestDueAge())));
+              backlog == null || backlog.due() == 0 ? "—" : Format.age(backlog.oldestDueAge()),
+              isPaused,
+              flow.queueAction(
+                  isPaused ? FlowPages.QueueAction.RESUME : FlowPages.QueueAction.PAUSE,
+                  queue.name(),
+                  false)));
     }
     boolean capped =
         counts.stream()
             .anyMatch(q -> q.byStatus().values().stream().anyMatch(c -> c >= context.countCap()));
     FailureCounts recent = jobs.countFailures(Duration.ofHours(1), 5);
     return new OverviewPage(
-        context.layout("overview", "Overview", null),
+        context.layout("overview", "Overview", notice),
         PageContext.columnNames(),
         queues,
         capped
@@ -65,6 +78,34 @@ final class StatusPages {
         workerTable(),
         failureRows(recent.byTask(), "task"),
         failureRows(recent.byException(), "failure"));
+  }
+
+  private Set<String> pausedQueues() {
+    Set<String> paused = new TreeSet<>();
+    for (FlowControl control : jobs.flowControls()) {
+      if (control.paused()) {
+        paused.add(control.target().name());
+      }
+    }
+    return paused;
+  }
+
+  /**
+   * Adds the paused queues that have no job, with zero counts, each before the first queue whose
+   * name comes after its own, so that a paused queue shows, and can be resumed, even when empty.
+   */
+  private static void addPausedWithoutJobs(List<JobCounts> counts, Set<String> paused) {
+    Set<String> listed = new TreeSet<>();
+    counts.forEach(c -> listed.add(c.name()));
+    for (String queue : paused) {
+      if (!listed.contains(queue)) {
+        int at = 0;
+        while (at < counts.size() && counts.get(at).name().compareTo(queue) < 0) {
+          at++;
+        }
+        counts.add(at, new JobCounts(queue, 0, Map.of()));
+      }
+    }
   }
 
   /** The most frequent of a kind, each linking to its failed jobs. */

@@ -11,8 +11,9 @@
  *       com.sun.net.httpserver} for the command line and the Maven goal, and a servlet or Spring
  *       adapter can mount the same handler under any path ({@code DashboardRequest.basePath}).
  *   <li>Every figure comes from {@link dev.procrastinate.JobManager}'s read queries; every change
- *       from its actions ({@code retry}, {@code cancel}, {@code abort} and their bulk forms). The
- *       dashboard runs no SQL of its own.
+ *       from its actions ({@code retry}, {@code cancel}, {@code abort} and their bulk forms; {@code
+ *       pauseQueue}, {@code resumeQueue}, {@code setConcurrencyLimit}, {@code setRateLimit} and
+ *       {@code clearLimits} for flow control). The dashboard runs no SQL of its own.
  *   <li>Requests find their handler in a route table ({@code Route} entries in {@code Dashboard}: a
  *       method, a path pattern whose groups are the handler's parameters, a handler), tried in
  *       order; a GET route also answers HEAD. A POST is checked (read-only, CSRF) before any route
@@ -20,7 +21,8 @@
  *   <li>A page is data, then markup. The handlers fill a page's record of {@link
  *       dev.procrastinate.dashboard.view} from the queries ({@code StatusPages}: overview, locks,
  *       workers; {@code JobPages}: the job list, a job, the confirmations; {@code TaskPages}:
- *       tasks, periodic schedules), with every figure already in words ({@code Format}). The
+ *       tasks, periodic schedules; {@code FlowPages}: the limits page, and pausing, resuming and
+ *       limiting queues and tasks), with every figure already in words ({@code Format}). The
  *       record's jte template in {@code src/main/jte} turns it into HTML: one template per page,
  *       inside {@code layout.jte} (head, navigation, notice, footer), with shared parts in {@code
  *       parts/}. The build compiles the templates with the module, so a template that does not fit

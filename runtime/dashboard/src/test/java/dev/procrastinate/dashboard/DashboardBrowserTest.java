@@ -42,8 +42,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The dashboard in a real headless browser (Debian's chromium and chromium-driver, driven by
  * Selenium), over a real database and a real worker: every page, the filtered list, a job's page,
  * retry, cancel and abort with their confirmations, figures changing live, a read-only dashboard
- * refusing an action, and markup in a job showing as text. Takes the README's screenshots into the
- * module's docs folder.
+ * refusing an action, markup in a job showing as text, and pausing a queue and setting a limit.
+ * Takes the README's screenshots into the module's docs folder.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(120)
@@ -443,5 +443,77 @@ class DashboardBrowserTest {
     assertThat(browser.findElements(By.cssSelector("main script, main img"))).isEmpty();
     assertThat(((JavascriptExecutor) browser).executeScript("return window.pwned === true;"))
         .isEqualTo(false);
+  }
+
+  @Test
+  @Order(10)
+  void pausesAndResumesAQueueThenSetsAndClearsALimit() throws Exception {
+    open("/");
+    click(By.cssSelector("#queues tr[data-queue=imports] a[data-action=pause]"));
+    assertThat(text("question")).startsWith("Pause queue imports? No worker of this runtime");
+    click(By.id("confirm-button"));
+    wait.until(
+        ExpectedConditions.textToBe(
+            By.id("notice"),
+            "Queue imports paused: no worker of this runtime starts its jobs until it is resumed;"
+                + " the jobs running now finish. Python workers do not obey."));
+    assertThat(textOf(By.cssSelector("#queues tr[data-queue=imports] .badge.paused")))
+        .isEqualTo("paused");
+    assertThat(jobs.flowControls())
+        .singleElement()
+        .satisfies(control -> assertThat(control.paused()).isTrue());
+
+    click(By.cssSelector("#queues tr[data-queue=imports] a[data-action=resume]"));
+    assertThat(text("question")).startsWith("Resume queue imports?");
+    click(By.id("confirm-button"));
+    wait.until(
+        ExpectedConditions.textToBe(
+            By.id("notice"), "Queue imports resumed: its workers start its jobs again."));
+    assertThat(browser.findElements(By.cssSelector("#queues tr[data-queue=imports] .badge")))
+        .isEmpty();
+    assertThat(jobs.flowControls()).isEmpty();
+
+    click(By.linkText("Limits"));
+    wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Limits"));
+    assertThat(browser.findElements(By.id("no-limits"))).hasSize(1);
+    new Select(browser.findElement(By.id("l-scope"))).selectByValue("task");
+    browser.findElement(By.id("l-name")).sendKeys(DemoTasks.WELCOME);
+    browser.findElement(By.id("l-concurrency")).sendKeys("0");
+    browser.findElement(By.id("l-rate")).sendKeys("10/s");
+    click(By.id("set-limit"));
+    // Refused with why, the form as it was filled.
+    assertThat(text("limit-error"))
+        .startsWith("Concurrency '0' is not a whole number of at least 1");
+    WebElement concurrency = browser.findElement(By.id("l-concurrency"));
+    assertThat(concurrency.getDomProperty("value")).isEqualTo("0");
+    concurrency.clear();
+    concurrency.sendKeys("2");
+    click(By.id("set-limit"));
+    assertThat(text("question"))
+        .startsWith("Set concurrency 2 and rate 10/1s on task " + DemoTasks.WELCOME + "?");
+    click(By.id("confirm-button"));
+    wait.until(
+        ExpectedConditions.textToBe(
+            By.id("notice"),
+            "Limits of task "
+                + DemoTasks.WELCOME
+                + " set: every worker of this runtime obeys them from its next fetch."));
+    String row = "#limits tr[data-target='task=" + DemoTasks.WELCOME + "']";
+    assertThat(textOf(By.cssSelector(row + " td[data-limit=concurrency]"))).isEqualTo("2");
+    assertThat(textOf(By.cssSelector(row + " td[data-limit=rate]"))).isEqualTo("10/1s");
+    screenshot("limits.png");
+
+    click(By.cssSelector(row + " a[data-action=clear]"));
+    assertThat(text("question"))
+        .startsWith("Clear concurrency 2 and rate 10/1s of task " + DemoTasks.WELCOME + "?");
+    click(By.id("confirm-button"));
+    wait.until(
+        ExpectedConditions.textToBe(
+            By.id("notice"),
+            "Limits of task "
+                + DemoTasks.WELCOME
+                + " cleared: the limits its code declares, if any, apply again."));
+    assertThat(browser.findElements(By.id("no-limits"))).hasSize(1);
+    assertThat(jobs.flowControls()).isEmpty();
   }
 }

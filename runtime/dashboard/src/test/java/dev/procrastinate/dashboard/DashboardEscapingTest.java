@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.procrastinate.App;
 import dev.procrastinate.JobManager;
 import dev.procrastinate.NewJob;
+import dev.procrastinate.model.LimitTarget;
 import dev.procrastinate.testing.TestDatabase;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,9 @@ class DashboardEscapingTest {
                 .queueingLock(QUEUEING_LOCK)
                 .arg("note", ARGUMENT)
                 .build());
+    // Its queue paused and its task limited: the flow-control pages show them.
+    jobs.pauseQueue(QUEUE);
+    jobs.setConcurrencyLimit(LimitTarget.task(TASK), 1);
     dashboard = Dashboard.builder(app).build();
   }
 
@@ -86,9 +90,21 @@ class DashboardEscapingTest {
             "/tasks",
             "/locks",
             "/periodic",
-            "/workers")) {
+            "/workers",
+            "/limits")) {
       assertNoInjectedMarkup(path, page(path, ""));
     }
+    String queue = "queue=" + QueryString.encode(QUEUE);
+    String task = "scope=task&name=" + QueryString.encode(TASK);
+    assertNoInjectedMarkup("resume", page("/queues/resume", queue));
+    assertNoInjectedMarkup("pause", page("/queues/pause", queue));
+    assertNoInjectedMarkup("clear", page("/limits/clear", task));
+    assertNoInjectedMarkup("set", page("/limits/set", task + "&concurrency=2"));
+    assertNoInjectedMarkup("refused limit", page("/limits/set", task + "&rate=" + queue));
+    assertThat(page("/limits", ""))
+        .contains("data-target=\"task=" + escapedTask + "\"")
+        .contains("<a href=\"/jobs?task=%3Cscript%3Ewindow.pwned%3D1%3C%2Fscript%3E\">");
+    assertThat(page("/queues/resume", queue)).contains("Resume queue " + escapedQueue + "?");
 
     String list = page("/jobs", "");
     assertThat(list)

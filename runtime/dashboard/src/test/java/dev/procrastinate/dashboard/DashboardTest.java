@@ -9,7 +9,10 @@ import dev.procrastinate.JobManager;
 import dev.procrastinate.NewJob;
 import dev.procrastinate.Worker;
 import dev.procrastinate.WorkerOptions;
+import dev.procrastinate.model.FlowControl;
 import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.model.LimitTarget;
+import dev.procrastinate.model.RateLimit;
 import dev.procrastinate.testing.Sql;
 import dev.procrastinate.testing.TestDatabase;
 import java.io.OutputStream;
@@ -25,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -287,6 +291,275 @@ class DashboardTest {
             readOnly, "/jobs/" + failed + "/retry", "", Csrf.COOKIE + "=" + token, "csrf=" + token);
     assertProblem(refused, 403, "read-only");
     assertThat(jobs.getStatus(failed)).contains(JobStatus.FAILED);
+
+    // Flow control too: no button, no form, and a refusal of each confirmation and action.
+    jobs.setConcurrencyLimit(LimitTarget.queue("read-only-q"), 2);
+    try {
+      assertThat(get(readOnly, "/", "").bodyText())
+          .contains("data-queue=\"emails\"")
+          .doesNotContain("data-action=\"pause\"");
+      assertThat(get(readOnly, "/limits", "").bodyText())
+          .contains("data-target=\"queue=read-only-q\"")
+          .doesNotContain("id=\"limit-form\"", "data-action=\"clear\"", "data-action=\"pause\"");
+      assertProblem(get(readOnly, "/queues/pause", "queue=emails"), 403, "read-only");
+      assertProblem(
+          get(readOnly, "/limits/set", "scope=queue&name=emails&concurrency=1"), 403, "read-only");
+      assertProblem(
+          get(readOnly, "/limits/clear", "scope=queue&name=read-only-q"), 403, "read-only");
+      for (String[] action :
+          new String[][] {
+            {"/queues/pause", "queue=emails"},
+            {"/limits/set", "scope=queue&name=emails&concurrency=1"},
+            {"/limits/clear", "scope=queue&name=read-only-q"}
+          }) {
+        assertProblem(
+            post(readOnly, action[0], action[1], Csrf.COOKIE + "=" + token, "csrf=" + token),
+            403,
+            "read-only");
+      }
+      assertThat(control(LimitTarget.queue("emails"))).isEmpty();
+      assertThat(control(LimitTarget.queue("read-only-q")).orElseThrow().concurrency())
+          .isEqualTo(2);
+    } finally {
+      jobs.clearLimits(LimitTarget.queue("read-only-q"));
+    }
+  }
+
+  private static Optional<FlowControl> control(LimitTarget target) {
+    return jobs.flowControls().stream().filter(c -> c.target().equals(target)).findFirst();
+  }
+
+  /** POSTs an action with a valid CSRF token. */
+  private static DashboardResponse act(String path, String query) {
+    String token = Csrf.newToken();
+    return post(dashboard, path, query, Csrf.COOKIE + "=" + token, "csrf=" + token);
+  }
+
+  @Test
+  void queuesArePausedAndResumedFromTheOverviewAfterAConfirmation() {
+    String overview = get(dashboard, "/", "").bodyText();
+    assertThat(overview)
+        .contains(
+            "href=\"/queues/pause?queue=emails\" class=\"button small pause\""
+                + " data-action=\"pause\">Pause…</a>")
+        .doesNotContain("badge paused");
+
+    DashboardResponse confirm = get(dashboard, "/queues/pause", "queue=emails");
+    assertThat(confirm.status()).isEqualTo(200);
+    String cookie = confirm.headers().get("Set-Cookie");
+    String token = cookie.substring(cookie.indexOf('=') + 1, cookie.indexOf(';'));
+    assertThat(confirm.bodyText())
+        .contains(
+            "Pause queue emails? No worker of this runtime starts its jobs until it is resumed",
+            "Python workers do not obey.",
+            "action=\"/queues/pause?queue=emails\"",
+            "name=\"csrf\" value=\"" + token + "\"",
+            "Yes, pause it");
+
+    // Without the token, with a wrong one, or from another site: refused, and nothing paused.
+    assertThat(post(dashboard, "/queues/pause", "queue=emails", null, "csrf=" + token).status())
+        .isEqualTo(403);
+    assertThat(
+            post(
+                    dashboard,
+                    "/queues/pause",
+                    "queue=emails",
+                    Csrf.COOKIE + "=" + token,
+                    "csrf=" + Csrf.newToken())
+                .status())
+        .isEqualTo(403);
+    DashboardResponse crossSite =
+        dashboard.handle(
+            new DashboardRequest(
+                "POST",
+                "",
+                "/queues/pause",
+                "queue=emails",
+                Map.of("Cookie", Csrf.COOKIE + "=" + token, "Sec-Fetch-Site", "cross-site"),
+                ("csrf=" + token).getBytes(StandardCharsets.UTF_8)));
+    assertThat(crossSite.status()).isEqualTo(403);
+    assertThat(control(LimitTarget.queue("emails"))).isEmpty();
+
+    try {
+      DashboardResponse paused =
+          post(
+              dashboard,
+              "/queues/pause",
+              "queue=emails",
+              Csrf.COOKIE + "=" + token,
+              "csrf=" + token);
+      assertThat(paused.status()).isEqualTo(303);
+      assertThat(paused.headers().get("Location")).isEqualTo("/?done=paused&queue=emails");
+      assertThat(control(LimitTarget.queue("emails")).orElseThrow().paused()).isTrue();
+      String after = get(dashboard, "/", "done=paused&queue=emails").bodyText();
+      assertThat(after)
+          .contains(
+              "Queue emails paused: no worker of this runtime starts its jobs until it is resumed",
+              "<tr data-queue=\"emails\" data-paused=\"true\">",
+              "badge paused",
+              "href=\"/queues/resume?queue=emails\"");
+      assertThat(get(dashboard, "/queues/pause", "queue=emails").bodyText())
+          .contains("Queue emails is already paused: nothing to do.");
+      assertThat(act("/queues/pause", "queue=emails").headers().get("Location"))
+          .isEqualTo("/?done=already-paused&queue=emails");
+      assertThat(get(dashboard, "/", "done=already-paused&queue=emails").bodyText())
+          .contains("Queue emails was already paused: nothing changed.");
+
+      // A paused queue without jobs shows too, so that it can be resumed; and from the limits page.
+      act("/queues/pause", "queue=idle");
+      assertThat(get(dashboard, "/", "").bodyText())
+          .contains(
+              "<tr data-queue=\"idle\" data-paused=\"true\">",
+              "href=\"/queues/resume?queue=idle\"");
+      assertThat(get(dashboard, "/limits", "").bodyText())
+          .contains(
+              "data-target=\"queue=idle\"", "href=\"/queues/resume?queue=idle&amp;from=limits\"");
+      assertThat(get(dashboard, "/queues/resume", "queue=idle&from=limits").bodyText())
+          .contains(
+              "Resume queue idle? Its workers are woken and start its jobs again at once.",
+              "action=\"/queues/resume?queue=idle&amp;from=limits\"",
+              "href=\"/limits\" class=\"button secondary\"");
+      assertThat(act("/queues/resume", "queue=idle&from=limits").headers().get("Location"))
+          .isEqualTo("/limits?done=resumed&queue=idle");
+      assertThat(get(dashboard, "/limits", "done=resumed&queue=idle").bodyText())
+          .contains("Queue idle resumed: its workers start its jobs again.")
+          .doesNotContain("data-target=\"queue=idle\"");
+    } finally {
+      jobs.resumeQueue("emails");
+      jobs.resumeQueue("idle");
+    }
+    assertThat(get(dashboard, "/queues/resume", "queue=emails").bodyText())
+        .contains("Queue emails is not paused: nothing to do.");
+    assertThat(act("/queues/resume", "queue=emails").headers().get("Location"))
+        .isEqualTo("/?done=not-paused&queue=emails");
+    assertProblem(get(dashboard, "/queues/pause", ""), 400, "Say which queue");
+    assertProblem(act("/queues/resume", ""), 400, "Say which queue");
+  }
+
+  @Test
+  void limitsAreListedSetAndClearedAfterAConfirmation() throws Exception {
+    Sql sql = new Sql(DB.dataSource());
+    // The flaky task declares a concurrency limit in code, as a worker registering it writes.
+    sql.execute(
+        "INSERT INTO procrastinate_java_flow_controls (scope, name, declared_concurrency)"
+            + " VALUES ('task', ?, 2)",
+        DemoTasks.FLAKY);
+    try {
+      String empty = get(dashboard, "/limits", "").bodyText();
+      assertThat(empty)
+          .contains(
+              "<h1>Limits</h1>",
+              "href=\"/limits\" aria-current=\"page\"",
+              "<tr data-target=\"task=" + DemoTasks.FLAKY + "\">",
+              "id=\"limit-form\"",
+              "action=\"/limits/set\"")
+          .doesNotContain("data-action=\"clear\"");
+
+      String query = "scope=task&name=" + DemoTasks.WELCOME + "&concurrency=3&rate=100%2Fm";
+      String confirm = get(dashboard, "/limits/set", query).bodyText();
+      assertThat(confirm)
+          .contains(
+              "Set concurrency 3 and rate 100/1m on task "
+                  + DemoTasks.WELCOME
+                  + "? Every worker of this runtime obeys it from its next fetch",
+              "action=\"/limits/set?scope=task&amp;name="
+                  + DemoTasks.WELCOME
+                  + "&amp;concurrency=3&amp;rate=100%2F1m\"",
+              "Yes, set it");
+      String canonical = "scope=task&name=" + DemoTasks.WELCOME + "&concurrency=3&rate=100%2F1m";
+
+      assertThat(post(dashboard, "/limits/set", canonical, null, "").status()).isEqualTo(403);
+      assertThat(control(LimitTarget.task(DemoTasks.WELCOME))).isEmpty();
+
+      DashboardResponse set = act("/limits/set", canonical);
+      assertThat(set.status()).isEqualTo(303);
+      assertThat(set.headers().get("Location"))
+          .isEqualTo("/limits?done=limit-set&scope=task&name=" + DemoTasks.WELCOME);
+      FlowControl welcome = control(LimitTarget.task(DemoTasks.WELCOME)).orElseThrow();
+      assertThat(welcome.concurrency()).isEqualTo(3);
+      assertThat(welcome.rate()).isEqualTo(new RateLimit(100, Duration.ofMinutes(1)));
+
+      // A live limit over a declared one: the declared one shows struck out.
+      act("/limits/set", "scope=task&name=" + DemoTasks.FLAKY + "&concurrency=1");
+      act("/limits/set", "scope=queue&name=emails&rate=5%2Fs");
+      String listed =
+          get(dashboard, "/limits", "done=limit-set&scope=task&name=" + DemoTasks.WELCOME)
+              .bodyText();
+      assertThat(listed)
+          .contains(
+              "Limits of task "
+                  + DemoTasks.WELCOME
+                  + " set: every worker of this runtime obeys them from its next fetch.",
+              "<td class=\"num\" data-limit=\"concurrency\">3</td>",
+              "<td data-limit=\"rate\">100/1m</td>",
+              "<td class=\"num overridden\" data-limit=\"declared-concurrency\"",
+              "href=\"/limits/clear?scope=task&amp;name=" + DemoTasks.WELCOME + "\"",
+              "<tr data-target=\"queue=emails\">",
+              "href=\"/queues/pause?queue=emails&amp;from=limits\"");
+      assertThat(listed.indexOf("data-target=\"queue=emails\""))
+          .as("queues first")
+          .isLessThan(listed.indexOf("data-target=\"task="));
+
+      String clear =
+          get(dashboard, "/limits/clear", "scope=task&name=" + DemoTasks.WELCOME).bodyText();
+      assertThat(clear)
+          .contains(
+              "Clear concurrency 3 and rate 100/1m of task "
+                  + DemoTasks.WELCOME
+                  + "? Its code declares none: its jobs run without a limit.",
+              "action=\"/limits/clear?scope=task&amp;name=" + DemoTasks.WELCOME + "\"");
+      assertThat(get(dashboard, "/limits/clear", "scope=task&name=" + DemoTasks.FLAKY).bodyText())
+          .contains("The limits its code declares apply again.");
+      DashboardResponse cleared = act("/limits/clear", "scope=task&name=" + DemoTasks.WELCOME);
+      assertThat(cleared.headers().get("Location"))
+          .isEqualTo("/limits?done=limits-cleared&scope=task&name=" + DemoTasks.WELCOME);
+      assertThat(control(LimitTarget.task(DemoTasks.WELCOME))).isEmpty();
+      assertThat(get(dashboard, "/limits/clear", "scope=task&name=" + DemoTasks.WELCOME).bodyText())
+          .contains("Task " + DemoTasks.WELCOME + " has no limit set here: nothing to clear.");
+      assertThat(
+              act("/limits/clear", "scope=task&name=" + DemoTasks.WELCOME)
+                  .headers()
+                  .get("Location"))
+          .isEqualTo("/limits?done=nothing-cleared&scope=task&name=" + DemoTasks.WELCOME);
+
+      act("/limits/clear", "scope=task&name=" + DemoTasks.FLAKY);
+      FlowControl flaky = control(LimitTarget.task(DemoTasks.FLAKY)).orElseThrow();
+      assertThat(flaky.concurrency()).isNull();
+      assertThat(flaky.declaredConcurrency()).isEqualTo(2);
+    } finally {
+      sql.execute("DELETE FROM procrastinate_java_flow_controls");
+    }
+  }
+
+  @Test
+  void badLimitsShowTheFormAgainWithWhyAndChangeNothing() {
+    DashboardResponse notANumber =
+        get(dashboard, "/limits/set", "scope=queue&name=emails&concurrency=abc&rate=5%2Fs");
+    assertThat(notANumber.status()).isEqualTo(400);
+    assertThat(notANumber.bodyText())
+        .contains(
+            "<h1>Limits</h1>",
+            "id=\"limit-error\">Concurrency 'abc'",
+            "is not a whole number of at least 1: give the most jobs running at once, such as 5.",
+            "id=\"l-name\" value=\"emails\"",
+            "id=\"l-concurrency\" value=\"abc\"",
+            "id=\"l-rate\" value=\"5/s\"")
+        .doesNotContain("Exception");
+    assertThat(get(dashboard, "/limits/set", "scope=task&name=t&concurrency=0").bodyText())
+        .contains("Concurrency '0' is not a whole number of at least 1");
+    assertThat(get(dashboard, "/limits/set", "scope=task&name=t&rate=fast").bodyText())
+        .contains(
+            "Rate limit 'fast' does not read: write N/PERIOD",
+            "<option value=\"task\" selected>task</option>");
+    assertThat(get(dashboard, "/limits/set", "scope=task&name=t").bodyText())
+        .contains("Give a concurrency limit, a rate limit or both.");
+    assertThat(get(dashboard, "/limits/set", "name=t&concurrency=2").bodyText())
+        .contains("Say what to limit: a queue or a task");
+    assertThat(get(dashboard, "/limits/set", "scope=queue&name=&concurrency=2").bodyText())
+        .contains("Give the name of the queue to limit.");
+    assertProblem(act("/limits/set", "scope=queue&name=emails&rate=1%2Fx"), 400, "does not read");
+    assertProblem(get(dashboard, "/limits/clear", "scope=job&name=1"), 400, "Say what to limit");
+    assertThat(jobs.flowControls()).isEmpty();
   }
 
   @Test
@@ -460,7 +733,15 @@ class DashboardTest {
         App.builder().config(config).taskRegistrars(List.of(DemoTasks.registrar())).build()) {
       Dashboard own = Dashboard.builder(viewer).build();
       for (String path :
-          List.of("/", "/jobs", "/jobs/" + failed, "/tasks", "/locks", "/periodic", "/workers")) {
+          List.of(
+              "/",
+              "/jobs",
+              "/jobs/" + failed,
+              "/tasks",
+              "/locks",
+              "/periodic",
+              "/workers",
+              "/limits")) {
         DashboardResponse response = get(own, path, "");
         assertThat(response.status()).as(path).isEqualTo(200);
         assertThat(response.bodyText()).as(path).doesNotContain(password, DB.url());

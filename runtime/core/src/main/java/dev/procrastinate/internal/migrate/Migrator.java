@@ -41,7 +41,9 @@ public final class Migrator {
           "V2__java_indexes.sql",
           "V3__java_functions_and_headers.sql",
           "V4__java_drained_queue_plans.sql",
-          "V5__java_job_failures.sql");
+          "V5__java_job_failures.sql",
+          "V6__java_running_jobs_index.sql",
+          "V7__java_flow_controls.sql");
 
   /**
    * The scripts of pre-release snapshots of this runtime, by version: their description in the
@@ -58,8 +60,8 @@ public final class Migrator {
           "6", "java dashboard indexes",
           "7", "java fetch lock head");
 
-  /** The script that builds the indexes online, outside a transaction. */
-  static final String INDEX_VERSION = "2";
+  /** The scripts that build indexes online, outside a transaction. */
+  static final Set<String> INDEX_VERSIONS = Set.of("2", "6");
 
   private static final String RESOURCE_FOLDER = "db/procrastinate/";
 
@@ -566,16 +568,16 @@ public final class Migrator {
   }
 
   /**
-   * Before the index script, drops the INVALID indexes an interrupted concurrent build left behind,
-   * which its {@code IF NOT EXISTS} would otherwise take for built; the script builds them again.
-   * It runs under Flyway's lock, so never while another migrating process builds them.
+   * Before each index script, drops the INVALID indexes an interrupted concurrent build left
+   * behind, which its {@code IF NOT EXISTS} would otherwise take for built; the script builds them
+   * again. It runs under Flyway's lock, so never while another migrating process builds them.
    */
   private static final class DropInvalidIndexes implements Callback {
     DropInvalidIndexes() {}
 
     @Override
     public boolean supports(Event event, @Nullable Context context) {
-      return beforeMigrating(event, context, INDEX_VERSION);
+      return INDEX_VERSIONS.stream().anyMatch(version -> beforeMigrating(event, context, version));
     }
 
     @Override

@@ -419,25 +419,39 @@ public final class JobDao {
   }
 
   /**
-   * Returns in how many milliseconds the next scheduled waiting job of some queues becomes due.
+   * When a worker should look for due work next, as far as the database knows.
+   *
+   * @param millis in how many milliseconds the next scheduled job becomes due or a rate limit lets
+   *     the next job start, or null if neither is ahead
+   * @param controlled whether any flow control (a paused queue, a limit) exists
+   * @param rateLimited whether a rate limit exists
+   */
+  public record NextDue(@Nullable Long millis, boolean controlled, boolean rateLimited) {}
+
+  /**
+   * Returns in how many milliseconds the next scheduled waiting job of some queues becomes due, or
+   * a rate limit they obey lets its next job start, and whether flow controls and rate limits
+   * exist.
    *
    * @param connection the connection
    * @param queues the queues, or null for all
-   * @return the delay, or null when no job is scheduled in the future
+   * @return the delay (null when nothing is ahead) and whether flow controls exist
    * @throws SQLException if the query fails
    */
-  public @Nullable Long nextDueMillis(Connection connection, String @Nullable [] queues)
-      throws SQLException {
-    List<Long> next =
-        Jdbc.query(
-            connection,
-            JobSql.JOB_NEXT_DUE,
-            p -> {
-              p.setArray("varchar", queues); // queue_name = ANY, or null
-              p.setArray("varchar", queues);
-            },
-            row -> row.getLong("millis"));
-    return next.isEmpty() ? null : next.get(0);
+  public NextDue nextDue(Connection connection, String @Nullable [] queues) throws SQLException {
+    return Jdbc.queryOne(
+        connection,
+        JobSql.JOB_NEXT_DUE,
+        p -> {
+          p.setArray("varchar", queues); // queue_name = ANY, or null
+          p.setArray("varchar", queues);
+          p.setArray("varchar", queues); // the rate limits of these queues
+        },
+        row ->
+            new NextDue(
+                Jdbc.nullableLong(row, "millis"),
+                row.getBoolean("controlled"),
+                row.getBoolean("rate_limited")));
   }
 
   /**

@@ -75,11 +75,11 @@ final class JobSql {
 
   /**
    * Takes up to N runnable jobs for a worker, at most M of them with a lock, with upstream's fetch
-   * rules, through {@code procrastinate_java_fetch_jobs_v3}. Parameters: 1 queue names (varchar[])
-   * or null for all, 2 worker id, 3 N, 4 M.
+   * rules and obeying the flow controls, through {@code procrastinate_java_fetch_jobs_v4}.
+   * Parameters: 1 queue names (varchar[]) or null for all, 2 worker id, 3 N, 4 M.
    */
   public static final String JOB_FETCH_MANY =
-      "SELECT " + JOB_COLUMNS + " FROM procrastinate_java_fetch_jobs_v3(?::varchar[], ?, ?, ?)";
+      "SELECT " + JOB_COLUMNS + " FROM procrastinate_java_fetch_jobs_v4(?::varchar[], ?, ?, ?)";
 
   /** Reads the headers of jobs. Parameters: 1 job ids (int8[]). */
   public static final String JOB_HEADERS =
@@ -247,8 +247,9 @@ final class JobSql {
 
   /**
    * Returns in how many milliseconds the next scheduled waiting job of some queues becomes due, or
-   * no row if none is scheduled in the future. Parameters: 1-2 queue names (varchar[]) or null for
-   * all.
+   * null if none is scheduled in the future, counting the next start a rate limit allows as a due
+   * job, whether any flow control exists, and whether a rate limit does. Parameters: 1-3 queue
+   * names (varchar[]) or null for all.
    *
    * <p>Ordered by {@code scheduled_at} with a limit, so that the plan reads the first entries of
    * {@code procrastinate_java_jobs_todo_scheduled_idx_v1}: with {@code min()} and stale statistics
@@ -257,15 +258,22 @@ final class JobSql {
    */
   public static final String JOB_NEXT_DUE =
       """
-      SELECT ceil(extract(epoch FROM next.scheduled_at - now()) * 1000)::int8 AS millis
-        FROM (SELECT scheduled_at
-                FROM procrastinate_jobs
-               WHERE status = 'todo'
-                 AND scheduled_at IS NOT NULL
-                 AND scheduled_at > now()
-                 AND (?::varchar[] IS NULL OR queue_name = ANY (?::varchar[]))
-               ORDER BY scheduled_at
-               LIMIT 1) AS next
+      SELECT next.millis, next.controlled, next.rate_limited
+        FROM (SELECT ceil(extract(epoch FROM least(
+                         (SELECT scheduled_at
+                            FROM procrastinate_jobs
+                           WHERE status = 'todo'
+                             AND scheduled_at IS NOT NULL
+                             AND scheduled_at > now()
+                             AND (?::varchar[] IS NULL OR queue_name = ANY (?::varchar[]))
+                           ORDER BY scheduled_at
+                           LIMIT 1),
+                         procrastinate_java_next_rate_start_v1(?::varchar[])) - now()) * 1000)::int8
+                     AS millis,
+                     EXISTS (SELECT 1 FROM procrastinate_java_flow_controls) AS controlled,
+                     EXISTS (SELECT 1 FROM procrastinate_java_flow_controls
+                              WHERE rate_permits IS NOT NULL
+                                 OR declared_rate_permits IS NOT NULL) AS rate_limited) AS next
       """;
 
   /**
@@ -750,5 +758,123 @@ final class JobSql {
         FROM procrastinate_jobs AS j
        WHERE j.worker_id IS NOT NULL AND j.status = 'doing'
        GROUP BY j.worker_id
+      """;
+
+  // ------------------------------------------------------------------ flow controls
+
+  /**
+   * Lists the flow controls, queues first, by name, with the running jobs of each. Every count of
+   * running jobs is an index range: {@code procrastinate_java_jobs_doing_queue_idx_v1} or {@code
+   * procrastinate_java_jobs_task_idx_v2}. No parameters.
+   */
+  static final String FLOW_CONTROL_LIST =
+      """
+      SELECT c.scope, c.name, c.paused, c.concurrency,
+             c.rate_permits, (extract(epoch FROM c.rate_period) * 1000000)::int8 AS rate_micros,
+             c.declared_concurrency, c.declared_rate_permits,
+             (extract(epoch FROM c.declared_rate_period) * 1000000)::int8 AS declared_rate_micros,
+             c.updated_at,
+             CASE WHEN c.scope = 'queue'
+                  THEN (SELECT count(*) FROM procrastinate_jobs AS j
+                         WHERE j.status = 'doing' AND j.queue_name = c.name)
+                  ELSE (SELECT count(*) FROM procrastinate_jobs AS j
+                         WHERE j.task_name = c.name AND j.status = 'doing')
+             END AS running
+        FROM procrastinate_java_flow_controls AS c
+       ORDER BY c.scope, c.name
+      """;
+
+  /** Pauses a queue. Parameters: 1 queue name. */
+  static final String FLOW_CONTROL_PAUSE =
+      """
+      INSERT INTO procrastinate_java_flow_controls AS c (scope, name, paused)
+      VALUES ('queue', ?, true)
+      ON CONFLICT (scope, name) DO UPDATE
+         SET paused = true, updated_at = now()
+       WHERE NOT c.paused
+      """;
+
+  /** Resumes a queue. Parameters: 1 queue name. */
+  static final String FLOW_CONTROL_RESUME =
+      """
+      UPDATE procrastinate_java_flow_controls
+         SET paused = false, updated_at = now()
+       WHERE scope = 'queue' AND name = ? AND paused
+      """;
+
+  /**
+   * Sets the live concurrency limit of a queue or task. Parameters: 1 scope, 2 name, 3 the limit.
+   */
+  static final String FLOW_CONTROL_SET_CONCURRENCY =
+      """
+      INSERT INTO procrastinate_java_flow_controls AS c (scope, name, concurrency)
+      VALUES (?, ?, ?)
+      ON CONFLICT (scope, name) DO UPDATE
+         SET concurrency = EXCLUDED.concurrency, updated_at = now()
+      """;
+
+  /**
+   * Sets the live rate limit of a queue or task. Parameters: 1 scope, 2 name, 3 permits, 4 period
+   * in microseconds.
+   */
+  static final String FLOW_CONTROL_SET_RATE =
+      """
+      INSERT INTO procrastinate_java_flow_controls AS c (scope, name, rate_permits, rate_period)
+      VALUES (?, ?, ?, ? * interval '1 microsecond')
+      ON CONFLICT (scope, name) DO UPDATE
+         SET rate_permits = EXCLUDED.rate_permits,
+             rate_period = EXCLUDED.rate_period,
+             updated_at = now()
+      """;
+
+  /** Clears the live limits of a queue or task. Parameters: 1 scope, 2 name. */
+  static final String FLOW_CONTROL_CLEAR =
+      """
+      UPDATE procrastinate_java_flow_controls
+         SET concurrency = NULL, rate_permits = NULL, rate_period = NULL, updated_at = now()
+       WHERE scope = ? AND name = ?
+         AND (concurrency IS NOT NULL OR rate_permits IS NOT NULL)
+      """;
+
+  /**
+   * Writes the limits a task declares in code, when they differ from the stored ones. Parameters: 1
+   * task name, 2 concurrency or null, 3 rate permits or null, 4 rate period in microseconds or
+   * null.
+   */
+  static final String FLOW_CONTROL_DECLARE =
+      """
+      INSERT INTO procrastinate_java_flow_controls AS c
+             (scope, name, declared_concurrency, declared_rate_permits, declared_rate_period)
+      VALUES ('task', ?, ?::int4, ?::int4, ?::int8 * interval '1 microsecond')
+      ON CONFLICT (scope, name) DO UPDATE
+         SET declared_concurrency = EXCLUDED.declared_concurrency,
+             declared_rate_permits = EXCLUDED.declared_rate_permits,
+             declared_rate_period = EXCLUDED.declared_rate_period,
+             updated_at = now()
+       WHERE (c.declared_concurrency, c.declared_rate_permits, c.declared_rate_period)
+             IS DISTINCT FROM (EXCLUDED.declared_concurrency, EXCLUDED.declared_rate_permits,
+                               EXCLUDED.declared_rate_period)
+      """;
+
+  /**
+   * Forgets the declared limits of tasks that no longer declare any. Parameters: 1 task names
+   * (varchar[]).
+   */
+  static final String FLOW_CONTROL_UNDECLARE =
+      """
+      UPDATE procrastinate_java_flow_controls
+         SET declared_concurrency = NULL, declared_rate_permits = NULL,
+             declared_rate_period = NULL, updated_at = now()
+       WHERE scope = 'task' AND name = ANY (?::varchar[])
+         AND (declared_concurrency IS NOT NULL OR declared_rate_permits IS NOT NULL)
+      """;
+
+  /** Deletes the rows with no control left. No parameters. */
+  static final String FLOW_CONTROL_DELETE_EMPTY =
+      """
+      DELETE FROM procrastinate_java_flow_controls
+       WHERE NOT paused
+         AND concurrency IS NULL AND rate_permits IS NULL
+         AND declared_concurrency IS NULL AND declared_rate_permits IS NULL
       """;
 }

@@ -68,6 +68,11 @@ final class Fetcher implements Runnable, WorkSignals {
   private final AtomicBoolean mayBeDue = new AtomicBoolean(true);
   private final AtomicBoolean lookForOrphans = new AtomicBoolean();
   private volatile boolean scheduleChanged = true;
+  private volatile boolean flowControlled;
+
+  /** Whether a rate limit existed at the last look; read and written on the fetcher thread. */
+  private boolean rateLimited;
+
   private final Set<Long> dropped = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
   private boolean takeBackOrphans;
@@ -144,6 +149,23 @@ final class Fetcher implements Runnable, WorkSignals {
     }
     mayBeDue.set(true);
     wakeup.signal();
+  }
+
+  @Override
+  public void flowControlsChanged() {
+    scheduleChanged = true;
+    notified.set(true);
+    wakeup.signal();
+  }
+
+  /**
+   * Tells whether flow controls existed at the last look: then the end of any job may free capacity
+   * under a limit, and a rate limit may hold jobs back until a moment the fetcher plans for.
+   *
+   * @return whether a paused queue or a limit existed when last looked up
+   */
+  boolean flowControlled() {
+    return flowControlled;
   }
 
   @Override
@@ -330,11 +352,13 @@ final class Fetcher implements Runnable, WorkSignals {
 
   /**
    * After a fetch that left slots free: the next look is at the polling interval, or earlier when
-   * the next scheduled job becomes due, looked up again only when it may have changed.
+   * the next scheduled job becomes due or a rate limit lets the next job start, looked up again
+   * only when it may have changed (after every such fetch while a rate limit exists: a fetch moves
+   * its next start).
    */
   private void planNextLook(boolean tick) {
     long after = nanoTime.getAsLong();
-    if (tick || scheduleChanged || !dueKnown || knownDue - after <= 0) {
+    if (tick || scheduleChanged || rateLimited || !dueKnown || knownDue - after <= 0) {
       scheduleChanged = false;
       Long next = nextDue();
       dueKnown = next != null;
@@ -356,14 +380,18 @@ final class Fetcher implements Runnable, WorkSignals {
   }
 
   /**
-   * Returns when the next scheduled job of this worker's queues becomes due, on the nano clock, or
-   * null if none is scheduled or the lookup failed.
+   * Returns when the next scheduled job of this worker's queues becomes due, or a rate limit lets
+   * its next job start, on the nano clock, or null if neither is ahead or the lookup failed; and
+   * notes whether flow controls exist.
    */
   private @Nullable Long nextDue() {
     try {
-      Long millis =
+      JobDao.NextDue next =
           database.withConnection(
-              "looking for the next scheduled job", c -> dao.nextDueMillis(c, queues));
+              "looking for the next scheduled job", c -> dao.nextDue(c, queues));
+      flowControlled = next.controlled();
+      rateLimited = next.rateLimited();
+      Long millis = next.millis();
       if (millis == null) {
         return null;
       }

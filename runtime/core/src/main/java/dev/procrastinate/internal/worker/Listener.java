@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * wake-ups of the fetcher and abort requests. Checks the connection with {@code SELECT 1} after 30
  * s of silence and reconnects with backoff after a failure. Not API.
  *
+ * <p>Besides the queues' channels, it listens on {@value #FLOW_CONTROLS_CHANNEL}, where the trigger
+ * of {@code procrastinate_java_flow_controls} tells of a queue resumed or a limit changed.
+ *
  * <p>It also listens on a channel of its own, on which {@link #stop()} notifies it: a read of the
  * socket cannot be interrupted, and without it a stopping worker would wait for the read's timeout.
  */
@@ -34,6 +37,10 @@ final class Listener implements Runnable {
 
   private final String workerName;
   private final Database database;
+
+  /** The channel on which {@code procrastinate_java_flow_controls}'s trigger notifies changes. */
+  static final String FLOW_CONTROLS_CHANNEL = "procrastinate_java_flow_controls_v1";
+
   private final List<String> channels;
   private final String wakeChannel =
       "procrastinate_java_wake_" + UUID.randomUUID().toString().replace("-", "");
@@ -68,6 +75,7 @@ final class Listener implements Runnable {
         names.add(NameLimits.QUEUE_CHANNEL_PREFIX + queue);
       }
     }
+    names.add(FLOW_CONTROLS_CHANNEL);
     this.channels = List.copyOf(names);
   }
 
@@ -180,8 +188,13 @@ final class Listener implements Runnable {
 
   private void handle(PGNotification[] notifications) {
     boolean inserted = false;
+    boolean controls = false;
     for (PGNotification notification : notifications) {
       if (notification.getName().equals(wakeChannel)) {
+        continue;
+      }
+      if (notification.getName().equals(FLOW_CONTROLS_CHANNEL)) {
+        controls = true;
         continue;
       }
       JsonNode payload;
@@ -201,6 +214,9 @@ final class Listener implements Runnable {
       } else if ("abort_job_requested".equals(type) && payload.path("job_id").canConvertToLong()) {
         aborts.abortRequested(payload.path("job_id").asLong());
       }
+    }
+    if (controls) {
+      work.flowControlsChanged();
     }
     if (inserted) {
       work.jobsInserted();

@@ -17,6 +17,12 @@ interface WorkSignals {
    */
   void workMayBeDue(boolean retried);
 
+  /**
+   * From the listener: a flow control changed (a queue paused or resumed, a limit set or cleared),
+   * which may let jobs start now and changes what the fetcher must watch for.
+   */
+  void flowControlsChanged();
+
   /** From the housekeeper: a heartbeat renewed a lease that had run out, or ended an outage. */
   void leaseRenewed();
 

@@ -9,8 +9,14 @@ import dev.procrastinate.internal.observe.Observers;
 import dev.procrastinate.internal.periodic.PeriodicDeferrer;
 import dev.procrastinate.internal.registry.TaskRegistry;
 import dev.procrastinate.internal.sql.Database;
+import dev.procrastinate.internal.sql.FlowControlDao;
+import dev.procrastinate.model.RateLimit;
+import dev.procrastinate.spi.TaskDescriptor;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -176,6 +182,7 @@ public final class WorkerEngine {
     if (pruned.length > 0) {
       LOG.info("{} - pruned {} stalled workers", name, pruned.length);
     }
+    declareFlowControls(database);
     long workerId = registration.register();
     if (listener != null) {
       try {
@@ -204,6 +211,32 @@ public final class WorkerEngine {
       shutdownHook = hook;
     }
     LOG.info("{} - Started as worker id {}", name, workerId);
+  }
+
+  /**
+   * Writes the limits the known tasks declare in code ({@code @Task(concurrencyLimit, rateLimit)})
+   * where every worker reads them, and forgets those of known tasks that declare none any more.
+   */
+  private void declareFlowControls(Database database) {
+    List<FlowControlDao.Declared> declared = new ArrayList<>();
+    List<String> undeclared = new ArrayList<>();
+    for (TaskDescriptor task : registry.tasks()) {
+      OptionalInt concurrency = task.concurrencyLimit();
+      RateLimit rate = task.rateLimit().orElse(null);
+      if (concurrency.isPresent() || rate != null) {
+        declared.add(
+            new FlowControlDao.Declared(
+                task.name(), concurrency.isPresent() ? concurrency.getAsInt() : null, rate));
+      } else if (!BuiltinTasks.isBuiltin(task)) {
+        undeclared.add(task.name());
+      }
+    }
+    database.inTransaction(
+        "writing the flow controls the tasks declare",
+        c -> {
+          new FlowControlDao().declare(c, declared, undeclared);
+          return null;
+        });
   }
 
   private Thread startDaemon(Runnable runnable, String role) {
@@ -434,7 +467,10 @@ public final class WorkerEngine {
     public void written(Completion completion) {
       threads.release(completion.job());
       processed.incrementAndGet();
-      if (completion.retry() != null || completion.job().lock() != null) {
+      // A lock released, a retry, or capacity freed under a concurrency limit.
+      if (completion.retry() != null
+          || completion.job().lock() != null
+          || fetcher.flowControlled()) {
         fetcher.workMayBeDue(completion.retry() != null);
       }
       if (!options.waitForJobs() && held.isEmpty()) {

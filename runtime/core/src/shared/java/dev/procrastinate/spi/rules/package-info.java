@@ -1,9 +1,10 @@
 /**
  * The rules that both the annotation processor and the runtime enforce: the cron syntax of
- * {@code @Periodic} ({@link dev.procrastinate.spi.rules.CronSyntax}) and the limits on queue and
- * task names ({@link dev.procrastinate.spi.rules.NameLimits}). Part of the contract between the
- * processor and the runtime, as the rest of {@code spi}; generated code does not call it, and
- * applications should not: it may change in any release.
+ * {@code @Periodic} ({@link dev.procrastinate.spi.rules.CronSyntax}), the limits on queue and task
+ * names ({@link dev.procrastinate.spi.rules.NameLimits}) and the grammar of rate limits ({@link
+ * dev.procrastinate.spi.rules.RateSyntax}). Part of the contract between the processor and the
+ * runtime, as the rest of {@code spi}; generated code does not call it, and applications should
+ * not: it may change in any release.
  *
  * <h2>Why a shared source root</h2>
  *

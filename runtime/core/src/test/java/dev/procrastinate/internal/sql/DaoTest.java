@@ -6,15 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.procrastinate.JobFilter;
 import dev.procrastinate.RetryDecision;
 import dev.procrastinate.model.FailureCounts;
+import dev.procrastinate.model.FlowControl;
 import dev.procrastinate.model.JobCounts;
 import dev.procrastinate.model.JobEventType;
 import dev.procrastinate.model.JobFailure;
 import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.model.LimitTarget;
 import dev.procrastinate.model.ProcrastinateEvent;
 import dev.procrastinate.model.ProcrastinateJob;
 import dev.procrastinate.model.ProcrastinatePeriodicDefer;
 import dev.procrastinate.model.ProcrastinateWorker;
 import dev.procrastinate.model.QueueBacklog;
+import dev.procrastinate.model.RateLimit;
 import dev.procrastinate.testing.Sql;
 import dev.procrastinate.testing.TestDatabase;
 import java.lang.reflect.Field;
@@ -40,10 +43,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Runs every statement of {@link JobSql} through {@link JobDao}, {@link WorkerDao} and {@link
- * QueryDao} on PostgreSQL, and checks after the last test that none was left out: the connection
- * the tests hand to the DAOs records each statement it prepares. Run the whole class; one test
- * alone fails that check.
+ * Runs every statement of {@link JobSql} through {@link JobDao}, {@link WorkerDao}, {@link
+ * QueryDao} and {@link FlowControlDao} on PostgreSQL, and checks after the last test that none was
+ * left out: the connection the tests hand to the DAOs records each statement it prepares. Run the
+ * whole class; one test alone fails that check.
  */
 class DaoTest {
   @RegisterExtension static final TestDatabase DB = TestDatabase.migrated();
@@ -53,6 +56,7 @@ class DaoTest {
   private final JobDao jobs = new JobDao();
   private final WorkerDao workers = new WorkerDao();
   private final QueryDao queries = new QueryDao();
+  private final FlowControlDao controls = new FlowControlDao();
   private Connection connection;
   private Sql sql;
 
@@ -62,6 +66,7 @@ class DaoTest {
     sql.execute("DELETE FROM procrastinate_periodic_defers");
     sql.execute("DELETE FROM procrastinate_jobs");
     sql.execute("DELETE FROM procrastinate_workers");
+    sql.execute("DELETE FROM procrastinate_java_flow_controls");
     connection = recording(DB.newConnection());
   }
 
@@ -278,6 +283,62 @@ class DaoTest {
   }
 
   @Test
+  void flowControlsArePausedLimitedDeclaredListedAndForgotten() throws Exception {
+    long worker = workers.register(connection);
+    defer("qa", "t");
+    jobs.fetchMany(connection, null, worker, 1);
+    LimitTarget queue = LimitTarget.queue("qa");
+    LimitTarget task = LimitTarget.task("t");
+
+    assertThat(controls.pause(connection, "qa")).isTrue();
+    assertThat(controls.pause(connection, "qa")).isFalse();
+    controls.setConcurrency(connection, task, 3);
+    controls.setRate(connection, task, RateLimit.parse("50/1s"));
+    controls.declare(
+        connection,
+        List.of(new FlowControlDao.Declared("declared.task", 2, RateLimit.parse("5/m"))),
+        List.of("t"));
+
+    assertThat(controls.list(connection))
+        .containsExactly(
+            new FlowControl(
+                queue,
+                true,
+                null,
+                null,
+                null,
+                null,
+                1,
+                controls.list(connection).get(0).updatedAt()),
+            new FlowControl(
+                LimitTarget.task("declared.task"),
+                false,
+                null,
+                null,
+                2,
+                RateLimit.parse("5/60s"),
+                0,
+                controls.list(connection).get(1).updatedAt()),
+            new FlowControl(
+                task,
+                false,
+                3,
+                RateLimit.parse("50/s"),
+                null,
+                null,
+                1,
+                controls.list(connection).get(2).updatedAt()));
+    assertThat(jobs.nextDue(connection, null).controlled()).isTrue();
+
+    assertThat(controls.resume(connection, "qa")).isTrue();
+    assertThat(controls.resume(connection, "qa")).isFalse();
+    assertThat(controls.clear(connection, task)).isTrue();
+    controls.declare(connection, List.of(), List.of("declared.task"));
+    assertThat(controls.list(connection)).isEmpty();
+    assertThat(jobs.nextDue(connection, null).controlled()).isFalse();
+  }
+
+  @Test
   void finishEndsJobsOneByOneOrManyAtOnce() throws Exception {
     long worker = workers.register(connection);
     long a = defer("qa", "t");
@@ -304,7 +365,7 @@ class DaoTest {
 
     assertThat(ids(jobs.releaseUnstarted(connection, new long[] {c}, worker))).containsExactly(c);
     assertThat(status(c)).isEqualTo(JobStatus.TODO);
-    assertThat(jobs.nextDueMillis(connection, null)).isNull();
+    assertThat(jobs.nextDue(connection, null).millis()).isNull();
     jobs.fetchMany(connection, new String[] {"qa"}, worker, 1);
     assertThat(ids(jobs.deleteRunning(connection, new long[] {waiting, c}, new int[2], worker)))
         .containsExactly(c);

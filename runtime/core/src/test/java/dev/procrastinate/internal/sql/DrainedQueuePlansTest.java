@@ -35,8 +35,13 @@ class DrainedQueuePlansTest {
   private static final int GROWN = 2_000;
   private static final int TAKEN = 500;
 
-  private static final String FETCH_V3 =
-      "procrastinate_java_fetch_jobs_v3(character varying[], bigint, integer, integer)";
+  /** The fetch function and the two it calls, each planning with sequential scans off. */
+  private static final List<String> FETCH_FUNCTIONS =
+      List.of(
+          "procrastinate_java_fetch_jobs_v4(character varying[], bigint, integer, integer)",
+          "procrastinate_java_choose_jobs_v1(character varying[], integer, integer,"
+              + " character varying[], character varying[], bigint[])",
+          "procrastinate_java_take_jobs_v1(bigint[], bigint[], bigint)");
 
   @Test
   void theMigrationKeepsThePagesOfTheJobTablesAndFetchesWithIndexes() throws SQLException {
@@ -56,10 +61,10 @@ class DrainedQueuePlansTest {
     assertThat(
             rows(
                 "SELECT proname || ' ' || array_to_string(proconfig, ',') FROM pg_proc"
-                    + " WHERE proname LIKE 'procrastinate\\_java\\_fetch\\_jobs\\_v%'"
+                    + " WHERE proname LIKE 'procrastinate\\_java\\_%\\_jobs\\_v%'"
                     + " AND proconfig IS NOT NULL ORDER BY proname"))
         .extracting(row -> row.get(0))
-        .hasSize(2)
+        .hasSize(4)
         .allSatisfy(function -> assertThat(function).contains("enable_seqscan=off"));
   }
 
@@ -88,14 +93,18 @@ class DrainedQueuePlansTest {
     // the grown table, per job or even once, may not.
     assertThat(growThenFetch().jobRowsRead()).isLessThan(GROWN);
 
-    execute("ALTER FUNCTION " + FETCH_V3 + " RESET enable_seqscan");
+    for (String function : FETCH_FUNCTIONS) {
+      execute("ALTER FUNCTION " + function + " RESET enable_seqscan");
+    }
     try {
       drainAndAnalyse();
       assertThat(growThenFetch().jobSequentialScans())
           .as("the same fetch without the function's setting: the table read for each job")
           .isGreaterThanOrEqualTo(TAKEN);
     } finally {
-      execute("ALTER FUNCTION " + FETCH_V3 + " SET enable_seqscan = off");
+      for (String function : FETCH_FUNCTIONS) {
+        execute("ALTER FUNCTION " + function + " SET enable_seqscan = off");
+      }
     }
   }
 
@@ -188,7 +197,7 @@ class DrainedQueuePlansTest {
    * waiting jobs, and the session fetches {@value #TAKEN} of them in one call.
    */
   private static Scans growThenFetch() throws SQLException {
-    String fetch = "SELECT count(*) FROM procrastinate_java_fetch_jobs_v3(NULL, NULL, ?, ?)";
+    String fetch = "SELECT count(*) FROM procrastinate_java_fetch_jobs_v4(NULL, NULL, ?, ?)";
     try (Connection worker = DB.newConnection();
         PreparedStatement statement = worker.prepareStatement(fetch)) {
       for (int i = 0; i < 10; i++) {

@@ -148,16 +148,16 @@ class OutcomeWritesTest {
   @Test
   void theNextDueJobIsFoundPerQueue() throws Exception {
     try (Connection c = DB.dataSource().getConnection()) {
-      assertThat(dao.nextDueMillis(c, null)).isNull();
+      assertThat(dao.nextDue(c, null).millis()).isNull();
       dao.deferMany(
           c,
           List.of(
               new JobDao.Row("a", "t", 0, null, null, "{}", Instant.now().plusSeconds(60)),
               new JobDao.Row("b", "t", 0, null, null, "{}", Instant.now().plusSeconds(5)),
               new JobDao.Row("b", "t", 0, null, null, "{}", Instant.now().minusSeconds(5))));
-      assertThat(dao.nextDueMillis(c, null)).isBetween(1L, 5_000L);
-      assertThat(dao.nextDueMillis(c, new String[] {"a"})).isBetween(50_000L, 60_000L);
-      assertThat(dao.nextDueMillis(c, new String[] {"c"})).isNull();
+      assertThat(dao.nextDue(c, null).millis()).isBetween(1L, 5_000L);
+      assertThat(dao.nextDue(c, new String[] {"a"}).millis()).isBetween(50_000L, 60_000L);
+      assertThat(dao.nextDue(c, new String[] {"c"}).millis()).isNull();
     }
   }
 }

@@ -5,12 +5,14 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The overview ({@code overview.jte}): the jobs of each queue per status, the chart of jobs
- * finished, the failures of the last hour, the workers.
+ * The overview ({@code overview.jte}): the jobs of each queue per status, whether it is paused and
+ * the button that pauses or resumes it, the chart of jobs finished, the failures of the last hour,
+ * the workers.
  *
  * @param layout the page's layout
  * @param statuses the statuses of the queue table's columns
- * @param queues the queues, each with its counts; empty when there is no job
+ * @param queues the queues, each with its counts, and the paused queues without jobs; empty when
+ *     there is no job and no paused queue
  * @param capNote a word on capped counts when a count reached the cap, or null
  * @param chart the chart of jobs finished per minute
  * @param workers the workers
@@ -41,9 +43,17 @@ public record OverviewPage(
    * @param counts its jobs per status, in the order of the columns
    * @param due how many of its waiting jobs are due now, formatted
    * @param oldestDue how long the oldest due job has waited, or a dash
+   * @param paused true if no worker of this runtime starts its jobs
+   * @param action the confirmation of pausing it, or of resuming it if paused
    */
   public record QueueRow(
-      String name, String href, List<StatusCount> counts, String due, String oldestDue) {}
+      String name,
+      String href,
+      List<StatusCount> counts,
+      String due,
+      String oldestDue,
+      boolean paused,
+      ActionLink action) {}
 
   /**
    * A task or an exception class with its recent failures.

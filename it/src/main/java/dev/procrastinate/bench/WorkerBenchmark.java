@@ -452,6 +452,20 @@ public final class WorkerBenchmark {
         toRun.add(java.time.Duration.between(started, after.startAt()).toNanos());
       }
     }
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    long busy = 0;
+    for (List<LockRun> runs : byLock.values()) {
+      for (LockRun run : runs) {
+        first = Math.min(first, run.start());
+        last = Math.max(last, run.end());
+        busy += run.end() - run.start();
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "    tasks ran on %.2f of the 8 threads on average, from the first start to the last end%n",
+        (double) busy / (last - first));
     for (List<Long> part : List.of(toOutcome, toFetch, toRun)) {
       java.util.Collections.sort(part);
     }

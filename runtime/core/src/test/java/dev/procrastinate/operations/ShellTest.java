@@ -207,7 +207,7 @@ class ShellTest {
             "*** set_limit: rate limit 'fast' does not read: write N/PERIOD, N starts per PERIOD,"
                 + " as 50/1s, 50/s, 100/60 (in seconds), 100/m or 5/500ms\n");
     assertThat(failed("set_limit task=mail.send rate=0/s"))
-        .startsWith("*** set_limit: rate limit '0/s': ");
+        .startsWith("*** set_limit: rate limit '0/s' allows 0 starts (at least 1 start): ");
     // Nothing is set when one of the two is bad.
     assertThat(failed("set_limit queue=emails concurrency=4 rate=1/x")).contains("'1/x'");
     assertThat(failed("set_limit concurrency=4"))

@@ -69,6 +69,7 @@ public final class WorkerBenchmark {
   private record LockRun(
       long id,
       String lock,
+      String worker,
       long start,
       long end,
       java.time.Instant startAt,
@@ -141,6 +142,7 @@ public final class WorkerBenchmark {
                         new LockRun(
                             context.job().id(),
                             arguments.get("lock", String.class),
+                            context.workerName(),
                             begin,
                             System.nanoTime(),
                             beginAt,
@@ -358,24 +360,56 @@ public final class WorkerBenchmark {
       jobs.add(NewJob.builder(SLEEPY).arg("millis", millis).arg("lock", lock).lock(lock).build());
     }
     app.jobManager().deferBatch(jobs);
+    // BENCH_LOCK_WORKERS=2 splits the 8 slots between two workers of 4, to show how they share
+    // the locks.
+    int workers = Integer.parseInt(System.getenv().getOrDefault("BENCH_LOCK_WORKERS", "1"));
     long start = System.nanoTime();
-    try (Worker worker =
-        app.worker(
-            WorkerOptions.builder()
-                .concurrency(8)
-                .waitForJobs(false)
-                .installSignalHandlers(false)
-                .build())) {
-      worker.run();
+    if (workers == 1) {
+      try (Worker worker =
+          app.worker(
+              WorkerOptions.builder()
+                  .concurrency(8)
+                  .waitForJobs(false)
+                  .installSignalHandlers(false)
+                  .build())) {
+        worker.run();
+      }
+    } else {
+      List<Worker> started = new ArrayList<>();
+      try {
+        for (int w = 0; w < workers; w++) {
+          Worker worker =
+              app.worker(
+                  WorkerOptions.builder()
+                      .name("lock-" + w)
+                      .concurrency(8 / workers)
+                      .installSignalHandlers(false)
+                      .build());
+          started.add(worker);
+          worker.start();
+        }
+        while (LOCK_RUNS.size() < count) {
+          Thread.sleep(1);
+        }
+      } finally {
+        started.forEach(Worker::close);
+      }
     }
     long nanos = System.nanoTime() - start;
     double rate = count / (nanos / 1e9);
     double allowed = 8 * count / (totalMillis / 1e3);
+    if (workers > 1) {
+      Map<String, Integer> perWorker = new java.util.TreeMap<>();
+      for (LockRun run : LOCK_RUNS) {
+        perWorker.merge(run.worker(), 1, Integer::sum);
+      }
+      System.out.printf(Locale.ROOT, "    jobs per worker: %s%n", perWorker);
+    }
     System.out.printf(
         Locale.ROOT,
         "  %-48s %,10d jobs in %7.2f s = %,9.0f jobs/s, %.0f %% of the %,.0f jobs/s 8 slots"
             + " allow%n",
-        "lock-heavy: 2-10 ms jobs, 12 locks, 8 slots",
+        "lock-heavy: 2-10 ms jobs, 12 locks, 8 slots" + (workers > 1 ? " on " + workers : ""),
         count,
         nanos / 1e9,
         rate,

@@ -18,11 +18,24 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One task per family of supported parameter types. Each returns the values it received, so that a
- * test can compare them with what was deferred.
+ * One task per family of supported parameter types. Each keeps the values it received ({@link
+ * #lastReceived()}), so that a test can compare them with what was deferred; a list of values of
+ * mixed types is no result JSON could carry back.
  */
 public final class Catalog {
+  private static volatile List<?> received = List.of();
+
   private Catalog() {}
+
+  /**
+   * Returns the values the last task of this class received, in the order of its parameters; arrays
+   * as lists.
+   *
+   * @return the values, nulls included
+   */
+  public static List<?> lastReceived() {
+    return received;
+  }
 
   /** How a parcel travels. */
   public enum Shipping {
@@ -53,10 +66,9 @@ public final class Catalog {
    * @param ratio a float
    * @param amount a double
    * @param grade a char
-   * @return the values received
    */
   @Task(name = "catalog.primitives")
-  public static List<Object> primitives(
+  public static void primitives(
       boolean flag,
       byte small,
       short medium,
@@ -65,7 +77,7 @@ public final class Catalog {
       float ratio,
       double amount,
       char grade) {
-    return List.of(flag, small, medium, count, id, ratio, amount, grade);
+    received = List.of(flag, small, medium, count, id, ratio, amount, grade);
   }
 
   /**
@@ -79,10 +91,9 @@ public final class Catalog {
    * @param ratio a Float
    * @param amount a Double
    * @param grade a Character
-   * @return the values received, nulls included
    */
   @Task(name = "catalog.boxes")
-  public static List<@Nullable Object> boxes(
+  public static void boxes(
       @Nullable Boolean flag,
       @Nullable Byte small,
       @Nullable Short medium,
@@ -91,7 +102,7 @@ public final class Catalog {
       @Nullable Float ratio,
       @Nullable Double amount,
       @Nullable Character grade) {
-    return Arrays.asList(flag, small, medium, count, id, ratio, amount, grade);
+    received = Arrays.asList(flag, small, medium, count, id, ratio, amount, grade);
   }
 
   /**
@@ -102,12 +113,11 @@ public final class Catalog {
    * @param price a BigDecimal
    * @param big a BigInteger
    * @param key a UUID
-   * @return the values received
    */
   @Task(name = "catalog.values")
-  public static List<Object> values(
+  public static void values(
       String text, Shipping shipping, BigDecimal price, BigInteger big, UUID key) {
-    return List.of(text, shipping, price, big, key);
+    received = List.of(text, shipping, price, big, key);
   }
 
   /**
@@ -119,17 +129,16 @@ public final class Catalog {
    * @param dateTime a LocalDateTime
    * @param offsetDateTime an OffsetDateTime, whose offset is kept
    * @param duration a Duration
-   * @return the values received
    */
   @Task(name = "catalog.times")
-  public static List<Object> times(
+  public static void times(
       Instant instant,
       LocalDate date,
       LocalTime time,
       LocalDateTime dateTime,
       OffsetDateTime offsetDateTime,
       Duration duration) {
-    return List.of(instant, date, time, dateTime, offsetDateTime, duration);
+    received = List.of(instant, date, time, dateTime, offsetDateTime, duration);
   }
 
   /**
@@ -138,15 +147,14 @@ public final class Catalog {
    *
    * @param blob bytes
    * @param letters characters
-   * @return the values received, as lists
    */
   @Task(name = "catalog.bytes")
-  public static List<Object> bytes(byte[] blob, char[] letters) {
+  public static void bytes(byte[] blob, char[] letters) {
     List<Byte> bytes = new java.util.ArrayList<>();
     for (byte b : blob) {
       bytes.add(b);
     }
-    return List.of(bytes, String.valueOf(letters));
+    received = List.of(bytes, String.valueOf(letters));
   }
 
   /**
@@ -161,10 +169,9 @@ public final class Catalog {
    * @param scores an Optional List of Integer
    * @param slots an int array
    * @param labels a String array
-   * @return the values received; arrays as lists
    */
   @Task(name = "catalog.structures")
-  public static List<Object> structures(
+  public static void structures(
       List<String> names,
       Set<Integer> numbers,
       Map<String, LocalDate> holidays,
@@ -174,15 +181,16 @@ public final class Catalog {
       Optional<List<Integer>> scores,
       int[] slots,
       String[] labels) {
-    return List.of(
-        names,
-        numbers,
-        holidays,
-        parcel,
-        parcels,
-        note,
-        scores,
-        Arrays.stream(slots).boxed().toList(),
-        Arrays.asList(labels));
+    received =
+        List.of(
+            names,
+            numbers,
+            holidays,
+            parcel,
+            parcels,
+            note,
+            scores,
+            Arrays.stream(slots).boxed().toList(),
+            Arrays.asList(labels));
   }
 }

@@ -48,6 +48,7 @@ class BenchmarksSmokeIT {
             "failures recorded",
             "INFO job logging",
             "lock-heavy",
+            "a lock's hand-over, end to next start",
             "defer->start latency",
             "idle worker",
             "memory:");
@@ -96,6 +97,12 @@ class BenchmarksSmokeIT {
             "tasks saw virtual threads: [true]",
             "platform threads: 200 jobs",
             "tasks saw virtual threads: [false]");
+  }
+
+  @Test
+  void awaitBenchmarkRuns() throws Exception {
+    String printed = run(() -> AwaitBenchmark.main(new String[] {"20"}));
+    assertThat(printed).contains("await, one waiter at a time", "await, 20 waiters at once", "p99");
   }
 
   @Test

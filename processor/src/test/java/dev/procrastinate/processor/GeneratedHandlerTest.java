@@ -175,6 +175,61 @@ class GeneratedHandlerTest {
                     return greeting + " " + name;
                   }
                 }
+                """),
+            Sources.source(
+                "com.acme.reports.ReportTasks",
+                """
+                package com.acme.reports;
+
+                import dev.procrastinate.Task;
+                import java.util.List;
+                import java.util.Map;
+                import java.util.Optional;
+                import java.util.TreeMap;
+
+                /** Tasks that return values, which a worker stores as their jobs' results. */
+                public final class ReportTasks {
+                  public record Summary(String title, int lines, List<String> words) {}
+
+                  private record Receipt(String code) {}
+
+                  @Task(name = "reports.summarize")
+                  public static Summary summarize(String title, List<String> words) {
+                    return new Summary(title, words.size(), words);
+                  }
+
+                  @Task(name = "reports.upper")
+                  public static List<String> upper(List<String> words) {
+                    return words.stream().map(String::toUpperCase).toList();
+                  }
+
+                  @Task(name = "reports.count")
+                  public static Map<String, Integer> count(List<String> words) {
+                    Map<String, Integer> counts = new TreeMap<>();
+                    for (String word : words) {
+                      counts.merge(word, 1, Integer::sum);
+                    }
+                    return counts;
+                  }
+
+                  @Task(name = "reports.total")
+                  public static int total(int[] values) {
+                    return java.util.Arrays.stream(values).sum();
+                  }
+
+                  @Task(name = "reports.first")
+                  public static Optional<String> first(List<String> words) {
+                    return words.stream().findFirst();
+                  }
+
+                  @Task(name = "reports.receipt")
+                  static Receipt receipt(String code) {
+                    return new Receipt(code);
+                  }
+
+                  @Task(name = "reports.archive")
+                  public static void archive(String title) {}
+                }
                 """));
     assertThat(compilation).succeededWithoutWarnings();
     for (JavaFileObject file : compilation.generatedFiles()) {
@@ -308,6 +363,47 @@ class GeneratedHandlerTest {
                 "{\"recipients\": [], \"counters\": {}, \"channel\": \"SMS\","
                     + " \"ratio\": 0.5, \"grade\": \"B\", \"slots\": []}"))
         .isEqualTo("[] {} Optional.empty SMS 0.5 B []");
+  }
+
+  @Test
+  void handlerReturnsTheMethodsRecordAsTheJobsResult() throws Exception {
+    Object result = run("reports.summarize", "{\"title\": \"q1\", \"words\": [\"tax\", \"fee\"]}");
+    assertThat(result.getClass().getName()).isEqualTo("com.acme.reports.ReportTasks$Summary");
+    assertThat(result).hasToString("Summary[title=q1, lines=2, words=[tax, fee]]");
+    // What a worker stores: the app's mapper writes the value the handler returns.
+    assertThat(MAPPER.writeValueAsString(result))
+        .isEqualTo("{\"title\":\"q1\",\"lines\":2,\"words\":[\"tax\",\"fee\"]}");
+  }
+
+  @Test
+  void handlerReturnsTheMethodsListMapAndPrimitiveAsTheJobsResult() throws Exception {
+    Object upper = run("reports.upper", "{\"words\": [\"a\", \"b\"]}");
+    assertThat(upper).isEqualTo(List.of("A", "B"));
+    assertThat(MAPPER.writeValueAsString(upper)).isEqualTo("[\"A\",\"B\"]");
+
+    Object counts = run("reports.count", "{\"words\": [\"b\", \"a\", \"b\"]}");
+    assertThat(counts).isEqualTo(Map.of("a", 1, "b", 2));
+    assertThat(MAPPER.writeValueAsString(counts)).isEqualTo("{\"a\":1,\"b\":2}");
+
+    assertThat(run("reports.total", "{\"values\": [1, 2, 3]}")).isEqualTo(6);
+  }
+
+  @Test
+  void handlerReturnsTheMethodsOptionalAndVoidGivesNull() throws Exception {
+    Object present = run("reports.first", "{\"words\": [\"a\", \"b\"]}");
+    assertThat(present).isEqualTo(Optional.of("a"));
+    assertThat(MAPPER.writeValueAsString(present)).isEqualTo("\"a\"");
+    assertThat(run("reports.first", "{\"words\": []}")).isEqualTo(Optional.empty());
+
+    assertThat(run("reports.archive", "{\"title\": \"q1\"}")).isNull();
+  }
+
+  @Test
+  void handlerReturnsARecordThatGeneratedCodeCannotName() throws Exception {
+    // Unlike a parameter's type, a return type may be private: the handler never names it.
+    Object receipt = run("reports.receipt", "{\"code\": \"r-1\"}");
+    assertThat(receipt.getClass().getName()).isEqualTo("com.acme.reports.ReportTasks$Receipt");
+    assertThat(MAPPER.writeValueAsString(receipt)).isEqualTo("{\"code\":\"r-1\"}");
   }
 
   @Test

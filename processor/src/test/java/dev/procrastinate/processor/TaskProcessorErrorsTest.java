@@ -170,6 +170,137 @@ class TaskProcessorErrorsTest {
     assertThat(compilation).hadErrorContaining("parameter payload of @Task method test.Tasks.run");
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Object",
+        "List",
+        "Map<Integer, String>",
+        "Thread",
+        "Runnable",
+        "CharSequence",
+        "java.util.stream.Stream<String>",
+        "List<Optional<String>>",
+        "java.time.ZonedDateTime",
+        "Holder"
+      })
+  void returnTypesJsonCannotCarry(String returnType) {
+    Compilation compilation =
+        assertError(
+            """
+            public class Tasks {
+              public record Holder(Object value) {}
+
+              @Task(name = "t")
+              static %s run(long id) {
+                return null;
+              }
+            }
+            """
+                .formatted(returnType),
+            Message.TASK_RETURN_TYPE_NOT_JSON,
+            "static " + returnType + " run(");
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("@Task method test.Tasks.run(long) returns ");
+    assertThat(compilation).hadErrorContaining("or make the method void");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "java.util.concurrent.CompletableFuture<String>:CompletableFuture",
+        "java.util.concurrent.Future<Long>:Future",
+        "java.util.concurrent.CompletionStage<Void>:CompletionStage"
+      })
+  void asynchronousReturnTypesAskForTheValueItself(String returnTypeAndWaitedFor) {
+    String returnType = returnTypeAndWaitedFor.substring(0, returnTypeAndWaitedFor.indexOf(':'));
+    String waitedFor = returnTypeAndWaitedFor.substring(returnTypeAndWaitedFor.indexOf(':') + 1);
+    Compilation compilation =
+        assertError(
+            """
+            public class Tasks {
+              @Task(name = "t")
+              static %s run(long id) {
+                return null;
+              }
+            }
+            """
+                .formatted(returnType),
+            Message.TASK_RETURN_TYPE_NOT_JSON,
+            "static " + returnType + " run(");
+    assertThat(compilation)
+        .hadErrorContaining(
+            "a task runs synchronously: the worker stores the result when the method returns and"
+                + " does not wait for a "
+                + waitedFor
+                + "; wait for it in the method and return the value itself");
+  }
+
+  @Test
+  void badReturnTypeAndBadParameterAreBothReported() {
+    Compilation compilation =
+        assertError(
+            """
+            public class Tasks {
+              @Task(name = "t")
+              static Object run(
+                  Thread worker) {
+                return null;
+              }
+            }
+            """,
+            Message.TASK_RETURN_TYPE_NOT_JSON,
+            "static Object run(");
+    assertThat(compilation).hadErrorCount(2);
+    assertThat(compilation)
+        .hadErrorContaining("[TaskParameterNotJson]")
+        .inFile(compilation.sourceFiles().get(0))
+        .onLineContaining("Thread worker");
+    assertThat(compilation).hadErrorContaining("Object says nothing about the JSON it writes");
+  }
+
+  @Test
+  void returnTypesJsonCanCarryCompileWithoutWarnings() {
+    Compilation compilation =
+        Sources.compile(
+            Sources.source(
+                "test.Tasks",
+                "package test;\n"
+                    + IMPORTS
+                    + """
+                    public class Tasks {
+                      public enum Channel { EMAIL, SMS }
+
+                      public record Summary(String title, List<Channel> channels) {}
+
+                      private record Secret(String code) {}
+
+                      @Task(name = "void") static void none() {}
+                      @Task(name = "Void") static Void nothing() { return null; }
+                      @Task(name = "int") static int count() { return 1; }
+                      @Task(name = "Long") static Long boxed() { return 1L; }
+                      @Task(name = "String") static String text() { return ""; }
+                      @Task(name = "enum") static Channel channel() { return Channel.SMS; }
+                      @Task(name = "record") static Summary summary() { return null; }
+                      @Task(name = "private_record") static Secret secret() { return null; }
+                      @Task(name = "List") static List<String> names() { return List.of(); }
+                      @Task(name = "Set") static java.util.Set<java.util.UUID> keys() {
+                        return java.util.Set.of();
+                      }
+                      @Task(name = "Map") static Map<String, Integer> counts() { return Map.of(); }
+                      @Task(name = "Optional") static Optional<Summary> maybe() {
+                        return Optional.empty();
+                      }
+                      @Task(name = "array") static int[] slots() { return new int[0]; }
+                      @Task(name = "time") static java.time.Instant at() { return null; }
+                      @Task(name = "nested") static Map<String, List<Summary[]>> deep() {
+                        return Map.of();
+                      }
+                    }
+                    """));
+    assertThat(compilation).succeededWithoutWarnings();
+  }
+
   @Test
   void parameterTypeGeneratedCodeCannotName() {
     assertError(

@@ -277,6 +277,7 @@ public final class App implements AutoCloseable {
    */
   @Override
   public void close() {
+    jobManager.close();
     if (ownedDeferPool != null) {
       ownedDeferPool.shutdown();
     }

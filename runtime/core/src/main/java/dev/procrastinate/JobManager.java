@@ -3,6 +3,7 @@ package dev.procrastinate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.procrastinate.internal.await.JobWaiters;
 import dev.procrastinate.internal.inline.InlineJobs;
 import dev.procrastinate.internal.observe.Observers;
 import dev.procrastinate.internal.sql.Database;
@@ -37,7 +38,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,12 +67,19 @@ public final class JobManager {
    */
   public static final int BATCH_CHUNK_SIZE = 10_000;
 
+  /**
+   * The most bytes of JSON a job's result may take (1 MiB): a task that returns more fails its run
+   * with a message that says so, instead of storing it.
+   */
+  public static final int MAX_RESULT_BYTES = 1 << 20;
+
   private final Database database;
   private final ObjectMapper jsonMapper;
   private final JobDao dao = new JobDao();
   private final WorkerDao workers = new WorkerDao();
   private final QueryDao queries = new QueryDao();
   private final FlowControlDao flowControls = new FlowControlDao();
+  private final JobWaiters waiters;
   private final Observers observers;
   private final Executor deferExecutor;
   private final @Nullable InlineJobs inline;
@@ -84,6 +95,7 @@ public final class JobManager {
     this.observers = observers;
     this.deferExecutor = deferExecutor;
     this.inline = inline;
+    this.waiters = new JobWaiters(database);
   }
 
   /**
@@ -874,6 +886,98 @@ public final class JobManager {
    */
   public List<QueueBacklog> queueBacklog() {
     return database.withConnection("reading the queue backlog", queries::queueBacklog);
+  }
+
+  // ------------------------------------------------------------------ results
+
+  /**
+   * Reads what a job's task returned, as JSON text. A job has a result once it succeeded on a
+   * worker of this runtime and its task returned a value other than null (an empty {@code Optional}
+   * is none); the result goes with its job when the job is deleted.
+   *
+   * @param id the job id
+   * @return the JSON text, or empty when the job has no result (yet)
+   */
+  public Optional<String> resultJson(long id) {
+    return database.withConnection("reading the result of job " + id, c -> dao.result(c, id));
+  }
+
+  /**
+   * Reads what a job's task returned, decoded with the app's JSON mapper.
+   *
+   * @param <T> the type
+   * @param id the job id
+   * @param type the class to decode into: the task's return type, or one JSON can carry the same
+   *     value into (a record, {@code List}, {@code Map}, ...)
+   * @return the value, or empty when the job has no result (yet)
+   * @throws IllegalArgumentException naming the job and the type, if the result does not decode
+   *     into it
+   */
+  public <T> Optional<T> result(long id, Class<T> type) {
+    Objects.requireNonNull(type, "type");
+    return resultJson(id)
+        .map(
+            text -> {
+              try {
+                return jsonMapper.readValue(text, type);
+              } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException(
+                    "the result of job "
+                        + id
+                        + " does not decode into "
+                        + type.getName()
+                        + ": "
+                        + e.getOriginalMessage(),
+                    e);
+              }
+            });
+  }
+
+  /**
+   * Waits until a job has ended: its status is neither {@code todo} nor {@code doing}. The wait is
+   * woken by a notification that this runtime's workers send in the transaction that ends jobs, and
+   * all the app's waiters share one listening connection (opened at the first wait, closed with the
+   * app). A job that a Python worker ends sends no notification: it is seen within a second.
+   *
+   * @param id the job id
+   * @param timeout how long to wait at most
+   * @return the ended job, or empty if it no longer exists (a delete policy removed it as it ended,
+   *     or it was deleted by hand)
+   * @throws TimeoutException if the job has not ended within the timeout
+   * @throws InterruptedException if the thread is interrupted while it waits
+   */
+  public Optional<ProcrastinateJob> await(long id, Duration timeout)
+      throws TimeoutException, InterruptedException {
+    CompletableFuture<Optional<ProcrastinateJob>> ended = awaitAsync(id);
+    try {
+      return ended.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      ended.cancel(false);
+      throw new TimeoutException("job " + id + " has not ended within " + timeout);
+    } catch (InterruptedException e) {
+      ended.cancel(false);
+      throw e;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException unchecked
+          ? unchecked
+          : new ProcrastinateException("waiting for job " + id + " failed", e.getCause());
+    }
+  }
+
+  /**
+   * Waits until a job has ended, without blocking; see {@link #await(long, Duration)}. Give the
+   * future a timeout ({@link CompletableFuture#orTimeout}), or cancel it, to stop waiting.
+   *
+   * @param id the job id
+   * @return a future of the ended job, or of empty if it no longer exists
+   */
+  public CompletableFuture<Optional<ProcrastinateJob>> awaitAsync(long id) {
+    return waiters.await(id);
+  }
+
+  /** Stops the waiters; called when the app closes. */
+  void close() {
+    waiters.close();
   }
 
   // ------------------------------------------------------------------ flow control

@@ -37,6 +37,13 @@ public enum Message {
       "TaskParameterNotAccessible",
       "parameter %s of @Task method %s has type %s, which generated code in package %s cannot name;"
           + " make the type at least package-private, or public when it is in another package"),
+  TASK_RETURN_TYPE_NOT_JSON(
+      "TaskReturnTypeNotJson",
+      "@Task method %s returns %s, which cannot be stored as the job's JSON result and read back"
+          + " (%s); return a primitive or its box, String, an enum, BigDecimal, BigInteger, UUID,"
+          + " Instant, LocalDate, LocalTime, LocalDateTime, OffsetDateTime, Duration, a record of"
+          + " those, an array, List, Set or Map<String, ...> of those, or Optional of one (empty"
+          + " for no result), or make the method void"),
   TASK_CONTEXT_TWICE(
       "TaskContextTwice", "@Task method %s has more than one JobContext parameter; keep one"),
   TASK_NAME_EMPTY(

@@ -36,6 +36,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link RetryValidator}: {@code @Retry}, {@code retryPolicy}, middleware and timeout;
  *   <li>{@link FlowControlValidator}: {@code concurrencyLimit} and {@code rateLimit};
  *   <li>{@link ParameterValidator}: parameters that round-trip through JSON;
+ *   <li>{@link ReturnTypeValidator}: a return type that JSON can carry as the job's result;
  *   <li>{@link PeriodicValidator}: {@code @Periodic} schedules.
  * </ul>
  */
@@ -48,6 +49,7 @@ public final class TaskValidator {
   private final RetryValidator retry;
   private final FlowControlValidator flowControl;
   private final ParameterValidator parameters;
+  private final ReturnTypeValidator returnType;
   private final PeriodicValidator periodic;
 
   /**
@@ -70,6 +72,7 @@ public final class TaskValidator {
             diagnostics);
     this.flowControl = new FlowControlValidator(annotations, diagnostics);
     this.parameters = new ParameterValidator(annotations, diagnostics);
+    this.returnType = new ReturnTypeValidator(elements, env.getTypeUtils(), diagnostics);
     this.periodic = new PeriodicValidator(annotations, diagnostics);
   }
 
@@ -134,6 +137,7 @@ public final class TaskValidator {
     RetryValidator.Execution execution = retry.validate(site);
     FlowControlValidator.Limits limits = flowControl.validate(site);
     List<TaskParam> params = parameters.validate(site);
+    returnType.validate(site);
     List<PeriodicModel> periodics = periodic.validate(site, params);
 
     if (diagnostics.errorCount() > before) {

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -132,6 +133,11 @@ public final class Shell {
                   jobs.retry(id);
                   return true;
                 }));
+    command(
+        "result",
+        "Print what a job's task returned, as JSON; fails when the job has not succeeded or its"
+            + " task returned nothing.\nUsage: result JOB_ID",
+        this::result);
     command(
         "pause_queue",
         "Pause a queue: no worker of this runtime starts its jobs until resume_queue; the jobs"
@@ -391,6 +397,28 @@ public final class Shell {
               + ")"
               + (paused.contains(counts.name()) ? " [paused]" : ""));
     }
+  }
+
+  private Result result(List<String> words) {
+    if (words.size() != 1) {
+      throw new IllegalArgumentException("usage: result JOB_ID");
+    }
+    long id = parseId(words.get(0));
+    ProcrastinateJob job =
+        jobs.getJob(id).orElseThrow(() -> new IllegalArgumentException("there is no job " + id));
+    Optional<String> result = jobs.resultJson(id);
+    if (result.isPresent()) {
+      out.println(result.get());
+      return Result.OK;
+    }
+    err.println(
+        "*** job "
+            + id
+            + (job.status() == JobStatus.SUCCEEDED
+                ? " succeeded without a result: its task returned nothing, or a Python worker ran"
+                    + " it"
+                : " is " + job.status().dbValue() + ": a job has a result once it succeeded"));
+    return Result.FAILED;
   }
 
   private Result pauseQueue(List<String> words) {

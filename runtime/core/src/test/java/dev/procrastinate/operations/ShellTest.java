@@ -241,10 +241,30 @@ class ShellTest {
   }
 
   @Test
+  void resultPrintsAJobsResultAsJsonAndFailsWithoutOne() throws Exception {
+    long done = jobs.defer(NewJob.builder("mail.send").build());
+    long waiting = jobs.defer(NewJob.builder("mail.send").build());
+    long bare = jobs.defer(NewJob.builder("mail.send").build());
+    sql.execute(
+        "UPDATE procrastinate_jobs SET status = 'succeeded' WHERE id IN (?, ?)", done, bare);
+    sql.execute(
+        "INSERT INTO procrastinate_java_job_results (job_id, result) VALUES (?, '{\"sent\": 3}')",
+        done);
+
+    assertThat(ok("result " + done)).isEqualTo("{\"sent\": 3}\n");
+    assertThat(failed("result " + waiting))
+        .isEqualTo("*** job " + waiting + " is todo: a job has a result once it succeeded\n");
+    assertThat(failed("result " + bare))
+        .startsWith("*** job " + bare + " succeeded without a result");
+    assertThat(failed("result 999999")).isEqualTo("*** there is no job 999999\n");
+    assertThat(failed("result x")).isEqualTo("*** 'x' is not a job id; give a number\n");
+  }
+
+  @Test
   void helpListsAndDescribesTheFlowControlCommands() {
     assertThat(ok("help"))
         .contains(
-            "list_jobs  list_queues  list_tasks  list_locks  cancel  abort  retry  pause_queue "
+            "list_jobs  list_queues  list_tasks  list_locks  cancel  abort  retry  result  pause_queue "
                 + " resume_queue  set_limit  clear_limit  list_limits  help  exit");
     assertThat(ok("help set_limit"))
         .contains(

@@ -191,6 +191,7 @@ final class JobPages {
         actions,
         events,
         prettyJson(job.argsJson()),
+        jobs.resultJson(job.id()).map(JobPages::prettyJson).orElse(null),
         failures,
         failures.isEmpty() && failedOnce
             ? "No details (run by a worker that does not record them)."

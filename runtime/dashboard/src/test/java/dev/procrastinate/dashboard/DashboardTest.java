@@ -130,6 +130,10 @@ class DashboardTest {
     assertThat(job)
         .contains("Job #" + succeeded, "&quot;welcome &lt;b&gt;&quot;", "data-event=\"succeeded\"")
         .doesNotContain("<b>\"");
+    assertThat(job.substring(job.indexOf("id=\"job-result\"")))
+        .as("what the task returned, escaped")
+        .contains("&quot;delivered&quot; : true", "&quot;template&quot; : &quot;welcome &lt;b&gt;");
+    assertThat(get(dashboard, "/jobs/" + failed, "").bodyText()).doesNotContain("job-result");
 
     assertThat(get(dashboard, "/tasks", "").bodyText())
         .contains("id=\"known-tasks\"", DemoTasks.NIGHTLY, "0 3 * * *", "id=\"seen-tasks\"");

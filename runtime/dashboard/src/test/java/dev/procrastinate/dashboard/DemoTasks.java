@@ -26,7 +26,10 @@ final class DemoTasks {
                 .parameter(TaskParameter.required("user_id", "long"))
                 .parameter(TaskParameter.required("template", "java.lang.String"))
                 .source("DemoTasks#welcome")
-                .build((context, args) -> null),
+                .build(
+                    (context, args) ->
+                        java.util.Map.of(
+                            "delivered", true, "template", args.get("template", String.class))),
             // Fails on its first run, succeeds once retried.
             TaskDescriptor.builder(FLAKY)
                 .queue("imports")

@@ -364,6 +364,11 @@ public final class TestJobs {
     } else if (outcome.delete()) {
       dao.deleteRunning(connection, ids, new int[] {job.attempts()}, workerId);
     } else {
+      String result = outcome.result();
+      if (result != null) {
+        dao.recordResults(
+            connection, workerId, List.of(new JobDao.Result(job.id(), job.attempts(), result)));
+      }
       dao.finishRunning(
           connection,
           ids,

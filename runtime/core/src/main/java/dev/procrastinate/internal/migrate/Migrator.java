@@ -43,7 +43,8 @@ public final class Migrator {
           "V4__java_drained_queue_plans.sql",
           "V5__java_job_failures.sql",
           "V6__java_running_jobs_index.sql",
-          "V7__java_flow_controls.sql");
+          "V7__java_flow_controls.sql",
+          "V8__java_job_results.sql");
 
   /**
    * The scripts of pre-release snapshots of this runtime, by version: their description in the

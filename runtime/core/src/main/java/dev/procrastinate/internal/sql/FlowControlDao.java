@@ -141,9 +141,9 @@ public final class FlowControlDao {
   }
 
   /**
-   * Writes the limits tasks declare in code, and forgets those of tasks that declare none any more.
-   * Rows that already hold the same values are not written, so a worker's start notifies nobody
-   * unless a declaration changed.
+   * Writes the limits tasks declare in code, and forgets those of tasks that declare none any more,
+   * in the caller's transaction. Rows that already hold the same values are not written, so a
+   * worker's start notifies nobody unless a declaration changed.
    *
    * @param connection the connection
    * @param declared the tasks that declare limits
@@ -153,7 +153,19 @@ public final class FlowControlDao {
   public void declare(
       Connection connection, Collection<Declared> declared, Collection<String> undeclared)
       throws SQLException {
-    for (Declared task : declared) {
+    // The rows that exist are locked first, in the fetch function's order; new rows are written in
+    // one order by every worker, so that two workers starting at once wait in line.
+    String[] names =
+        java.util.stream.Stream.concat(declared.stream().map(Declared::task), undeclared.stream())
+            .toArray(String[]::new);
+    Jdbc.query(
+        connection,
+        JobSql.FLOW_CONTROL_LOCK_TASKS,
+        p -> p.setArray("varchar", names),
+        row -> row.getString("name"));
+    List<Declared> sorted =
+        declared.stream().sorted(java.util.Comparator.comparing(Declared::task)).toList();
+    for (Declared task : sorted) {
       RateLimit rate = task.rate();
       Jdbc.execute(
           connection,
@@ -166,8 +178,9 @@ public final class FlowControlDao {
           });
     }
     if (!undeclared.isEmpty()) {
-      String[] names = undeclared.toArray(new String[0]);
-      if (Jdbc.update(connection, JobSql.FLOW_CONTROL_UNDECLARE, p -> p.setArray("varchar", names))
+      String[] forgotten = undeclared.toArray(new String[0]);
+      if (Jdbc.update(
+              connection, JobSql.FLOW_CONTROL_UNDECLARE, p -> p.setArray("varchar", forgotten))
           > 0) {
         deleteEmpty(connection);
       }

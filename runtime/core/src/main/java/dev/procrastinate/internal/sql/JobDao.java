@@ -302,6 +302,58 @@ public final class JobDao {
       Map<String, String> details) {}
 
   /**
+   * A result to store: what a task returned for one run of a job.
+   *
+   * @param jobId the job
+   * @param attempts the attempts the job had when fetched, which name its run
+   * @param json the value as JSON text
+   */
+  public record Result(long jobId, int attempts, String json) {}
+
+  /**
+   * Stores what tasks returned, in one statement, before their successes are written in the same
+   * transaction; see {@link JobSql#RESULT_RECORD}.
+   *
+   * @param connection the connection
+   * @param workerId the worker that ran them
+   * @param results the results
+   * @throws SQLException if the statement fails
+   */
+  public void recordResults(Connection connection, long workerId, List<Result> results)
+      throws SQLException {
+    Long[] ids = new Long[results.size()];
+    Integer[] attempts = new Integer[results.size()];
+    String[] values = new String[results.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = results.get(i).jobId();
+      attempts[i] = results.get(i).attempts();
+      values[i] = results.get(i).json();
+    }
+    Jdbc.execute(
+        connection,
+        JobSql.RESULT_RECORD,
+        p -> {
+          p.setLong(workerId);
+          p.setArray("int8", ids);
+          p.setArray("int4", attempts);
+          p.setArray("text", values);
+        });
+  }
+
+  /**
+   * Reads a job's stored result.
+   *
+   * @param connection the connection
+   * @param jobId the job
+   * @return the result as JSON text, or empty when none is stored
+   * @throws SQLException if the query fails
+   */
+  public Optional<String> result(Connection connection, long jobId) throws SQLException {
+    return Jdbc.queryFirst(
+        connection, JobSql.RESULT_GET, p -> p.setLong(jobId), row -> row.getString("result"));
+  }
+
+  /**
    * Records why attempts failed, in one statement, before their outcomes are written in the same
    * transaction; see {@link JobSql#FAILURE_RECORD}.
    *

@@ -111,6 +111,10 @@ final class JobSql {
    * item): a server crash in the next few hundred milliseconds may then lose the outcome and leave
    * the job {@code doing} for its worker, which runs it again once it sees the connection loss or
    * the restart.
+   *
+   * <p>Its transaction notifies {@code procrastinate_java_jobs_ended_v1} (no payload: PostgreSQL
+   * folds the notifications of a transaction into one), which wakes the processes that wait for
+   * jobs to end ({@code JobManager.await}) once it commits.
    */
   public static final String JOB_FINISH_RUNNING =
       """
@@ -120,7 +124,8 @@ final class JobSql {
              attempts = jobs.attempts + 1
         FROM unnest(?::int8[], ?::text[], ?::int4[]) AS ending(id, status, attempts),
              (SELECT set_config('enable_seqscan', 'off', true),
-                     CASE WHEN ?::boolean THEN set_config('synchronous_commit', 'off', true) END)
+                     CASE WHEN ?::boolean THEN set_config('synchronous_commit', 'off', true) END,
+                     pg_notify('procrastinate_java_jobs_ended_v1', ''))
              AS settings
        WHERE jobs.id = ending.id
          AND jobs.id = ANY (?::int8[])
@@ -142,7 +147,8 @@ final class JobSql {
       DELETE FROM procrastinate_jobs AS jobs
        USING unnest(?::int8[], ?::int4[]) AS ending(id, attempts),
              (SELECT set_config('enable_seqscan', 'off', true),
-                     CASE WHEN ?::boolean THEN set_config('synchronous_commit', 'off', true) END)
+                     CASE WHEN ?::boolean THEN set_config('synchronous_commit', 'off', true) END,
+                     pg_notify('procrastinate_java_jobs_ended_v1', ''))
              AS settings
        WHERE jobs.id = ending.id
          AND jobs.id = ANY (?::int8[])
@@ -172,6 +178,47 @@ final class JobSql {
              AS f(job_id, attempt, status, exception_class, message, stack_trace, details)
        WHERE EXISTS (SELECT 1 FROM procrastinate_jobs AS jobs WHERE jobs.id = f.job_id)
       ON CONFLICT (job_id, attempt) DO NOTHING
+      """;
+
+  /**
+   * Stores what tasks returned, in the transaction that writes their success, before it, for the
+   * jobs still in the run this worker fetched (see {@link #JOB_FINISH_RUNNING}); a replayed write
+   * stores the same value again. Plans with {@code enable_seqscan} off, as the outcome statements
+   * do. Parameters: 1 the worker id; then one element per job: 2 job ids (int8[]), 3 the attempts
+   * each had when fetched (int4[]), 4 the results as JSON texts (text[]).
+   */
+  public static final String RESULT_RECORD =
+      """
+      INSERT INTO procrastinate_java_job_results (job_id, result)
+      SELECT r.job_id, r.result::jsonb
+        FROM (SELECT ?::int8 AS id, set_config('enable_seqscan', 'off', true)) AS worker,
+             unnest(?::int8[], ?::int4[], ?::text[]) AS r(job_id, attempts, result)
+       WHERE EXISTS (SELECT 1
+                       FROM procrastinate_jobs AS jobs
+                      WHERE jobs.id = r.job_id
+                        AND jobs.status = 'doing'
+                        AND jobs.attempts = r.attempts
+                        AND (jobs.worker_id IS NULL OR jobs.worker_id = worker.id))
+      ON CONFLICT (job_id) DO UPDATE SET result = EXCLUDED.result, stored_at = now()
+      """;
+
+  /** Reads a job's stored result as JSON text. Parameters: 1 job id. */
+  public static final String RESULT_GET =
+      "SELECT result::text AS result FROM procrastinate_java_job_results WHERE job_id = ?";
+
+  /**
+   * Reads those of some jobs that have ended (any status but {@code todo} and {@code doing}), and
+   * the ids of those that no longer exist, for waiters: a row per ended or missing job, its columns
+   * null when it is missing. Parameters: 1 job ids (int8[]).
+   */
+  static final String JOB_LIST_ENDED =
+      """
+      SELECT w.id AS awaited, j.id, j.queue_name, j.task_name, j.priority, j.lock,
+             j.queueing_lock, j.args, j.status, j.scheduled_at, j.attempts, j.abort_requested,
+             j.worker_id
+        FROM unnest(?::int8[]) AS w(id)
+        LEFT JOIN procrastinate_jobs AS j ON j.id = w.id
+       WHERE j.id IS NULL OR j.status NOT IN ('todo', 'doing')
       """;
 
   /** Reads the latest recorded failure of each of some jobs. Parameters: 1 job ids (int8[]). */
@@ -834,6 +881,20 @@ final class JobSql {
          SET concurrency = NULL, rate_permits = NULL, rate_period = NULL, updated_at = now()
        WHERE scope = ? AND name = ?
          AND (concurrency IS NOT NULL OR rate_permits IS NOT NULL)
+      """;
+
+  /**
+   * Locks the rows of some tasks in the order the fetch function locks them, before a worker writes
+   * their declared limits, so that the two never wait for each other in a circle. Parameters: 1
+   * task names (varchar[]).
+   */
+  static final String FLOW_CONTROL_LOCK_TASKS =
+      """
+      SELECT c.name
+        FROM procrastinate_java_flow_controls AS c
+       WHERE c.scope = 'task' AND c.name = ANY (?::varchar[])
+       ORDER BY c.scope, c.name
+         FOR NO KEY UPDATE
       """;
 
   /**

@@ -62,6 +62,32 @@ public final class QueryDao {
   }
 
   /**
+   * A job a waiter waits for, once it has ended or is gone.
+   *
+   * @param id the job's id
+   * @param job the ended job, or null when it no longer exists
+   */
+  public record Ended(long id, @Nullable ProcrastinateJob job) {}
+
+  /**
+   * Reads those of some jobs that have ended or no longer exist; see {@link JobSql#JOB_LIST_ENDED}.
+   *
+   * @param connection the connection
+   * @param ids the jobs waited for
+   * @return one entry per ended or missing job
+   * @throws SQLException if the query fails
+   */
+  public List<Ended> listEnded(Connection connection, long[] ids) throws SQLException {
+    return Jdbc.query(
+        connection,
+        JobSql.JOB_LIST_ENDED,
+        p -> p.setLongArray(ids),
+        row ->
+            new Ended(
+                row.getLong("awaited"), row.getObject("id") == null ? null : Jdbc.readJob(row)));
+  }
+
+  /**
    * Reads one job's status.
    *
    * @param connection the connection

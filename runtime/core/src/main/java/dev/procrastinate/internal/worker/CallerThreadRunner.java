@@ -99,7 +99,12 @@ public final class CallerThreadRunner {
       Completion completion = executor.run(running);
       Throwable failure = completion.status() == JobStatus.SUCCEEDED ? null : thrown.get();
       return new Outcome(
-          completion.job(), completion.status(), completion.retry(), completion.delete(), failure);
+          completion.job(),
+          completion.status(),
+          completion.retry(),
+          completion.delete(),
+          failure,
+          completion.result());
     } finally {
       thrown.remove();
     }
@@ -114,11 +119,13 @@ public final class CallerThreadRunner {
    * @param delete whether the delete-jobs policy removes the job instead of keeping its status
    * @param failure what the task, its middleware, the argument decoding or the task lookup threw,
    *     or null if it succeeded or nothing was thrown (an abort before the start)
+   * @param result what the task returned, as JSON, to store with a success; or null for none
    */
   public record Outcome(
       ProcrastinateJob job,
       @Nullable JobStatus status,
       @Nullable RetryDecision retry,
       boolean delete,
-      @Nullable Throwable failure) {}
+      @Nullable Throwable failure,
+      @Nullable String result) {}
 }

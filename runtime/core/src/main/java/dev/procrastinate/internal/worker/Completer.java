@@ -208,14 +208,16 @@ final class Completer implements Runnable {
     }
   }
 
-  /** Counts how many statements a batch needs: failures, ended, deleted, retried. */
+  /** Counts how many statements a batch needs: results, failures, ended, deleted, retried. */
   private static int kinds(List<Completion> batch) {
+    boolean results = false;
     boolean failures = false;
     boolean ended = false;
     boolean deleted = false;
     boolean retried = false;
     for (Completion completion : batch) {
       failures |= completion.failure() != null && !completion.delete();
+      results |= completion.result() != null && !completion.delete();
       if (completion.retry() != null) {
         retried = true;
       } else if (completion.delete()) {
@@ -224,7 +226,11 @@ final class Completer implements Runnable {
         ended = true;
       }
     }
-    return (failures ? 1 : 0) + (ended ? 1 : 0) + (deleted ? 1 : 0) + (retried ? 1 : 0);
+    return (results ? 1 : 0)
+        + (failures ? 1 : 0)
+        + (ended ? 1 : 0)
+        + (deleted ? 1 : 0)
+        + (retried ? 1 : 0);
   }
 
   /**
@@ -263,6 +269,17 @@ final class Completer implements Runnable {
     if (!failures.isEmpty()) {
       // First, in the outcomes' transaction: the row checks that its job is still there.
       dao.recordFailures(connection, workerName, failures);
+    }
+    List<JobDao.Result> results = new ArrayList<>();
+    for (Completion completion : batch) {
+      String result = completion.result();
+      if (result != null && !completion.delete()) {
+        results.add(new JobDao.Result(completion.job().id(), completion.job().attempts(), result));
+      }
+    }
+    if (!results.isEmpty()) {
+      // Before the successes, which end the run the statement checks the jobs are still in.
+      dao.recordResults(connection, worker, results);
     }
     for (Completion completion : batch) {
       RetryDecision retry = completion.retry();

@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  *     is written for such a run; a job never started is handed back to the queue untouched, and one
  *     stopped is taken back and run again if it is still this worker's once the lease holds again
  * @param failure why the attempt failed or was aborted, recorded with its outcome; or null
+ * @param result what the task returned, as JSON, stored with a success; or null for none
  */
 record Completion(
     ProcrastinateJob job,
@@ -29,7 +30,8 @@ record Completion(
     @Nullable RetryDecision retry,
     boolean delete,
     @Nullable Abandoned abandoned,
-    @Nullable FailureRecord failure) {
+    @Nullable FailureRecord failure,
+    @Nullable String result) {
 
   /** Why a run writes no outcome. */
   enum Abandoned {
@@ -52,7 +54,7 @@ record Completion(
       @Nullable JobStatus status,
       @Nullable RetryDecision retry,
       boolean delete) {
-    this(job, status, retry, delete, null, null);
+    this(job, status, retry, delete, null, null, null);
   }
 
   /**
@@ -70,7 +72,7 @@ record Completion(
       @Nullable RetryDecision retry,
       boolean delete,
       @Nullable FailureRecord failure) {
-    this(job, status, retry, delete, null, failure);
+    this(job, status, retry, delete, null, failure, null);
   }
 
   /**
@@ -81,6 +83,18 @@ record Completion(
    * @return the completion, which writes nothing
    */
   static Completion abandoned(ProcrastinateJob job, Abandoned how) {
-    return new Completion(job, null, null, false, how, null);
+    return new Completion(job, null, null, false, how, null, null);
+  }
+
+  /**
+   * A success, with what the task returned.
+   *
+   * @param job the job as fetched
+   * @param delete whether the job is deleted (its result then goes with it, unwritten)
+   * @param result the task's return value as JSON, or null for none
+   * @return the completion
+   */
+  static Completion succeeded(ProcrastinateJob job, boolean delete, @Nullable String result) {
+    return new Completion(job, JobStatus.SUCCEEDED, null, delete, null, null, result);
   }
 }

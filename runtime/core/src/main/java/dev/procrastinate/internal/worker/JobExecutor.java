@@ -1,11 +1,13 @@
 package dev.procrastinate.internal.worker;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.procrastinate.AbortReason;
 import dev.procrastinate.ContextPropagator;
 import dev.procrastinate.DeleteJobs;
 import dev.procrastinate.JobAbortedException;
 import dev.procrastinate.JobContext;
+import dev.procrastinate.JobManager;
 import dev.procrastinate.JobMiddleware;
 import dev.procrastinate.JobObserver;
 import dev.procrastinate.JobTimeoutException;
@@ -21,10 +23,12 @@ import dev.procrastinate.model.ProcrastinateJob;
 import dev.procrastinate.spi.TaskDescriptor;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -196,6 +200,8 @@ final class JobExecutor {
       }
       Object result =
           chain(options.workerMiddleware(), 0, context.context(), () -> runTask(context, task));
+      // A result that cannot be stored fails the run, as a task's exception does.
+      String resultJson = encodeResult(job, result);
       // A logger that throws (one torn down by a JVM shutting down) does not fail a job that ran.
       long millis = elapsedMillis(startNanos);
       logSafely(
@@ -208,7 +214,7 @@ final class JobExecutor {
                   millis,
                   new Described(result)),
           () -> {});
-      return end(job, JobStatus.SUCCEEDED);
+      return Completion.succeeded(job, deletes(JobStatus.SUCCEEDED), resultJson);
     } catch (TaskNotFoundException e) {
       failed(scope, e);
       JOBS.error("{} - job {} failed: {}", workerName, job.id(), e.getMessage());
@@ -406,11 +412,55 @@ final class JobExecutor {
   }
 
   private Completion end(ProcrastinateJob job, JobStatus status, @Nullable FailureRecord failure) {
+    return new Completion(job, status, null, deletes(status), failure);
+  }
+
+  /** Whether the delete-jobs policy removes a job that ends with this status. */
+  private boolean deletes(JobStatus status) {
     DeleteJobs policy = options.deleteJobs();
-    boolean delete =
-        policy == DeleteJobs.ALWAYS
-            || (policy == DeleteJobs.SUCCESSFUL && status == JobStatus.SUCCEEDED);
-    return new Completion(job, status, null, delete, failure);
+    return policy == DeleteJobs.ALWAYS
+        || (policy == DeleteJobs.SUCCESSFUL && status == JobStatus.SUCCEEDED);
+  }
+
+  /**
+   * Writes what a task returned as JSON for its job's result: null for a void task, a null return
+   * or an empty {@code Optional}; the value of a present one.
+   *
+   * @throws IllegalStateException naming the task and the fix, if the value cannot be written as
+   *     JSON or its JSON passes {@link JobManager#MAX_RESULT_BYTES}
+   */
+  private @Nullable String encodeResult(ProcrastinateJob job, @Nullable Object result) {
+    Object value = result instanceof Optional<?> optional ? optional.orElse(null) : result;
+    if (value == null) {
+      return null;
+    }
+    String encoded;
+    try {
+      encoded = json.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(
+          "the result of task "
+              + job.taskName()
+              + " (a "
+              + value.getClass().getName()
+              + ") cannot be written as JSON: "
+              + e.getOriginalMessage()
+              + "; return a record, a list, a map with string keys or a plain value",
+          e);
+    }
+    int bytes = encoded.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > JobManager.MAX_RESULT_BYTES) {
+      throw new IllegalStateException(
+          "the result of task "
+              + job.taskName()
+              + " is "
+              + bytes
+              + " bytes of JSON, over the "
+              + JobManager.MAX_RESULT_BYTES
+              + " bytes a result may hold; store the payload elsewhere (a table, an object"
+              + " store) and return its key");
+    }
+    return encoded;
   }
 
   /**

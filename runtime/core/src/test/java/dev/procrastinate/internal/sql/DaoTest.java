@@ -339,6 +339,31 @@ class DaoTest {
   }
 
   @Test
+  void resultsAreStoredForJobsStillInTheirRunAndReadBack() throws Exception {
+    long worker = workers.register(connection);
+    long a = defer("qa", "t");
+    long b = defer("qa", "t");
+    jobs.fetchMany(connection, null, worker, 2);
+    sql.execute("UPDATE procrastinate_jobs SET attempts = 5 WHERE id = ?", b); // another run now
+
+    jobs.recordResults(
+        connection,
+        worker,
+        List.of(new JobDao.Result(a, 0, "{\"n\": 1}"), new JobDao.Result(b, 0, "[2]")));
+
+    assertThat(jobs.result(connection, a)).contains("{\"n\": 1}");
+    assertThat(jobs.result(connection, b)).as("not the run that returned it").isEmpty();
+
+    jobs.finishRunning(
+        connection, new long[] {a}, new int[1], new JobStatus[] {JobStatus.SUCCEEDED}, worker);
+    assertThat(queries.listEnded(connection, new long[] {a, b, 999_999}))
+        .extracting(QueryDao.Ended::id, ended -> ended.job() == null ? null : ended.job().status())
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(a, JobStatus.SUCCEEDED),
+            org.assertj.core.groups.Tuple.tuple(999_999L, null));
+  }
+
+  @Test
   void finishEndsJobsOneByOneOrManyAtOnce() throws Exception {
     long worker = workers.register(connection);
     long a = defer("qa", "t");

@@ -99,7 +99,7 @@ class JobExecutorTest {
   void aTaskThatReturnsSucceedsAndTheDeletePolicyApplies() {
     TaskDescriptor ok = task("t.ok", RetryStrategy.none(), (context, args) -> "fine");
     assertThat(executor(ok).run(job("t.ok", "{}")))
-        .isEqualTo(new Completion(job("t.ok", "{}").job(), JobStatus.SUCCEEDED, null, false));
+        .isEqualTo(Completion.succeeded(job("t.ok", "{}").job(), false, "\"fine\""));
     Completion deleted =
         executor(WorkerOptions.builder().deleteJobs(DeleteJobs.SUCCESSFUL).build(), ok)
             .run(job("t.ok", "{}"));

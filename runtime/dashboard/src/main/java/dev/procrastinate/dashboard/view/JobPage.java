@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param actions the actions its status allows
  * @param events its events, oldest first
  * @param arguments its arguments, as indented JSON
+ * @param result what its task returned, as indented JSON, or null when it has no result
  * @param failures why its attempts failed or were aborted, by attempt
  * @param noFailures what to say when a job that failed or was retried has no record (run by a
  *     worker that does not record them), or null when the section is not shown
@@ -27,6 +28,7 @@ public record JobPage(
     List<ActionLink> actions,
     List<Event> events,
     String arguments,
+    @Nullable String result,
     List<Failure> failures,
     @Nullable String noFailures)
     implements Page {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.procrastinate.internal.await.JobWaiters;
 import dev.procrastinate.internal.inline.InlineJobs;
+import dev.procrastinate.internal.json.Json;
 import dev.procrastinate.internal.observe.Observers;
 import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.internal.sql.FlowControlDao;
@@ -71,7 +72,7 @@ public final class JobManager {
    * The most bytes of JSON a job's result may take (1 MiB): a task that returns more fails its run
    * with a message that says so, instead of storing it.
    */
-  public static final int MAX_RESULT_BYTES = 1 << 20;
+  public static final int MAX_RESULT_BYTES = Json.MAX_RESULT_BYTES;
 
   private final Database database;
   private final ObjectMapper jsonMapper;

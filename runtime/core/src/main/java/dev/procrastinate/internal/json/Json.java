@@ -13,6 +13,12 @@ import org.jspecify.annotations.Nullable;
 
 /** Builds the default JSON mapper, and reads and writes flat objects of strings. Not API. */
 public final class Json {
+  /**
+   * The most bytes of JSON a job's result may take, 1 MiB; {@code JobManager.MAX_RESULT_BYTES}
+   * gives it to applications.
+   */
+  public static final int MAX_RESULT_BYTES = 1 << 20;
+
   private static final ObjectMapper PLAIN = new ObjectMapper();
   private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
 

@@ -7,7 +7,6 @@ import dev.procrastinate.ContextPropagator;
 import dev.procrastinate.DeleteJobs;
 import dev.procrastinate.JobAbortedException;
 import dev.procrastinate.JobContext;
-import dev.procrastinate.JobManager;
 import dev.procrastinate.JobMiddleware;
 import dev.procrastinate.JobObserver;
 import dev.procrastinate.JobTimeoutException;
@@ -15,6 +14,7 @@ import dev.procrastinate.ProcrastinateException;
 import dev.procrastinate.RetryDecision;
 import dev.procrastinate.TaskNotFoundException;
 import dev.procrastinate.WorkerOptions;
+import dev.procrastinate.internal.json.Json;
 import dev.procrastinate.internal.observe.Observers;
 import dev.procrastinate.internal.registry.JsonTaskArguments;
 import dev.procrastinate.internal.registry.TaskRegistry;
@@ -427,7 +427,7 @@ final class JobExecutor {
    * or an empty {@code Optional}; the value of a present one.
    *
    * @throws IllegalStateException naming the task and the fix, if the value cannot be written as
-   *     JSON or its JSON passes {@link JobManager#MAX_RESULT_BYTES}
+   *     JSON or its JSON passes {@link Json#MAX_RESULT_BYTES}
    */
   private @Nullable String encodeResult(ProcrastinateJob job, @Nullable Object result) {
     Object value = result instanceof Optional<?> optional ? optional.orElse(null) : result;
@@ -449,14 +449,14 @@ final class JobExecutor {
           e);
     }
     int bytes = encoded.getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > JobManager.MAX_RESULT_BYTES) {
+    if (bytes > Json.MAX_RESULT_BYTES) {
       throw new IllegalStateException(
           "the result of task "
               + job.taskName()
               + " is "
               + bytes
               + " bytes of JSON, over the "
-              + JobManager.MAX_RESULT_BYTES
+              + Json.MAX_RESULT_BYTES
               + " bytes a result may hold; store the payload elsewhere (a table, an object"
               + " store) and return its key");
     }

@@ -112,6 +112,15 @@ final class JobSql {
    * the job {@code doing} for its worker, which runs it again once it sees the connection loss or
    * the restart.
    *
+   * <p>The status is compared as text here and in the other statements that reach running jobs by
+   * id ({@code ... status::text = 'doing'}): so the rows are reached by their key. A partial index
+   * of running jobs (the contract's {@code idx_procrastinate_jobs_worker_not_null}, this runtime's
+   * {@code procrastinate_java_jobs_doing_queue_idx_v1}) keeps an entry for every job that ever
+   * started until VACUUM removes it, and with statistics taken while few jobs ran the planner chose
+   * to read such an index whole, for every batch of outcomes, over a few key lookups: after 22,000
+   * jobs had run, a lookup of three jobs read 276 buffers that way, and 12 by key ({@code
+   * OutcomePlansTest} pins the plans).
+   *
    * <p>Its transaction notifies {@code procrastinate_java_jobs_ended_v1} (no payload: PostgreSQL
    * folds the notifications of a transaction into one), which wakes the processes that wait for
    * jobs to end ({@code JobManager.await}) once it commits.
@@ -129,7 +138,7 @@ final class JobSql {
              AS settings
        WHERE jobs.id = ending.id
          AND jobs.id = ANY (?::int8[])
-         AND jobs.status = 'doing'
+         AND jobs.status::text = 'doing'
          AND jobs.attempts = ending.attempts
          AND (jobs.worker_id IS NULL OR jobs.worker_id = ?)
       RETURNING jobs.id
@@ -152,7 +161,7 @@ final class JobSql {
              AS settings
        WHERE jobs.id = ending.id
          AND jobs.id = ANY (?::int8[])
-         AND jobs.status = 'doing'
+         AND jobs.status::text = 'doing'
          AND jobs.attempts = ending.attempts
          AND (jobs.worker_id IS NULL OR jobs.worker_id = ?)
       RETURNING jobs.id
@@ -196,7 +205,7 @@ final class JobSql {
        WHERE EXISTS (SELECT 1
                        FROM procrastinate_jobs AS jobs
                       WHERE jobs.id = r.job_id
-                        AND jobs.status = 'doing'
+                        AND jobs.status::text = 'doing'
                         AND jobs.attempts = r.attempts
                         AND (jobs.worker_id IS NULL OR jobs.worker_id = worker.id))
       ON CONFLICT (job_id) DO UPDATE SET result = EXCLUDED.result, stored_at = now()
@@ -287,7 +296,7 @@ final class JobSql {
                       THEN NULL
                       ELSE jobs.queueing_lock END
        WHERE jobs.id = ANY (?::int8[])
-         AND jobs.status = 'doing'
+         AND jobs.status::text = 'doing'
          AND jobs.worker_id = ?
       RETURNING jobs.id
       """;
@@ -362,7 +371,7 @@ final class JobSql {
       WITH running AS (
           SELECT id, attempts FROM procrastinate_jobs
            WHERE id = ANY (?::int8[])
-             AND status = 'doing'
+             AND status::text = 'doing'
              AND (worker_id IS NULL OR worker_id = ?)
              FOR UPDATE)
       SELECT r.id,
@@ -387,7 +396,7 @@ final class JobSql {
   public static final String JOB_LIST_ABORT_REQUESTED =
       """
       SELECT id FROM procrastinate_jobs
-       WHERE id = ANY (?::int8[]) AND status = 'doing' AND abort_requested
+       WHERE id = ANY (?::int8[]) AND status::text = 'doing' AND abort_requested
       """;
 
   /**
@@ -480,7 +489,7 @@ final class JobSql {
   public static final String JOB_ADOPT =
       """
       UPDATE procrastinate_jobs SET worker_id = ?
-       WHERE id = ANY (?::int8[]) AND status = 'doing' AND worker_id IS NULL
+       WHERE id = ANY (?::int8[]) AND status::text = 'doing' AND worker_id IS NULL
       """;
 
   // ---------------------------------------------------------------------------------------------

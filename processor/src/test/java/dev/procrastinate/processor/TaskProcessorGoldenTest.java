@@ -149,7 +149,8 @@ class TaskProcessorGoldenTest {
   }
 
   @Test
-  void deferrersCompileWithWerrorAndReferToNoRuntimeTypeOutsideTheSpi() throws IOException {
+  void deferrersCompileWithWerrorAndReferToNoRuntimeTypeOutsideTheSpiButNewJob()
+      throws IOException {
     Compilation compilation =
         Sources.compiler()
             .withOptions("-Xlint:all,-processing", "-Werror")
@@ -177,8 +178,10 @@ class TaskProcessorGoldenTest {
     // Four deferrers, each with its Options and Batch.
     org.assertj.core.api.Assertions.assertThat(deferrerClasses).isEqualTo(12);
     // The marker annotation has CLASS retention: javac records it, the JVM never loads it.
+    // NewJob, public API, is what job(...) returns.
     org.assertj.core.api.Assertions.assertThat(referenced)
         .containsExactly(
+            "dev/procrastinate/NewJob",
             "dev/procrastinate/spi/DeferrerBatch",
             "dev/procrastinate/spi/DeferrerOptions",
             "dev/procrastinate/spi/TaskGenerated");
@@ -213,7 +216,8 @@ class TaskProcessorGoldenTest {
 
                   @Task(name = "edge.names")
                   public static void names(String queue, int priority, String lock, String connection,
-                      String app, String jobs, String options, String context, String args) {}
+                      String app, String jobs, String options, String context, String args,
+                      String job, String newJob) {}
 
                   @Task(name = "edge.notify")
                   public static void notify(long wait) throws Exception, Error {}
@@ -235,6 +239,7 @@ class TaskProcessorGoldenTest {
                 "test.Batch",
                 "package test;\npublic record Batch(java.util.List<Options> items) {}\n"),
             Sources.source("test.App", "package test;\npublic enum App { WEB, MOBILE }\n"),
+            Sources.source("test.NewJob", "package test;\npublic record NewJob(String sku) {}\n"),
             Sources.source(
                 "test.Shop",
                 """
@@ -242,7 +247,7 @@ class TaskProcessorGoldenTest {
                 import dev.procrastinate.Task;
                 public class Shop {
                   @Task(name = "shop.order")
-                  public static void order(Options options, Batch batch, App app) {}
+                  public static void order(Options options, Batch batch, App app, NewJob item) {}
                 }
                 """));
     assertThat(compilation).succeededWithoutWarnings();

@@ -1,5 +1,6 @@
 package com.acme.mail;
 
+import dev.procrastinate.NewJob;
 import dev.procrastinate.spi.DeferrerBatch;
 import dev.procrastinate.spi.DeferrerOptions;
 import dev.procrastinate.spi.TaskGenerated;
@@ -49,6 +50,17 @@ public final class NightlyReportDeferrer {
   }
 
   /**
+   * Returns the job {@link #defer} would defer with the same arguments, with the task's options, without deferring it or needing an app.
+   *
+   * @param timestamp the argument {@code timestamp}
+   * @param region the argument {@code region}
+   * @return the job, for a batch or a workflow
+   */
+  public static NewJob job(long timestamp, Optional<String> region) {
+    return configure().job(timestamp, region);
+  }
+
+  /**
    * Starts a defer call with other options than the task's own.
    *
    * @return options holding the task's defaults
@@ -95,6 +107,17 @@ public final class NightlyReportDeferrer {
      */
     public CompletableFuture<Long> deferAsync(long timestamp, Optional<String> region) {
       return deferJobAsync(new Object[] {timestamp, region});
+    }
+
+    /**
+     * Returns the job {@link #defer} would defer with these options and the same arguments, without deferring it; the app and the connection do not affect it.
+     *
+     * @param timestamp the argument {@code timestamp}
+     * @param region the argument {@code region}
+     * @return the job, for a batch or a workflow
+     */
+    public NewJob job(long timestamp, Optional<String> region) {
+      return newJob(new Object[] {timestamp, region});
     }
 
     /**

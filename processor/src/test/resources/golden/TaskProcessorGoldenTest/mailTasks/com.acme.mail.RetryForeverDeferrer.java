@@ -1,5 +1,6 @@
 package com.acme.mail;
 
+import dev.procrastinate.NewJob;
 import dev.procrastinate.spi.DeferrerBatch;
 import dev.procrastinate.spi.DeferrerOptions;
 import dev.procrastinate.spi.TaskGenerated;
@@ -47,6 +48,16 @@ final class RetryForeverDeferrer {
   }
 
   /**
+   * Returns the job {@link #defer} would defer with the same arguments, with the task's options, without deferring it or needing an app.
+   *
+   * @param tags the argument {@code tags}
+   * @return the job, for a batch or a workflow
+   */
+  public static NewJob job(Optional<List<String>> tags) {
+    return configure().job(tags);
+  }
+
+  /**
    * Starts a defer call with other options than the task's own.
    *
    * @return options holding the task's defaults
@@ -91,6 +102,16 @@ final class RetryForeverDeferrer {
      */
     public CompletableFuture<Long> deferAsync(Optional<List<String>> tags) {
       return deferJobAsync(new Object[] {tags});
+    }
+
+    /**
+     * Returns the job {@link #defer} would defer with these options and the same arguments, without deferring it; the app and the connection do not affect it.
+     *
+     * @param tags the argument {@code tags}
+     * @return the job, for a batch or a workflow
+     */
+    public NewJob job(Optional<List<String>> tags) {
+      return newJob(new Object[] {tags});
     }
 
     /**

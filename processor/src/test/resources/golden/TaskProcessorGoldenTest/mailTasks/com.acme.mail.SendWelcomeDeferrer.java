@@ -1,5 +1,6 @@
 package com.acme.mail;
 
+import dev.procrastinate.NewJob;
 import dev.procrastinate.spi.DeferrerBatch;
 import dev.procrastinate.spi.DeferrerOptions;
 import dev.procrastinate.spi.TaskGenerated;
@@ -62,6 +63,22 @@ public final class SendWelcomeDeferrer {
   }
 
   /**
+   * Returns the job {@link #defer} would defer with the same arguments, with the task's options, without deferring it or needing an app.
+   *
+   * @param userId the argument {@code user_id}
+   * @param template the argument {@code template}
+   * @param recipients the argument {@code recipients}
+   * @param counters the argument {@code counters}
+   * @param notBefore the argument {@code notBefore}
+   * @param slots the argument {@code slots}
+   * @return the job, for a batch or a workflow
+   */
+  public static NewJob job(long userId, String template, List<MailTasks.Recipient> recipients,
+      Map<String, Integer> counters, Optional<Instant> notBefore, int[] slots) {
+    return configure().job(userId, template, recipients, counters, notBefore, slots);
+  }
+
+  /**
    * Starts a defer call with other options than the task's own.
    *
    * @return options holding the task's defaults
@@ -120,6 +137,22 @@ public final class SendWelcomeDeferrer {
         List<MailTasks.Recipient> recipients, Map<String, Integer> counters,
         Optional<Instant> notBefore, int[] slots) {
       return deferJobAsync(new Object[] {userId, template, recipients, counters, notBefore, slots});
+    }
+
+    /**
+     * Returns the job {@link #defer} would defer with these options and the same arguments, without deferring it; the app and the connection do not affect it.
+     *
+     * @param userId the argument {@code user_id}
+     * @param template the argument {@code template}
+     * @param recipients the argument {@code recipients}
+     * @param counters the argument {@code counters}
+     * @param notBefore the argument {@code notBefore}
+     * @param slots the argument {@code slots}
+     * @return the job, for a batch or a workflow
+     */
+    public NewJob job(long userId, String template, List<MailTasks.Recipient> recipients,
+        Map<String, Integer> counters, Optional<Instant> notBefore, int[] slots) {
+      return newJob(new Object[] {userId, template, recipients, counters, notBefore, slots});
     }
 
     /**

@@ -1,5 +1,6 @@
 package com.acme.billing;
 
+import dev.procrastinate.NewJob;
 import dev.procrastinate.spi.DeferrerBatch;
 import dev.procrastinate.spi.DeferrerOptions;
 import dev.procrastinate.spi.TaskGenerated;
@@ -45,6 +46,17 @@ public final class ChargeInvoice {
    */
   public static CompletableFuture<Long> deferAsync(long invoiceId, boolean dryRun) {
     return configure().deferAsync(invoiceId, dryRun);
+  }
+
+  /**
+   * Returns the job {@link #defer} would defer with the same arguments, with the task's options, without deferring it or needing an app.
+   *
+   * @param invoiceId the argument {@code invoiceId}
+   * @param dryRun the argument {@code dryRun}
+   * @return the job, for a batch or a workflow
+   */
+  public static NewJob job(long invoiceId, boolean dryRun) {
+    return configure().job(invoiceId, dryRun);
   }
 
   /**
@@ -94,6 +106,17 @@ public final class ChargeInvoice {
      */
     public CompletableFuture<Long> deferAsync(long invoiceId, boolean dryRun) {
       return deferJobAsync(new Object[] {invoiceId, dryRun});
+    }
+
+    /**
+     * Returns the job {@link #defer} would defer with these options and the same arguments, without deferring it; the app and the connection do not affect it.
+     *
+     * @param invoiceId the argument {@code invoiceId}
+     * @param dryRun the argument {@code dryRun}
+     * @return the job, for a batch or a workflow
+     */
+    public NewJob job(long invoiceId, boolean dryRun) {
+      return newJob(new Object[] {invoiceId, dryRun});
     }
 
     /**

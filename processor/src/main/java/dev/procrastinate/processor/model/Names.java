@@ -77,6 +77,9 @@ public final class Names {
   /** The superclass of a generated deferrer's {@code Batch}. */
   public static final ClassName DEFERRER_BATCH = ClassName.get(SPI_PACKAGE, "DeferrerBatch");
 
+  /** The job a generated deferrer's {@code job(...)} returns. */
+  public static final ClassName NEW_JOB = ClassName.get(RUNTIME_PACKAGE, "NewJob");
+
   /** The annotation on every generated type. */
   public static final ClassName TASK_GENERATED =
       ClassName.get("dev.procrastinate.spi", "TaskGenerated");

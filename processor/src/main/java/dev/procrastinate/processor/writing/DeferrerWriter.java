@@ -22,7 +22,8 @@ import javax.lang.model.element.Modifier;
  * Writes {@code <Method>Deferrer}: the typed way to defer one task. The options, the
  * transaction-joining form and the batch form live in the runtime's {@code DeferrerOptions} and
  * {@code DeferrerBatch}; the generated class adds only the methods that take the task's own
- * parameter types, and refers to no runtime type outside {@code dev.procrastinate.spi}.
+ * parameter types, and refers to no runtime type outside {@code dev.procrastinate.spi} but the
+ * {@code NewJob} its {@code job(...)} methods return.
  */
 public final class DeferrerWriter {
   private final boolean generatedAvailable;
@@ -87,6 +88,14 @@ public final class DeferrerWriter {
             .addStatement("return configure().deferAsync($L)", params)
             .build());
     type.addMethod(
+        typed("job", Names.NEW_JOB, args, Modifier.STATIC)
+            .addJavadoc("Returns the job {@link #defer} would defer with the same arguments, with")
+            .addJavadoc(" the task's options, without deferring it or needing an app.\n\n")
+            .addJavadoc(paramDocs(args))
+            .addJavadoc("@return the job, for a batch or a workflow\n")
+            .addStatement("return configure().job($L)", params)
+            .build());
+    type.addMethod(
         typed("configure", options, List.of(), Modifier.STATIC)
             .addJavadoc("Starts a defer call with other options than the task's own.\n\n")
             .addJavadoc("@return options holding the task's defaults\n")
@@ -137,6 +146,15 @@ public final class DeferrerWriter {
                 .addJavadoc("@return the id of the new job, once deferred\n")
                 .addJavadoc("@throws IllegalStateException if a connection is set\n")
                 .addStatement("return deferJobAsync($L)", values)
+                .build())
+        .addMethod(
+            typed("job", Names.NEW_JOB, args)
+                .addJavadoc("Returns the job {@link #defer} would defer with these options and the")
+                .addJavadoc(" same arguments, without deferring it; the app and the connection do")
+                .addJavadoc(" not affect it.\n\n")
+                .addJavadoc(paramDocs(args))
+                .addJavadoc("@return the job, for a batch or a workflow\n")
+                .addStatement("return newJob($L)", values)
                 .build())
         .addMethod(
             typed("batch", batch, List.of())

@@ -14,9 +14,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * For generated code: the options of one defer call, extended by the {@code Options} class nested
  * in every generated {@code <Method>Deferrer}. This class holds the options and the defer plumbing;
- * the generated subclass adds only {@code defer}, {@code deferAsync} and {@code batch} with the
- * task's own parameter types, and hands the argument values to {@link #deferJob} or {@link
- * #deferJobAsync} in the order of the names it gave the constructor.
+ * the generated subclass adds only {@code defer}, {@code deferAsync}, {@code job} and {@code batch}
+ * with the task's own parameter types, and hands the argument values to {@link #deferJob}, {@link
+ * #deferJobAsync} or {@link #newJob} in the order of the names it gave the constructor.
  *
  * <p>Applications use the setters through a generated deferrer, for example {@code
  * SendWelcomeDeferrer.configure().priority(5).defer(42L, "welcome")}; they do not extend this
@@ -187,8 +187,15 @@ public abstract class DeferrerOptions<O extends DeferrerOptions<O>> {
     return jobManager().deferAsync(newJob(arguments));
   }
 
-  /** Builds the job from the options as they are now and the argument values. */
-  final NewJob newJob(@Nullable Object[] arguments) {
+  /**
+   * For generated code: builds the job that {@link #deferJob} would defer with these options as
+   * they are now, without deferring it. The app and the connection do not affect it.
+   *
+   * @param arguments the argument values, in the order of the constructor's names
+   * @return the job
+   * @throws IllegalArgumentException if an option or an argument is invalid
+   */
+  protected final NewJob newJob(@Nullable Object[] arguments) {
     if (arguments.length != argumentNames.size()) {
       throw new IllegalArgumentException(
           "task '"

@@ -383,12 +383,10 @@ class FlowControlTest {
       busiest = Math.max(busiest, inWindow);
     }
     assertThat(busiest).as("starts in the busiest one-second window").isLessThanOrEqualTo(50);
-    Duration span = Duration.between(starts.get(0), starts.get(starts.size() - 1));
-    // 119 intervals of 20 ms: 2.38 s at the limit. Workers that only woke at their polling
-    // interval (an hour) would not have finished at all.
-    assertThat(span)
-        .isGreaterThanOrEqualTo(Duration.ofMillis(2_380))
-        .isLessThan(Duration.ofSeconds(8));
+    // 119 intervals of 20 ms at least. That every job ran at all within the wait above shows the
+    // workers woke for each next start: their polling interval is an hour.
+    assertThat(Duration.between(starts.get(0), starts.get(starts.size() - 1)))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(2_380));
   }
 
   // ------------------------------------------------------------------ paused queues

@@ -202,22 +202,17 @@ public final class FlowControlDao {
     return new FlowControl(
         new LimitTarget(scope, row.getString("name")),
         row.getBoolean("paused"),
-        nullableInt(row, "concurrency"),
+        Jdbc.nullableInt(row, "concurrency"),
         rate(row, "rate_permits", "rate_micros"),
-        nullableInt(row, "declared_concurrency"),
+        Jdbc.nullableInt(row, "declared_concurrency"),
         rate(row, "declared_rate_permits", "declared_rate_micros"),
         row.getLong("running"),
         Objects.requireNonNull(updatedAt, "updated_at"));
   }
 
-  private static @Nullable Integer nullableInt(ResultSet row, String column) throws SQLException {
-    int value = row.getInt(column);
-    return row.wasNull() ? null : value;
-  }
-
   private static @Nullable RateLimit rate(ResultSet row, String permits, String micros)
       throws SQLException {
-    Integer count = nullableInt(row, permits);
+    Integer count = Jdbc.nullableInt(row, permits);
     Long period = Jdbc.nullableLong(row, micros);
     return count == null || period == null
         ? null

@@ -278,6 +278,16 @@ final class Jdbc {
   }
 
   /**
+   * Reads a nullable {@code integer} column.
+   *
+   * @return the value, or null
+   */
+  static @Nullable Integer nullableInt(ResultSet row, String column) throws SQLException {
+    int value = row.getInt(column);
+    return row.wasNull() ? null : value;
+  }
+
+  /**
    * Reads a nullable {@code timestamptz} column.
    *
    * @return the instant, or null

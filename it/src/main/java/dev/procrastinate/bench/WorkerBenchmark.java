@@ -44,6 +44,9 @@ import org.postgresql.PGNotification;
  *       logging to a file);
  *   <li>a lock-heavy case: jobs of 2 to 10 ms over 12 locks on 8 slots, against what the slots
  *       allow;
+ *   <li>a rate limit of 50 starts a second on two workers of 4 slots: the rate they reach and the
+ *       busiest one-second window, alone and beside a burn-down of unlimited jobs on the same
+ *       workers;
  *   <li>the defer-to-start latency of an idle worker, beside what PostgreSQL alone takes from a
  *       defer to its notification (no worker running), and an idle worker's CPU over 10 s;
  *   <li>memory: a worker running with the large queue of the burn-downs in {@code -Xmx256m}.
@@ -52,8 +55,9 @@ import org.postgresql.PGNotification;
  * The table holds 100,000 finished jobs throughout, as a production table would. Run with {@code
  * -Xmx256m}. Arguments: {@code [jobs] [latencySamples] [lockJobs]}, defaults 100000 1000 1200; a
  * tiny size (say {@code 200 20 24}) is the smoke run of the build. The environment variable {@code
- * BENCH_STAGES} picks stages (comma-separated of {@code burn,fail,info,lock,latency,idle,memory};
- * all by default), the baseline running with {@code burn} or {@code info}.
+ * BENCH_STAGES} picks stages (comma-separated of {@code
+ * burn,fail,info,lock,rate,latency,idle,memory}; all by default), the baseline running with {@code
+ * burn} or {@code info}.
  */
 public final class WorkerBenchmark {
   private static final String TASK = "bench.noop";
@@ -177,7 +181,8 @@ public final class WorkerBenchmark {
       fillFinished(db, app, 100_000);
 
       String stages =
-          System.getenv().getOrDefault("BENCH_STAGES", "burn,fail,info,lock,latency,idle,memory");
+          System.getenv()
+              .getOrDefault("BENCH_STAGES", "burn,fail,info,lock,rate,latency,idle,memory");
       double baseline = 0;
       if (stages.contains("burn") || stages.contains("info")) {
         deferQueued(db, app, jobs);
@@ -218,6 +223,10 @@ public final class WorkerBenchmark {
       }
       if (stages.contains("lock")) {
         lockHeavy(db, app, lockJobs);
+      }
+      if (stages.contains("rate")) {
+        rateLimited(db, app, Math.max(lockJobs / 5, 40), false);
+        rateLimited(db, app, Math.max(lockJobs / 5, 40), true);
       }
       if (stages.contains("latency")) {
         latency(db, app, latencies, started);
@@ -445,6 +454,129 @@ public final class WorkerBenchmark {
         Statement statement = connection.createStatement()) {
       statement.execute("DELETE FROM procrastinate_jobs WHERE task_name = '" + SLEEPY + "'");
       statement.execute("DROP TABLE bench_lock_rows");
+    }
+  }
+
+  /**
+   * A rate limit of 50 starts a second on a task of 5 ms jobs, two workers of 4 slots: the rate the
+   * starts reach (from the first start to the last, by the jobs' {@code started} events) and the
+   * most starts in any one-second window; beside a burn-down of unlimited no-op jobs on the same
+   * workers when {@code busy}.
+   */
+  private static void rateLimited(BenchDatabase db, App app, int count, boolean busy)
+      throws Exception {
+    app.jobManager()
+        .setRateLimit(
+            dev.procrastinate.model.LimitTarget.task(SLEEPY),
+            dev.procrastinate.model.RateLimit.parse("50/1s"));
+    int others = busy ? 50_000 : 0;
+    if (busy) {
+      deferQueued(db, app, others);
+    }
+    app.jobManager()
+        .deferBatch(
+            IntStream.range(0, count)
+                .mapToObj(i -> NewJob.builder(SLEEPY).arg("millis", 5).build())
+                .toList());
+    List<Worker> started = new ArrayList<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + count / 25);
+    try {
+      for (int w = 0; w < 2; w++) {
+        Worker worker =
+            app.worker(
+                WorkerOptions.builder()
+                    .name("rate-" + w)
+                    .concurrency(4)
+                    .installSignalHandlers(false)
+                    .build());
+        started.add(worker);
+        worker.start();
+      }
+      while (countSucceeded(db, SLEEPY) < count) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the rate-limited jobs did not all run");
+        }
+        Thread.sleep(20);
+      }
+    } finally {
+      started.forEach(Worker::close);
+    }
+    List<Long> starts = new ArrayList<>();
+    long othersLeft;
+    try (Connection connection = db.newConnection();
+        Statement statement = connection.createStatement()) {
+      try (ResultSet rows =
+          statement.executeQuery(
+              "SELECT (extract(epoch FROM e.at) * 1000000)::int8 FROM procrastinate_events AS e"
+                  + " JOIN procrastinate_jobs AS j ON j.id = e.job_id WHERE e.type = 'started'"
+                  + " AND j.task_name = '"
+                  + SLEEPY
+                  + "' ORDER BY e.at")) {
+        while (rows.next()) {
+          starts.add(rows.getLong(1));
+        }
+      }
+      try (ResultSet rows =
+          statement.executeQuery(
+              "SELECT count(*) FROM procrastinate_jobs WHERE task_name = '"
+                  + TASK
+                  + "' AND status = 'todo'")) {
+        rows.next();
+        othersLeft = rows.getLong(1);
+      }
+      statement.execute("DELETE FROM procrastinate_jobs WHERE task_name = '" + SLEEPY + "'");
+    }
+    app.jobManager().clearLimits(dev.procrastinate.model.LimitTarget.task(SLEEPY));
+    deleteBenchJobs(db);
+    int busiest = 0;
+    for (int i = 0, j = 0; i < starts.size(); i++) {
+      while (j < starts.size() && starts.get(j) < starts.get(i) + 1_000_000) {
+        j++;
+      }
+      busiest = Math.max(busiest, j - i);
+    }
+    List<Long> gaps = new ArrayList<>();
+    for (int i = 1; i < starts.size(); i++) {
+      gaps.add(starts.get(i) - starts.get(i - 1));
+    }
+    java.util.Collections.sort(gaps);
+    double seconds = (starts.get(starts.size() - 1) - starts.get(0)) / 1e6;
+    System.out.printf(
+        Locale.ROOT,
+        "  %-48s %,10d starts in %7.2f s = %6.1f starts/s, %.0f %% of 50/s; busiest second %d%n",
+        "rate limit 50/1s, 2 workers of 4" + (busy ? ", beside a burn-down" : ""),
+        starts.size(),
+        seconds,
+        (starts.size() - 1) / seconds,
+        100 * (starts.size() - 1) / seconds / 50,
+        busiest);
+    System.out.printf(
+        Locale.ROOT,
+        "    (between two starts: p10 %.1f ms, p50 %.1f ms, p90 %.1f ms, max %.1f ms, against 20"
+            + " ms)%n",
+        gaps.get(gaps.size() / 10) / 1e3,
+        gaps.get(gaps.size() / 2) / 1e3,
+        gaps.get(gaps.size() * 9 / 10) / 1e3,
+        gaps.get(gaps.size() - 1) / 1e3);
+    if (busy) {
+      System.out.printf(
+          Locale.ROOT,
+          "    (%,d of the %,d unlimited jobs ran meanwhile)%n",
+          others - othersLeft,
+          others);
+    }
+  }
+
+  private static long countSucceeded(BenchDatabase db, String task) throws SQLException {
+    try (Connection connection = db.newConnection();
+        Statement statement = connection.createStatement();
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT count(*) FROM procrastinate_jobs WHERE task_name = '"
+                    + task
+                    + "' AND status = 'succeeded'")) {
+      rows.next();
+      return rows.getLong(1);
     }
   }
 

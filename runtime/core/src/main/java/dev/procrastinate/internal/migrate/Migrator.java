@@ -44,7 +44,8 @@ public final class Migrator {
           "V5__java_job_failures.sql",
           "V6__java_running_jobs_index.sql",
           "V7__java_flow_controls.sql",
-          "V8__java_job_results.sql");
+          "V8__java_job_results.sql",
+          "V9__java_rate_pace.sql");
 
   /**
    * The scripts of pre-release snapshots of this runtime, by version: their description in the

@@ -474,23 +474,42 @@ public final class JobDao {
    * When a worker should look for due work next, as far as the database knows.
    *
    * @param millis in how many milliseconds the next scheduled job becomes due or a rate limit lets
-   *     the next job start, or null if neither is ahead
-   * @param controlled whether any flow control (a paused queue, a limit) exists
+   *     the next job start (zero or less: at once), or null if neither is ahead
+   * @param concurrencyLimited whether any concurrency limit exists: an outcome may then free
+   *     capacity for a waiting job
    * @param rateLimited whether a rate limit exists
    */
-  public record NextDue(@Nullable Long millis, boolean controlled, boolean rateLimited) {}
+  public record NextDue(@Nullable Long millis, boolean concurrencyLimited, boolean rateLimited) {}
 
   /**
    * Returns in how many milliseconds the next scheduled waiting job of some queues becomes due, or
-   * a rate limit they obey lets its next job start, and whether flow controls and rate limits
-   * exist.
+   * a rate limit they obey lets its next job start, and whether concurrency and rate limits exist;
+   * a rate limit's start counts only while it is ahead.
    *
    * @param connection the connection
    * @param queues the queues, or null for all
-   * @return the delay (null when nothing is ahead) and whether flow controls exist
+   * @return the delay (null when nothing is ahead) and whether limits exist
    * @throws SQLException if the query fails
    */
   public NextDue nextDue(Connection connection, String @Nullable [] queues) throws SQLException {
+    return nextDue(connection, queues, Duration.ZERO);
+  }
+
+  /**
+   * Returns in how many milliseconds the next scheduled waiting job of some queues becomes due, or
+   * a rate limit they obey lets its next job start, and whether concurrency and rate limits exist.
+   * A rate limit's start that came due in the last {@code lookBack} counts too (a delay of zero or
+   * less): a worker passes the time since its last fetch began, so that a start that came due after
+   * that fetch saw the limit, and before this lookup, wakes it at once.
+   *
+   * @param connection the connection
+   * @param queues the queues, or null for all
+   * @param lookBack how far back a rate limit's start still counts
+   * @return the delay (null when nothing is ahead) and whether limits exist
+   * @throws SQLException if the query fails
+   */
+  public NextDue nextDue(Connection connection, String @Nullable [] queues, Duration lookBack)
+      throws SQLException {
     return Jdbc.queryOne(
         connection,
         JobSql.JOB_NEXT_DUE,
@@ -498,11 +517,12 @@ public final class JobDao {
           p.setArray("varchar", queues); // queue_name = ANY, or null
           p.setArray("varchar", queues);
           p.setArray("varchar", queues); // the rate limits of these queues
+          p.setSeconds(lookBack); // since the last fetch began
         },
         row ->
             new NextDue(
                 Jdbc.nullableLong(row, "millis"),
-                row.getBoolean("controlled"),
+                row.getBoolean("concurrency_limited"),
                 row.getBoolean("rate_limited")));
   }
 

@@ -103,7 +103,9 @@ final class JobSql {
    * transaction ({@code set_config(..., true)} in a one-row {@code FROM} item, evaluated before the
    * triggers run): the triggers' lookups (the event's job, a deleted job's events) are planned with
    * their index even when the statistics are those of a drained queue (see {@code
-   * V4__java_drained_queue_plans.sql}).
+   * V4__java_drained_queue_plans.sql}). It sets {@code jit} off with it: a lookup with no index to
+   * use would be costed past {@code jit_above_cost} and compiled at every run, for far longer than
+   * it runs (see {@code V9__java_rate_pace.sql}).
    *
    * <p>By default, like the other outcome statements, it commits as the server's {@code
    * synchronous_commit} says. A worker with asynchronous outcomes (an opt-in) sets it {@code off}
@@ -133,6 +135,7 @@ final class JobSql {
              attempts = jobs.attempts + 1
         FROM unnest(?::int8[], ?::text[], ?::int4[]) AS ending(id, status, attempts),
              (SELECT set_config('enable_seqscan', 'off', true),
+                     set_config('jit', 'off', true),
                      CASE WHEN ?::boolean THEN set_config('synchronous_commit', 'off', true) END,
                      pg_notify('procrastinate_java_jobs_ended_v1', ''))
              AS settings
@@ -156,6 +159,7 @@ final class JobSql {
       DELETE FROM procrastinate_jobs AS jobs
        USING unnest(?::int8[], ?::int4[]) AS ending(id, attempts),
              (SELECT set_config('enable_seqscan', 'off', true),
+                     set_config('jit', 'off', true),
                      CASE WHEN ?::boolean THEN set_config('synchronous_commit', 'off', true) END,
                      pg_notify('procrastinate_java_jobs_ended_v1', ''))
              AS settings
@@ -182,7 +186,8 @@ final class JobSql {
              (job_id, attempt, status, worker_name, exception_class, message, stack_trace, details)
       SELECT f.job_id, f.attempt, f.status, worker.name, f.exception_class, f.message,
              f.stack_trace, f.details::jsonb
-        FROM (SELECT ?::text AS name, set_config('enable_seqscan', 'off', true)) AS worker,
+        FROM (SELECT ?::text AS name, set_config('enable_seqscan', 'off', true),
+                     set_config('jit', 'off', true)) AS worker,
              unnest(?::int8[], ?::int4[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
              AS f(job_id, attempt, status, exception_class, message, stack_trace, details)
        WHERE EXISTS (SELECT 1 FROM procrastinate_jobs AS jobs WHERE jobs.id = f.job_id)
@@ -200,7 +205,8 @@ final class JobSql {
       """
       INSERT INTO procrastinate_java_job_results (job_id, result)
       SELECT r.job_id, r.result::jsonb
-        FROM (SELECT ?::int8 AS id, set_config('enable_seqscan', 'off', true)) AS worker,
+        FROM (SELECT ?::int8 AS id, set_config('enable_seqscan', 'off', true),
+                     set_config('jit', 'off', true)) AS worker,
              unnest(?::int8[], ?::int4[], ?::text[]) AS r(job_id, attempts, result)
        WHERE EXISTS (SELECT 1
                        FROM procrastinate_jobs AS jobs
@@ -304,8 +310,10 @@ final class JobSql {
   /**
    * Returns in how many milliseconds the next scheduled waiting job of some queues becomes due, or
    * null if none is scheduled in the future, counting the next start a rate limit allows as a due
-   * job, whether any flow control exists, and whether a rate limit does. Parameters: 1-3 queue
-   * names (varchar[]) or null for all.
+   * job (also one that came due since a moment some seconds ago: the start of the worker's last
+   * fetch, so that a start it could not see then is not missed; the delay is then zero or
+   * negative), whether a concurrency limit exists, and whether a rate limit does. Parameters: 1-3
+   * queue names (varchar[]) or null for all, 4 how many seconds ago the last fetch began (float8).
    *
    * <p>Ordered by {@code scheduled_at} with a limit, so that the plan reads the first entries of
    * {@code procrastinate_java_jobs_todo_scheduled_idx_v1}: with {@code min()} and stale statistics
@@ -314,7 +322,7 @@ final class JobSql {
    */
   public static final String JOB_NEXT_DUE =
       """
-      SELECT next.millis, next.controlled, next.rate_limited
+      SELECT next.millis, next.concurrency_limited, next.rate_limited
         FROM (SELECT ceil(extract(epoch FROM least(
                          (SELECT scheduled_at
                             FROM procrastinate_jobs
@@ -324,9 +332,12 @@ final class JobSql {
                              AND (?::varchar[] IS NULL OR queue_name = ANY (?::varchar[]))
                            ORDER BY scheduled_at
                            LIMIT 1),
-                         procrastinate_java_next_rate_start_v1(?::varchar[])) - now()) * 1000)::int8
+                         procrastinate_java_next_rate_start_v2(
+                             ?::varchar[], now() - make_interval(secs => ?))) - now()) * 1000)::int8
                      AS millis,
-                     EXISTS (SELECT 1 FROM procrastinate_java_flow_controls) AS controlled,
+                     EXISTS (SELECT 1 FROM procrastinate_java_flow_controls
+                              WHERE concurrency IS NOT NULL
+                                 OR declared_concurrency IS NOT NULL) AS concurrency_limited,
                      EXISTS (SELECT 1 FROM procrastinate_java_flow_controls
                               WHERE rate_permits IS NOT NULL
                                  OR declared_rate_permits IS NOT NULL) AS rate_limited) AS next
@@ -382,6 +393,7 @@ final class JobSql {
         JOIN running ON running.id = r.id AND running.attempts = r.attempts
        CROSS JOIN
              (SELECT set_config('enable_seqscan', 'off', true),
+                     set_config('jit', 'off', true),
                      CASE WHEN ?::boolean THEN set_config('synchronous_commit', 'off', true) END)
              AS settings
       """;

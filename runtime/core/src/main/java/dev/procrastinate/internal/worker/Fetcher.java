@@ -8,6 +8,7 @@ import dev.procrastinate.internal.sql.WorkerDao;
 import dev.procrastinate.model.ProcrastinateJob;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,9 @@ final class Fetcher implements Runnable, WorkSignals {
   private static final Logger LOG = LoggerFactory.getLogger("procrastinate.worker");
   private static final long MIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
+  /** Added to the time since the last fetch began when looking for a rate limit's start. */
+  private static final Duration LOOK_BACK_MARGIN = Duration.ofMillis(1);
+
   private final String name;
   private final Database database;
   private final JobDao dao;
@@ -68,10 +72,13 @@ final class Fetcher implements Runnable, WorkSignals {
   private final AtomicBoolean mayBeDue = new AtomicBoolean(true);
   private final AtomicBoolean lookForOrphans = new AtomicBoolean();
   private volatile boolean scheduleChanged = true;
-  private volatile boolean flowControlled;
+  private volatile boolean concurrencyLimited;
 
   /** Whether a rate limit existed at the last look; read and written on the fetcher thread. */
   private boolean rateLimited;
+
+  /** When the last fetch began, on the nano clock; read and written on the fetcher thread. */
+  private long lastFetchStart;
 
   private final Set<Long> dropped = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
@@ -159,13 +166,14 @@ final class Fetcher implements Runnable, WorkSignals {
   }
 
   /**
-   * Tells whether flow controls existed at the last look: then the end of any job may free capacity
-   * under a limit, and a rate limit may hold jobs back until a moment the fetcher plans for.
+   * Tells whether a concurrency limit existed at the last look: then the end of any job may free
+   * capacity under it for a waiting job. (A rate limit's next start is planned for instead, and an
+   * end frees nothing under a pause.)
    *
-   * @return whether a paused queue or a limit existed when last looked up
+   * @return whether a concurrency limit existed when last looked up
    */
-  boolean flowControlled() {
-    return flowControlled;
+  boolean concurrencyLimited() {
+    return concurrencyLimited;
   }
 
   @Override
@@ -270,6 +278,7 @@ final class Fetcher implements Runnable, WorkSignals {
       return true;
     }
     List<ProcrastinateJob> jobs = fetched.jobs();
+    hooks.afterFetch(jobs.size());
     // Capped by the idle slots, the fetch may have left jobs with a lock: the next slot that
     // frees fetches again, whatever the job that frees it (its outcome may release nothing).
     lockedLeft = lockLimit < limit && withLock(jobs) >= lockLimit;
@@ -315,6 +324,7 @@ final class Fetcher implements Runnable, WorkSignals {
   private @Nullable Fetched fetch(int limit, int lockLimit) throws InterruptedException {
     long workerId = registration.id();
     long start = nanoTime.getAsLong();
+    lastFetchStart = start;
     try {
       hooks.beforeFetch();
       Fetched fetched =
@@ -386,16 +396,21 @@ final class Fetcher implements Runnable, WorkSignals {
    */
   private @Nullable Long nextDue() {
     try {
+      // A start that came due after the last fetch saw its limit counts, even if already due:
+      // the fetch could not take it, and no other look is planned for it. A little margin, for
+      // the fetch's transaction began after this clock was read.
+      Duration sinceFetch =
+          Duration.ofNanos(nanoTime.getAsLong() - lastFetchStart).plus(LOOK_BACK_MARGIN);
       JobDao.NextDue next =
           database.withConnection(
-              "looking for the next scheduled job", c -> dao.nextDue(c, queues));
-      flowControlled = next.controlled();
+              "looking for the next scheduled job", c -> dao.nextDue(c, queues, sinceFetch));
+      concurrencyLimited = next.concurrencyLimited();
       rateLimited = next.rateLimited();
       Long millis = next.millis();
       if (millis == null) {
         return null;
       }
-      return nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(Math.max(millis, 1));
+      return nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(Math.max(millis, 0));
     } catch (ProcrastinateException e) {
       LOG.debug("{} - cannot look for the next scheduled job: {}", name, e.getMessage());
       return null;

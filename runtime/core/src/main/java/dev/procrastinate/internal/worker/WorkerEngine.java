@@ -470,7 +470,7 @@ public final class WorkerEngine {
       // A lock released, a retry, or capacity freed under a concurrency limit.
       if (completion.retry() != null
           || completion.job().lock() != null
-          || fetcher.flowControlled()) {
+          || fetcher.concurrencyLimited()) {
         fetcher.workMayBeDue(completion.retry() != null);
       }
       if (!options.waitForJobs() && held.isEmpty()) {

@@ -13,6 +13,14 @@ interface WorkerHooks {
   default void beforeFetch() {}
 
   /**
+   * On the fetcher thread, after a fetch answered, before its jobs are dispatched and the next look
+   * is planned.
+   *
+   * @param taken how many jobs the fetch took
+   */
+  default void afterFetch(int taken) {}
+
+  /**
    * On the fetcher thread, after it listed the jobs marked doing for this worker and before it
    * dispatches those it does not run.
    */

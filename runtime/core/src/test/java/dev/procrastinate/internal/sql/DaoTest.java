@@ -328,14 +328,22 @@ class DaoTest {
                 null,
                 1,
                 controls.list(connection).get(2).updatedAt()));
-    assertThat(jobs.nextDue(connection, null).controlled()).isTrue();
+    assertThat(jobs.nextDue(connection, null).concurrencyLimited()).isTrue();
+    assertThat(jobs.nextDue(connection, null).rateLimited()).isTrue();
+    // A start that came due a moment ago counts when the look reaches back to it, not otherwise.
+    sql.execute(
+        "UPDATE procrastinate_java_flow_controls SET next_start_at = now() - interval '2 seconds'"
+            + " WHERE name = 't'");
+    assertThat(jobs.nextDue(connection, null).millis()).isNull();
+    assertThat(jobs.nextDue(connection, null, java.time.Duration.ofSeconds(3)).millis())
+        .isBetween(-3_000L, -1_000L);
 
     assertThat(controls.resume(connection, "qa")).isTrue();
     assertThat(controls.resume(connection, "qa")).isFalse();
     assertThat(controls.clear(connection, task)).isTrue();
     controls.declare(connection, List.of(), List.of("declared.task"));
     assertThat(controls.list(connection)).isEmpty();
-    assertThat(jobs.nextDue(connection, null).controlled()).isFalse();
+    assertThat(jobs.nextDue(connection, null).concurrencyLimited()).isFalse();
   }
 
   @Test

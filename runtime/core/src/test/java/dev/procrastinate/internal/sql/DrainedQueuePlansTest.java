@@ -65,7 +65,7 @@ class DrainedQueuePlansTest {
                     + " AND proconfig IS NOT NULL ORDER BY proname"))
         .extracting(row -> row.get(0))
         .hasSize(4)
-        .allSatisfy(function -> assertThat(function).contains("enable_seqscan=off"));
+        .allSatisfy(function -> assertThat(function).contains("enable_seqscan=off", "jit=off"));
   }
 
   @Test

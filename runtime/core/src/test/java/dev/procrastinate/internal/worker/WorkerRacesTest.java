@@ -69,6 +69,7 @@ class WorkerRacesTest {
     sql.execute("DELETE FROM procrastinate_periodic_defers");
     sql.execute("DELETE FROM procrastinate_jobs");
     sql.execute("DELETE FROM procrastinate_workers");
+    sql.execute("DELETE FROM procrastinate_java_flow_controls");
     app = App.builder().dataSource(DB.dataSource()).taskRegistrars(List.of(registrar())).build();
   }
 
@@ -233,6 +234,14 @@ class WorkerRacesTest {
     return app.jobManager().defer(job.build());
   }
 
+  private String value(String query) {
+    try {
+      return sql.value(query);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private JobStatus status(long id) {
     return app.jobManager().getStatus(id).orElseThrow();
   }
@@ -298,6 +307,63 @@ class WorkerRacesTest {
     assertThat(status(held)).isEqualTo(JobStatus.SUCCEEDED);
     assertThat(runsOf(held)).as("the held job ran once").isEqualTo(1);
     assertThat(runsOf(orphan[0])).as("the lost fetch's job was taken back").isEqualTo(1);
+  }
+
+  /**
+   * A worker whose fetch came just before a rate limit's next start, and whose look for the next
+   * start came just after it, starts the waiting job at once: the look counts a start that came due
+   * since the fetch began. Before, the look saw no start ahead, and the job waited for the polling
+   * interval (an hour here).
+   */
+  @Test
+  void aRateLimitsStartThatComesDueBetweenAFetchAndTheNextLookIsNotMissed() throws Exception {
+    app.jobManager()
+        .setRateLimit(
+            dev.procrastinate.model.LimitTarget.task("t.quick"),
+            dev.procrastinate.model.RateLimit.parse("1/1h"));
+    AtomicBoolean armed = new AtomicBoolean(true);
+    AtomicInteger armedTook = new AtomicInteger(-1);
+    String nextStartPassed =
+        "SELECT count(*) FROM procrastinate_java_flow_controls"
+            + " WHERE name = 't.quick' AND next_start_at < clock_timestamp()";
+    WorkerHooks hooks =
+        new WorkerHooks() {
+          @Override
+          public void beforeFetch() {
+            if (armed.get()) {
+              // The limit's next start is just ahead of this fetch.
+              try {
+                sql.execute(
+                    "UPDATE procrastinate_java_flow_controls"
+                        + " SET next_start_at = now() + interval '300 milliseconds'"
+                        + " WHERE name = 't.quick'");
+              } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+              }
+            }
+          }
+
+          @Override
+          public void afterFetch(int taken) {
+            if (armed.compareAndSet(true, false)) {
+              armedTook.set(taken);
+              // The start comes due before the fetcher looks for it.
+              try {
+                await(() -> "1".equals(value(nextStartPassed)), "the next start to come due");
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }
+        };
+    long job = defer(NewJob.builder("t.quick"));
+    WorkerEngine engine =
+        engine(WorkerOptions.builder().concurrency(2).fetchJobPollingInterval(NEVER_POLL), hooks);
+    engine.start();
+
+    await(() -> status(job) == JobStatus.SUCCEEDED, "the rate-limited job to run");
+    assertThat(armedTook.get()).as("the fetch before the start took nothing").isZero();
+    assertThat(runsOf(job)).isEqualTo(1);
   }
 
   /**

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a running task may know about its job and worker. A {@link Task} method receives it by
@@ -115,5 +116,33 @@ public interface JobContext {
    */
   default List<JobFailure> earlierFailures() {
     return List.of();
+  }
+
+  /**
+   * Reads what the steps this workflow step runs after returned (see {@link Workflow}): for a
+   * chain's step, its predecessor's result; for a group's callback, its members' results, in the
+   * order the workflow was written. A step that returned nothing gives a null.
+   *
+   * @param <T> the type
+   * @param type the class to decode into
+   * @return the results; empty if this job is no workflow step or runs after nothing
+   * @throws IllegalArgumentException if a result does not decode into the type
+   */
+  default <T> List<@Nullable T> resultsBefore(Class<T> type) {
+    return app().jobManager().resultsBefore(job().id(), type);
+  }
+
+  /**
+   * Reads what the step this workflow step runs right after returned: a chain's previous step.
+   *
+   * @param <T> the type
+   * @param type the class to decode into
+   * @return the result, or empty if there is none (no step before, a void step, or several steps
+   *     before: read those with {@link #resultsBefore(Class)})
+   * @throws IllegalArgumentException if the result does not decode into the type
+   */
+  default <T> Optional<T> previousResult(Class<T> type) {
+    List<@Nullable T> results = resultsBefore(type);
+    return results.size() == 1 ? Optional.ofNullable(results.get(0)) : Optional.empty();
   }
 }

@@ -12,6 +12,8 @@ import dev.procrastinate.internal.sql.FlowControlDao;
 import dev.procrastinate.internal.sql.JobDao;
 import dev.procrastinate.internal.sql.QueryDao;
 import dev.procrastinate.internal.sql.WorkerDao;
+import dev.procrastinate.internal.sql.WorkflowDao;
+import dev.procrastinate.internal.workflow.WorkflowGraph;
 import dev.procrastinate.model.FailureCounts;
 import dev.procrastinate.model.FinishedJobs;
 import dev.procrastinate.model.FlowControl;
@@ -25,6 +27,7 @@ import dev.procrastinate.model.ProcrastinatePeriodicDefer;
 import dev.procrastinate.model.ProcrastinateWorker;
 import dev.procrastinate.model.QueueBacklog;
 import dev.procrastinate.model.RateLimit;
+import dev.procrastinate.model.WorkflowStep;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,6 +83,7 @@ public final class JobManager {
   private final WorkerDao workers = new WorkerDao();
   private final QueryDao queries = new QueryDao();
   private final FlowControlDao flowControls = new FlowControlDao();
+  private final WorkflowDao workflows = new WorkflowDao();
   private final JobWaiters waiters;
   private final Observers observers;
   private final Executor deferExecutor;
@@ -224,6 +228,94 @@ public final class JobManager {
         observed,
         database.onCallerConnection(
             connection, "deferring a batch of jobs", c -> deferAll(c, jobs.iterator(), observed)));
+  }
+
+  /**
+   * Defers a workflow on a pooled connection, in a transaction of its own: every step gets its job
+   * id now; the steps that wait for nothing become jobs at once, the others when the steps they
+   * wait for have succeeded (see {@link Workflow}). Tried once more on a fresh connection when the
+   * first is found lost before the commit, as {@link #defer(NewJob)} is.
+   *
+   * @param workflow the workflow
+   * @return the job ids of its steps, in the order the workflow was written ({@link
+   *     Workflow#jobs()})
+   * @throws IllegalArgumentException if an argument cannot be written as JSON
+   * @throws AlreadyEnqueuedException if a first step's queueing lock is taken; nothing is stored
+   * @throws UnsupportedOperationException in an app that runs jobs inline
+   */
+  public List<Long> defer(Workflow workflow) {
+    Objects.requireNonNull(workflow, "workflow");
+    List<WorkflowDao.Step> steps = workflowSteps(workflow);
+    WorkflowGraph graph = WorkflowGraph.of(workflow);
+    long[] ids =
+        database.inRetryableTransaction(
+            "deferring a workflow of " + steps.size() + " jobs",
+            c -> workflows.defer(c, steps, graph.fromPositions(), graph.toPositions()));
+    return workflowDeferred(graph, ids);
+  }
+
+  /**
+   * Defers a workflow on the caller's connection, inside the caller's transaction if one is open.
+   *
+   * @param connection the caller's connection; not closed
+   * @param workflow the workflow
+   * @return the job ids of its steps, in the order the workflow was written
+   * @throws IllegalArgumentException if an argument cannot be written as JSON
+   * @throws AlreadyEnqueuedException if a first step's queueing lock is taken; the caller must roll
+   *     back
+   * @throws UnsupportedOperationException in an app that runs jobs inline
+   */
+  public List<Long> defer(Connection connection, Workflow workflow) {
+    Objects.requireNonNull(workflow, "workflow");
+    List<WorkflowDao.Step> steps = workflowSteps(workflow);
+    WorkflowGraph graph = WorkflowGraph.of(workflow);
+    long[] ids =
+        database.onCallerConnection(
+            connection,
+            "deferring a workflow of " + steps.size() + " jobs",
+            c -> workflows.defer(c, steps, graph.fromPositions(), graph.toPositions()));
+    return workflowDeferred(graph, ids);
+  }
+
+  private List<WorkflowDao.Step> workflowSteps(Workflow workflow) {
+    if (inline != null) {
+      throw new UnsupportedOperationException(
+          "an app that runs jobs inline cannot defer a workflow: its steps wait for one another"
+              + " through the database; defer the jobs one by one, or build the app without"
+              + " inline()");
+    }
+    WorkflowGraph graph = WorkflowGraph.of(workflow);
+    int[] waiting = graph.waitingFor();
+    Instant now = Instant.now();
+    List<WorkflowDao.Step> steps = new ArrayList<>();
+    for (int i = 0; i < graph.jobs().size(); i++) {
+      NewJob job = graph.jobs().get(i);
+      // A delay counts from the step's release, not from this defer.
+      JobDao.Row row = toRow(job, now);
+      if (job.scheduleIn() != null) {
+        row =
+            new JobDao.Row(
+                row.queue(),
+                row.taskName(),
+                row.priority(),
+                row.lock(),
+                row.queueingLock(),
+                row.argsJson(),
+                null,
+                row.headersJson());
+      }
+      steps.add(new WorkflowDao.Step(row, job.scheduleIn(), waiting[i]));
+    }
+    return steps;
+  }
+
+  private List<Long> workflowDeferred(WorkflowGraph graph, long[] ids) {
+    List<Long> result = new ArrayList<>(ids.length);
+    for (int i = 0; i < ids.length; i++) {
+      observers.deferred(graph.jobs().get(i), ids[i]);
+      result.add(ids[i]);
+    }
+    return List.copyOf(result);
   }
 
   /** Runs the jobs of a batch of an inline app now, one after the other, on this thread. */
@@ -932,6 +1024,58 @@ public final class JobManager {
                     e);
               }
             });
+  }
+
+  /**
+   * Lists the steps of the workflow a job belongs to, with where each stands: the status of its
+   * job, or waiting (not a job yet) and the steps it still waits for; a cancelled step gives the
+   * reason.
+   *
+   * @param jobId the job id of any step of the workflow
+   * @return the steps in the order the workflow was written; empty if the job is no workflow's step
+   */
+  public List<WorkflowStep> workflow(long jobId) {
+    return database.withConnection(
+        "reading the workflow of job " + jobId, c -> workflows.steps(c, jobId));
+  }
+
+  /**
+   * Reads what the steps a workflow's step runs after returned, decoded with the app's JSON mapper:
+   * for a chain's step, its predecessor; for a group's callback, every member. A step that returned
+   * nothing (a void task, or a result deleted with its job) gives a null.
+   *
+   * @param <T> the type
+   * @param jobId the step's job id
+   * @param type the class to decode into
+   * @return the results in the order the workflow was written; empty if the job runs after nothing
+   * @throws IllegalArgumentException naming the job and the type, if a result does not decode into
+   *     it
+   */
+  public <T> List<@Nullable T> resultsBefore(long jobId, Class<T> type) {
+    Objects.requireNonNull(type, "type");
+    List<@Nullable String> texts =
+        database.withConnection(
+            "reading the results before job " + jobId, c -> workflows.resultsBefore(c, jobId));
+    List<@Nullable T> results = new ArrayList<>(texts.size());
+    for (String text : texts) {
+      if (text == null) {
+        results.add(null);
+        continue;
+      }
+      try {
+        results.add(jsonMapper.readValue(text, type));
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException(
+            "a result of a step before job "
+                + jobId
+                + " does not decode into "
+                + type.getName()
+                + ": "
+                + e.getOriginalMessage(),
+            e);
+      }
+    }
+    return results;
   }
 
   /**

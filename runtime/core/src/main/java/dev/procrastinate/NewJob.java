@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * that needs no database happens in {@link Builder#build()}: an empty task name, a queue name over
  * the PostgreSQL NOTIFY limit, both {@code scheduleAt} and {@code scheduleIn}.
  */
-public final class NewJob {
+public final class NewJob implements Workflow {
   /** The queue a job goes to when none is given, as upstream. */
   public static final String DEFAULT_QUEUE = "default";
 

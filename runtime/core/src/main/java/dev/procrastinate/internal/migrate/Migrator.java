@@ -45,7 +45,8 @@ public final class Migrator {
           "V6__java_running_jobs_index.sql",
           "V7__java_flow_controls.sql",
           "V8__java_job_results.sql",
-          "V9__java_rate_pace.sql");
+          "V9__java_rate_pace.sql",
+          "V10__java_workflows.sql");
 
   /**
    * The scripts of pre-release snapshots of this runtime, by version: their description in the

@@ -4,6 +4,7 @@ import dev.procrastinate.ProcrastinateException;
 import dev.procrastinate.RetryDecision;
 import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.internal.sql.JobDao;
+import dev.procrastinate.internal.sql.WorkflowDao;
 import dev.procrastinate.model.JobStatus;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,6 +47,7 @@ final class Completer implements Runnable {
   private final String workerName;
   private final Database database;
   private final JobDao dao;
+  private final WorkflowDao workflows = new WorkflowDao();
   private final Registration registration;
   private final OutcomeNotes notes;
   private final WorkerHooks hooks;
@@ -305,6 +307,13 @@ final class Completer implements Runnable {
     if (!deleted.isEmpty()) {
       long[] ids = deleted.stream().mapToLong(c -> c.job().id()).toArray();
       int[] attempts = deleted.stream().mapToInt(c -> c.job().attempts()).toArray();
+      // The delete alone would not tell a workflow's step that succeeded from one that failed.
+      workflows.endBeforeDelete(
+          connection,
+          ids,
+          deleted.stream().map(Completion::status).toArray(JobStatus[]::new),
+          attempts,
+          worker);
       notRunning(ids.length, dao.deleteRunning(connection, ids, attempts, worker).length);
     }
     if (!retries.isEmpty()) {

@@ -3,16 +3,19 @@ package dev.procrastinate.example;
 import dev.procrastinate.App;
 import dev.procrastinate.Worker;
 import dev.procrastinate.WorkerOptions;
+import dev.procrastinate.Workflow;
 import dev.procrastinate.model.ProcrastinateJob;
+import dev.procrastinate.model.WorkflowStep;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The example application: migrates the database configured in {@code procrastinate.properties},
- * defers typed jobs through the generated deferrers (once directly, once in a batch, once inside a
- * transaction that is rolled back), then runs a one-shot worker that works every due job. Run it
- * with {@code mvn -B -q -pl it exec:java}.
+ * defers typed jobs through the generated deferrers (once directly, once in a batch, once as a
+ * workflow, once inside a transaction that is rolled back), then runs a one-shot worker that works
+ * every due job. Run it with {@code mvn -B -q -pl it exec:java}.
  */
 public final class ExampleApp {
   private ExampleApp() {}
@@ -42,6 +45,23 @@ public final class ExampleApp {
       long[] batch = SendWelcomeDeferrer.batch().add(1L, "a").add(2L, "b").add(3L, "c").defer();
       System.out.println("batch of " + batch.length + " jobs, first id " + batch[0]);
 
+      // A workflow: charge, then pack both items at once, then ship with the parcels' weights.
+      List<Long> order =
+          app.jobManager()
+              .defer(
+                  Workflow.chain(
+                      ChargeDeferrer.job(1001L, 4_990L),
+                      Workflow.group(
+                              PackDeferrer.job(1001L, "kettle"), PackDeferrer.job(1001L, "mug"))
+                          .then(ShipDeferrer.job(1001L))));
+      System.out.println(
+          "workflow of "
+              + order.size()
+              + " jobs deferred, waiting for their turn: "
+              + app.jobManager().workflow(order.get(0)).stream()
+                  .filter(WorkflowStep::waiting)
+                  .count());
+
       long rolledBack;
       try (Connection connection = app.dataSource().getConnection()) {
         connection.setAutoCommit(false);
@@ -69,6 +89,7 @@ public final class ExampleApp {
       for (long id : new long[] {welcome, batch[0], batch[1], batch[2], later}) {
         System.out.println("job " + id + ": " + app.jobManager().getStatus(id).orElseThrow());
       }
+      System.out.println(app.jobManager().result(order.get(3), String.class).orElseThrow());
     }
   }
 

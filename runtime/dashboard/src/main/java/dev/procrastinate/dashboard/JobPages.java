@@ -14,6 +14,7 @@ import dev.procrastinate.model.JobFailure;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.ProcrastinateEvent;
 import dev.procrastinate.model.ProcrastinateJob;
+import dev.procrastinate.model.WorkflowStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -193,9 +194,39 @@ final class JobPages {
         prettyJson(job.argsJson()),
         jobs.resultJson(job.id()).map(JobPages::prettyJson).orElse(null),
         failures,
+        workflow(job.id()),
         failures.isEmpty() && failedOnce
             ? "No details (run by a worker that does not record them)."
             : null);
+  }
+
+  /** Returns the steps of the workflow a job belongs to, or none. */
+  private List<JobPage.Step> workflow(long jobId) {
+    List<JobPage.Step> steps = new ArrayList<>();
+    for (WorkflowStep step : jobs.workflow(jobId)) {
+      steps.add(
+          new JobPage.Step(
+              step.id(),
+              step.waiting() ? null : context.base() + "/jobs/" + step.id(),
+              step.taskName(),
+              step.waiting() ? "waiting" : step.status().dbValue(),
+              ids(step.after()),
+              ids(step.waitingFor()),
+              step.reason(),
+              step.id() == jobId));
+    }
+    return steps;
+  }
+
+  private static String ids(List<Long> ids) {
+    if (ids.isEmpty()) {
+      return "—";
+    }
+    StringBuilder text = new StringBuilder();
+    for (long id : ids) {
+      text.append(text.isEmpty() ? "#" : ", #").append(id);
+    }
+    return text.toString();
   }
 
   /** Returns a fact that links to the jobs sharing it, or a dash if the job has none. */

@@ -516,4 +516,30 @@ class DashboardBrowserTest {
     assertThat(browser.findElements(By.id("no-limits"))).hasSize(1);
     assertThat(jobs.flowControls()).isEmpty();
   }
+
+  @Test
+  @Order(11)
+  void showsAStepsWorkflowAndWhyItsLaterStepsWereCancelled() {
+    NewJob step = NewJob.builder(DemoTasks.WELCOME).queue("flows").arg("user_id", 1).build();
+    List<Long> ids =
+        jobs.defer(
+            dev.procrastinate.Workflow.chain(
+                step, dev.procrastinate.Workflow.group(step, step).then(step)));
+    open("/jobs/" + ids.get(0));
+    assertThat(browser.findElements(By.cssSelector("#job-workflow tbody tr"))).hasSize(4);
+    assertThat(textOf(By.cssSelector("#job-workflow tr[data-step='" + ids.get(3) + "']")))
+        .contains("waiting", "#" + ids.get(1) + ", #" + ids.get(2));
+    assertThat(
+            browser.findElements(
+                By.cssSelector("#job-workflow tr[data-step='" + ids.get(3) + "'] a")))
+        .as("a waiting step is no job yet: no link")
+        .isEmpty();
+
+    assertThat(jobs.cancel(ids.get(0))).isTrue();
+    click(By.cssSelector("#job-workflow tr[data-step='" + ids.get(0) + "'] a"));
+    assertThat(textOf(By.cssSelector("#job-workflow tr[data-step='" + ids.get(3) + "']")))
+        .contains("cancelled", "job " + ids.get(0) + " (" + DemoTasks.WELCOME + ") was cancelled");
+    click(By.cssSelector("#job-workflow tr[data-step='" + ids.get(3) + "'] a"));
+    assertThat(textOf(By.tagName("h1"))).isEqualTo("Job #" + ids.get(3));
+  }
 }

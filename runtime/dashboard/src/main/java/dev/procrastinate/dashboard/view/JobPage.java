@@ -5,8 +5,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A job's page ({@code job.jte}): its facts, its actions, its events, why its attempts failed, and
- * its arguments.
+ * A job's page ({@code job.jte}): its facts, its actions, its events, why its attempts failed, its
+ * arguments and result, and the workflow it belongs to.
  *
  * @param layout the page's layout
  * @param status the job's status, as the database names it
@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param arguments its arguments, as indented JSON
  * @param result what its task returned, as indented JSON, or null when it has no result
  * @param failures why its attempts failed or were aborted, by attempt
+ * @param workflow the steps of the workflow the job belongs to, in the order it was written; empty
+ *     when it belongs to none
  * @param noFailures what to say when a job that failed or was retried has no record (run by a
  *     worker that does not record them), or null when the section is not shown
  */
@@ -30,6 +32,7 @@ public record JobPage(
     String arguments,
     @Nullable String result,
     List<Failure> failures,
+    List<Step> workflow,
     @Nullable String noFailures)
     implements Page {
 
@@ -83,4 +86,26 @@ public record JobPage(
       String iso,
       String at,
       String ago) {}
+
+  /**
+   * A step of the job's workflow.
+   *
+   * @param id the step's job id
+   * @param href its job's page, or null while it waits (it is no job yet)
+   * @param task its task
+   * @param state its job's status, or {@code waiting}
+   * @param after the ids of the steps it runs after, as "#1, #2", or a dash
+   * @param waitingFor the ids of those that have not succeeded yet, or a dash
+   * @param reason why it was cancelled without running, or null
+   * @param current whether it is the job of this page
+   */
+  public record Step(
+      long id,
+      @Nullable String href,
+      String task,
+      String state,
+      String after,
+      String waitingFor,
+      @Nullable String reason,
+      boolean current) {}
 }

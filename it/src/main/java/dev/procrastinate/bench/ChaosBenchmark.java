@@ -10,6 +10,7 @@ import dev.procrastinate.NewJob;
 import dev.procrastinate.RetryStrategy;
 import dev.procrastinate.Worker;
 import dev.procrastinate.WorkerOptions;
+import dev.procrastinate.Workflow;
 import dev.procrastinate.model.ProcrastinateWorker;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskParameter;
@@ -76,6 +77,12 @@ import org.jspecify.annotations.Nullable;
  *       stalled timeout plus two heartbeats.
  * </ul>
  *
+ * <p>As each fault begins, the harness also defers a workflow ahead of the steady load: a group of
+ * 50 jobs of a second each, then a callback. Its line tells how the members ended (and how many
+ * started again, cut short by the fault), how many times the callback became a job (released once,
+ * in the transaction of the last member's success), how many times it started, and whether it
+ * started after the last member's success.
+ *
  * <p>The faults: (1) workers killed with SIGKILL again and again, a new one started each time; (2)
  * the server restarted with a fast shutdown; (3) every backend of the workers terminated with
  * {@code pg_terminate_backend}; (4) on every worker, a task that takes every connection of the
@@ -112,6 +119,7 @@ import org.jspecify.annotations.Nullable;
 public final class ChaosBenchmark {
   static final String TASK = "bench.chaos";
   static final String HOG_TASK = "bench.chaos.hog";
+  private static final int WORKFLOW_MEMBERS = 50;
   private static final long STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final String WORKER_CHILD = "--worker";
   private static final String WORKER_APP_PREFIX = "chaos-worker-";
@@ -1029,6 +1037,9 @@ public final class ChaosBenchmark {
     private final AtomicBoolean deferring = new AtomicBoolean(true);
     private final Thread deferrer;
 
+    /** The job ids of the workflow the deferrer defers first: 50 members, then their callback. */
+    private volatile List<Long> workflowIds = List.of();
+
     Run(
         ScratchPostgres server,
         BenchDatabase records,
@@ -1078,6 +1089,7 @@ public final class ChaosBenchmark {
       awaitWorkersRegistered(lastIdBefore);
       deferrer.start();
       Thread.sleep(settings.warmup.toMillis());
+      deferWorkflow();
       fault.inject(this);
       Thread.sleep(settings.after.toMillis());
       deferring.set(false);
@@ -1348,6 +1360,83 @@ public final class ChaosBenchmark {
       }
     }
 
+    /**
+     * Defers a group of 50 jobs of a second each and their callback, ahead of the steady load (a
+     * higher priority), as the fault begins: so the fault strikes mid-group.
+     */
+    private void deferWorkflow() {
+      try {
+        List<Workflow> members = new ArrayList<>();
+        for (int i = 0; i < WORKFLOW_MEMBERS; i++) {
+          members.add(workflowJob(1_000));
+        }
+        workflowIds =
+            app.jobManager()
+                .defer(Workflow.group(members.toArray(Workflow[]::new)).then(workflowJob(100)));
+      } catch (RuntimeException e) {
+        note("the workflow was not deferred: " + e.getMessage());
+      }
+    }
+
+    private NewJob workflowJob(int millis) {
+      return NewJob.builder(TASK)
+          .priority(1)
+          .arg("fault", Integer.parseInt(fault.number()))
+          .arg("millis", millis)
+          .build();
+    }
+
+    /**
+     * Reads how the workflow ended, from the queue's jobs and events: its members' statuses, how
+     * many times its callback was released (its {@code deferred} events) and started, and whether
+     * it started after the last member's success.
+     */
+    private WorkflowCell workflowCell() throws SQLException {
+      List<Long> ids = workflowIds;
+      if (ids.isEmpty()) {
+        return new WorkflowCell(WORKFLOW_MEMBERS, 0, 0, "not deferred", 0, 0, false);
+      }
+      long callback = ids.get(ids.size() - 1);
+      Long[] members = ids.subList(0, ids.size() - 1).toArray(Long[]::new);
+      try (Connection connection = queueConnection();
+          PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT (SELECT count(*) FROM procrastinate_jobs"
+                      + "         WHERE id = ANY (?) AND status = 'succeeded') AS succeeded,"
+                      + " (SELECT status::text FROM procrastinate_jobs WHERE id = ?) AS callback,"
+                      + " (SELECT count(*) FROM procrastinate_events"
+                      + "   WHERE job_id = ? AND type = 'deferred') AS releases,"
+                      + " (SELECT count(*) FROM procrastinate_events"
+                      + "   WHERE job_id = ? AND type = 'started') AS starts,"
+                      + " (SELECT count(*) FROM (SELECT job_id FROM procrastinate_events"
+                      + "   WHERE job_id = ANY (?) AND type = 'started'"
+                      + "   GROUP BY job_id HAVING count(*) > 1) AS again) AS members_again,"
+                      + " (SELECT min(at) FROM procrastinate_events"
+                      + "   WHERE job_id = ? AND type = 'started')"
+                      + " >= (SELECT max(at) FROM procrastinate_events"
+                      + "      WHERE job_id = ANY (?) AND type = 'succeeded') AS after_last")) {
+        statement.setArray(1, connection.createArrayOf("int8", members));
+        statement.setLong(2, callback);
+        statement.setLong(3, callback);
+        statement.setLong(4, callback);
+        statement.setArray(5, connection.createArrayOf("int8", members));
+        statement.setLong(6, callback);
+        statement.setArray(7, connection.createArrayOf("int8", members));
+        try (ResultSet result = statement.executeQuery()) {
+          result.next();
+          String status = result.getString("callback");
+          return new WorkflowCell(
+              members.length,
+              result.getLong("succeeded"),
+              result.getLong("members_again"),
+              status == null ? "never released" : status,
+              result.getLong("releases"),
+              result.getLong("starts"),
+              result.getBoolean("after_last"));
+        }
+      }
+    }
+
     private Duration drainTimeout() {
       return settings.stalled.multipliedBy(4).plusSeconds(30);
     }
@@ -1445,7 +1534,8 @@ public final class ChaosBenchmark {
               noRestart ? -1 : restart,
               noRestart ? -1 : median,
               List.copyOf(notes),
-              Map.copyOf(evidence));
+              Map.copyOf(evidence),
+              workflowCell());
         }
       }
     }
@@ -1664,6 +1754,7 @@ public final class ChaosBenchmark {
    * @param medianRestart the median death-to-restart time, in seconds, or -1
    * @param notes what else the run saw
    * @param evidence what shows the fault struck, by key (e.g. {@link #KILLED_BUSY}): counts
+   * @param workflow how the group of short jobs deferred first, and its callback, ended
    */
   record Row(
       Fault fault,
@@ -1680,7 +1771,57 @@ public final class ChaosBenchmark {
       double maxRestart,
       double medianRestart,
       List<String> notes,
-      Map<String, Long> evidence) {}
+      Map<String, Long> evidence,
+      WorkflowCell workflow) {}
+
+  /**
+   * How a fault's workflow (a group of short jobs, then a callback) ended.
+   *
+   * @param members the members of the group
+   * @param membersSucceeded of them, succeeded
+   * @param membersStartedAgain of them, started more than once (a fault cut a run short)
+   * @param callback the callback's status, or why it has none
+   * @param releases how many times the callback became a job (its {@code deferred} events)
+   * @param callbackStarts how many times it started
+   * @param startedAfterLastMember whether its first start came after the last member's success
+   */
+  record WorkflowCell(
+      int members,
+      long membersSucceeded,
+      long membersStartedAgain,
+      String callback,
+      long releases,
+      long callbackStarts,
+      boolean startedAfterLastMember) {
+
+    /**
+     * Tells whether the workflow held: every member succeeded, and the callback was released once,
+     * started after the last of them, and succeeded.
+     *
+     * @return whether it held
+     */
+    boolean held() {
+      return membersSucceeded == members
+          && releases == 1
+          && startedAfterLastMember
+          && callback.equals("succeeded");
+    }
+
+    @Override
+    public String toString() {
+      return String.format(
+          Locale.ROOT,
+          "%d/%d members succeeded (%d started again); callback released %d time(s), started %d"
+              + " time(s), %s the last member's success, %s",
+          membersSucceeded,
+          members,
+          membersStartedAgain,
+          releases,
+          callbackStarts,
+          startedAfterLastMember ? "after" : "NOT after",
+          callback);
+    }
+  }
 
   /**
    * Prints the rows as a table, then each fault's deaths, notes and evidence.
@@ -1744,6 +1885,8 @@ public final class ChaosBenchmark {
       for (String note : row.notes) {
         System.out.printf(Locale.ROOT, "  fault %s: %s%n", row.fault.number(), note);
       }
+      System.out.printf(
+          Locale.ROOT, "  fault %s: workflow: %s%n", row.fault.number(), row.workflow);
       for (String proof : row.fault.proofs()) {
         System.out.printf(
             Locale.ROOT,

@@ -213,6 +213,14 @@ class BenchmarksSmokeIT {
                       assertThat(row.failed()).as("jobs failed").isZero();
                       assertThat(row.overlapping()).as("jobs run in two places at once").isZero();
                       assertThat(row.overLive()).as("outcomes written over a live run").isZero();
+                      assertThat(row.workflow().held())
+                          .as("the group and its callback: " + row.workflow())
+                          .isTrue();
+                      if (row.fault().number().equals("1")) {
+                        assertThat(row.workflow().membersStartedAgain())
+                            .as("members whose worker was killed mid-group: " + row.workflow())
+                            .isPositive();
+                      }
                     }));
   }
 

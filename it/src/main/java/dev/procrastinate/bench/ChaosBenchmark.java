@@ -77,11 +77,12 @@ import org.jspecify.annotations.Nullable;
  *       stalled timeout plus two heartbeats.
  * </ul>
  *
- * <p>As each fault begins, the harness also defers a workflow ahead of the steady load: a group of
- * 50 jobs of a second each, then a callback. Its line tells how the members ended (and how many
- * started again, cut short by the fault), how many times the callback became a job (released once,
- * in the transaction of the last member's success), how many times it started, and whether it
- * started after the last member's success.
+ * <p>As each fault begins, the harness also defers a workflow: a group of 50 jobs, then a callback
+ * (under fault 1, jobs of a second each, ahead of the steady load, so that the kills strike
+ * mid-group; under the others, short jobs among the steady load). Its line tells how the members
+ * ended (and how many started again, cut short by the fault), how many times the callback became a
+ * job (released once, in the transaction of the last member's success), how many times it started,
+ * and whether it started after the last member's success.
  *
  * <p>The faults: (1) workers killed with SIGKILL again and again, a new one started each time; (2)
  * the server restarted with a fast shutdown; (3) every backend of the workers terminated with
@@ -1361,26 +1362,31 @@ public final class ChaosBenchmark {
     }
 
     /**
-     * Defers a group of 50 jobs of a second each and their callback, ahead of the steady load (a
-     * higher priority), as the fault begins: so the fault strikes mid-group.
+     * Defers a group of 50 jobs and their callback as the fault begins. Under the killed workers of
+     * fault 1, the members work a second each, ahead of the steady load (a higher priority): the
+     * kills then strike mid-group. Under the other faults they are short and wait their turn among
+     * the steady load, so that they leave the fault's own course as it was.
      */
     private void deferWorkflow() {
+      boolean midGroup = fault instanceof KillWorkers;
       try {
         List<Workflow> members = new ArrayList<>();
         for (int i = 0; i < WORKFLOW_MEMBERS; i++) {
-          members.add(workflowJob(1_000));
+          members.add(workflowJob(midGroup ? 1_000 : 100, midGroup ? 1 : 0));
         }
         workflowIds =
             app.jobManager()
-                .defer(Workflow.group(members.toArray(Workflow[]::new)).then(workflowJob(100)));
+                .defer(
+                    Workflow.group(members.toArray(Workflow[]::new))
+                        .then(workflowJob(100, midGroup ? 1 : 0)));
       } catch (RuntimeException e) {
         note("the workflow was not deferred: " + e.getMessage());
       }
     }
 
-    private NewJob workflowJob(int millis) {
+    private NewJob workflowJob(int millis, int priority) {
       return NewJob.builder(TASK)
-          .priority(1)
+          .priority(priority)
           .arg("fault", Integer.parseInt(fault.number()))
           .arg("millis", millis)
           .build();

@@ -373,6 +373,40 @@ class WorkflowTest {
   }
 
   @Test
+  void aStepsDelayCountsFromItsReleaseAndItsQueuePriorityAndLockApplyThen() throws Exception {
+    List<Long> ids =
+        app.jobManager()
+            .defer(
+                Workflow.chain(
+                    step(1),
+                    NewJob.builder(STEP)
+                        .arg("n", 2)
+                        .queue("later")
+                        .priority(7)
+                        .lock("account-9")
+                        .scheduleIn(Duration.ofMinutes(10))
+                        .build()));
+    assertThat(
+            sql.value(
+                "SELECT coalesce(scheduled_at::text, 'none') || ' ' || schedule_in::text"
+                    + " FROM procrastinate_java_workflow_steps WHERE id = ?",
+                ids.get(1)))
+        .as("nothing is scheduled before the release")
+        .isEqualTo("none 00:10:00");
+
+    sql.execute("UPDATE procrastinate_jobs SET status = 'succeeded' WHERE id = ?", ids.get(0));
+
+    // The release's own transaction inserted the job ('deferred' event) and set its schedule.
+    assertThat(
+            sql.value(
+                "SELECT (j.scheduled_at - e.at)::text || ' ' || j.queue_name || ' ' || j.priority"
+                    + " || ' ' || j.lock FROM procrastinate_jobs AS j JOIN procrastinate_events AS"
+                    + " e ON e.job_id = j.id AND e.type = 'deferred' WHERE j.id = ?",
+                ids.get(1)))
+        .isEqualTo("00:10:00 later 7 account-9");
+  }
+
+  @Test
   void emptyChainsAndGroupsAreRefused() {
     assertThatThrownBy(Workflow::chain)
         .isInstanceOf(IllegalArgumentException.class)

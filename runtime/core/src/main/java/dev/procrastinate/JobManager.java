@@ -245,8 +245,8 @@ public final class JobManager {
    */
   public List<Long> defer(Workflow workflow) {
     Objects.requireNonNull(workflow, "workflow");
-    List<WorkflowDao.Step> steps = workflowSteps(workflow);
     WorkflowGraph graph = WorkflowGraph.of(workflow);
+    List<WorkflowDao.Step> steps = workflowSteps(graph);
     long[] ids =
         database.inRetryableTransaction(
             "deferring a workflow of " + steps.size() + " jobs",
@@ -267,8 +267,8 @@ public final class JobManager {
    */
   public List<Long> defer(Connection connection, Workflow workflow) {
     Objects.requireNonNull(workflow, "workflow");
-    List<WorkflowDao.Step> steps = workflowSteps(workflow);
     WorkflowGraph graph = WorkflowGraph.of(workflow);
+    List<WorkflowDao.Step> steps = workflowSteps(graph);
     long[] ids =
         database.onCallerConnection(
             connection,
@@ -277,14 +277,13 @@ public final class JobManager {
     return workflowDeferred(graph, ids);
   }
 
-  private List<WorkflowDao.Step> workflowSteps(Workflow workflow) {
+  private List<WorkflowDao.Step> workflowSteps(WorkflowGraph graph) {
     if (inline != null) {
       throw new UnsupportedOperationException(
           "an app that runs jobs inline cannot defer a workflow: its steps wait for one another"
               + " through the database; defer the jobs one by one, or build the app without"
               + " inline()");
     }
-    WorkflowGraph graph = WorkflowGraph.of(workflow);
     int[] waiting = graph.waitingFor();
     Instant now = Instant.now();
     List<WorkflowDao.Step> steps = new ArrayList<>();
@@ -293,16 +292,7 @@ public final class JobManager {
       // A delay counts from the step's release, not from this defer.
       JobDao.Row row = toRow(job, now);
       if (job.scheduleIn() != null) {
-        row =
-            new JobDao.Row(
-                row.queue(),
-                row.taskName(),
-                row.priority(),
-                row.lock(),
-                row.queueingLock(),
-                row.argsJson(),
-                null,
-                row.headersJson());
+        row = row.unscheduled();
       }
       steps.add(new WorkflowDao.Step(row, job.scheduleIn(), waiting[i]));
     }

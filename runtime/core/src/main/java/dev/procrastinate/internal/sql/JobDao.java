@@ -68,6 +68,15 @@ public final class JobDao {
       @Nullable String headersJson) {
 
     /**
+     * Returns this row without a schedule: a job due at once, or when something else decides.
+     *
+     * @return the row, its {@code scheduledAt} null
+     */
+    public Row unscheduled() {
+      return new Row(queue, taskName, priority, lock, queueingLock, argsJson, null, headersJson);
+    }
+
+    /**
      * A job without headers.
      *
      * @param queue queue name

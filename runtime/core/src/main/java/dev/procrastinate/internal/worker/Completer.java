@@ -153,22 +153,25 @@ final class Completer implements Runnable {
   private boolean write(List<Completion> batch) {
     try {
       String action = "writing the outcome of " + batch.size() + " jobs";
-      if (kinds(batch) > 1) {
-        database.inTransaction(
-            action,
-            c -> {
-              writeBatch(c, batch);
-              return null;
-            });
-      } else {
-        // One statement is atomic by itself: no transaction round trips.
-        database.withConnection(
-            action,
-            c -> {
-              writeBatch(c, batch);
-              return null;
-            });
-      }
+      registration.whileRegistered(
+          () -> {
+            if (kinds(batch) > 1) {
+              database.inTransaction(
+                  action,
+                  c -> {
+                    writeBatch(c, batch);
+                    return null;
+                  });
+            } else {
+              // One statement is atomic by itself: no transaction round trips.
+              database.withConnection(
+                  action,
+                  c -> {
+                    writeBatch(c, batch);
+                    return null;
+                  });
+            }
+          });
       if (outage) {
         LOG.info("{} - writing job outcomes works again", workerName);
         outage = false;
@@ -261,6 +264,7 @@ final class Completer implements Runnable {
     List<JobDao.Retry> retries = new ArrayList<>();
     Instant now = Instant.now();
     long worker = registration.id();
+    hooks.beforeOutcomesWritten();
     List<JobDao.Failure> failures = new ArrayList<>();
     for (Completion completion : batch) {
       JobDao.Failure failure = recorded(completion);
@@ -345,11 +349,14 @@ final class Completer implements Runnable {
             writeBatch(c, List.of(completion));
             return null;
           };
-      if (kinds(List.of(completion)) > 1) {
-        database.inTransaction(action, work); // its failure's record and its outcome
-      } else {
-        database.withConnection(action, work);
-      }
+      registration.whileRegistered(
+          () -> {
+            if (kinds(List.of(completion)) > 1) {
+              database.inTransaction(action, work); // its failure's record and its outcome
+            } else {
+              database.withConnection(action, work);
+            }
+          });
     } catch (ProcrastinateException e) {
       if (Database.isTransient(e)) {
         keeping(1, e);

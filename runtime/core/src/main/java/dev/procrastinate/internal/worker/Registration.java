@@ -79,6 +79,20 @@ final class Registration {
   }
 
   /**
+   * Runs work that writes under the current id, which no registration again changes meanwhile. The
+   * completer writes outcomes so: a write under an id read just before a registration again
+   * re-attached the job to the new id would find the job in another run, drop its outcome, and
+   * leave it running for a live worker, which no rescue takes back. In turn, a registration again
+   * waits for the write; the job's outcome is then written under the pruned id (the prune left the
+   * job without a worker, which the write accepts), and the re-attach finds it ended.
+   *
+   * @param work the work, which reads {@link #id()}
+   */
+  synchronized void whileRegistered(Runnable work) {
+    work.run();
+  }
+
+  /**
    * Registers again after another worker pruned this one (it could not heartbeat for longer than
    * the stalled-worker timeout, during an outage say), and gives the jobs it holds, whose {@code
    * worker_id} the prune cleared, back to it, so that no rescuer takes them while they run.

@@ -29,6 +29,12 @@ interface WorkerHooks {
   /** On the housekeeper thread, just before a heartbeat; may throw to make it fail. */
   default void beforeHeartbeat() {}
 
+  /**
+   * On the completer thread, once it has read the worker id it writes a batch of outcomes under,
+   * just before the batch's statements.
+   */
+  default void beforeOutcomesWritten() {}
+
   /** On the completer thread, after a batch of outcomes was written and before it is released. */
   default void afterOutcomesWritten() {}
 

@@ -310,6 +310,64 @@ class WorkerRacesTest {
   }
 
   /**
+   * An outcome written while the worker registers again after a prune is not lost. The completer
+   * read the worker's id; another worker then pruned this one, which registered again and
+   * re-attached the job to its new id before the write: the write under the pruned id found the job
+   * in another run, dropped its outcome, and left it running for a live worker that no rescue takes
+   * back (seen in the chaos harness's server-outage fault). Now the registration again waits for
+   * the write, which the prune's cleared worker id accepts.
+   */
+  @Test
+  void anOutcomeWrittenWhileTheWorkerRegistersAgainIsNotLost() throws Exception {
+    AtomicBoolean armed = new AtomicBoolean(true);
+    AtomicBoolean reattachedDuringWrite = new AtomicBoolean();
+    long[] job = {0};
+    WorkerHooks hooks =
+        new WorkerHooks() {
+          @Override
+          public void beforeOutcomesWritten() {
+            if (armed.compareAndSet(true, false)) {
+              try {
+                // What another worker's prune does to a worker it believes dead.
+                sql.execute("SELECT procrastinate_unregister_worker_v1(?)", workerOf.get());
+                // Give the registration again (every heartbeat, 50 ms) up to 3 s to re-attach.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+                while (System.nanoTime() < deadline) {
+                  if (sql.value("SELECT worker_id FROM procrastinate_jobs WHERE id = ?", job[0])
+                      != null) {
+                    reattachedDuringWrite.set(true);
+                    return;
+                  }
+                  Thread.sleep(20);
+                }
+              } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }
+        };
+    WorkerEngine engine =
+        engine(
+            WorkerOptions.builder()
+                .concurrency(1)
+                .updateHeartbeatInterval(Duration.ofMillis(50))
+                .fetchJobPollingInterval(NEVER_POLL),
+            hooks);
+    engine.start();
+    workerOf.set(engine.workerId());
+    job[0] = defer(NewJob.builder("t.quick"));
+
+    await(() -> status(job[0]) == JobStatus.SUCCEEDED, "the job's outcome to be written");
+    await(() -> engine.workerId() != workerOf.get(), "the worker to register again");
+    assertThat(reattachedDuringWrite.get())
+        .as("the registration again re-attached the job while its outcome was being written")
+        .isFalse();
+    assertThat(runsOf(job[0])).isEqualTo(1);
+  }
+
+  /**
    * A worker whose fetch came just before a rate limit's next start, and whose look for the next
    * start came just after it, starts the waiting job at once: the look counts a start that came due
    * since the fetch began. Before, the look saw no start ahead, and the job waited for the polling

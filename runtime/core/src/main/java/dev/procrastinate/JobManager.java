@@ -998,22 +998,17 @@ public final class JobManager {
    */
   public <T> Optional<T> result(long id, Class<T> type) {
     Objects.requireNonNull(type, "type");
-    return resultJson(id)
-        .map(
-            text -> {
-              try {
-                return jsonMapper.readValue(text, type);
-              } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException(
-                    "the result of job "
-                        + id
-                        + " does not decode into "
-                        + type.getName()
-                        + ": "
-                        + e.getOriginalMessage(),
-                    e);
-              }
-            });
+    return resultJson(id).map(text -> decodeResult(text, type, "the result of job " + id));
+  }
+
+  /** Decodes a stored result; one that does not decode into the type says which it was. */
+  private <T> T decodeResult(String text, Class<T> type, String what) {
+    try {
+      return jsonMapper.readValue(text, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          what + " does not decode into " + type.getName() + ": " + e.getOriginalMessage(), e);
+    }
   }
 
   /**
@@ -1048,22 +1043,8 @@ public final class JobManager {
             "reading the results before job " + jobId, c -> workflows.resultsBefore(c, jobId));
     List<@Nullable T> results = new ArrayList<>(texts.size());
     for (String text : texts) {
-      if (text == null) {
-        results.add(null);
-        continue;
-      }
-      try {
-        results.add(jsonMapper.readValue(text, type));
-      } catch (JsonProcessingException e) {
-        throw new IllegalArgumentException(
-            "a result of a step before job "
-                + jobId
-                + " does not decode into "
-                + type.getName()
-                + ": "
-                + e.getOriginalMessage(),
-            e);
-      }
+      results.add(
+          text == null ? null : decodeResult(text, type, "a result of a step before job " + jobId));
     }
     return results;
   }

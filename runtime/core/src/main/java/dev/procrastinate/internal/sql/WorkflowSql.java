@@ -84,20 +84,17 @@ final class WorkflowSql {
   static final String STEPS =
       """
       SELECT steps.id, steps.workflow_id, steps.position, steps.task_name, steps.queue_name,
-             jobs.status::text AS status, steps.reason,
-             ARRAY(SELECT edges.from_id
-                     FROM procrastinate_java_workflow_edges AS edges
-                     JOIN procrastinate_java_workflow_steps AS before ON before.id = edges.from_id
-                    WHERE edges.to_id = steps.id
-                    ORDER BY before.position) AS after,
-             ARRAY(SELECT edges.from_id
-                     FROM procrastinate_java_workflow_edges AS edges
-                     JOIN procrastinate_java_workflow_steps AS before ON before.id = edges.from_id
-                    WHERE edges.to_id = steps.id
-                      AND NOT edges.done
-                    ORDER BY before.position) AS waiting_for
+             jobs.status::text AS status, steps.reason, before.after, before.waiting_for
         FROM procrastinate_java_workflow_steps AS steps
         LEFT JOIN procrastinate_jobs AS jobs ON jobs.id = steps.id
+        LEFT JOIN LATERAL (
+                 SELECT array_agg(edges.from_id ORDER BY earlier.position) AS after,
+                        array_agg(edges.from_id ORDER BY earlier.position)
+                            FILTER (WHERE NOT edges.done) AS waiting_for
+                   FROM procrastinate_java_workflow_edges AS edges
+                   JOIN procrastinate_java_workflow_steps AS earlier
+                        ON earlier.id = edges.from_id
+                  WHERE edges.to_id = steps.id) AS before ON true
        WHERE steps.workflow_id = (SELECT mine.workflow_id
                                     FROM procrastinate_java_workflow_steps AS mine
                                    WHERE mine.id = ?)

@@ -46,7 +46,8 @@ public final class Migrator {
           "V7__java_flow_controls.sql",
           "V8__java_job_results.sql",
           "V9__java_rate_pace.sql",
-          "V10__java_workflows.sql");
+          "V10__java_workflows.sql",
+          "V11__java_fetch_plans.sql");
 
   /**
    * The scripts of pre-release snapshots of this runtime, by version: their description in the

@@ -66,6 +66,13 @@ class DrainedQueuePlansTest {
         .extracting(row -> row.get(0))
         .hasSize(4)
         .allSatisfy(function -> assertThat(function).contains("enable_seqscan=off", "jit=off"));
+    // V11: the choice keeps its generic plans instead of planning every statement at each fetch.
+    assertThat(
+            rows(
+                "SELECT array_to_string(proconfig, ',') FROM pg_proc"
+                    + " WHERE proname = 'procrastinate_java_choose_jobs_v1'"))
+        .singleElement()
+        .satisfies(row -> assertThat(row.get(0)).contains("plan_cache_mode=force_generic_plan"));
   }
 
   @Test

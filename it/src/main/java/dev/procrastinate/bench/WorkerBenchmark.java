@@ -372,6 +372,7 @@ public final class WorkerBenchmark {
     // BENCH_LOCK_WORKERS=2 splits the 8 slots between two workers of 4, to show how they share
     // the locks.
     int workers = Integer.parseInt(System.getenv().getOrDefault("BENCH_LOCK_WORKERS", "1"));
+    CpuSplit cpu = CpuSplit.start();
     long start = System.nanoTime();
     if (workers == 1) {
       try (Worker worker =
@@ -407,6 +408,7 @@ public final class WorkerBenchmark {
     long nanos = System.nanoTime() - start;
     double rate = count / (nanos / 1e9);
     double allowed = 8 * count / (totalMillis / 1e3);
+    cpu.print(nanos);
     if (workers > 1) {
       Map<String, Integer> perWorker = new java.util.TreeMap<>();
       for (LockRun run : LOCK_RUNS) {

@@ -91,11 +91,21 @@ final class Fetcher implements Runnable, WorkSignals {
 
   /**
    * When the next scheduled job becomes due, as last read; looked up again only when it may have
-   * changed (a new job, a retry, a polling tick) or has passed, not after every fetch.
+   * changed (a new job, a retry, a change of the flow controls, a polling tick) or has passed, not
+   * after every fetch.
    */
   private long knownDue;
 
+  /** Whether the last lookup found a scheduled job ahead ({@link #knownDue}). */
   private boolean dueKnown;
+
+  /**
+   * Whether the last lookup answered: its answer, a moment or none ahead, holds until it may have
+   * changed. Without it, a worker with no scheduled job ahead looked again after every fetch that
+   * left a slot free: a round trip on the fetcher's thread, which doubled its time per fetch under
+   * jobs with a lock (fetched one or two at a time, for the slots that can run them at once).
+   */
+  private boolean looked;
 
   /** Whether the last fetch left jobs with a lock for want of idle slots. */
   private boolean lockedLeft;
@@ -368,7 +378,7 @@ final class Fetcher implements Runnable, WorkSignals {
    */
   private void planNextLook(boolean tick) {
     long after = nanoTime.getAsLong();
-    if (tick || scheduleChanged || rateLimited || !dueKnown || knownDue - after <= 0) {
+    if (tick || scheduleChanged || rateLimited || !looked || (dueKnown && knownDue - after <= 0)) {
       scheduleChanged = false;
       Long next = nextDue();
       dueKnown = next != null;
@@ -401,11 +411,13 @@ final class Fetcher implements Runnable, WorkSignals {
       // the fetch's transaction began after this clock was read.
       Duration sinceFetch =
           Duration.ofNanos(nanoTime.getAsLong() - lastFetchStart).plus(LOOK_BACK_MARGIN);
+      hooks.beforeNextDueLookup();
       JobDao.NextDue next =
           database.withConnection(
               "looking for the next scheduled job", c -> dao.nextDue(c, queues, sinceFetch));
       concurrencyLimited = next.concurrencyLimited();
       rateLimited = next.rateLimited();
+      looked = true;
       Long millis = next.millis();
       if (millis == null) {
         return null;
@@ -413,6 +425,7 @@ final class Fetcher implements Runnable, WorkSignals {
       return nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(Math.max(millis, 0));
     } catch (ProcrastinateException e) {
       LOG.debug("{} - cannot look for the next scheduled job: {}", name, e.getMessage());
+      looked = false;
       return null;
     }
   }

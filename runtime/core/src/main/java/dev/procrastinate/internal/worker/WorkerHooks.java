@@ -21,6 +21,12 @@ interface WorkerHooks {
   default void afterFetch(int taken) {}
 
   /**
+   * On the fetcher thread, just before it looks up when the next scheduled job becomes due (or a
+   * rate limit lets the next job start).
+   */
+  default void beforeNextDueLookup() {}
+
+  /**
    * On the fetcher thread, after it listed the jobs marked doing for this worker and before it
    * dispatches those it does not run.
    */

@@ -3,11 +3,14 @@ package dev.procrastinate.internal.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.procrastinate.model.JobStatus;
+import dev.procrastinate.model.ProcrastinateJob;
 import dev.procrastinate.testing.Sql;
 import dev.procrastinate.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +74,47 @@ class OutcomeWritesTest {
     assertThat(status(id)).isEqualTo("doing/1");
     assertThat(sql.value("SELECT worker_id FROM procrastinate_jobs WHERE id = ?", id))
         .isEqualTo(Long.toString(second));
+  }
+
+  /**
+   * A batch of outcomes larger than one statement's share ({@link JobDao#OUTCOME_CHUNK}) is written
+   * in slices: every job ends, each with its own status, and a replay changes nothing. The slicing
+   * keeps a generic plan's nested loop from comparing every outcome with every job.
+   */
+  @Test
+  void aBatchLargerThanOneStatementsShareEndsEachJobWithItsOwnStatus() throws Exception {
+    int count = 2 * JobDao.OUTCOME_CHUNK + 37;
+    long[] ended;
+    long[] deleted;
+    JobStatus[] statuses = new JobStatus[count];
+    for (int i = 0; i < count; i++) {
+      statuses[i] = i % 3 == 0 ? JobStatus.FAILED : JobStatus.SUCCEEDED;
+    }
+    try (Connection c = DB.dataSource().getConnection()) {
+      List<JobDao.Row> rows = new ArrayList<>();
+      for (int i = 0; i < 2 * count; i++) {
+        rows.add(new JobDao.Row("q", "t", 0, null, null, "{}", null));
+      }
+      dao.deferMany(c, rows);
+      long[] fetched =
+          dao.fetchMany(c, null, first, 2 * count).stream()
+              .mapToLong(ProcrastinateJob::id)
+              .toArray();
+      assertThat(fetched).hasSize(2 * count);
+      ended = Arrays.copyOfRange(fetched, 0, count);
+      deleted = Arrays.copyOfRange(fetched, count, 2 * count);
+
+      assertThat(dao.finishRunning(c, ended, new int[count], statuses, first))
+          .containsExactlyInAnyOrder(ended);
+      assertThat(dao.finishRunning(c, ended, new int[count], statuses, first)).isEmpty();
+      assertThat(dao.deleteRunning(c, deleted, new int[count], first))
+          .containsExactlyInAnyOrder(deleted);
+    }
+    for (int i = 0; i < count; i++) {
+      assertThat(status(ended[i])).isEqualTo(statuses[i].dbValue() + "/1");
+    }
+    assertThat(sql.value("SELECT count(*) FROM procrastinate_jobs"))
+        .isEqualTo(Integer.toString(count));
   }
 
   @Test

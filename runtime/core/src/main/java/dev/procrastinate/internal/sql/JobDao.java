@@ -278,22 +278,7 @@ public final class JobDao {
     for (int i = 0; i < statuses.length; i++) {
       values[i] = statuses[i].dbValue();
     }
-    return inChunks(
-        ids.length,
-        (from, to) -> {
-          long[] chunk = Arrays.copyOfRange(ids, from, to);
-          return Jdbc.queryIds(
-              connection,
-              JobSql.JOB_FINISH_RUNNING,
-              p -> {
-                p.setLongArray(chunk); // ids
-                p.setArray("text", Arrays.copyOfRange(values, from, to)); // statuses
-                p.setIntArray(Arrays.copyOfRange(attempts, from, to)); // attempts
-                p.setBoolean(asynchronousOutcomes); // commit mode
-                p.setLongArray(chunk); // ids, for the plan
-                p.setLong(workerId); // worker_id
-              });
-        });
+    return writeRunning(connection, JobSql.JOB_FINISH_RUNNING, ids, values, attempts, workerId);
   }
 
   /**
@@ -307,26 +292,42 @@ public final class JobDao {
   static final int OUTCOME_CHUNK = 100;
 
   /**
-   * Runs a write on each chunk of at most {@link #OUTCOME_CHUNK} items; returns the ids written.
+   * Runs an outcome statement ({@link JobSql#JOB_FINISH_RUNNING} with statuses, {@link
+   * JobSql#JOB_DELETE_RUNNING} without) on each slice of at most {@link #OUTCOME_CHUNK} jobs;
+   * returns the ids written.
    */
-  private static long[] inChunks(int count, ChunkWrite write) throws SQLException {
-    if (count <= OUTCOME_CHUNK) {
-      return write.apply(0, count);
-    }
-    long[] all = new long[count];
+  private long[] writeRunning(
+      Connection connection,
+      String sql,
+      long[] ids,
+      String @Nullable [] statuses,
+      int[] attempts,
+      long workerId)
+      throws SQLException {
+    long[] all = new long[ids.length];
     int written = 0;
-    for (int from = 0; from < count; from += OUTCOME_CHUNK) {
-      long[] done = write.apply(from, Math.min(count, from + OUTCOME_CHUNK));
+    for (int from = 0; from < ids.length || from == 0; from += OUTCOME_CHUNK) {
+      int to = Math.min(ids.length, from + OUTCOME_CHUNK);
+      long[] slice = from == 0 && to == ids.length ? ids : Arrays.copyOfRange(ids, from, to);
+      int start = from;
+      long[] done =
+          Jdbc.queryIds(
+              connection,
+              sql,
+              p -> {
+                p.setLongArray(slice); // ids
+                if (statuses != null) {
+                  p.setArray("text", Arrays.copyOfRange(statuses, start, to)); // statuses
+                }
+                p.setIntArray(Arrays.copyOfRange(attempts, start, to)); // attempts
+                p.setBoolean(asynchronousOutcomes); // commit mode
+                p.setLongArray(slice); // ids, for the plan
+                p.setLong(workerId); // worker_id
+              });
       System.arraycopy(done, 0, all, written, done.length);
       written += done.length;
     }
-    return Arrays.copyOf(all, written);
-  }
-
-  /** A write of the items from {@code from} (inclusive) to {@code to} (exclusive). */
-  @FunctionalInterface
-  private interface ChunkWrite {
-    long[] apply(int from, int to) throws SQLException;
+    return written == all.length ? all : Arrays.copyOf(all, written);
   }
 
   /**
@@ -458,21 +459,7 @@ public final class JobDao {
    */
   public long[] deleteRunning(Connection connection, long[] ids, int[] attempts, long workerId)
       throws SQLException {
-    return inChunks(
-        ids.length,
-        (from, to) -> {
-          long[] chunk = Arrays.copyOfRange(ids, from, to);
-          return Jdbc.queryIds(
-              connection,
-              JobSql.JOB_DELETE_RUNNING,
-              p -> {
-                p.setLongArray(chunk); // ids
-                p.setIntArray(Arrays.copyOfRange(attempts, from, to)); // attempts
-                p.setBoolean(asynchronousOutcomes); // commit mode
-                p.setLongArray(chunk); // ids, for the plan
-                p.setLong(workerId); // worker_id
-              });
-        });
+    return writeRunning(connection, JobSql.JOB_DELETE_RUNNING, ids, null, attempts, workerId);
   }
 
   /**

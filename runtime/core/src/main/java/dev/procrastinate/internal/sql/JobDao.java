@@ -306,10 +306,11 @@ public final class JobDao {
       throws SQLException {
     long[] all = new long[ids.length];
     int written = 0;
-    for (int from = 0; from < ids.length || from == 0; from += OUTCOME_CHUNK) {
-      int to = Math.min(ids.length, from + OUTCOME_CHUNK);
-      long[] slice = from == 0 && to == ids.length ? ids : Arrays.copyOfRange(ids, from, to);
+    int from = 0;
+    do {
       int start = from;
+      int to = Math.min(ids.length, start + OUTCOME_CHUNK);
+      long[] slice = Arrays.copyOfRange(ids, start, to);
       long[] done =
           Jdbc.queryIds(
               connection,
@@ -326,8 +327,9 @@ public final class JobDao {
               });
       System.arraycopy(done, 0, all, written, done.length);
       written += done.length;
-    }
-    return written == all.length ? all : Arrays.copyOf(all, written);
+      from = to;
+    } while (from < ids.length);
+    return Arrays.copyOf(all, written);
   }
 
   /**

@@ -196,6 +196,7 @@ public final class WorkerBenchmark {
       burnDown(app, 10, Math.max(jobs / 10, 1));
       deleteBenchJobs(db);
 
+      double manySlots = 0;
       for (int concurrency : stages.contains("burn") ? new int[] {1, 10, 50} : new int[0]) {
         deferQueued(db, app, jobs);
         CpuSplit cpu = CpuSplit.start();
@@ -209,6 +210,10 @@ public final class WorkerBenchmark {
         if (rate <= 0) {
           throw new IllegalStateException("no progress");
         }
+        manySlots = rate;
+      }
+      if (stages.contains("burn")) {
+        sqlCeiling(db, app, jobs, baseline, manySlots);
       }
 
       if (stages.contains("fail")) {
@@ -312,6 +317,36 @@ public final class WorkerBenchmark {
             "worker processed " + worker.processedJobs() + " of " + jobs);
       }
     }
+  }
+
+  /**
+   * The SQL ceiling of the worker's own path (see {@link SqlCeiling}) with 1, 2 and 4 pgbench
+   * clients, and the concurrency-50 burn-down's share of the best of them.
+   */
+  private static void sqlCeiling(
+      BenchDatabase db, App app, int jobs, double baseline, double manySlots) throws Exception {
+    if (SqlCeiling.pgbench().isEmpty()) {
+      System.out.println("  (no pgbench on the PATH: the SQL ceiling is not measured)");
+      return;
+    }
+    double best = 0;
+    for (int clients : new int[] {1, 2, 4}) {
+      deferQueued(db, app, jobs);
+      double rate = SqlCeiling.measure(db, TASK, jobs, clients).orElseThrow();
+      System.out.printf(
+          Locale.ROOT,
+          "  %-48s %,10d jobs at %,9.0f jobs/s (%.1fx the baseline)%n",
+          "SQL ceiling, pgbench, " + clients + (clients == 1 ? " client" : " clients"),
+          jobs,
+          rate,
+          baseline > 0 ? rate / baseline : 0);
+      deleteBenchJobs(db);
+      best = Math.max(best, rate);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "    burn-down at concurrency 50: %.0f %% of the best SQL ceiling%n",
+        100 * manySlots / best);
   }
 
   /** Runs a burn-down in a child JVM whose job logging is at INFO, written to a file. */

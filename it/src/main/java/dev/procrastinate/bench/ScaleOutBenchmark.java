@@ -224,6 +224,8 @@ public final class ScaleOutBenchmark {
               + jobs
               + ") AS i");
       statement.execute("VACUUM ANALYZE procrastinate_jobs");
+      // The previous run's dirty pages are written now, not by a checkpoint during this run.
+      statement.execute("CHECKPOINT");
     }
   }
 
@@ -262,6 +264,11 @@ public final class ScaleOutBenchmark {
     String configured = System.getenv("PROCRASTINATE_BENCH_CLI");
     if (configured != null && !configured.isBlank()) {
       return Path.of(configured);
+    }
+    // The copy this module's integration tests run, then the jar runtime/cli built.
+    Path copied = Path.of("target/cli/procrastinate-cli.jar");
+    if (Files.isRegularFile(copied)) {
+      return copied.toAbsolutePath();
     }
     for (Path dir : List.of(Path.of("runtime/cli/target"), Path.of("../runtime/cli/target"))) {
       if (Files.isDirectory(dir)) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,35 @@ class BenchmarksSmokeIT {
             "defer->start latency",
             "idle worker",
             "memory:");
+    if (SqlCeiling.pgbench().isPresent()) {
+      assertThat(printed)
+          .contains(
+              "SQL ceiling, pgbench, 1 client",
+              "SQL ceiling, pgbench, 4 clients",
+              "% of the best SQL ceiling");
+    }
+  }
+
+  /**
+   * Command-line worker processes from the jar this module's integration tests copy: every line has
+   * its rate, and PgBouncer's lines are there when it is installed (as {@code .ci/run} installs
+   * it).
+   */
+  @Test
+  void scaleOutBenchmarkRunsCommandLineWorkers() throws Exception {
+    String printed =
+        run(() -> ScaleOutBenchmark.main(new String[] {"jobs=400", "processes=2", "pool=4"}));
+    assertThat(printed)
+        .contains(
+            "1 process, WARN",
+            "1 process, per-job INFO lines to a file",
+            "-XX:TieredStopAtLevel=1",
+            "2 processes, direct")
+        .containsPattern("2 processes, direct +[0-9,]+ jobs/s");
+    if (Files.isExecutable(Path.of("/usr/sbin/pgbouncer"))
+        || Files.isExecutable(Path.of("/usr/bin/pgbouncer"))) {
+      assertThat(printed).containsPattern("2 processes, PgBouncer \\(4\\) +[0-9,]+ jobs/s");
+    }
   }
 
   /**

@@ -15,6 +15,12 @@ import java.util.Objects;
 final class BenchDatabase implements AutoCloseable {
   private static final String PREFIX = "procrastinate_bench_";
 
+  /**
+   * The {@code application_name} of the benchmark's own connections, so that a benchmark can count
+   * the server connections of what it measures apart from its own.
+   */
+  static final String APPLICATION = "procrastinate-bench";
+
   private final String adminUrl;
   private final String user;
   private final String password;
@@ -49,6 +55,7 @@ final class BenchDatabase implements AutoCloseable {
     config.setPassword(password);
     config.setMaximumPoolSize(pool);
     config.setPoolName("bench");
+    config.addDataSourceProperty("ApplicationName", APPLICATION);
     this.dataSource = new HikariDataSource(config);
   }
 
@@ -117,7 +124,11 @@ final class BenchDatabase implements AutoCloseable {
   }
 
   Connection newConnection() throws SQLException {
-    return DriverManager.getConnection(url(), user, password);
+    java.util.Properties properties = new java.util.Properties();
+    properties.setProperty("user", user);
+    properties.setProperty("password", password);
+    properties.setProperty("ApplicationName", APPLICATION);
+    return DriverManager.getConnection(url(), properties);
   }
 
   /** Closes the pool; the run that created the database drops it (its own only). */

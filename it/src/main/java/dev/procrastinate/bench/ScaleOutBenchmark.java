@@ -1,10 +1,8 @@
 package dev.procrastinate.bench;
 
 import dev.procrastinate.App;
+import dev.procrastinate.testing.PgBouncer;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The command-line worker as a fleet runs it: {@code procrastinate worker --one-shot} processes,
@@ -93,8 +90,8 @@ public final class ScaleOutBenchmark {
       Fleet quick = new Fleet(cli, classes, db, db.url(), concurrency, true, List.of(C1_ONLY));
       // A first burn-down, not reported: the page cache, the plans, the table's first bloat.
       direct.run(Math.min(jobs, 20_000), 1, "warn");
-      Path bouncer = pgbouncer();
-      if (bouncer == null) {
+      boolean bouncer = PgBouncer.installed();
+      if (!bouncer) {
         System.out.println("  (no pgbouncer installed: the pooled runs are skipped)");
       }
       for (int round = 1; round <= rounds; round++) {
@@ -108,10 +105,10 @@ public final class ScaleOutBenchmark {
         for (int count : processes) {
           direct.report(plural(count) + ", direct", jobs, count, "warn");
         }
-        if (bouncer == null) {
+        if (!bouncer) {
           continue;
         }
-        try (Bouncer running = Bouncer.start(bouncer, db, pool)) {
+        try (PgBouncer running = PgBouncer.start(db.url(), db.user(), db.password(), pool)) {
           Fleet pooled = new Fleet(cli, classes, db, running.url(), concurrency, false, List.of());
           for (int count : processes) {
             pooled.report(plural(count) + ", PgBouncer (" + pool + ")", jobs, count, "warn");
@@ -177,7 +174,10 @@ public final class ScaleOutBenchmark {
       try (Connection connection = db.newConnection();
           PreparedStatement connections =
               connection.prepareStatement(
-                  "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")) {
+                  "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                      + " AND backend_type = 'client backend' AND application_name <> '"
+                      + BenchDatabase.APPLICATION
+                      + "'")) {
         while (workers.stream().anyMatch(Process::isAlive)) {
           for (int i = 0; i < processes; i++) {
             workerCpu[i] =
@@ -187,7 +187,7 @@ public final class ScaleOutBenchmark {
           }
           try (ResultSet count = connections.executeQuery()) {
             count.next();
-            peak = Math.max(peak, count.getInt(1) - 1);
+            peak = Math.max(peak, count.getInt(1));
           }
           Thread.sleep(100);
         }
@@ -283,98 +283,5 @@ public final class ScaleOutBenchmark {
     throw new IllegalStateException(
         "no command-line jar: build runtime/cli (mvn -pl runtime/cli -am package) or set"
             + " PROCRASTINATE_BENCH_CLI");
-  }
-
-  private static Path pgbouncer() {
-    for (String candidate : List.of("/usr/sbin/pgbouncer", "/usr/bin/pgbouncer")) {
-      if (Files.isExecutable(Path.of(candidate))) {
-        return Path.of(candidate);
-      }
-    }
-    return null;
-  }
-
-  /** A PgBouncer in transaction mode in front of the benchmark's database. */
-  private record Bouncer(Process process, Path dir, int port, String database)
-      implements AutoCloseable {
-
-    static Bouncer start(Path executable, BenchDatabase db, int pool) throws Exception {
-      URI target = URI.create(db.url().substring("jdbc:".length()));
-      int port;
-      try (ServerSocket socket = new ServerSocket(0)) {
-        port = socket.getLocalPort();
-      }
-      Path dir = Files.createTempDirectory("procrastinate-bench-pgbouncer-");
-      Files.writeString(
-          dir.resolve("pgbouncer.ini"),
-          String.join(
-              "\n",
-              "[databases]",
-              db.name()
-                  + " = host="
-                  + target.getHost()
-                  + " port="
-                  + (target.getPort() < 0 ? 5432 : target.getPort())
-                  + " user="
-                  + db.user()
-                  + " password="
-                  + db.password(),
-              "[pgbouncer]",
-              "listen_addr = 127.0.0.1",
-              "listen_port = " + port,
-              "unix_socket_dir =",
-              "auth_type = any",
-              "pool_mode = transaction",
-              "default_pool_size = " + pool,
-              "max_client_conn = 1000",
-              "server_reset_query =",
-              "ignore_startup_parameters = extra_float_digits,search_path",
-              "logfile = " + dir.resolve("pgbouncer.log"),
-              ""));
-      List<String> command = new ArrayList<>();
-      if ("root".equals(System.getProperty("user.name"))) {
-        new ProcessBuilder("chown", "-R", "postgres", dir.toString()).start().waitFor();
-        command.addAll(List.of("runuser", "-u", "postgres", "--"));
-      }
-      command.addAll(List.of(executable.toString(), dir.resolve("pgbouncer.ini").toString()));
-      Process process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("stdout.log").toFile())
-              .start();
-      Bouncer bouncer = new Bouncer(process, dir, port, db.name());
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (true) {
-        try {
-          new Socket("127.0.0.1", port).close();
-          return bouncer;
-        } catch (IOException notYet) {
-          if (!process.isAlive() || System.nanoTime() > deadline) {
-            bouncer.close();
-            throw new IllegalStateException("pgbouncer did not start", notYet);
-          }
-          Thread.sleep(50);
-        }
-      }
-    }
-
-    String url() {
-      return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?prepareThreshold=0";
-    }
-
-    @Override
-    public void close() throws IOException {
-      process.destroy();
-      try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
   }
 }

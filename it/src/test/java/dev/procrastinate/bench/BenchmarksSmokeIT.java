@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,8 +77,7 @@ class BenchmarksSmokeIT {
             "-XX:TieredStopAtLevel=1",
             "2 processes, direct")
         .containsPattern("2 processes, direct +[0-9,]+ jobs/s");
-    if (Files.isExecutable(Path.of("/usr/sbin/pgbouncer"))
-        || Files.isExecutable(Path.of("/usr/bin/pgbouncer"))) {
+    if (dev.procrastinate.testing.PgBouncer.installed()) {
       assertThat(printed).containsPattern("2 processes, PgBouncer \\(4\\) +[0-9,]+ jobs/s");
     }
   }

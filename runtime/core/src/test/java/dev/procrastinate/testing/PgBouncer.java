@@ -33,7 +33,7 @@ public final class PgBouncer implements AutoCloseable {
   }
 
   /**
-   * Starts a bouncer in front of a database.
+   * Starts a bouncer in front of a database, with 4 server connections.
    *
    * @param jdbcUrl the database's JDBC URL
    * @param user the user the bouncer logs in with
@@ -42,18 +42,47 @@ public final class PgBouncer implements AutoCloseable {
    * @throws Exception if pgbouncer is missing or does not start
    */
   public static PgBouncer start(String jdbcUrl, String user, String password) throws Exception {
-    String executable = System.getenv().getOrDefault("PROCRASTINATE_TEST_PGBOUNCER", "");
-    if (executable.isBlank()) {
-      executable =
-          Stream.of("/usr/sbin/pgbouncer", "/usr/bin/pgbouncer")
-              .filter(p -> Files.isExecutable(Path.of(p)))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new IllegalStateException(
-                          "pgbouncer is not installed; install the pgbouncer package (as .ci/run"
-                              + " does) or set PROCRASTINATE_TEST_PGBOUNCER"));
+    return start(jdbcUrl, user, password, 4);
+  }
+
+  /**
+   * Tells whether a pgbouncer executable is there to start.
+   *
+   * @return true if {@link #start} may find one
+   */
+  public static boolean installed() {
+    return executable().isPresent();
+  }
+
+  private static java.util.Optional<String> executable() {
+    String configured = System.getenv().getOrDefault("PROCRASTINATE_TEST_PGBOUNCER", "");
+    if (!configured.isBlank()) {
+      return java.util.Optional.of(configured);
     }
+    return Stream.of("/usr/sbin/pgbouncer", "/usr/bin/pgbouncer")
+        .filter(p -> Files.isExecutable(Path.of(p)))
+        .findFirst();
+  }
+
+  /**
+   * Starts a bouncer in front of a database.
+   *
+   * @param jdbcUrl the database's JDBC URL
+   * @param user the user the bouncer logs in with
+   * @param password its password
+   * @param serverConnections the most server connections it opens to the database
+   * @return the running bouncer; close it to stop it
+   * @throws Exception if pgbouncer is missing or does not start
+   */
+  public static PgBouncer start(String jdbcUrl, String user, String password, int serverConnections)
+      throws Exception {
+    String executable =
+        executable()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "pgbouncer is not installed; install the pgbouncer package (as .ci/run"
+                            + " does) or set PROCRASTINATE_TEST_PGBOUNCER"));
     URI target = URI.create(jdbcUrl.substring("jdbc:".length()));
     String database = target.getPath().substring(1);
     int port;
@@ -83,8 +112,8 @@ public final class PgBouncer implements AutoCloseable {
             "unix_socket_dir =",
             "auth_type = any",
             "pool_mode = transaction",
-            "default_pool_size = 4",
-            "max_client_conn = 100",
+            "default_pool_size = " + serverConnections,
+            "max_client_conn = 1000",
             "server_reset_query =",
             "ignore_startup_parameters = extra_float_digits,search_path",
             "logfile = " + dir.resolve("pgbouncer.log"),

@@ -26,9 +26,9 @@ import java.util.TreeMap;
  * measures, in one run:
  *
  * <ul>
- *   <li>one process with its per-job INFO lines (written to a file, as a service's log is) against
- *       the same process at WARN, each also with the JIT kept to its quick compiler ({@code
- *       -XX:TieredStopAtLevel=1});
+ *   <li>one process with its per-job INFO lines (standard error written to a file, as a service's
+ *       log is) against the same process at WARN (a logback configuration of its own), each also
+ *       with the JIT kept to its quick compiler ({@code -XX:TieredStopAtLevel=1});
  *   <li>1, 2 and 3 processes, each at the same concurrency, connected to PostgreSQL directly;
  *   <li>the same processes through a PgBouncer in transaction mode ({@code --no-listen-notify},
  *       {@code prepareThreshold=0}), when {@code pgbouncer} is installed.
@@ -154,8 +154,10 @@ public final class ScaleOutBenchmark {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.addAll(jvmOptions);
-        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + level);
-        command.add("-Dorg.slf4j.simpleLogger.logFile=" + log);
+        if (level.equals("warn")) {
+          // The command line logs at INFO unless a logback configuration says otherwise.
+          command.add("-Dlogback.configurationFile=" + warnOnly());
+        }
         command.addAll(List.of("-jar", cli.toString(), "--class-path", classes.toString()));
         command.addAll(List.of("--url", url, "--user", db.user(), "--schema", "public"));
         command.addAll(List.of("worker", "--one-shot", "-c", Integer.toString(concurrency)));
@@ -208,6 +210,28 @@ public final class ScaleOutBenchmark {
 
   private record Result(
       double rate, double workerSeconds, double restSeconds, int peakConnections) {}
+
+  private static Path warnConfiguration;
+
+  /** A logback configuration that writes WARN and above to standard error, as the CLI would. */
+  private static synchronized Path warnOnly() throws IOException {
+    if (warnConfiguration == null) {
+      warnConfiguration = Files.createTempFile("procrastinate-bench-logback", ".xml");
+      warnConfiguration.toFile().deleteOnExit();
+      Files.writeString(
+          warnConfiguration,
+          """
+          <configuration>
+            <appender name="stderr" class="ch.qos.logback.core.ConsoleAppender">
+              <target>System.err</target>
+              <encoder><pattern>%d %level %logger - %msg%n</pattern></encoder>
+            </appender>
+            <root level="WARN"><appender-ref ref="stderr"/></root>
+          </configuration>
+          """);
+    }
+    return warnConfiguration;
+  }
 
   private static String plural(int processes) {
     return processes + (processes == 1 ? " process" : " processes");

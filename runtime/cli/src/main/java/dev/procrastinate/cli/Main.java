@@ -1,5 +1,6 @@
 package dev.procrastinate.cli;
 
+import ch.qos.logback.classic.Level;
 import dev.procrastinate.AlreadyEnqueuedException;
 import dev.procrastinate.App;
 import dev.procrastinate.AppConfig;
@@ -275,32 +276,24 @@ public final class Main {
   }
 
   /**
-   * Sets slf4j-simple's levels from {@code -v} unless the user set them: INFO, with connection pool
-   * and Flyway chatter at WARN and HikariCP's stack trace of each broken connection left out;
-   * {@code -v} puts procrastinate at DEBUG; {@code -vv} everything.
+   * Sets the levels from {@code -v} (see {@link LogSetup}): INFO, with connection pool and Flyway
+   * chatter at WARN and HikariCP's stack trace of each broken connection left out; {@code -v} puts
+   * procrastinate at DEBUG; {@code -vv} everything. A logback configuration of the user's ({@code
+   * -Dlogback.configurationFile}) replaces all of it.
    */
   void configureLogging() {
-    setDefault("org.slf4j.simpleLogger.logFile", "System.err");
-    setDefault("org.slf4j.simpleLogger.showDateTime", "true");
-    setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-    setDefault("org.slf4j.simpleLogger.showThreadName", "false");
-    setDefault("org.slf4j.simpleLogger.defaultLogLevel", verbose.length >= 2 ? "debug" : "info");
+    Map<String, Level> levels = new LinkedHashMap<>();
     if (verbose.length == 1) {
-      setDefault("org.slf4j.simpleLogger.log.procrastinate", "debug");
+      levels.put("procrastinate", Level.DEBUG);
     }
     if (verbose.length < 2) {
-      setDefault("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "warn");
+      levels.put("com.zaxxer.hikari", Level.WARN);
       // The runtime reports a connection the server ended in one line of its own, saying what it
       // does about it; HikariCP's report of the same event is a stack trace at WARN.
-      setDefault("org.slf4j.simpleLogger.log." + HIKARI_BROKEN_CONNECTION_LOGGER, "error");
-      setDefault("org.slf4j.simpleLogger.log.org.flywaydb", "warn");
+      levels.put(HIKARI_BROKEN_CONNECTION_LOGGER, Level.ERROR);
+      levels.put("org.flywaydb", Level.WARN);
     }
-  }
-
-  private static void setDefault(String property, String value) {
-    if (System.getProperty(property) == null) {
-      System.setProperty(property, value);
-    }
+    LogSetup.configure(verbose.length >= 2 ? Level.DEBUG : Level.INFO, levels);
   }
 
   /**

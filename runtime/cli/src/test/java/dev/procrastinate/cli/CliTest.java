@@ -204,6 +204,61 @@ class CliTest {
     assertThat(jobs.listWorkers()).isEmpty();
   }
 
+  /**
+   * The worker's lines, upstream's two per job among them, come out in the documented format; a
+   * logback configuration of the user's replaces the command line's, here to drop the job lines.
+   */
+  @Test
+  void logLinesHaveTheDocumentedFormatAndAUsersLogbackConfigurationReplacesIt() throws Exception {
+    long first =
+        jobs.defer(NewJob.builder("cli.sum").queue("logs").arg("a", 1).arg("b", 2).build());
+    long second =
+        jobs.defer(NewJob.builder("cli.sum").queue("logs").arg("a", 3).arg("b", 4).build());
+
+    CliProcess.Result standard =
+        CliProcess.launcher()
+            .run(withDb("--class-path", tasks, "worker", "--one-shot", "-q", "logs"));
+    assertThat(standard.exitCode()).as(standard.toString()).isZero();
+    String time = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2})";
+    for (long id : List.of(first, second)) {
+      assertThat(standard.errLines())
+          .as("job %d's lines in %s", id, standard)
+          .anyMatch(
+              line ->
+                  line.matches(time + " INFO procrastinate\\.jobs - .*job " + id + " .*started.*"))
+          .anyMatch(
+              line ->
+                  line.matches(
+                      time + " INFO procrastinate\\.jobs - .*job " + id + " .*succeeded.*"));
+    }
+
+    long third =
+        jobs.defer(NewJob.builder("cli.sum").queue("logs").arg("a", 5).arg("b", 6).build());
+    Path configuration = tasksDirectory.resolve("logback.xml");
+    Files.writeString(
+        configuration,
+        """
+        <configuration>
+          <appender name="stderr" class="ch.qos.logback.core.ConsoleAppender">
+            <target>System.err</target>
+            <encoder><pattern>mine %level %logger - %msg%n</pattern></encoder>
+          </appender>
+          <logger name="procrastinate.jobs" level="WARN"/>
+          <root level="INFO"><appender-ref ref="stderr"/></root>
+        </configuration>
+        """);
+    CliProcess.Result custom =
+        CliProcess.launcher()
+            .jvm("-Dlogback.configurationFile=" + configuration)
+            .run(withDb("--class-path", tasks, "worker", "--one-shot", "-q", "logs"));
+    assertThat(custom.exitCode()).as(custom.toString()).isZero();
+    assertThat(status(third)).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(custom.errLines())
+        .as(custom.toString())
+        .anyMatch(line -> line.startsWith("mine INFO procrastinate.worker - "))
+        .noneMatch(line -> line.contains("procrastinate.jobs"));
+  }
+
   @Test
   void workerOptionsWinOverTheEnvironmentAndBadValuesAreUsageErrors() throws Exception {
     CliProcess.Result result =

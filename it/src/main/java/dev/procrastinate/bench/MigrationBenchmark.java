@@ -44,13 +44,9 @@ public final class MigrationBenchmark {
    * @throws Exception if the database fails
    */
   public static void main(String[] args) throws Exception {
-    Map<String, String> settings = new TreeMap<>();
-    for (String arg : args) {
-      int eq = arg.indexOf('=');
-      settings.put(arg.substring(0, eq), arg.substring(eq + 1));
-    }
-    int jobs = Integer.parseInt(settings.getOrDefault("jobs", "1000000"));
-    int rate = Integer.parseInt(settings.getOrDefault("rate", "40"));
+    BenchSettings settings = new BenchSettings(args);
+    int jobs = settings.number("jobs", 1_000_000);
+    int rate = settings.number("rate", 40);
     try (BenchDatabase db = BenchDatabase.create("migration", 4)) {
       long start = System.nanoTime();
       fill(db, jobs);

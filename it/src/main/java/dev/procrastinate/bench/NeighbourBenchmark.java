@@ -9,8 +9,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Measures what this runtime's schema costs a Python worker on the same table: its indexes and the
@@ -40,15 +38,11 @@ public final class NeighbourBenchmark {
    * @throws Exception if the database fails
    */
   public static void main(String[] args) throws Exception {
-    Map<String, String> settings = new TreeMap<>();
-    for (String arg : args) {
-      int eq = arg.indexOf('=');
-      settings.put(arg.substring(0, eq), arg.substring(eq + 1));
-    }
-    int history = Integer.parseInt(settings.getOrDefault("history", "200000"));
-    int jobs = Integer.parseInt(settings.getOrDefault("jobs", "20000"));
-    int rounds = Integer.parseInt(settings.getOrDefault("rounds", "6"));
-    int clients = Integer.parseInt(settings.getOrDefault("clients", "4"));
+    BenchSettings settings = new BenchSettings(args);
+    int history = settings.number("history", 200_000);
+    int jobs = settings.number("jobs", 20_000);
+    int rounds = settings.number("rounds", 6);
+    int clients = settings.number("clients", 4);
     // Each name gets the run's unique suffix (time, pid, random) from BenchDatabase.
     try (BenchDatabase upstream = BenchDatabase.create("nb_upstream", 2);
         BenchDatabase ours = BenchDatabase.create("nb_ours", 2)) {

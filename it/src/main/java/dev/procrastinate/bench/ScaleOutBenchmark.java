@@ -16,8 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The command-line worker as a fleet runs it: {@code procrastinate worker --one-shot} processes,
@@ -60,19 +58,15 @@ public final class ScaleOutBenchmark {
    */
   public static void main(String[] args) throws Exception {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    Map<String, String> settings = new TreeMap<>();
-    for (String arg : args) {
-      int eq = arg.indexOf('=');
-      settings.put(arg.substring(0, eq), arg.substring(eq + 1));
-    }
-    int jobs = Integer.parseInt(settings.getOrDefault("jobs", "100000"));
-    int concurrency = Integer.parseInt(settings.getOrDefault("concurrency", "50"));
+    BenchSettings settings = new BenchSettings(args);
+    int jobs = settings.number("jobs", 100_000);
+    int concurrency = settings.number("concurrency", 50);
     int[] processes =
-        Arrays.stream(settings.getOrDefault("processes", "1,2,3").split(","))
+        Arrays.stream(settings.text("processes", "1,2,3").split(","))
             .mapToInt(Integer::parseInt)
             .toArray();
-    int pool = Integer.parseInt(settings.getOrDefault("pool", "10"));
-    int rounds = Integer.parseInt(settings.getOrDefault("rounds", "1"));
+    int pool = settings.number("pool", 10);
+    int rounds = settings.number("rounds", 1);
     Path cli = cliJar();
     Path classes =
         Path.of(BenchTasks.class.getProtectionDomain().getCodeSource().getLocation().toURI());

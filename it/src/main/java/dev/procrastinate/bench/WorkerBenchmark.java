@@ -6,6 +6,7 @@ import dev.procrastinate.NewJob;
 import dev.procrastinate.Worker;
 import dev.procrastinate.WorkerOptions;
 import dev.procrastinate.internal.sql.PromptNotifications;
+import dev.procrastinate.model.EventRecording;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskParameter;
 import dev.procrastinate.spi.TaskRegistrar;
@@ -20,6 +21,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,6 +40,8 @@ import org.postgresql.PGNotification;
  * <ul>
  *   <li>burn-down of queued no-op jobs at concurrency 1, 10 and 50 (after a warm-up), with the CPU
  *       split between this JVM and the rest of the machine (PostgreSQL);
+ *   <li>lean event recording against full: the defer of the burn-down's jobs and the burn-down at
+ *       concurrency 50, two rounds alternating, in the same run;
  *   <li>what recording failures costs: at concurrency 10, all jobs succeeding, then one in five
  *       failing, each failure recorded with its outcome;
  *   <li>the same at concurrency 10 with the INFO job logging users get by default (in a child JVM,
@@ -56,8 +60,8 @@ import org.postgresql.PGNotification;
  * -Xmx256m}. Arguments: {@code [jobs] [latencySamples] [lockJobs]}, defaults 100000 1000 1200; a
  * tiny size (say {@code 200 20 24}) is the smoke run of the build. The environment variable {@code
  * BENCH_STAGES} picks stages (comma-separated of {@code
- * burn,fail,info,lock,rate,latency,idle,memory}; all by default), the baseline running with {@code
- * burn} or {@code info}.
+ * burn,lean,fail,info,lock,rate,latency,idle,memory}; all by default), the baseline running with
+ * {@code burn} or {@code info}.
  */
 public final class WorkerBenchmark {
   private static final String TASK = "bench.noop";
@@ -182,7 +186,7 @@ public final class WorkerBenchmark {
 
       String stages =
           System.getenv()
-              .getOrDefault("BENCH_STAGES", "burn,fail,info,lock,rate,latency,idle,memory");
+              .getOrDefault("BENCH_STAGES", "burn,lean,fail,info,lock,rate,latency,idle,memory");
       double baseline = 0;
       if (stages.contains("burn") || stages.contains("info")) {
         deferQueued(db, app, jobs);
@@ -216,6 +220,9 @@ public final class WorkerBenchmark {
         sqlCeiling(db, app, jobs, baseline, manySlots);
       }
 
+      if (stages.contains("lean")) {
+        leanRecording(db, app, jobs, baseline);
+      }
       if (stages.contains("fail")) {
         failingMix(db, app, jobs, baseline);
       }
@@ -244,6 +251,64 @@ public final class WorkerBenchmark {
       }
       explainFetch(db);
     }
+  }
+
+  /**
+   * Lean event recording against full, two rounds alternating: each defers the jobs in its mode
+   * (one batch) and burns them down at concurrency 50; the median of each is compared. Full
+   * recording is in place again at the end.
+   */
+  private static void leanRecording(BenchDatabase db, App app, int jobs, double baseline)
+      throws Exception {
+    Map<EventRecording.Mode, List<Double>> burns = new EnumMap<>(EventRecording.Mode.class);
+    Map<EventRecording.Mode, List<Double>> defers = new EnumMap<>(EventRecording.Mode.class);
+    try {
+      for (int round = 0; round < 2; round++) {
+        for (EventRecording.Mode mode :
+            List.of(EventRecording.Mode.FULL, EventRecording.Mode.LEAN)) {
+          app.jobManager().setEventRecording(mode);
+          long deferStart = System.nanoTime();
+          deferQueued(db, app, jobs);
+          long deferNanos = System.nanoTime() - deferStart;
+          defers.computeIfAbsent(mode, m -> new ArrayList<>()).add(jobs / (deferNanos / 1e9));
+          CpuSplit cpu = CpuSplit.start();
+          long start = System.nanoTime();
+          burnDown(app, 50, jobs);
+          long nanos = System.nanoTime() - start;
+          double rate =
+              report("burn-down, concurrency 50, " + mode.key() + " events", jobs, nanos, baseline);
+          cpu.print(nanos);
+          burns.computeIfAbsent(mode, m -> new ArrayList<>()).add(rate);
+          checkAllSucceeded(db, jobs);
+          deleteBenchJobs(db);
+        }
+      }
+    } finally {
+      app.jobManager().setEventRecording(EventRecording.Mode.FULL);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "  lean against full events: burn-down c50 %.2fx (%s against %s jobs/s),"
+            + " defer %.2fx (%s against %s jobs/s)%n",
+        median(burns.get(EventRecording.Mode.LEAN)) / median(burns.get(EventRecording.Mode.FULL)),
+        rates(burns.get(EventRecording.Mode.LEAN)),
+        rates(burns.get(EventRecording.Mode.FULL)),
+        median(defers.get(EventRecording.Mode.LEAN)) / median(defers.get(EventRecording.Mode.FULL)),
+        rates(defers.get(EventRecording.Mode.LEAN)),
+        rates(defers.get(EventRecording.Mode.FULL)));
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int middle = sorted.size() / 2;
+    return sorted.size() % 2 == 1
+        ? sorted.get(middle)
+        : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+  }
+
+  private static String rates(List<Double> values) {
+    return String.join(
+        " and ", values.stream().map(v -> String.format(Locale.ROOT, "%,.0f", v)).toList());
   }
 
   /**

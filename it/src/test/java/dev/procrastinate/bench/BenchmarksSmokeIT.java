@@ -44,6 +44,8 @@ class BenchmarksSmokeIT {
         .contains(
             "baseline fetch_job_v2",
             "burn-down, concurrency 50",
+            "burn-down, concurrency 50, lean events",
+            "lean against full events: burn-down c50",
             "burn-down, concurrency 10, 1 in 5 fails",
             "failures recorded",
             "INFO job logging",

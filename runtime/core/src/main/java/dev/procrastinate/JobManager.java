@@ -8,12 +8,14 @@ import dev.procrastinate.internal.inline.InlineJobs;
 import dev.procrastinate.internal.json.Json;
 import dev.procrastinate.internal.observe.Observers;
 import dev.procrastinate.internal.sql.Database;
+import dev.procrastinate.internal.sql.EventRecordingDao;
 import dev.procrastinate.internal.sql.FlowControlDao;
 import dev.procrastinate.internal.sql.JobDao;
 import dev.procrastinate.internal.sql.QueryDao;
 import dev.procrastinate.internal.sql.WorkerDao;
 import dev.procrastinate.internal.sql.WorkflowDao;
 import dev.procrastinate.internal.workflow.WorkflowGraph;
+import dev.procrastinate.model.EventRecording;
 import dev.procrastinate.model.FailureCounts;
 import dev.procrastinate.model.FinishedJobs;
 import dev.procrastinate.model.FlowControl;
@@ -77,12 +79,16 @@ public final class JobManager {
    */
   public static final int MAX_RESULT_BYTES = Json.MAX_RESULT_BYTES;
 
+  /** How long {@link #setEventRecording} keeps asking for the job table's lock. */
+  private static final Duration EVENT_RECORDING_MAX_WAIT = Duration.ofSeconds(30);
+
   private final Database database;
   private final ObjectMapper jsonMapper;
   private final JobDao dao = new JobDao();
   private final WorkerDao workers = new WorkerDao();
   private final QueryDao queries = new QueryDao();
   private final FlowControlDao flowControls = new FlowControlDao();
+  private final EventRecordingDao eventRecording = new EventRecordingDao();
   private final WorkflowDao workflows = new WorkflowDao();
   private final JobWaiters waiters;
   private final Observers observers;
@@ -1190,6 +1196,56 @@ public final class JobManager {
    */
   public List<FlowControl> flowControls() {
     return database.withConnection("reading the flow controls", flowControls::list);
+  }
+
+  // ------------------------------------------------------------------ event recording
+
+  /**
+   * Reads which status changes of jobs write an event row now: every one ({@link
+   * EventRecording.Mode#FULL}, the default), all but a job's defer and start ({@link
+   * EventRecording.Mode#LEAN}), or an arrangement of the triggers that is neither ({@link
+   * EventRecording.Mode#MIXED}).
+   *
+   * @return the recording, with the triggers enabled and disabled
+   */
+  public EventRecording eventRecording() {
+    return database.withConnection("reading the event recording", eventRecording::read);
+  }
+
+  /**
+   * Switches, for every writer of the database (Java and Python alike), which status changes write
+   * an event row. Lean recording drops the {@code deferred} and {@code started} rows, two of the
+   * four rows a job writes, and keeps the retries and ends; full recording is upstream's. The
+   * switch is one {@code ALTER TABLE} that enables and disables the status-event triggers together;
+   * it waits for the job table's brief lock at most 100 ms at a time, so writers never queue behind
+   * it for longer, and keeps asking for up to 30 seconds.
+   *
+   * @param mode {@link EventRecording.Mode#FULL} or {@link EventRecording.Mode#LEAN}
+   * @return the recording now in place
+   * @throws IllegalArgumentException if the mode is {@link EventRecording.Mode#MIXED}
+   * @throws IllegalStateException if the schema predates the switch (migration 12)
+   * @throws dev.procrastinate.ProcrastinateException if a transaction kept the job table locked for
+   *     30 seconds, or the database cannot be reached
+   */
+  public EventRecording setEventRecording(EventRecording.Mode mode) {
+    Objects.requireNonNull(mode, "mode");
+    if (mode == EventRecording.Mode.MIXED) {
+      throw new IllegalArgumentException(
+          "event recording can be set to full or lean; mixed is what a hand-changed trigger"
+              + " leaves");
+    }
+    return database.withConnection(
+        "switching event recording to " + mode.key(),
+        c -> {
+          if (!eventRecording.switchable(c)) {
+            throw new IllegalStateException(
+                "this database's Procrastinate schema has no lean event trigger yet: migrate it"
+                    + " (mvn procrastinate:migrate, procrastinate schema --migrate, or"
+                    + " SchemaManager.migrate()), then switch");
+          }
+          eventRecording.set(c, mode, EVENT_RECORDING_MAX_WAIT);
+          return eventRecording.read(c);
+        });
   }
 
   /**

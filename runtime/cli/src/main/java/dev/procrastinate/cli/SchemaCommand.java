@@ -2,6 +2,7 @@ package dev.procrastinate.cli;
 
 import dev.procrastinate.App;
 import dev.procrastinate.SchemaManager;
+import dev.procrastinate.model.EventRecording;
 import dev.procrastinate.operations.Operations;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -15,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
     name = "schema",
     description = {
       "Create the Procrastinate schema on a database that has none (--apply, the default), print"
-          + " its SQL (--read), or apply the versioned migrations (--migrate)."
+          + " its SQL (--read), apply the versioned migrations (--migrate), or switch which status"
+          + " changes write event rows (--events)."
     },
     sortOptions = false)
 final class SchemaCommand implements Callable<Integer> {
@@ -46,6 +48,16 @@ final class SchemaCommand implements Callable<Integer> {
             "Apply pending migrations: create the schema, adopt one made by Python Procrastinate"
                 + " 3.4 or later, or upgrade one made by this runtime.")
     boolean migrate;
+
+    @Option(
+        names = "--events",
+        paramLabel = "MODE",
+        description =
+            "Switch, for every worker and writer of the database, which status changes write a"
+                + " row into procrastinate_events: 'full' (every one, the default) or 'lean' (no"
+                + " 'deferred' or 'started' rows; retries and ends are kept). Waits at most 100 ms"
+                + " at a time for the job table's brief lock, for up to 30 s.")
+    @Nullable String events;
   }
 
   /** Called by picocli. */
@@ -58,7 +70,17 @@ final class SchemaCommand implements Callable<Integer> {
       System.out.flush();
       return Main.EXIT_OK;
     }
+    EventRecording.Mode events =
+        action != null && action.events != null ? EventRecording.Mode.parse(action.events) : null;
     try (App app = main.openApp()) {
+      if (events != null) {
+        System.out.println(
+            "Event recording in "
+                + app.databaseDescription()
+                + ": "
+                + app.jobManager().setEventRecording(events).describe());
+        return Main.EXIT_OK;
+      }
       SchemaManager schema = app.schemaManager();
       if (action == null || action.apply) {
         String current = schema.currentVersion();

@@ -84,6 +84,41 @@ class CliSchemaTest {
   }
 
   @Test
+  void eventsSwitchesWhatStatusChangesRecordAndHealthchecksShowsIt() throws Exception {
+    Sql sql = new Sql(DB.dataSource());
+    sql.execute("DROP SCHEMA IF EXISTS cli_events CASCADE");
+    CliProcess.Result migrated = cli("--schema", "cli_events", "schema", "--migrate");
+    assertThat(migrated.exitCode()).as(migrated.toString()).isZero();
+    String leanTrigger =
+        "SELECT tgenabled::text FROM pg_trigger"
+            + " WHERE tgrelid = 'cli_events.procrastinate_jobs'::regclass"
+            + " AND tgname = 'procrastinate_java_status_events_lean_v1'";
+    assertThat(sql.value(leanTrigger)).isEqualTo("D");
+
+    CliProcess.Result lean = cli("--schema", "cli_events", "schema", "--events", "lean");
+    assertThat(lean.exitCode()).as(lean.toString()).isZero();
+    assertThat(lean.out())
+        .startsWith("Event recording in ")
+        .contains(": lean, no 'deferred' or 'started' event rows");
+    assertThat(sql.value(leanTrigger)).isEqualTo("O");
+    assertThat(cli("--schema", "cli_events", "healthchecks").out())
+        .contains("events: OK (lean, no 'deferred' or 'started' event rows");
+
+    CliProcess.Result bad = cli("--schema", "cli_events", "schema", "--events", "quiet");
+    assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(2);
+    assertThat(bad.err()).contains("'quiet' is not a mode", "'full'", "'lean'");
+    CliProcess.Result both =
+        cli("--schema", "cli_events", "schema", "--events", "full", "--migrate");
+    assertThat(both.exitCode()).as(both.toString()).isEqualTo(2);
+    assertThat(sql.value(leanTrigger)).isEqualTo("O");
+
+    CliProcess.Result full = cli("--schema", "cli_events", "schema", "--events", "full");
+    assertThat(full.exitCode()).as(full.toString()).isZero();
+    assertThat(full.out()).contains(": full, every status change writes an event row");
+    assertThat(sql.value(leanTrigger)).isEqualTo("D");
+  }
+
+  @Test
   void migrateCreatesUpgradesAndRefusesAPartialSchema() throws Exception {
     Sql sql = new Sql(DB.dataSource());
     sql.execute("DROP SCHEMA IF EXISTS cli_migrated CASCADE");

@@ -78,7 +78,10 @@ public final class ProcrastinateMetrics implements JobObserver, AutoCloseable {
   /** Waiting jobs per queue whose schedule has come. */
   public static final String QUEUE_DUE = "procrastinate.queue.due";
 
-  /** Seconds the oldest due job of a queue has waited. */
+  /**
+   * Seconds the oldest due job of a queue has waited; NaN while it is not known (a job deferred
+   * under lean event recording, without a schedule).
+   */
   public static final String QUEUE_OLDEST_AGE = "procrastinate.queue.oldest.age";
 
   private static final Logger LOG = LoggerFactory.getLogger("procrastinate.metrics");
@@ -199,7 +202,8 @@ public final class ProcrastinateMetrics implements JobObserver, AutoCloseable {
             .map(
                 q ->
                     MultiGauge.Row.of(
-                        Tags.of("queue", q.queue()), q.oldestDueAge().toNanos() / 1e9))
+                        Tags.of("queue", q.queue()),
+                        q.oldestDueAgeKnown() ? q.oldestDueAge().toNanos() / 1e9 : Double.NaN))
             .toList(),
         true);
   }

@@ -12,6 +12,7 @@ import dev.procrastinate.internal.registry.JsonTaskArguments;
 import dev.procrastinate.internal.registry.TaskRegistry;
 import dev.procrastinate.internal.sql.Database;
 import dev.procrastinate.internal.sql.QueryDao;
+import dev.procrastinate.model.EventRecording;
 import dev.procrastinate.spi.TaskDescriptor;
 import java.util.ArrayList;
 import java.util.List;
@@ -183,10 +184,12 @@ public final class Operations {
   }
 
   /**
-   * Checks that the database answers, that its Procrastinate schema is migrated and up to date, and
-   * that tasks were found; never throws for a failed check.
+   * Checks that the database answers, that its Procrastinate schema is migrated and up to date,
+   * which status changes write event rows (when the schema is up to date; a mixed arrangement of
+   * the triggers fails), and that tasks were found; never throws for a failed check.
    *
-   * @return one check each, with what was found and what to do
+   * @return one check each ({@code database}, {@code schema}, {@code events}, {@code tasks}), with
+   *     what was found and what to do
    */
   public HealthReport healthChecks() {
     List<HealthReport.Check> checks = new ArrayList<>();
@@ -204,7 +207,11 @@ public final class Operations {
       reachable = false;
     }
     if (reachable) {
-      checks.add(schemaCheck());
+      HealthReport.Check schema = schemaCheck();
+      checks.add(schema);
+      if (schema.ok()) {
+        checks.add(eventsCheck());
+      }
     } else {
       checks.add(
           new HealthReport.Check("schema", false, "not checked: the database is unreachable"));
@@ -232,6 +239,16 @@ public final class Operations {
               + " or SchemaManager.migrate())");
     } catch (RuntimeException e) {
       return new HealthReport.Check("schema", false, detail(e));
+    }
+  }
+
+  private HealthReport.Check eventsCheck() {
+    try {
+      EventRecording recording = app.jobManager().eventRecording();
+      return new HealthReport.Check(
+          "events", recording.mode() != EventRecording.Mode.MIXED, recording.describe());
+    } catch (RuntimeException e) {
+      return new HealthReport.Check("events", false, detail(e));
     }
   }
 

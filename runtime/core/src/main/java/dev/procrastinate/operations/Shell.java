@@ -7,6 +7,7 @@ import dev.procrastinate.JobFilter;
 import dev.procrastinate.JobManager;
 import dev.procrastinate.ProcrastinateException;
 import dev.procrastinate.SchemaException;
+import dev.procrastinate.model.EventRecording;
 import dev.procrastinate.model.FlowControl;
 import dev.procrastinate.model.JobCounts;
 import dev.procrastinate.model.JobFailure;
@@ -169,6 +170,13 @@ public final class Shell {
             + " and tasks\n(set live, else declared in code, marked (declared)), with their jobs"
             + " running now.\nUsage: list_limits",
         this::listLimits);
+    command(
+        "event_recording",
+        "Show which status changes write a row into procrastinate_events, or switch it for every"
+            + " writer,\nJava and Python: full (every one, the default) or lean (no 'deferred' or"
+            + " 'started' rows;\nretries and ends are kept).\n"
+            + "Usage: event_recording [full|lean]",
+        this::eventRecording);
     command("help", "List commands, or show the help of one.\nUsage: help [COMMAND]", this::help);
     command("exit", "Leave the shell (also at the end of the input).", words -> Result.EXIT);
   }
@@ -444,6 +452,20 @@ public final class Shell {
       out.println("queue " + queue + " is not paused; nothing changed");
     }
     return Result.OK;
+  }
+
+  private Result eventRecording(List<String> words) {
+    if (words.size() > 1) {
+      throw new IllegalArgumentException(
+          "event_recording: give full or lean, or nothing to show it; got "
+              + String.join(" ", words));
+    }
+    EventRecording recording =
+        words.isEmpty()
+            ? jobs.eventRecording()
+            : jobs.setEventRecording(EventRecording.Mode.parse(words.get(0)));
+    out.println("event recording: " + recording.describe());
+    return recording.mode() == EventRecording.Mode.MIXED ? Result.FAILED : Result.OK;
   }
 
   private static String queueArgument(List<String> words, String command) {

@@ -228,9 +228,11 @@ class CheckTest {
     // A live worker runs a job of that queue: the queue is served.
     defer("mail.send", "mail_old", "{\"user_id\": 3}");
     String worker = sql.value("SELECT worker_id FROM procrastinate_register_worker_v1()");
-    sql.execute(
-        "SELECT id FROM procrastinate_fetch_job_v2(ARRAY['mail_old']::varchar[], ?)",
-        Long.valueOf(worker));
+    long running =
+        Long.parseLong(
+            sql.value(
+                "SELECT id FROM procrastinate_fetch_job_v2(ARRAY['mail_old']::varchar[], ?)",
+                Long.valueOf(worker)));
     assertThat(new Operations(app(tasks())).check().warnings()).isEmpty();
 
     // Its heartbeat goes stale: no longer served.
@@ -238,6 +240,13 @@ class CheckTest {
     assertThat(new Operations(app(tasks())).check().warnings())
         .extracting(CheckFinding::kind)
         .containsExactly(CheckFinding.Kind.QUEUE_WITHOUT_WORKER);
+
+    // Beating again, the worker ended the job a moment ago, and lean event recording wrote no
+    // start: the recorded end says the queue is served.
+    sql.execute("UPDATE procrastinate_workers SET last_heartbeat = now()");
+    sql.finish(running, "succeeded");
+    sql.execute("DELETE FROM procrastinate_events WHERE type = 'started'");
+    assertThat(new Operations(app(tasks())).check().warnings()).isEmpty();
   }
 
   @Test

@@ -53,7 +53,7 @@ class OperationsTest {
         .contains("CREATE TABLE procrastinate_jobs")
         .contains("-- V2__java_indexes.sql\n");
     assertThat(sql.indexOf("V1__")).isLessThan(sql.indexOf("V2__"));
-    assertThat(DB.app().schemaManager().latestVersion()).isEqualTo("11");
+    assertThat(DB.app().schemaManager().latestVersion()).isEqualTo("12");
 
     // The list in Migrator must be exactly what Flyway scans, so it cannot drift from the folder.
     Flyway flyway =
@@ -101,7 +101,7 @@ class OperationsTest {
       }
       assertThat(app.schemaManager().pendingScripts())
           .extracting(SchemaManager.MigrationScript::version)
-          .containsExactly("2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
+          .containsExactly("2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
     }
   }
 
@@ -136,7 +136,10 @@ class OperationsTest {
       app.schemaManager().migrate();
       HealthReport after = new Operations(app).healthChecks();
       assertThat(after.healthy()).isTrue();
-      assertThat(after.toString()).contains("schema: OK (migrated, version 11 (the latest))\n");
+      assertThat(after.toString())
+          .contains(
+              "schema: OK (migrated, version 12 (the latest))\n",
+              "events: OK (full, every status change writes an event row)\n");
     }
   }
 

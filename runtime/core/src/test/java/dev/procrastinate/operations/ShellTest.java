@@ -6,6 +6,7 @@ import dev.procrastinate.App;
 import dev.procrastinate.JobManager;
 import dev.procrastinate.NewJob;
 import dev.procrastinate.internal.migrate.Migrator;
+import dev.procrastinate.model.EventRecording;
 import dev.procrastinate.model.FlowControl;
 import dev.procrastinate.model.LimitTarget;
 import dev.procrastinate.model.RateLimit;
@@ -265,13 +266,33 @@ class ShellTest {
     assertThat(ok("help"))
         .contains(
             "list_jobs  list_queues  list_tasks  list_locks  cancel  abort  retry  result  pause_queue "
-                + " resume_queue  set_limit  clear_limit  list_limits  help  exit");
+                + " resume_queue  set_limit  clear_limit  list_limits  event_recording  help  exit");
     assertThat(ok("help set_limit"))
         .contains(
             "Usage: set_limit queue=QUEUE_NAME|task=TASK_NAME [concurrency=N] [rate=N/PERIOD]",
             "Example: set_limit task=mail.send concurrency=5 rate=50/1s");
     assertThat(ok("help pause_queue")).contains("Python workers do not obey");
     assertThat(ok("help list_queues")).contains("[paused]");
+  }
+
+  @Test
+  void eventRecordingShowsAndSwitchesWhatStatusChangesRecord() {
+    try {
+      assertThat(ok("event_recording"))
+          .isEqualTo("event recording: full, every status change writes an event row\n");
+      assertThat(ok("event_recording lean"))
+          .startsWith("event recording: lean, no 'deferred' or 'started' event rows");
+      assertThat(DB.app().jobManager().eventRecording().mode()).isEqualTo(EventRecording.Mode.LEAN);
+      assertThat(failed("event_recording quiet"))
+          .startsWith("*** event recording 'quiet' is not a mode: use 'full'");
+      assertThat(failed("event_recording full now"))
+          .isEqualTo(
+              "*** event_recording: give full or lean, or nothing to show it; got full now\n");
+      assertThat(ok("event_recording FULL"))
+          .isEqualTo("event recording: full, every status change writes an event row\n");
+    } finally {
+      DB.app().jobManager().setEventRecording(EventRecording.Mode.FULL);
+    }
   }
 
   @Test

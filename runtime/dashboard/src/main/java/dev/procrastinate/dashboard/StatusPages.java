@@ -54,7 +54,7 @@ final class StatusPages {
               context.jobsUrl(PageContext.param("queue", queue.name())),
               context.statusCounts(queue, "queue"),
               backlog == null ? "0" : Format.count(backlog.due()),
-              backlog == null || backlog.due() == 0 ? "—" : Format.age(backlog.oldestDueAge()),
+              oldestDue(backlog),
               isPaused,
               flow.queueAction(
                   isPaused ? FlowPages.QueueAction.RESUME : FlowPages.QueueAction.PAUSE,
@@ -74,10 +74,21 @@ final class StatusPages {
                 + Format.count(context.countCap())
                 + " per queue and status (shown as ≥)."
             : null,
+        jobs.eventRecording(),
         Chart.finishedPerMinute(jobs.countFinishedPerMinute(Duration.ofHours(1)), context.now()),
         workerTable(),
         failureRows(recent.byTask(), "task"),
         failureRows(recent.byException(), "failure"));
+  }
+
+  /** The oldest due job's wait, a dash without one, and a word when lean recording hides it. */
+  private static String oldestDue(@Nullable QueueBacklog backlog) {
+    if (backlog == null || backlog.due() == 0) {
+      return "—";
+    }
+    return backlog.oldestDueAgeKnown()
+        ? Format.age(backlog.oldestDueAge())
+        : "unknown (deferred under lean event recording)";
   }
 
   private Set<String> pausedQueues() {

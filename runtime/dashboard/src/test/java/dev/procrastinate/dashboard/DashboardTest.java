@@ -9,6 +9,7 @@ import dev.procrastinate.JobManager;
 import dev.procrastinate.NewJob;
 import dev.procrastinate.Worker;
 import dev.procrastinate.WorkerOptions;
+import dev.procrastinate.model.EventRecording;
 import dev.procrastinate.model.FlowControl;
 import dev.procrastinate.model.JobStatus;
 import dev.procrastinate.model.LimitTarget;
@@ -142,6 +143,30 @@ class DashboardTest {
     assertThat(get(dashboard, "/locks", "").bodyText())
         .contains("No waiting or running job holds a lock");
     assertThat(get(dashboard, "/assets/dashboard.css", "").contentType()).startsWith("text/css");
+  }
+
+  @Test
+  void theOverviewShowsWhichStatusChangesAreRecordedAndWhatLeanRecordingHides() {
+    assertThat(get(dashboard, "/", "").bodyText())
+        .contains(
+            "data-mode=\"full\">Event recording: full, every status change writes an event row");
+    long due = 0;
+    try {
+      jobs.setEventRecording(EventRecording.Mode.LEAN);
+      due = jobs.defer(NewJob.builder(DemoTasks.WELCOME).queue("lean-queue").build());
+      String overview = get(dashboard, "/", "").bodyText();
+      assertThat(overview)
+          .contains(
+              "data-mode=\"lean\">Event recording: lean, no 'deferred' or 'started' event rows");
+      String row = overview.substring(overview.indexOf("data-queue=\"lean-queue\""));
+      assertThat(row.substring(0, row.indexOf("</tr>")))
+          .contains("unknown (deferred under lean event recording)");
+    } finally {
+      jobs.setEventRecording(EventRecording.Mode.FULL);
+      if (due != 0) {
+        jobs.cancelAndDelete(due);
+      }
+    }
   }
 
   @Test

@@ -16,9 +16,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the Actuator health contributor {@code procrastinate} reports, for either Boot line: the
- * database answers, the schema is migrated and up to date, and, when the application runs a worker,
- * the worker runs and its heartbeat is recent, by the database's clock (the one that wrote it).
- * Never throws. Thread-safe.
+ * database answers, the schema is migrated and up to date, its status-event triggers are in full or
+ * lean arrangement (not a mixed one), and, when the application runs a worker, the worker runs and
+ * its heartbeat is recent, by the database's clock (the one that wrote it). Never throws.
+ * Thread-safe.
  */
 public final class ProcrastinateHealth {
   private final App app;
@@ -38,13 +39,13 @@ public final class ProcrastinateHealth {
   /**
    * Runs the checks.
    *
-   * @return one check each, named {@code database}, {@code schema} and, with a worker, {@code
-   *     worker}
+   * @return one check each, named {@code database}, {@code schema}, {@code events} (when the schema
+   *     is up to date) and, with a worker, {@code worker}
    */
   public HealthReport check() {
     List<HealthReport.Check> checks = new ArrayList<>();
     for (HealthReport.Check check : new Operations(app).healthChecks().checks()) {
-      if (check.name().equals("database") || check.name().equals("schema")) {
+      if (!check.name().equals("tasks")) {
         checks.add(check);
       }
     }

@@ -47,7 +47,8 @@ public final class Migrator {
           "V8__java_job_results.sql",
           "V9__java_rate_pace.sql",
           "V10__java_workflows.sql",
-          "V11__java_fetch_plans.sql");
+          "V11__java_fetch_plans.sql",
+          "V12__java_lean_events.sql");
 
   /**
    * The scripts of pre-release snapshots of this runtime, by version: their description in the

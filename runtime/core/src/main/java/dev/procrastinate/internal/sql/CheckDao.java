@@ -57,7 +57,8 @@ public final class CheckDao {
   /**
    * Whether a live worker serves a queue: the schema records no worker's queues, so a queue counts
    * as served when a worker whose heartbeat is recent runs one of its jobs now, or when one of its
-   * jobs started recently while such a worker is registered. Parameters: 1 queue, 2 heartbeat age
+   * jobs started or ended a run recently while such a worker is registered (an end counts too: lean
+   * event recording writes no {@code started} event). Parameters: 1 queue, 2 heartbeat age
    * (seconds), 3 heartbeat age again, 4 queue, 5 how recent a start counts (seconds).
    */
   static final String CHECK_QUEUE_SERVED =
@@ -72,7 +73,9 @@ public final class CheckDao {
               AND EXISTS (
                     SELECT 1 FROM procrastinate_events e
                       JOIN procrastinate_jobs j ON j.id = e.job_id
-                     WHERE j.queue_name = ? AND e.type = 'started'
+                     WHERE j.queue_name = ?
+                       AND e.type IN ('started', 'succeeded', 'failed', 'aborted',
+                                      'deferred_for_retry')
                        AND e.at > now() - make_interval(secs => ?))) AS served
       """;
 

@@ -703,12 +703,15 @@ final class JobSql {
 
   /**
    * Counts the waiting jobs per queue, the due ones, and the wait of the due job with the smallest
-   * id since its last defer, retry or schedule. No parameters.
+   * id since its last defer, retry or schedule: zero when no job is due, null when that job has
+   * neither a schedule nor an event that dates it (deferred while event recording was lean). No
+   * parameters.
    */
   public static final String QUEUE_BACKLOG =
       """
       SELECT q.queue_name, q.waiting, q.due,
-             coalesce(extract(epoch FROM now() - greatest(j.scheduled_at, e.at)), 0)
+             CASE WHEN q.oldest_id IS NULL THEN 0
+                  ELSE extract(epoch FROM now() - greatest(j.scheduled_at, e.at)) END
                  AS oldest_due_age
         FROM (SELECT queue_name,
                      count(*) AS waiting,

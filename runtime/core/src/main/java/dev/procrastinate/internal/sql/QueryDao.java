@@ -489,11 +489,15 @@ public final class QueryDao {
         connection,
         JobSql.QUEUE_BACKLOG,
         Jdbc.NO_PARAMETERS,
-        row ->
-            new QueueBacklog(
-                row.getString("queue_name"),
-                row.getLong("waiting"),
-                row.getLong("due"),
-                Duration.ofNanos((long) (row.getDouble("oldest_due_age") * 1e9))));
+        row -> {
+          double age = row.getDouble("oldest_due_age");
+          boolean known = !row.wasNull();
+          return new QueueBacklog(
+              row.getString("queue_name"),
+              row.getLong("waiting"),
+              row.getLong("due"),
+              Duration.ofNanos((long) (age * 1e9)),
+              known);
+        });
   }
 }

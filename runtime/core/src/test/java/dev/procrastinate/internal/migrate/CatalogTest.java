@@ -52,6 +52,8 @@ class CatalogTest {
             "procrastinate_java_next_rate_start_v2",
             "procrastinate_java_notify_flow_controls_v1",
             "procrastinate_java_rate_step_v1",
+            "procrastinate_java_set_event_recording_v1",
+            "procrastinate_java_status_events_lean_v1",
             "procrastinate_java_take_jobs_v1",
             "procrastinate_java_workflow_cancel_after_v1",
             "procrastinate_java_workflow_ended_v1",

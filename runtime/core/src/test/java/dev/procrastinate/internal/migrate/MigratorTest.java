@@ -330,14 +330,14 @@ class MigratorTest {
           App app = App.builder().dataSource(dataSource).build()) {
         assertThat(app.schemaManager().pendingScripts())
             .extracting(dev.procrastinate.SchemaManager.MigrationScript::version)
-            .containsExactly("2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
+            .containsExactly("2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
       }
 
       MigrationResult result = migrate(schema);
 
       assertThat(result.outcome()).isEqualTo(Outcome.UPGRADED);
       assertThat(result.appliedVersions())
-          .containsExactly("2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
+          .containsExactly("2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
       assertThat(catalog(schema)).containsExactlyElementsOf(Catalog.expected());
       assertThat(
               query(
@@ -356,7 +356,8 @@ class MigratorTest {
               "8 java job results true",
               "9 java rate pace true",
               "10 java workflows true",
-              "11 java fetch plans true");
+              "11 java fetch plans true",
+              "12 java lean events true");
       assertThat(
               query(
                   schema,
@@ -397,12 +398,12 @@ class MigratorTest {
         // The process stopped during the index script: Flyway recorded neither script.
         execute(
             schema,
-            "DELETE FROM procrastinate_schema_history WHERE version IN ('2', '3', '4', '5', '6', '7', '8', '9', '10', '11')");
+            "DELETE FROM procrastinate_schema_history WHERE version IN ('2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12')");
       } else {
         // The script failed: Flyway recorded it as failed, which it refuses to go past.
         execute(
             schema,
-            "DELETE FROM procrastinate_schema_history WHERE version IN ('3', '4', '5', '6', '7', '8', '9', '10', '11');"
+            "DELETE FROM procrastinate_schema_history WHERE version IN ('3', '4', '5', '6', '7', '8', '9', '10', '11', '12');"
                 + " UPDATE procrastinate_schema_history SET success = false WHERE version = '2'");
       }
 
@@ -410,7 +411,7 @@ class MigratorTest {
 
       assertThat(result.appliedVersions())
           .as(how)
-          .containsExactly("2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
+          .containsExactly("2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
       assertThat(catalog(schema)).as(how).containsExactlyElementsOf(Catalog.expected());
       assertThat(
               query(

@@ -137,7 +137,7 @@ class OnlineMigrationTest {
       statement.execute("SET search_path TO " + schema);
       statement.execute("DROP TABLE procrastinate_java_job_headers");
       statement.execute(
-          "DELETE FROM procrastinate_schema_history WHERE version IN ('3', '4', '5', '6', '7', '8', '9', '10', '11')");
+          "DELETE FROM procrastinate_schema_history WHERE version IN ('3', '4', '5', '6', '7', '8', '9', '10', '11', '12')");
     }
 
     AtomicBoolean stop = new AtomicBoolean();
@@ -162,7 +162,7 @@ class OnlineMigrationTest {
       Latencies latencies = load.get(30, TimeUnit.SECONDS);
 
       assertThat(result.appliedVersions())
-          .containsExactly("3", "4", "5", "6", "7", "8", "9", "10", "11");
+          .containsExactly("3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
       assertThat(latencies.maxNanos())
           .as(
               "longest wait of %d defers, fetches and finishes during a migration of %d ms;"

@@ -1,5 +1,6 @@
 package dev.procrastinate.dashboard.view;
 
+import dev.procrastinate.model.EventRecording;
 import gg.jte.html.HtmlTemplateOutput;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -14,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param queues the queues, each with its counts, and the paused queues without jobs; empty when
  *     there is no job and no paused queue
  * @param capNote a word on capped counts when a count reached the cap, or null
+ * @param eventRecording which status changes write event rows: full, lean, or a mixed arrangement
  * @param chart the chart of jobs finished per minute
  * @param workers the workers
  * @param failingTasks the tasks with the most failures recorded in the last hour
@@ -24,6 +26,7 @@ public record OverviewPage(
     List<String> statuses,
     List<QueueRow> queues,
     @Nullable String capNote,
+    EventRecording eventRecording,
     FinishedChart chart,
     WorkerTable workers,
     List<FailureRow> failingTasks,

@@ -16,6 +16,7 @@ assert log.contains('CREATE TABLE procrastinate_jobs')
 // 4
 assert log.contains('Created the Procrastinate schema in schema public of jdbc:postgresql://')
 assert log =~ /\[INFO\] schema: OK \(migrated, version \d+ \(the latest\)\)/
+assert log.contains('[INFO] events: OK (full, every status change writes an event row)')
 assert log.contains('[INFO] Healthy')
 def schema = new File(basedir, 'target/schema.sql').text
 assert schema.startsWith('-- V1__procrastinate_3_9_schema.sql\n')

@@ -18,7 +18,7 @@ assert (log =~ /(?m)Tests run: 5, Failures: 0, Errors: 0, Skipped: 0$/).count ==
     assert text.contains('rolled-back order B-2: no order, no job')
     assert text.contains('bean task shipped A-1 with the injected repository')
     assert text =~ /persist refused: cannot persist ProcrastinateJob/
-    assert text.contains('health UP: database, schema, worker')
+    assert text.contains('health UP: database, schema, events, worker')
     assert text.contains('health with the database unreachable: DOWN')
     // Boot's servlet stack with the dashboard enabled: mounted, and its form's action reaches the
     // database.

@@ -406,10 +406,14 @@ class CliTest {
     CliProcess.Result healthy = cli("--class-path", tasks, "healthchecks");
     assertThat(healthy.exitCode()).as(healthy.toString()).isZero();
     assertThat(healthy.outLines())
-        .hasSize(4) // three checks and the final newline
+        .hasSize(5) // four checks and the final newline
         .satisfies(lines -> assertThat(lines.get(0)).startsWith("database: OK (PostgreSQL "))
         .satisfies(lines -> assertThat(lines.get(1)).startsWith("schema: OK"))
-        .satisfies(lines -> assertThat(lines.get(2)).startsWith("tasks: OK (3 found"));
+        .satisfies(
+            lines ->
+                assertThat(lines.get(2))
+                    .isEqualTo("events: OK (full, every status change writes an event row)"))
+        .satisfies(lines -> assertThat(lines.get(3)).startsWith("tasks: OK (3 found"));
 
     CliProcess.Result noTasks = cli("healthchecks");
     assertThat(noTasks.exitCode()).as(noTasks.toString()).isEqualTo(1);

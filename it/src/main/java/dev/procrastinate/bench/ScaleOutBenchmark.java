@@ -1,6 +1,7 @@
 package dev.procrastinate.bench;
 
 import dev.procrastinate.App;
+import dev.procrastinate.model.EventRecording;
 import dev.procrastinate.testing.PgBouncer;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -32,15 +33,16 @@ import java.util.Locale;
  *       {@code prepareThreshold=0}), when {@code pgbouncer} is installed.
  * </ul>
  *
- * <p>Each line gives the rate from the jobs' own events (the first start to the last end, so that
- * the JVMs' start-up does not count), the CPU the worker processes and the rest of the machine
- * (PostgreSQL, PgBouncer) used, PostgreSQL's CPU per job, and the most server connections the
- * database had at once.
+ * <p>Each line gives the rate from the jobs' own events ({@link EventSpan}: the first start to the
+ * last end, so that the JVMs' start-up does not count), the CPU the worker processes and the rest
+ * of the machine (PostgreSQL, PgBouncer) used, PostgreSQL's CPU per job, and the most server
+ * connections the database had at once.
  *
  * <p>Arguments, {@code key=value}: {@code jobs} (default 100000), {@code concurrency} (per process,
  * default 50), {@code processes} (default {@code 1,2,3}), {@code pool} (PgBouncer's server
- * connections, default 10), {@code rounds} (how many times the whole set runs, default 1). The
- * CLI's jar: {@code PROCRASTINATE_BENCH_CLI}, else the one {@code runtime/cli} built.
+ * connections, default 10), {@code rounds} (how many times the whole set runs, default 1), {@code
+ * events} ({@code full}, the default, or {@code lean}: the database's event recording during the
+ * runs). The CLI's jar: {@code PROCRASTINATE_BENCH_CLI}, else the one {@code runtime/cli} built.
  */
 public final class ScaleOutBenchmark {
   private ScaleOutBenchmark() {}
@@ -67,18 +69,22 @@ public final class ScaleOutBenchmark {
             .toArray();
     int pool = settings.number("pool", 10);
     int rounds = settings.number("rounds", 1);
+    EventRecording.Mode events = EventRecording.Mode.parse(settings.text("events", "full"));
     Path cli = cliJar();
     Path classes =
         Path.of(BenchTasks.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     System.out.printf(
         Locale.ROOT,
-        "scale-out benchmark: %,d no-op jobs, command-line workers of concurrency %d, %d cores%n",
+        "scale-out benchmark: %,d no-op jobs, command-line workers of concurrency %d, %s event"
+            + " recording, %d cores%n",
         jobs,
         concurrency,
+        events.key(),
         Runtime.getRuntime().availableProcessors());
     try (BenchDatabase db = BenchDatabase.create("scaleout", 2)) {
       try (App app = App.builder().dataSource(db.dataSource()).build()) {
         app.schemaManager().migrate();
+        app.jobManager().setEventRecording(events);
       }
       Fleet direct = new Fleet(cli, classes, db, db.url(), concurrency, true, List.of());
       Fleet quick = new Fleet(cli, classes, db, db.url(), concurrency, true, List.of(C1_ONLY));
@@ -255,10 +261,7 @@ public final class ScaleOutBenchmark {
           statement.executeQuery(
               "SELECT (SELECT count(*) FROM procrastinate_jobs"
                   + " WHERE status = 'succeeded' AND attempts = 1),"
-                  + " (SELECT count(*) FROM procrastinate_jobs),"
-                  + " extract(epoch FROM max(at) FILTER (WHERE type = 'succeeded')"
-                  + " - min(at) FILTER (WHERE type = 'started'))"
-                  + " FROM procrastinate_events")) {
+                  + " (SELECT count(*) FROM procrastinate_jobs)")) {
         result.next();
         if (result.getLong(1) != jobs || result.getLong(2) != jobs) {
           throw new IllegalStateException(
@@ -269,7 +272,7 @@ public final class ScaleOutBenchmark {
                   + " of "
                   + result.getLong(2));
         }
-        double rate = jobs / result.getDouble(3);
+        double rate = EventSpan.of(connection, null).rate();
         statement.execute("DELETE FROM procrastinate_jobs");
         statement.execute("DELETE FROM procrastinate_workers");
         statement.execute("VACUUM ANALYZE procrastinate_jobs, procrastinate_events");

@@ -187,24 +187,13 @@ final class SqlCeiling {
   }
 
   private static double rateOfEvents(BenchDatabase db, String task, int jobs) throws SQLException {
-    try (Connection connection = db.newConnection();
-        PreparedStatement statement =
-            connection.prepareStatement(
-                "SELECT count(*) FILTER (WHERE e.type = 'succeeded'),"
-                    + " extract(epoch FROM max(e.at) FILTER (WHERE e.type = 'succeeded')"
-                    + " - min(e.at) FILTER (WHERE e.type = 'started'))"
-                    + " FROM procrastinate_events AS e JOIN procrastinate_jobs AS j ON j.id ="
-                    + " e.job_id WHERE j.task_name = ?")) {
-      statement.setString(1, task);
-      try (ResultSet result = statement.executeQuery()) {
-        result.next();
-        long ended = result.getLong(1);
-        if (ended < jobs * 9L / 10) {
-          throw new IllegalStateException(
-              "pgbench ended " + ended + " of " + jobs + " jobs; the script is wrong");
-        }
-        return ended / result.getDouble(2);
+    try (Connection connection = db.newConnection()) {
+      EventSpan span = EventSpan.of(connection, task);
+      if (span.ended() < jobs * 9L / 10) {
+        throw new IllegalStateException(
+            "pgbench ended " + span.ended() + " of " + jobs + " jobs; the script is wrong");
       }
+      return span.rate();
     }
   }
 

@@ -386,7 +386,9 @@ public final class WorkerBenchmark {
 
   /**
    * The SQL ceiling of the worker's own path (see {@link SqlCeiling}) with 1, 2 and 4 pgbench
-   * clients, and the concurrency-50 burn-down's share of the best of them.
+   * clients, and the concurrency-50 burn-down's share of it. Runs of the same measure differ by up
+   * to 15 % here, so the share is taken in three rounds, each a burn-down beside the ceilings
+   * measured right after it (the best of 2 and 4 clients), and the median round is reported.
    */
   private static void sqlCeiling(
       BenchDatabase db, App app, int jobs, double baseline, double manySlots) throws Exception {
@@ -394,24 +396,52 @@ public final class WorkerBenchmark {
       System.out.println("  (no pgbench on the PATH: the SQL ceiling is not measured)");
       return;
     }
-    double best = 0;
-    for (int clients : new int[] {1, 2, 4}) {
-      deferQueued(db, app, jobs);
-      double rate = SqlCeiling.measure(db, TASK, jobs, clients).orElseThrow();
+    List<Double> shares = new ArrayList<>();
+    double burn = manySlots;
+    for (int round = 1; round <= 3; round++) {
+      if (round > 1) {
+        deferQueued(db, app, jobs);
+        long start = System.nanoTime();
+        burnDown(app, 50, jobs);
+        burn =
+            report(
+                "burn-down, concurrency 50, round " + round,
+                jobs,
+                System.nanoTime() - start,
+                baseline);
+        checkAllSucceeded(db, jobs);
+        deleteBenchJobs(db);
+      }
+      double best = 0;
+      for (int clients : round == 1 ? new int[] {1, 2, 4} : new int[] {2, 4}) {
+        deferQueued(db, app, jobs);
+        double rate = SqlCeiling.measure(db, TASK, jobs, clients).orElseThrow();
+        System.out.printf(
+            Locale.ROOT,
+            "  %-48s %,10d jobs at %,9.0f jobs/s (%.1fx the baseline)%n",
+            "SQL ceiling, pgbench, " + clients + (clients == 1 ? " client" : " clients"),
+            jobs,
+            rate,
+            baseline > 0 ? rate / baseline : 0);
+        deleteBenchJobs(db);
+        if (clients > 1) {
+          best = Math.max(best, rate);
+        }
+      }
+      shares.add(burn / best);
       System.out.printf(
           Locale.ROOT,
-          "  %-48s %,10d jobs at %,9.0f jobs/s (%.1fx the baseline)%n",
-          "SQL ceiling, pgbench, " + clients + (clients == 1 ? " client" : " clients"),
-          jobs,
-          rate,
-          baseline > 0 ? rate / baseline : 0);
-      deleteBenchJobs(db);
-      best = Math.max(best, rate);
+          "    round %d: burn-down at concurrency 50 is %.0f %% of the SQL ceiling%n",
+          round,
+          100 * burn / best);
     }
     System.out.printf(
         Locale.ROOT,
-        "    burn-down at concurrency 50: %.0f %% of the best SQL ceiling%n",
-        100 * manySlots / best);
+        "    burn-down at concurrency 50: %.0f %% of the SQL ceiling (median of 3 rounds: %s)%n",
+        100 * median(shares),
+        String.join(
+            ", ",
+            shares.stream().map(v -> String.format(Locale.ROOT, "%.0f %%", 100 * v)).toList()));
   }
 
   /** Runs a burn-down in a child JVM whose job logging is at INFO, written to a file. */

@@ -59,7 +59,7 @@ class BenchmarksSmokeIT {
           .contains(
               "SQL ceiling, pgbench, 1 client",
               "SQL ceiling, pgbench, 4 clients",
-              "% of the best SQL ceiling");
+              "% of the SQL ceiling (median of 3 rounds");
     }
   }
 

@@ -1577,66 +1577,45 @@ public final class ChaosBenchmark {
      * after waking while another run of the job had started: the window the docs leave unpromised.
      */
     private void describeFrozenSteps() throws SQLException {
-      try (Connection connection = db.newConnection();
-          PreparedStatement statement =
-              connection.prepareStatement(
-                  "SELECT a.job_id, a.pid, a.checked_until, a.worked_until, b.pid, b.started_at"
-                      + " FROM chaos_runs a JOIN chaos_runs b ON a.job_id = b.job_id"
-                      + " AND a.id <> b.id AND a.fault = b.fault"
-                      + " AND b.started_at >= a.checked_until AND b.started_at < a.worked_until"
-                      + " WHERE a.fault = ? ORDER BY a.job_id LIMIT 5")) {
-        statement.setString(1, fault.number());
-        try (ResultSet result = statement.executeQuery()) {
-          while (result.next()) {
-            note(
-                String.format(
-                    Locale.ROOT,
-                    "job %d: a step of pid %d allowed before a freeze (until %s by its check) ran on"
-                        + " after waking (until %s), past pid %d's start at %s",
-                    result.getLong(1),
-                    result.getLong(2),
-                    result.getTimestamp(3),
-                    result.getTimestamp(4),
-                    result.getLong(5),
-                    result.getTimestamp(6)));
-          }
-        }
-      }
+      noteEachRow(
+          "SELECT a.job_id, a.pid, a.checked_until, a.worked_until, b.pid, b.started_at"
+              + " FROM chaos_runs a JOIN chaos_runs b ON a.job_id = b.job_id"
+              + " AND a.id <> b.id AND a.fault = b.fault"
+              + " AND b.started_at >= a.checked_until AND b.started_at < a.worked_until"
+              + " WHERE a.fault = ? ORDER BY a.job_id LIMIT 5",
+          "job %d: a step of pid %d allowed before a freeze (until %s by its check) ran on after"
+              + " waking (until %s), past pid %d's start at %s");
     }
 
     /** Notes the runs of the first few jobs that ran in two places at once, to explain them. */
     private void describeOverlaps() throws SQLException {
+      noteEachRow(
+          "SELECT a.job_id, a.pid, a.started_at, a.checked_until, a.ended_at, a.completed,"
+              + " b.pid, b.started_at, b.checked_until, b.ended_at, b.completed"
+              + " FROM chaos_runs a JOIN chaos_runs b ON a.job_id = b.job_id"
+              + " AND a.id < b.id AND a.fault = b.fault"
+              + " AND a.started_at < "
+              + runEnd("b")
+              + " AND b.started_at < "
+              + runEnd("a")
+              + " WHERE a.fault = ? ORDER BY a.job_id LIMIT 5",
+          "job %d ran at once: pid %d %s..%s (ended %s, completed %s) and pid %d %s..%s (ended %s,"
+              + " completed %s)");
+    }
+
+    /** Notes each row of a query of this fault's records (its one parameter), formatted. */
+    private void noteEachRow(String sql, String format) throws SQLException {
       try (Connection connection = db.newConnection();
-          PreparedStatement statement =
-              connection.prepareStatement(
-                  "SELECT a.job_id, a.pid, a.started_at, a.worked_until, a.ended_at, a.completed,"
-                      + " b.pid, b.started_at, b.worked_until, b.ended_at, b.completed"
-                      + " FROM chaos_runs a JOIN chaos_runs b ON a.job_id = b.job_id"
-                      + " AND a.id < b.id AND a.fault = b.fault"
-                      + " AND a.started_at < "
-                      + runEnd("b")
-                      + " AND b.started_at < "
-                      + runEnd("a")
-                      + " WHERE a.fault = ? ORDER BY a.job_id LIMIT 5")) {
+          PreparedStatement statement = connection.prepareStatement(sql)) {
         statement.setString(1, fault.number());
         try (ResultSet result = statement.executeQuery()) {
+          int columns = result.getMetaData().getColumnCount();
           while (result.next()) {
-            note(
-                String.format(
-                    Locale.ROOT,
-                    "job %d ran at once: pid %d %s..%s (ended %s, completed %s) and pid %d %s..%s"
-                        + " (ended %s, completed %s)",
-                    result.getLong(1),
-                    result.getLong(2),
-                    result.getTimestamp(3),
-                    result.getTimestamp(4),
-                    result.getTimestamp(5),
-                    result.getObject(6),
-                    result.getLong(7),
-                    result.getTimestamp(8),
-                    result.getTimestamp(9),
-                    result.getTimestamp(10),
-                    result.getObject(11)));
+            Object[] values = new Object[columns];
+            for (int i = 0; i < columns; i++) {
+              values[i] = result.getObject(i + 1);
+            }
+            note(String.format(Locale.ROOT, format, values));
           }
         }
       }

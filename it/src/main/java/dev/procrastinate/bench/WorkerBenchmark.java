@@ -841,6 +841,9 @@ public final class WorkerBenchmark {
       statement.execute("DELETE FROM procrastinate_jobs WHERE task_name = '" + TASK + "'");
       statement.execute("VACUUM ANALYZE procrastinate_jobs");
       statement.execute("VACUUM ANALYZE procrastinate_events");
+      // Each measure starts after a checkpoint, so that none lands inside a run by chance (the
+      // WAL of the run before would otherwise trigger one at a random moment of the next).
+      statement.execute("CHECKPOINT");
     }
   }
 

@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -77,12 +78,14 @@ class OnlineMigrationTest {
     }
 
     AtomicBoolean stop = new AtomicBoolean();
-    CompletableFuture<Latencies> load = CompletableFuture.supplyAsync(() -> work(schema, stop));
+    CountDownLatch running = new CountDownLatch(1);
+    CompletableFuture<Latencies> load =
+        CompletableFuture.supplyAsync(() -> work(schema, stop, running));
     try (Connection holder = DB.newConnection();
         Statement statement = holder.createStatement()) {
       statement.execute("SET search_path TO " + schema);
       // Waits until the load runs, so that a stall is measured, not a late start.
-      Thread.sleep(300);
+      assertThat(running.await(30, TimeUnit.SECONDS)).as("the load runs").isTrue();
       holder.setAutoCommit(false);
       statement.execute("UPDATE procrastinate_jobs SET attempts = attempts WHERE id = 1");
       CompletableFuture<Void> release =
@@ -141,17 +144,22 @@ class OnlineMigrationTest {
     }
 
     AtomicBoolean stop = new AtomicBoolean();
-    CompletableFuture<Latencies> load = CompletableFuture.supplyAsync(() -> work(schema, stop));
+    CountDownLatch running = new CountDownLatch(1);
+    CompletableFuture<Latencies> load =
+        CompletableFuture.supplyAsync(() -> work(schema, stop, running));
     try (Connection holder = DB.newConnection();
         Statement statement = holder.createStatement()) {
       statement.execute("SET search_path TO " + schema);
-      Thread.sleep(300);
+      assertThat(running.await(30, TimeUnit.SECONDS)).as("the load runs").isTrue();
       holder.setAutoCommit(false);
       statement.execute(
           "INSERT INTO procrastinate_jobs (queue_name, task_name) VALUES ('other', 'held')");
       long started = System.nanoTime();
       CompletableFuture<MigrationResult> migration =
           CompletableFuture.supplyAsync(() -> migrate(schema));
+      awaitLockRequest(schema);
+      // The long transaction goes on for a while (the fault's length, not a wait for anything):
+      // the migration keeps asking, and the load keeps writing, timed.
       Thread.sleep(HOLD_MILLIS);
       assertThat(migration).as("the migration waits for the writing transaction").isNotDone();
       holder.commit();
@@ -186,11 +194,41 @@ class OnlineMigrationTest {
     }
   }
 
+  /**
+   * Waits until a session asks for a lock on the schema's job table and has not had it: the
+   * migration, held back by the open writing transaction (it asks 100 ms at a time, then pauses).
+   */
+  private static void awaitLockRequest(String schema) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    try (Connection c = DB.newConnection();
+        PreparedStatement waiting =
+            c.prepareStatement(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted"
+                    + " AND relation = to_regclass(? || '.procrastinate_jobs')")) {
+      waiting.setString(1, schema);
+      while (true) {
+        try (ResultSet rows = waiting.executeQuery()) {
+          rows.next();
+          if (rows.getLong(1) > 0) {
+            return;
+          }
+        }
+        assertThat(System.nanoTime())
+            .as("the migration asks for the table's lock")
+            .isLessThan(deadline);
+        Thread.onSpinWait();
+      }
+    }
+  }
+
   /** Each statement's time, and the slowest one. */
   private record Latencies(int count, long maxNanos, String worst) {}
 
-  /** Defers, fetches and finishes one job at a time until stopped, timing each statement. */
-  private static Latencies work(String schema, AtomicBoolean stop) {
+  /**
+   * Defers, fetches and finishes one job at a time until stopped, timing each statement; counts
+   * {@code running} down after the first round.
+   */
+  private static Latencies work(String schema, AtomicBoolean stop, CountDownLatch running) {
     List<Long> times = new ArrayList<>();
     long max = 0;
     String worst = "none";
@@ -224,6 +262,7 @@ class OnlineMigrationTest {
             worst = names[i] + " " + TimeUnit.NANOSECONDS.toMillis(spans[i]) + " ms";
           }
         }
+        running.countDown();
         Thread.sleep(5);
       }
     } catch (SQLException e) {

@@ -1,6 +1,7 @@
 package dev.procrastinate.bench;
 
 import dev.procrastinate.App;
+import dev.procrastinate.model.EventRecording;
 import dev.procrastinate.operations.Operations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,8 +24,9 @@ import java.util.Locale;
  * spread.
  *
  * <p>Arguments, {@code key=value}: {@code history} (default 200000), {@code jobs} (default 20000),
- * {@code rounds} (default 6), {@code clients} (default 4). The target: ours keeps at least 90 % of
- * upstream's burn-down rate.
+ * {@code rounds} (default 6), {@code clients} (default 4), {@code events} (our database's event
+ * recording, {@code full} by default or {@code lean}; upstream's always records every event). The
+ * target: ours keeps at least 90 % of upstream's burn-down rate.
  */
 public final class NeighbourBenchmark {
   private NeighbourBenchmark() {}
@@ -43,6 +45,7 @@ public final class NeighbourBenchmark {
     int jobs = settings.number("jobs", 20_000);
     int rounds = settings.number("rounds", 6);
     int clients = settings.number("clients", 4);
+    EventRecording.Mode events = EventRecording.Mode.parse(settings.text("events", "full"));
     // Each name gets the run's unique suffix (time, pid, random) from BenchDatabase.
     try (BenchDatabase upstream = BenchDatabase.create("nb_upstream", 2);
         BenchDatabase ours = BenchDatabase.create("nb_ours", 2)) {
@@ -50,14 +53,17 @@ public final class NeighbourBenchmark {
       fill(ours, history);
       try (App app = App.builder().dataSource(ours.dataSource()).build()) {
         app.schemaManager().migrate();
+        app.jobManager().setEventRecording(events);
       }
       vacuum(ours);
       System.out.printf(
           Locale.ROOT,
-          "neighbour benchmark: %,d finished jobs each, %,d jobs a round, %d clients%n",
+          "neighbour benchmark: %,d finished jobs each, %,d jobs a round, %d clients, %s event"
+              + " recording on ours%n",
           history,
           jobs,
-          clients);
+          clients,
+          events.key());
       List<Double> burnRatios = new ArrayList<>();
       List<Double> deferRatios = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.procrastinate.testing.Await;
 import dev.procrastinate.testing.Sql;
 import dev.procrastinate.testing.TestDatabase;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -224,12 +226,9 @@ class DeferRecoveryTest {
 
   /** Waits for HikariCP's pool to hold all its connections, which it opens in the background. */
   private static void awaitFullPool(HikariDataSource pool) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (pool.getHikariPoolMXBean().getTotalConnections() < pool.getMaximumPoolSize()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the pool never opened all its connections");
-      }
-      Thread.sleep(10);
-    }
+    Await.until(
+        Duration.ofSeconds(30),
+        () -> pool.getHikariPoolMXBean().getTotalConnections() >= pool.getMaximumPoolSize(),
+        "the pool to open all its connections");
   }
 }

@@ -9,6 +9,7 @@ import dev.procrastinate.model.QueueBacklog;
 import dev.procrastinate.operations.Operations;
 import dev.procrastinate.spi.TaskDescriptor;
 import dev.procrastinate.spi.TaskRegistrar;
+import dev.procrastinate.testing.PgLocks;
 import dev.procrastinate.testing.Sql;
 import dev.procrastinate.testing.TestDatabase;
 import java.sql.Connection;
@@ -208,7 +209,7 @@ class EventRecordingTest {
       }
       CompletableFuture<String> gaveUp =
           CompletableFuture.supplyAsync(() -> trySwitch(switcher, "lean", "2 seconds"));
-      awaitSwitchAsking();
+      PgLocks.awaitWaitingRequest(DB, "procrastinate_jobs");
       try (Statement statement = writer.createStatement()) {
         statement.execute("SET lock_timeout = '1s'");
       }
@@ -228,7 +229,7 @@ class EventRecordingTest {
 
       CompletableFuture<String> switched =
           CompletableFuture.supplyAsync(() -> trySwitch(switcher, "lean", "30 seconds"));
-      awaitSwitchAsking();
+      PgLocks.awaitWaitingRequest(DB, "procrastinate_jobs");
       holder.commit();
       assertThat(switched.get(10, TimeUnit.SECONDS)).isEqualTo("lean");
       assertThat(DB.app().jobManager().eventRecording().mode()).isEqualTo(EventRecording.Mode.LEAN);
@@ -248,20 +249,6 @@ class EventRecordingTest {
       }
     } catch (SQLException e) {
       return e.getSQLState() + " " + e.getMessage();
-    }
-  }
-
-  /** Waits until a session has asked for the job table's lock and not had it. */
-  private void awaitSwitchAsking() throws SQLException, InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (Long.parseLong(
-            sql.value(
-                "SELECT count(*) FROM pg_locks WHERE NOT granted"
-                    + " AND relation = 'procrastinate_jobs'::regclass"
-                    + " AND mode = 'ShareRowExclusiveLock'"))
-        == 0) {
-      assertThat(System.nanoTime()).as("the switch asks for the lock").isLessThan(deadline);
-      Thread.onSpinWait();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.procrastinate.model;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -107,8 +108,8 @@ public record EventRecording(Mode mode, List<String> enabled, List<String> disab
     } else {
       mode = Mode.MIXED;
     }
-    List<String> enabled = new java.util.ArrayList<>();
-    List<String> disabled = new java.util.ArrayList<>();
+    List<String> enabled = new ArrayList<>();
+    List<String> disabled = new ArrayList<>();
     (upstreamInsert ? enabled : disabled).add(UPSTREAM_INSERT_TRIGGER);
     (upstreamUpdate ? enabled : disabled).add(UPSTREAM_UPDATE_TRIGGER);
     (leanUpdate ? enabled : disabled).add(LEAN_UPDATE_TRIGGER);

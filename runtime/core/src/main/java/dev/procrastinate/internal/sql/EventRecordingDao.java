@@ -46,15 +46,7 @@ public final class EventRecordingDao {
    * @throws SQLException if the query fails
    */
   public EventRecording read(Connection connection) throws SQLException {
-    Map<String, Boolean> enabled = new HashMap<>();
-    for (Map.Entry<String, Boolean> trigger :
-        Jdbc.query(
-            connection,
-            EVENT_TRIGGERS,
-            Jdbc.NO_PARAMETERS,
-            row -> Map.entry(row.getString("name"), row.getBoolean("enabled")))) {
-      enabled.put(trigger.getKey(), trigger.getValue());
-    }
+    Map<String, Boolean> enabled = triggers(connection);
     return EventRecording.of(
         enabled.getOrDefault(EventRecording.UPSTREAM_INSERT_TRIGGER, false),
         enabled.getOrDefault(EventRecording.UPSTREAM_UPDATE_TRIGGER, false),
@@ -69,8 +61,21 @@ public final class EventRecordingDao {
    * @throws SQLException if the query fails
    */
   public boolean switchable(Connection connection) throws SQLException {
-    return Jdbc.query(connection, EVENT_TRIGGERS, Jdbc.NO_PARAMETERS, row -> row.getString("name"))
-        .contains(EventRecording.LEAN_UPDATE_TRIGGER);
+    return triggers(connection).containsKey(EventRecording.LEAN_UPDATE_TRIGGER);
+  }
+
+  /** The status-event triggers that exist, by name, each with whether it is enabled. */
+  private static Map<String, Boolean> triggers(Connection connection) throws SQLException {
+    Map<String, Boolean> enabled = new HashMap<>();
+    for (Map.Entry<String, Boolean> trigger :
+        Jdbc.query(
+            connection,
+            EVENT_TRIGGERS,
+            Jdbc.NO_PARAMETERS,
+            row -> Map.entry(row.getString("name"), row.getBoolean("enabled")))) {
+      enabled.put(trigger.getKey(), trigger.getValue());
+    }
+    return enabled;
   }
 
   /**

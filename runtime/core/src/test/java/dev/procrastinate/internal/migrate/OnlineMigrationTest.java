@@ -7,6 +7,7 @@ import dev.procrastinate.App;
 import dev.procrastinate.SchemaManager.MigrationResult;
 import dev.procrastinate.SchemaManager.MigrationResult.Outcome;
 import dev.procrastinate.testing.Catalog;
+import dev.procrastinate.testing.PgLocks;
 import dev.procrastinate.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -157,7 +158,8 @@ class OnlineMigrationTest {
       long started = System.nanoTime();
       CompletableFuture<MigrationResult> migration =
           CompletableFuture.supplyAsync(() -> migrate(schema));
-      awaitLockRequest(schema);
+      // The migration, held back by the open writing transaction (it asks 100 ms at a time).
+      PgLocks.awaitWaitingRequest(DB, schema + ".procrastinate_jobs");
       // The long transaction goes on for a while (the fault's length, not a wait for anything):
       // the migration keeps asking, and the load keeps writing, timed.
       Thread.sleep(HOLD_MILLIS);
@@ -191,33 +193,6 @@ class OnlineMigrationTest {
     try (HikariDataSource dataSource = DB.newDataSource(schema);
         App app = App.builder().dataSource(dataSource).build()) {
       return app.schemaManager().migrate();
-    }
-  }
-
-  /**
-   * Waits until a session asks for a lock on the schema's job table and has not had it: the
-   * migration, held back by the open writing transaction (it asks 100 ms at a time, then pauses).
-   */
-  private static void awaitLockRequest(String schema) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    try (Connection c = DB.newConnection();
-        PreparedStatement waiting =
-            c.prepareStatement(
-                "SELECT count(*) FROM pg_locks WHERE NOT granted"
-                    + " AND relation = to_regclass(? || '.procrastinate_jobs')")) {
-      waiting.setString(1, schema);
-      while (true) {
-        try (ResultSet rows = waiting.executeQuery()) {
-          rows.next();
-          if (rows.getLong(1) > 0) {
-            return;
-          }
-        }
-        assertThat(System.nanoTime())
-            .as("the migration asks for the table's lock")
-            .isLessThan(deadline);
-        Thread.onSpinWait();
-      }
     }
   }
 

@@ -741,7 +741,9 @@ public final class JobManager {
 
   /**
    * Deletes finished jobs whose latest event is older than {@code age}, like upstream's {@code
-   * delete_old_jobs}: succeeded jobs always, the others when asked.
+   * delete_old_jobs}: succeeded jobs always, the others when asked. Then deletes the rows of the
+   * workflows that are over (no step waits, and no step's job is left, whatever deleted it), in
+   * batches of a thousand workflows.
    *
    * @param age minimum time since the job's latest event
    * @param queue only this queue, or null for all
@@ -771,9 +773,20 @@ public final class JobManager {
     if (includeAborted) {
       statuses.add(JobStatus.ABORTED);
     }
-    return database.withConnection(
-        "deleting old jobs", c -> dao.deleteOld(c, age, queue, statuses));
+    int deleted =
+        database.withConnection("deleting old jobs", c -> dao.deleteOld(c, age, queue, statuses));
+    int pruned;
+    do {
+      pruned =
+          database.withConnection(
+              "deleting the rows of workflows that are over",
+              c -> workflows.pruneOver(c, WORKFLOW_PRUNE_BATCH));
+    } while (pruned >= WORKFLOW_PRUNE_BATCH);
+    return deleted;
   }
+
+  /** The most workflows one statement of {@link #deleteOldJobs} deletes the rows of. */
+  private static final int WORKFLOW_PRUNE_BATCH = 1_000;
 
   /**
    * Lists running jobs whose worker is gone: it unregistered or was pruned, or its last heartbeat

@@ -328,6 +328,64 @@ class WorkflowTest {
         .containsExactly("1", "2", "3");
   }
 
+  /**
+   * Deleting old jobs deletes the rows of the workflows that are over, whatever deleted their jobs,
+   * and keeps those of a workflow whose step still waits: the tables do not grow with every
+   * workflow ever deferred.
+   */
+  @Test
+  void deletingOldJobsDeletesTheRowsOfWorkflowsThatAreOver() throws Exception {
+    List<Long> over = app.jobManager().defer(Workflow.chain(step(1), step(2)));
+    List<Long> deletedByPolicy = app.jobManager().defer(Workflow.chain(step(3), step(4)));
+    List<Long> waiting =
+        app.jobManager()
+            .defer(
+                Workflow.chain(
+                    NewJob.builder(STEP)
+                        .arg("n", 5)
+                        .scheduleAt(java.time.Instant.now().plusSeconds(3600))
+                        .build(),
+                    step(6)));
+    startWorkers(1, options());
+    await(
+        () ->
+            status(over.get(1)) == JobStatus.SUCCEEDED
+                && status(deletedByPolicy.get(1)) == JobStatus.SUCCEEDED,
+        "the two runnable workflows");
+    // A delete policy, or a Python worker, removed the second workflow's jobs without this call.
+    sql.execute(
+        "DELETE FROM procrastinate_jobs WHERE id IN ("
+            + deletedByPolicy.get(0)
+            + ", "
+            + deletedByPolicy.get(1)
+            + ")");
+    String stepsOf = "SELECT count(*) FROM procrastinate_java_workflow_steps WHERE id IN ";
+    assertThat(count(stepsOf + "(" + over.get(0) + ", " + over.get(1) + ")")).isEqualTo(2);
+
+    int deleted = app.jobManager().deleteOldJobs(Duration.ZERO, null, false, false, false);
+
+    assertThat(deleted).as("the first workflow's two jobs").isEqualTo(2);
+    assertThat(count(stepsOf + "(" + over.get(0) + ", " + over.get(1) + ")"))
+        .as("the first workflow's steps")
+        .isZero();
+    assertThat(count(stepsOf + "(" + deletedByPolicy.get(0) + ", " + deletedByPolicy.get(1) + ")"))
+        .as("the steps of the workflow whose jobs were deleted otherwise")
+        .isZero();
+    assertThat(
+            count(
+                "SELECT count(*) FROM procrastinate_java_workflow_edges WHERE to_id IN ("
+                    + over.get(1)
+                    + ", "
+                    + deletedByPolicy.get(1)
+                    + ")"))
+        .as("their edges")
+        .isZero();
+    assertThat(app.jobManager().workflow(over.get(0))).isEmpty();
+    assertThat(app.jobManager().workflow(waiting.get(1)))
+        .as("the workflow whose second step waits")
+        .hasSize(2);
+  }
+
   // ------------------------------------------------------------------ defer
 
   @Test

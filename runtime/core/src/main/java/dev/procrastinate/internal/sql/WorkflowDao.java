@@ -146,6 +146,20 @@ public final class WorkflowDao {
   }
 
   /**
+   * Deletes the rows of workflows that are over: no step waits and no step's job is left.
+   *
+   * @param connection the connection
+   * @param limit the most workflows to delete
+   * @return how many workflows were deleted
+   * @throws SQLException if the statement fails
+   */
+  public int pruneOver(Connection connection, int limit) throws SQLException {
+    List<Long> workflows =
+        Jdbc.query(connection, WorkflowSql.PRUNE_OVER, p -> p.setInt(limit), r -> r.getLong(1));
+    return (int) workflows.stream().distinct().count();
+  }
+
+  /**
    * Lists the steps of the workflow a job belongs to.
    *
    * @param connection the connection

@@ -45,8 +45,10 @@ class WorkflowTest {
   @BeforeEach
   void setUp() throws Exception {
     sql = new Sql(DB.dataSource());
-    sql.execute("DELETE FROM procrastinate_jobs");
+    // The steps first: a job deleted while a step after it waits would cancel that step, and
+    // insert its job as cancelled, past this delete.
     sql.execute("DELETE FROM procrastinate_java_workflow_steps");
+    sql.execute("DELETE FROM procrastinate_jobs");
     sql.execute("DELETE FROM procrastinate_workers");
     sql.execute(
         "CREATE TABLE IF NOT EXISTS workflow_runs (job_id bigint, task text, n int,"

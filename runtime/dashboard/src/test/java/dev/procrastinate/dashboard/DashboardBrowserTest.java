@@ -240,10 +240,11 @@ class DashboardBrowserTest {
       wait.until(ExpectedConditions.textToBe(By.tagName("h1"), page[1]));
     }
     click(By.linkText("Tasks"));
-    assertThat(textOf(By.id("known-tasks"))).contains(DemoTasks.REPORT, "reports", "0 3 * * *");
+    assertThat(textOf(By.id("known-tasks")))
+        .contains(DemoTasks.REPORT, "reports", DemoTasks.NIGHTLY_CRON);
     assertThat(textOf(By.id("seen-tasks"))).contains(DemoTasks.WELCOME);
     click(By.linkText("Periodic"));
-    assertThat(textOf(By.id("periodic"))).contains(DemoTasks.NIGHTLY, "0 3 * * *");
+    assertThat(textOf(By.id("periodic"))).contains(DemoTasks.NIGHTLY, DemoTasks.NIGHTLY_CRON);
   }
 
   @Test

@@ -137,8 +137,10 @@ class DashboardTest {
     assertThat(get(dashboard, "/jobs/" + failed, "").bodyText()).doesNotContain("job-result");
 
     assertThat(get(dashboard, "/tasks", "").bodyText())
-        .contains("id=\"known-tasks\"", DemoTasks.NIGHTLY, "0 3 * * *", "id=\"seen-tasks\"");
-    assertThat(get(dashboard, "/periodic", "").bodyText()).contains("0 3 * * *", "never");
+        .contains(
+            "id=\"known-tasks\"", DemoTasks.NIGHTLY, DemoTasks.NIGHTLY_CRON, "id=\"seen-tasks\"");
+    assertThat(get(dashboard, "/periodic", "").bodyText())
+        .contains(DemoTasks.NIGHTLY_CRON, "never");
     assertThat(get(dashboard, "/workers", "").bodyText()).contains("No worker is registered");
     assertThat(get(dashboard, "/locks", "").bodyText())
         .contains("No waiting or running job holds a lock");

@@ -28,6 +28,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -1433,17 +1434,14 @@ public final class ChaosBenchmark {
                       + " (SELECT count(*) FROM (SELECT job_id FROM procrastinate_events"
                       + "   WHERE job_id = ANY (?) AND type = 'started'"
                       + "   GROUP BY job_id HAVING count(*) > 1) AS again) AS members_again,"
-                      + " (SELECT min(at) FROM procrastinate_events"
-                      + "   WHERE job_id = ? AND type = 'started')"
-                      + " >= (SELECT max(at) FROM procrastinate_events"
-                      + "      WHERE job_id = ANY (?) AND type = 'succeeded') AS after_last")) {
+                      + " (SELECT max(at) FROM procrastinate_events"
+                      + "   WHERE job_id = ANY (?) AND type = 'succeeded') AS last_success")) {
         statement.setArray(1, connection.createArrayOf("int8", members));
         statement.setLong(2, callback);
         statement.setLong(3, callback);
         statement.setLong(4, callback);
         statement.setArray(5, connection.createArrayOf("int8", members));
-        statement.setLong(6, callback);
-        statement.setArray(7, connection.createArrayOf("int8", members));
+        statement.setArray(6, connection.createArrayOf("int8", members));
         try (ResultSet result = statement.executeQuery()) {
           result.next();
           String status = result.getString("callback");
@@ -1454,7 +1452,33 @@ public final class ChaosBenchmark {
               status == null ? "never released" : status,
               result.getLong("releases"),
               result.getLong("starts"),
-              result.getBoolean("after_last"));
+              startedAfter(callback, result.getObject("last_success", OffsetDateTime.class)));
+        }
+      }
+    }
+
+    /**
+     * Tells whether the callback's task first started after the last member's success: its run's
+     * start (the task's clock, once the fetch that took it committed) against the members' success
+     * events. An event's time is its transaction's start, so the callback's own {@code started}
+     * event could not be compared: the fetch's transaction may begin before the release commits and
+     * still take the callback, its statements seeing the commit.
+     */
+    private boolean startedAfter(long callback, @Nullable OffsetDateTime lastSuccess)
+        throws SQLException {
+      if (lastSuccess == null) {
+        return false;
+      }
+      try (Connection connection = db.newConnection();
+          PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT min(started_at) FROM chaos_runs WHERE job_id = ? AND fault = ?")) {
+        statement.setLong(1, callback);
+        statement.setString(2, fault.number());
+        try (ResultSet result = statement.executeQuery()) {
+          result.next();
+          OffsetDateTime started = result.getObject(1, OffsetDateTime.class);
+          return started != null && !started.isBefore(lastSuccess);
         }
       }
     }

@@ -154,9 +154,8 @@ public final class WorkflowDao {
    * @throws SQLException if the statement fails
    */
   public int pruneOver(Connection connection, int limit) throws SQLException {
-    List<Long> workflows =
-        Jdbc.query(connection, WorkflowSql.PRUNE_OVER, p -> p.setInt(limit), r -> r.getLong(1));
-    return (int) workflows.stream().distinct().count();
+    return Jdbc.query(connection, WorkflowSql.PRUNE_OVER, p -> p.setInt(limit), r -> r.getInt(1))
+        .get(0);
   }
 
   /**

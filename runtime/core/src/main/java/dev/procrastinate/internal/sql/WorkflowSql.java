@@ -120,7 +120,8 @@ final class WorkflowSql {
    * Deletes the rows of workflows that are over: no step waits, and no step's job is left in {@code
    * procrastinate_jobs} (deleted by age, by a delete policy, or by hand). Their edges go with their
    * steps (ON DELETE CASCADE). Each step's job is looked up by key; at most the given number of
-   * workflows go in one call. Parameters: 1 the most workflows to delete.
+   * workflows go in one call, and the answer is their count. Parameters: 1 the most workflows to
+   * delete.
    */
   static final String PRUNE_OVER =
       """
@@ -132,10 +133,11 @@ final class WorkflowSql {
              AND bool_and(NOT EXISTS (SELECT 1
                                         FROM procrastinate_jobs AS jobs
                                        WHERE jobs.id = steps.id))
-           LIMIT ?)
-      DELETE FROM procrastinate_java_workflow_steps AS steps
-       USING over
-       WHERE steps.workflow_id = over.workflow_id
-      RETURNING steps.workflow_id
+           LIMIT ?),
+      gone AS (
+          DELETE FROM procrastinate_java_workflow_steps AS steps
+           USING over
+           WHERE steps.workflow_id = over.workflow_id)
+      SELECT count(*) FROM over
       """;
 }
